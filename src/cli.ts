@@ -1,0 +1,3 @@
+import { VERSION } from './version.js';
+
+console.log(`aml-ha-gate ${VERSION}`);
