@@ -1,3 +1,9 @@
-import { VERSION } from './version.js';
+import { runCli } from './cli/run-cli.js';
 
-console.log(`aml-ha-gate ${VERSION}`);
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+  isTty: process.stdout.isTTY === true,
+});

@@ -92,6 +92,11 @@ export interface Resource {
    * array items as `[0]` (`properties.locations[1].isZoneRedundant`).
    */
   locations?: Record<string, SourceLocation>;
+  /**
+   * The unit it was scanned in: the top-level template file (templates) or the resource group id
+   * (live). A data resource no workspace points at is the datastore of the unit's only workspace.
+   */
+  unit?: string;
   /** Live mode: the resource group it was read from, to recognise Microsoft-managed groups (`azureml-rg-…`). */
   resourceGroup?: string;
   /** Live mode: why it could not be read (403/404); rules report `unknown` with this reason. */

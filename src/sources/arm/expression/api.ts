@@ -32,6 +32,12 @@ export interface DeploymentContext {
   deploymentName: string;
   /** `environment()` object; when undefined, environment() is UnknownValue. */
   environment?: ObjectValue;
+  /**
+   * `deployment().properties.templateLink.uri`. The expander sets it to the template's own
+   * `file://` URL so that `uri(parameters('_artifactsLocation'), 'nested/x.json')` resolves to a
+   * file beside it (the `_artifactsLocation` pattern); undefined = UnknownValue.
+   */
+  templateLinkUri?: string;
 }
 
 export interface UserFunction {

@@ -1,0 +1,154 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfigFile } from '../config-file.js';
+import { ConfigurationError } from '../errors.js';
+import { parseBaselineReport } from '../gate.js';
+import type { Finding, Logger, Report } from '../model.js';
+import { renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderSarif } from '../report/sarif.js';
+import { renderTable } from '../report/table.js';
+import { RULES } from '../rules/index.js';
+import { scanTemplates } from '../scan.js';
+import { type CliIo, useColor } from './io.js';
+import { FAIL_ON, FORMATS, type Format, oneOf, UNKNOWN_AS } from './options.js';
+
+export const SCAN_USAGE = `Usage: aml-ha-gate scan [PATH ...] [options]
+
+Scans ARM templates (.json) and Bicep files (.bicep, .bicepparam) for Azure Machine Learning
+high-availability gaps. PATH is a file or a directory (walked for templates, skipping
+node_modules and .git); with no PATH the current directory is scanned.
+
+Options:
+  --parameters FILE     parameters file for a single template (default: x.parameters.json beside x.json)
+  --format FORMAT       table | markdown | json | sarif              (default: table)
+  --output FILE         write the report in FORMAT to FILE; the table still goes to stdout
+  --baseline FILE       a JSON report of an earlier run: mark what is new or worse as a regression
+  --fail-on LEVEL       regression | fail | warn | never             (default: fail, or regression with --baseline)
+  --unknown-as STATUS   unknown | warn | fail: how "could not tell" counts (default: unknown)
+  --config FILE         suppressions and rule overrides (default: .github/aml-ha-gate.yml when present)
+  --debug               print debug details (and stacks of internal errors) to stderr
+  -h, --help            show this help
+
+Exit codes: 0 the gate passed, 1 the gate failed, 2 usage or input error.`;
+
+/** `aml-ha-gate scan`: returns the exit code. */
+export async function runScanCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(args);
+  if (values.help) {
+    io.stdout(`${SCAN_USAGE}\n`);
+    return 0;
+  }
+  const logger = cliLogger(io, values.debug === true);
+  const format = oneOf('--format', values.format, FORMATS) ?? 'table';
+  const unknownAs = oneOf('--unknown-as', values['unknown-as'], UNKNOWN_AS) ?? 'unknown';
+  const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON) ?? (values.baseline ? 'regression' : 'fail');
+
+  const config = await loadGateConfig(io.cwd, values.config);
+  const baseline = values.baseline ? await readBaseline(resolve(io.cwd, values.baseline), values.baseline) : undefined;
+  const parametersFile = values.parameters ? resolve(io.cwd, values.parameters) : undefined;
+  if (parametersFile && !existsSync(parametersFile)) {
+    throw new ConfigurationError(
+      `parameters file not found. Check the path given to --parameters, or leave it out to use x.parameters.json beside x.json.`,
+      values.parameters,
+    );
+  }
+
+  const report = await scanTemplates({
+    paths: positionals,
+    cwd: io.cwd,
+    parametersFile,
+    failOn,
+    unknownAs,
+    config,
+    baseline,
+    logger,
+    now: new Date(),
+  });
+  await emitReport(report, format, values.output, io);
+  return report.verdict === 'pass' ? 0 : 1;
+}
+
+function parseFlags(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        parameters: { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        baseline: { type: 'string' },
+        'fail-on': { type: 'string' },
+        'unknown-as': { type: 'string' },
+        config: { type: 'string' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/\.\s*$/, '') : String(error);
+    throw new ConfigurationError(`${message}. Run 'aml-ha-gate scan --help' for the options.`);
+  }
+}
+
+/** Renders the report: the chosen format to --output (or stdout), and the table to stdout when writing a file. */
+export async function emitReport(report: Report, format: Format, output: string | undefined, io: CliIo): Promise<void> {
+  const color = useColor(io);
+  const render = (which: Format): string => {
+    switch (which) {
+      case 'table':
+        return renderTable(report, { color: output ? false : color });
+      case 'markdown':
+        return renderMarkdown(report, RULES, {});
+      case 'json':
+        return renderJson(report);
+      case 'sarif':
+        return renderSarif(report, RULES);
+    }
+  };
+  if (output) {
+    await writeFile(resolve(io.cwd, output), ensureNewline(render(format)));
+    io.stdout(ensureNewline(renderTable(report, { color })));
+    io.stderr(`report written to ${output}\n`);
+  } else {
+    io.stdout(ensureNewline(render(format)));
+  }
+}
+
+function ensureNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+/** The config file: an explicit --config must exist; the default one is optional. */
+export async function loadGateConfig(cwd: string, explicit: string | undefined) {
+  if (explicit) return loadConfigFile(resolve(cwd, explicit), { required: true });
+  return loadConfigFile(resolve(cwd, '.github/aml-ha-gate.yml'), { required: false });
+}
+
+export async function readBaseline(path: string, shown: string): Promise<Finding[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new ConfigurationError(
+      'baseline report not found or unreadable. Pass the JSON report of an earlier run (aml-ha-gate scan --format json --output FILE).',
+      shown,
+    );
+  }
+  return parseBaselineReport(text, shown);
+}
+
+export function cliLogger(io: CliIo, debug: boolean): Logger {
+  return {
+    debug: (message) => {
+      if (debug) io.stderr(`debug: ${message}\n`);
+    },
+    info: (message) => io.stderr(`${message}\n`),
+    warning: (message) => io.stderr(`warning: ${message}\n`),
+    error: (message) => io.stderr(`error: ${message}\n`),
+  };
+}

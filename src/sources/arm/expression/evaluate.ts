@@ -1,0 +1,281 @@
+/**
+ * Evaluates a parsed ARM expression against an `ExpressionScope`. Function calls dispatch to the
+ * library (case-insensitive names); unknown arguments propagate unless the function can decide
+ * anyway; `if`, `and`, `or` and the lambda functions evaluate their arguments lazily.
+ */
+import { UnknownValue, isUnknown, type Value } from '../../../model.js';
+import type { ExpressionScope } from './api.js';
+import type { Call, Expr, ParseResult } from './ast.js';
+import { ExpressionError } from './errors.js';
+import type { CallContext } from './function-types.js';
+import { lookupFunction } from './library.js';
+import { parseExpression } from './parser.js';
+import {
+  DeploymentTimeUnknown,
+  findKey,
+  findUnknown,
+  isObject,
+  isPartial,
+  setKey,
+  typeName,
+} from './values.js';
+
+/** Guard against runaway recursion through user-defined functions. */
+const MAX_CALL_DEPTH = 64;
+
+/** State of one evaluation: the scope, the source text (for messages) and bound lambda variables. */
+export interface Evaluation {
+  scope: ExpressionScope;
+  /** Source the offsets refer to; used to quote sub-expressions in messages and unknown reasons. */
+  source: string;
+  lambdaVariables: ReadonlyMap<string, Value>;
+  depth: number;
+}
+
+function sourceOf(ev: Evaluation, expr: Expr): string {
+  const text = ev.source.slice(expr.start, expr.end);
+  return text || describeExpr(expr);
+}
+
+function describeExpr(expr: Expr): string {
+  switch (expr.kind) {
+    case 'string':
+      return `'${expr.value.replace(/'/g, "''")}'`;
+    case 'number':
+      return String(expr.value);
+    case 'call':
+      return `${expr.namespace ? `${expr.namespace}.` : ''}${expr.name}(${expr.args.map(describeExpr).join(', ')})`;
+    case 'property':
+      return `${describeExpr(expr.target)}.${expr.name}`;
+    case 'index':
+      return `${describeExpr(expr.target)}[${describeExpr(expr.index)}]`;
+  }
+}
+
+/** Property or index access into an unknown stays unknown; deployment-time unknowns name the longer path. */
+function accessUnknown(ev: Evaluation, target: UnknownValue, expr: Expr): UnknownValue {
+  return target instanceof DeploymentTimeUnknown ? new DeploymentTimeUnknown(sourceOf(ev, expr)) : target;
+}
+
+export function evaluateNode(ev: Evaluation, expr: Expr): Value {
+  switch (expr.kind) {
+    case 'string':
+    case 'number':
+      return expr.value;
+    case 'call':
+      return evaluateCall(ev, expr);
+    case 'property': {
+      const target = evaluateNode(ev, expr.target);
+      if (isUnknown(target)) return accessUnknown(ev, target, expr);
+      if (isPartial(target) && isObject(target) && findKey(target, expr.name) === undefined) {
+        return new DeploymentTimeUnknown(sourceOf(ev, expr));
+      }
+      return getProperty(target, expr.name, sourceOf(ev, expr.target), expr.start);
+    }
+    case 'index': {
+      const target = evaluateNode(ev, expr.target);
+      const index = evaluateNode(ev, expr.index);
+      if (isUnknown(target)) return accessUnknown(ev, target, expr);
+      if (isUnknown(index)) return index;
+      if (
+        isPartial(target) &&
+        isObject(target) &&
+        typeof index === 'string' &&
+        findKey(target, index) === undefined
+      ) {
+        return new DeploymentTimeUnknown(sourceOf(ev, expr));
+      }
+      return getIndex(target, index, sourceOf(ev, expr.target), expr.start);
+    }
+  }
+}
+
+/** `target.name`: case-insensitive on objects; ARM fails on a missing property. */
+export function getProperty(target: Value, name: string, targetText: string, offset?: number): Value {
+  if (!isObject(target)) {
+    throw new ExpressionError(
+      `The language expression property '${name}' can't be evaluated: ${targetText} is ${typeName(target)}, not an object.`,
+      offset,
+    );
+  }
+  const key = findKey(target, name);
+  if (key === undefined) {
+    const available = Object.keys(target);
+    throw new ExpressionError(
+      `The language expression property '${name}' doesn't exist in ${targetText}; available properties are ${
+        available.length ? `'${available.join(', ')}'` : 'none'
+      }. Use tryGet() or a property that exists.`,
+      offset,
+    );
+  }
+  return target[key];
+}
+
+/** `target[index]`: integer index into an array (bounds checked) or string key into an object. */
+export function getIndex(target: Value, index: Value, targetText: string, offset?: number): Value {
+  if (Array.isArray(target)) {
+    if (typeof index !== 'number' || !Number.isInteger(index)) {
+      throw new ExpressionError(
+        `The language expression ${targetText} is an array and must be indexed by an integer, not ${typeName(index)}.`,
+        offset,
+      );
+    }
+    if (index < 0 || index >= target.length) {
+      throw new ExpressionError(
+        `The language expression index ${index} is out of range for ${targetText}, which has ${target.length} item(s).`,
+        offset,
+      );
+    }
+    return target[index];
+  }
+  if (isObject(target)) {
+    if (typeof index !== 'string') {
+      throw new ExpressionError(
+        `The language expression ${targetText} is an object and must be indexed by a string, not ${typeName(index)}.`,
+        offset,
+      );
+    }
+    return getProperty(target, index, targetText, offset);
+  }
+  throw new ExpressionError(
+    `The language expression ${targetText} is ${typeName(target)} and cannot be indexed; only arrays and objects can.`,
+    offset,
+  );
+}
+
+function evaluateCall(ev: Evaluation, call: Call): Value {
+  const text = sourceOf(ev, call);
+  if (call.namespace !== undefined) return evaluateUserFunction(ev, call, text);
+  const def = lookupFunction(call.name);
+  if (!def) {
+    throw new ExpressionError(
+      `The template function '${call.name}' is not valid. Check the spelling against the ARM template function reference.`,
+      call.start,
+    );
+  }
+  const count = call.args.length;
+  if (count < def.min || count > def.max) {
+    const expected =
+      def.min === def.max
+        ? `${def.min}`
+        : def.max === Infinity
+          ? `at least ${def.min}`
+          : `${def.min} to ${def.max}`;
+    throw new ExpressionError(
+      `The template language function '${call.name}' must have ${expected} argument(s), but ${count} were given in ${text}.`,
+      call.start,
+    );
+  }
+  const context: CallContext = {
+    name: call.name,
+    text,
+    offset: call.start,
+    scope: ev.scope,
+    evaluate: (expr, bindings) =>
+      evaluateNode(
+        bindings ? { ...ev, lambdaVariables: new Map([...ev.lambdaVariables, ...bindings]) } : ev,
+        expr,
+      ),
+    lambdaVariable: (name) => ev.lambdaVariables.get(name.toLowerCase()),
+    sourceOf: (expr) => sourceOf(ev, expr),
+  };
+  if (def.lazy) return def.lazy(call.args, context);
+  const args = call.args.map((arg) => evaluateNode(ev, arg));
+  if (def.unknowns !== 'self') {
+    for (const arg of args) {
+      const unknown = def.unknowns === 'deep' ? findUnknown(arg) : isUnknown(arg) ? arg : undefined;
+      if (unknown) return unknown;
+    }
+  }
+  const result = def.call!(args, context);
+  return result === undefined ? null : result;
+}
+
+function evaluateUserFunction(ev: Evaluation, call: Call, text: string): Value {
+  const key = `${call.namespace}.${call.name}`.toLowerCase();
+  const fn = ev.scope.userFunctions?.get(key);
+  if (!fn) {
+    throw new ExpressionError(
+      `The template function '${call.namespace}.${call.name}' is not defined; declare it in the template's functions section.`,
+      call.start,
+    );
+  }
+  if (fn.parameters.length !== call.args.length) {
+    throw new ExpressionError(
+      `The user function '${call.namespace}.${call.name}' takes ${fn.parameters.length} argument(s), but ${call.args.length} were given in ${text}.`,
+      call.start,
+    );
+  }
+  if (ev.depth >= MAX_CALL_DEPTH) {
+    throw new ExpressionError(
+      `The user function '${call.namespace}.${call.name}' recurses too deeply.`,
+      call.start,
+    );
+  }
+  const bound = new Map<string, Value>();
+  fn.parameters.forEach((p, i) => bound.set(p.name.toLowerCase(), evaluateNode(ev, call.args[i])));
+  const inner: ExpressionScope = {
+    deployment: ev.scope.deployment,
+    userFunctions: ev.scope.userFunctions,
+    parameter(name: string): Value {
+      const value = bound.get(name.toLowerCase());
+      if (value === undefined) {
+        throw new ExpressionError(
+          `The user function '${call.namespace}.${call.name}' has no parameter '${name}'.`,
+          call.start,
+        );
+      }
+      return value;
+    },
+    variable(name: string): Value {
+      throw new ExpressionError(
+        `User function '${call.namespace}.${call.name}' cannot use variables('${name}'); pass it as a parameter.`,
+        call.start,
+      );
+    },
+    copyIndex: ev.scope.copyIndex.bind(ev.scope),
+    reference: ev.scope.reference.bind(ev.scope),
+  };
+  return evaluateJson(fn.output, { ...ev, scope: inner, depth: ev.depth + 1, lambdaVariables: new Map() });
+}
+
+/** Evaluates a JSON value in which any string may be an expression (user function output). */
+function evaluateJson(value: unknown, ev: Evaluation): Value {
+  if (typeof value === 'string') return evaluateString(value, ev);
+  if (Array.isArray(value)) return value.map((item) => evaluateJson(item, ev));
+  if (value !== null && typeof value === 'object') {
+    const out: { [key: string]: Value } = {};
+    for (const [key, item] of Object.entries(value)) setKey(out, key, evaluateJson(item, ev));
+    return out;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  return null;
+}
+
+const PARSE_CACHE_LIMIT = 10000;
+const parseCache = new Map<string, ParseResult>();
+
+/** Parsing is pure, so copy loops and repeated variables reuse the tree (bounded cache). */
+function parseCached(text: string): ParseResult {
+  let result = parseCache.get(text);
+  if (result === undefined) {
+    result = parseExpression(text);
+    if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
+    parseCache.set(text, result);
+  }
+  return result;
+}
+
+/** A template string: literal (with `[[` unescaped) or expression. */
+export function evaluateString(text: string, ev: Evaluation): Value {
+  if (text.startsWith('[[')) return text.slice(1);
+  if (!(text.length >= 2 && text.startsWith('[') && text.endsWith(']'))) return text;
+  const parsed = parseCached(text);
+  if (!parsed.ok) {
+    throw new ExpressionError(
+      `The template language expression '${text}' is not valid: ${parsed.error} (at character ${parsed.offset + 1}).`,
+      parsed.offset,
+    );
+  }
+  return evaluateNode({ ...ev, source: text }, parsed.ast);
+}
