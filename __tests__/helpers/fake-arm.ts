@@ -62,10 +62,51 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
   const pageSize = options.pageSize ?? 2;
   let base = '';
 
+  /** Azure Resource Graph: answers the `Resources | where id in~ (…)` queries live mode sends. */
+  const graph = (body: string): { status: number; body: unknown } => {
+    const request = JSON.parse(body || '{}') as { subscriptions?: string[]; query?: string; options?: Json };
+    const list = /id in~ \(([^)]*)\)/.exec(request.query ?? '')?.[1];
+    if (!list || !Array.isArray(request.subscriptions)) {
+      return {
+        status: 400,
+        body: { error: { code: 'BadRequest', message: 'Please provide a valid query.' } },
+      };
+    }
+    const wanted = new Set([...list.matchAll(/'([^']*)'/g)].map((match) => key(match[1])));
+    const subscriptions = new Set(request.subscriptions.map((sub) => sub.toLowerCase()));
+    const rows = options.resources
+      .filter((resource) => wanted.has(key(String(resource.id))))
+      .filter((resource) => subscriptions.has(String(resource.id).split('/')[2].toLowerCase()))
+      // Resource Graph shows only what the caller may read: a resource ARM answers 403/404 for is absent.
+      .filter(
+        (resource) =>
+          !faults.some(
+            (fault) =>
+              (fault.status === 403 || fault.status === 404) && fault.path === key(String(resource.id)),
+          ),
+      )
+      .map((resource) => ({ ...resource, type: String(resource.type).toLowerCase() }));
+    const size = options.graphPageSize ?? 1000;
+    const skip = Number(request.options?.$skipToken ?? 0);
+    const data = rows.slice(skip, skip + size);
+    const more = skip + size < rows.length;
+    return {
+      status: 200,
+      body: {
+        totalRecords: rows.length,
+        count: data.length,
+        resultTruncated: 'false',
+        data,
+        ...(more ? { $skipToken: String(skip + size) } : {}),
+      },
+    };
+  };
+
   const route = (
     method: string,
     path: string,
     query: URLSearchParams,
+    body = '',
   ): { status: number; body: unknown; headers?: Json } => {
     const lower = key(path);
     const apiVersion = query.get('api-version');
@@ -80,6 +121,7 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
         headers: fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : undefined,
       };
     }
+    if (method === 'POST' && lower === '/providers/microsoft.resourcegraph/resources') return graph(body);
     if (method !== 'GET')
       return { status: 405, body: { error: { code: 'MethodNotAllowed', message: method } } };
     if (!apiVersion)
@@ -180,7 +222,8 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
   const server: Server = createServer(
     { key: options.tls.key, cert: options.tls.cert },
     (request, response) => {
-      request.resume();
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         // ARM tolerates `//subscriptions/…`; new URL() would read it as a host, so collapse first.
         const url = new URL((request.url ?? '/').replace(/^\/{2,}/, '/'), base);
@@ -194,7 +237,12 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
             body: { error: { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' } },
           };
         } else {
-          result = route(request.method ?? 'GET', path, url.searchParams, Buffer.concat(chunks).toString('utf8'));
+          result = route(
+            request.method ?? 'GET',
+            path,
+            url.searchParams,
+            Buffer.concat(chunks).toString('utf8'),
+          );
         }
         requests.push({
           method: request.method ?? 'GET',

@@ -34,6 +34,8 @@ export interface FakeEntraOptions {
   clientId: string;
   /** Federated credentials of the app; a GitHub token must match one (iss, sub, aud). */
   federated: FederatedCredential[];
+  /** Client secrets of the app (for environment credentials); none by default. */
+  secrets?: string[];
 }
 
 function claimsOf(jwt: string | undefined): Record<string, unknown> {
@@ -94,6 +96,18 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
             });
           if (entry.tenant !== options.tenantId) return error('AADSTS90002', 400, 'invalid_request');
           if (entry.clientId !== options.clientId) return error('AADSTS700016', 400, 'unauthorized_client');
+          const secret = form.get('client_secret');
+          if (secret !== null) {
+            if (!(options.secrets ?? []).includes(secret)) return error('AADSTS7000215');
+            const accessToken = `arm-access-${issued.length + 1}-${Math.random().toString(36).slice(2)}`;
+            issued.push(accessToken);
+            return json(200, {
+              token_type: 'Bearer',
+              expires_in: 3599,
+              ext_expires_in: 3599,
+              access_token: accessToken,
+            });
+          }
           const claims = claimsOf(entry.clientAssertion);
           const match = options.federated.some(
             (credential) =>
@@ -134,6 +148,8 @@ function describe(code: string): string {
   switch (code) {
     case 'AADSTS70021':
       return 'No matching federated identity record found for presented assertion.';
+    case 'AADSTS7000215':
+      return 'Invalid client secret provided.';
     case 'AADSTS700016':
       return 'Application with identifier was not found in the directory.';
     default:

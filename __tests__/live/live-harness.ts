@@ -33,7 +33,7 @@ export interface LiveWorld {
 
 export async function startLiveWorld(
   arm: Omit<FakeArmOptions, 'tls' | 'acceptedTokens'>,
-  options: { federated?: FederatedCredential[]; subject?: string } = {},
+  options: { federated?: FederatedCredential[]; subject?: string; secrets?: string[] } = {},
 ): Promise<LiveWorld> {
   const cert = createTestCertificate();
   const oidc = await startFakeOidc({ subject: options.subject });
@@ -42,6 +42,7 @@ export async function startLiveWorld(
     tenantId: TENANT_ID,
     clientId: CLIENT_ID,
     federated: options.federated ?? [MATCHING_FEDERATED],
+    secrets: options.secrets,
   });
   const fakeArm = await startFakeArm({ ...arm, tls: cert, acceptedTokens: () => entra.issued });
   const agent = new Agent({ ca: cert.cert, keepAlive: true });

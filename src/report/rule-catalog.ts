@@ -8,7 +8,8 @@ import { escapeMarkdownCell } from './escape.js';
 export function renderRuleCatalog(rules: readonly RuleDefinition[]): string {
   const rows = rules.map((rule) => {
     const types = rule.appliesTo.map((type) => `\`${type}\``).join(', ');
-    const psrule = rule.psrule && rule.psrule.length > 0 ? rule.psrule.map((name) => `\`${name}\``).join(', ') : '';
+    const psrule =
+      rule.psrule && rule.psrule.length > 0 ? rule.psrule.map((name) => `\`${name}\``).join(', ') : '';
     return `| [\`${rule.id}\`](${rule.helpUri}) | ${escapeMarkdownCell(rule.title)} | ${types} | ${psrule} |`;
   });
   return ['| rule | checks | applies to | related PSRule |', '| --- | --- | --- | --- |', ...rows].join('\n');

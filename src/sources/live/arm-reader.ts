@@ -26,6 +26,8 @@ export interface ResourceGroupSummary {
 }
 
 export const DEFAULT_CONCURRENCY = 8;
+/** A request ARM has not answered in this time fails (and is retried by the SDK) instead of hanging the job. */
+const REQUEST_TIMEOUT_MS = 60_000;
 /** How long ids wait to be looked up together (one wave of the crawl arrives within it). */
 const BATCH_WINDOW_MS = 10;
 
@@ -34,7 +36,8 @@ const BATCH_WINDOW_MS = 10;
  * each type (falling back once to the provider's newest stable version when ARM rejects it),
  * child collections through the same client's pipeline with `nextLink` paging. Every HTTP attempt
  * passes one semaphore, so requests are concurrent but bounded; the SDK's retry policy handles 429
- * (`Retry-After`) and 5xx. Bodies are returned exactly as ARM sent them (raw JSON).
+ * (`Retry-After`) and 5xx. Bodies are returned exactly as ARM sent them (raw JSON), or as Azure
+ * Resource Graph holds them when a batch lookup is in use.
  */
 export class ArmReader {
   /** HTTP requests sent to ARM (including retries). */
@@ -42,13 +45,11 @@ export class ArmReader {
   private readonly clients = new Map<string, ResourceManagementClient>();
   private readonly fallbackVersions = new Map<string, Promise<string | undefined>>();
   private readonly providerTypes = new Map<string, Promise<Map<string, string[]>>>();
-  private readonly prefetched = new Map<string, ObjectValue>();
+  private readonly reads = new Map<string, Promise<ObjectValue>>();
   private readonly semaphore: Semaphore;
   private batchLookup?: (ids: string[]) => Promise<ObjectValue[]>;
   private batch: Array<{ id: string; resolve: (body: ObjectValue | undefined) => void }> = [];
   private batchTimer?: NodeJS.Timeout;
-  /** GETs answered by the batch lookup (Resource Graph) instead of ARM. */
-  batchedReads = 0;
 
   constructor(private readonly options: ArmReaderOptions) {
     this.semaphore = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
@@ -56,13 +57,6 @@ export class ArmReader {
 
   get endpoint(): string {
     return this.options.armEndpoint;
-  }
-
-  /** Bodies already known (from Azure Resource Graph): `get` returns them without a request. */
-  prefetch(bodies: Iterable<ObjectValue>): void {
-    for (const body of bodies) {
-      if (typeof body.id === 'string') this.prefetched.set(idKey(body.id), body);
-    }
   }
 
   /**
@@ -89,13 +83,14 @@ export class ArmReader {
     let found = new Map<string, ObjectValue>();
     try {
       const bodies = await this.batchLookup!(ids);
-      found = new Map(bodies.filter((body) => typeof body.id === 'string').map((body) => [idKey(body.id as string), body]));
+      found = new Map(
+        bodies.filter((body) => typeof body.id === 'string').map((body) => [idKey(body.id as string), body]),
+      );
     } catch (error) {
       this.options.logger.warning(
         `Resource Graph lookup failed (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); reading with ARM GETs instead.`,
       );
     }
-    this.batchedReads += waiting.filter((entry) => found.has(idKey(entry.id))).length;
     for (const entry of waiting) entry.resolve(found.get(idKey(entry.id)));
   }
 
@@ -125,9 +120,18 @@ export class ArmReader {
   }
 
   /** GET one resource by id; throws the SDK's RestError (status, code) when ARM refuses. */
-  async get(id: string): Promise<ObjectValue> {
-    const known = this.prefetched.get(idKey(id));
-    if (known) return known;
+  get(id: string): Promise<ObjectValue> {
+    // Workspaces often share a key vault or storage account: read each id once per run.
+    const key = idKey(id);
+    let pending = this.reads.get(key);
+    if (!pending) {
+      pending = this.read(id);
+      this.reads.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async read(id: string): Promise<ObjectValue> {
     if (this.batchLookup) {
       const body = await this.lookupInBatch(id);
       if (body) return body;
@@ -142,6 +146,7 @@ export class ArmReader {
       let text: string | undefined;
       // The operation's path is `/{resourceId}`: pass the id without its leading slash.
       await this.client(parsed.subscriptionId).resources.getById(id.replace(/^\/+/, ''), version, {
+        requestOptions: { timeout: REQUEST_TIMEOUT_MS },
         onResponse: (response) => {
           text = response.bodyAsText ?? undefined;
         },
@@ -169,7 +174,9 @@ export class ArmReader {
       let pages = 0;
       while (url && pages < 200) {
         pages += 1;
-        const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET' }));
+        const response = await client.sendRequest(
+          createPipelineRequest({ url, method: 'GET', timeout: REQUEST_TIMEOUT_MS }),
+        );
         const body = parseObject(response.bodyAsText ?? undefined, url);
         if (response.status < 200 || response.status >= 300) {
           const error = (body.error ?? {}) as { code?: string; message?: string };
@@ -192,7 +199,9 @@ export class ArmReader {
   /** Resource groups of a subscription (to find a classic CMK workspace's `azureml-rg-…`). */
   async listResourceGroups(subscriptionId: string): Promise<ResourceGroupSummary[]> {
     const groups: ResourceGroupSummary[] = [];
-    for await (const group of this.client(subscriptionId).resourceGroups.list()) {
+    for await (const group of this.client(subscriptionId).resourceGroups.list({
+      requestOptions: { timeout: REQUEST_TIMEOUT_MS },
+    })) {
       if (group.id && group.name) groups.push({ id: group.id, name: group.name, managedBy: group.managedBy });
     }
     return groups;
@@ -205,8 +214,11 @@ export class ArmReader {
   ): Promise<string[]> {
     const client = this.client(subscriptionId);
     const pages = options.resourceGroup
-      ? client.resources.listByResourceGroup(options.resourceGroup, { filter: options.filter })
-      : client.resources.list({ filter: options.filter });
+      ? client.resources.listByResourceGroup(options.resourceGroup, {
+          filter: options.filter,
+          requestOptions: { timeout: REQUEST_TIMEOUT_MS },
+        })
+      : client.resources.list({ filter: options.filter, requestOptions: { timeout: REQUEST_TIMEOUT_MS } });
     const ids: string[] = [];
     for await (const resource of pages) if (resource.id) ids.push(resource.id);
     return ids;
@@ -248,7 +260,7 @@ export class ArmReader {
     let types = this.providerTypes.get(cacheKey);
     if (!types) {
       types = this.client(subscriptionId)
-        .providers.get(namespace)
+        .providers.get(namespace, { requestOptions: { timeout: REQUEST_TIMEOUT_MS } })
         .then((provider) => {
           const map = new Map<string, string[]>();
           for (const entry of provider.resourceTypes ?? []) {

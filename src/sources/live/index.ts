@@ -64,7 +64,7 @@ export async function readLive(settings: LiveSettings, deps: LiveDeps): Promise<
   }
 
   let graph: ResourceGraphReader | undefined;
-  if (ids.length > RESOURCE_GRAPH_THRESHOLD) {
+  if (ids.length > (deps.resourceGraphThreshold ?? RESOURCE_GRAPH_THRESHOLD)) {
     graph = new ResourceGraphReader(credential, endpoints.armEndpoint, deps.logger, deps.httpsAgent);
     const lookup = graph;
     reader.useBatchLookup((batch) => lookup.byIds(batch));

@@ -39,4 +39,9 @@ export interface LiveDeps {
    * (which honours NODE_EXTRA_CA_CERTS).
    */
   httpsAgent?: Agent;
+  /**
+   * More workspaces than this are read through Azure Resource Graph (added by live mode,
+   * optional; default RESOURCE_GRAPH_THRESHOLD = 5). Benchmarks and tests set it to compare paths.
+   */
+  resourceGraphThreshold?: number;
 }

@@ -89,24 +89,19 @@ export function describeSignInError(error: unknown, context: SignInContext): str
   if (network) {
     return `could not reach the sign-in endpoint ${context.authorityHost} (${network}): check the cloud / authority-host input and the network.`;
   }
-  if (context.method === 'azure-cli' || /Azure CLI|az login/i.test(text)) {
-    if (/not installed|could not be found|not recognized/i.test(text)) {
-      return `the Azure CLI is not installed: install it and run 'az login' (in a workflow, run azure/login first), or use auth: oidc.`;
-    }
-    if (context.method === 'azure-cli') {
-      return `no Azure CLI session: run 'az login' (in a workflow, run azure/login first) or use auth: oidc. (${firstSentence(text)})`;
-    }
-  }
-  if (context.method === 'environment' || /EnvironmentCredential/.test(text)) {
-    if (context.method === 'environment') {
-      return `no usable environment credential: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH), or use auth: oidc. (${firstSentence(text)})`;
-    }
-  }
   if (context.method === 'auto') {
     return (
       `no Azure credential found: no GitHub OIDC token (${OIDC_PERMISSION}), no Azure CLI session ('az login' or azure/login), ` +
       `and no AZURE_CLIENT_SECRET / AZURE_CLIENT_CERTIFICATE_PATH in the environment.`
     );
+  }
+  if (context.method === 'azure-cli') {
+    return /not installed|could not be found|not recognized/i.test(text)
+      ? `the Azure CLI is not installed: install it and run 'az login' (in a workflow, run azure/login first), or use auth: oidc.`
+      : `no Azure CLI session: run 'az login' (in a workflow, run azure/login first) or use auth: oidc. (${firstSentence(text)})`;
+  }
+  if (context.method === 'environment') {
+    return `no usable environment credential: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH), or use auth: oidc. (${firstSentence(text)})`;
   }
   return `sign-in to Azure failed: ${firstSentence(text)}`;
 }

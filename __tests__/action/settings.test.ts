@@ -1,0 +1,141 @@
+import { describe, expect, test } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readRunContext } from '../../src/action/context.js';
+import { DEFAULT_TEMPLATE_GLOBS, parseSettings } from '../../src/action/settings.js';
+import { ConfigurationError } from '../../src/errors.js';
+
+const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+
+describe('parseSettings', () => {
+  test('defaults: templates mode, changed scope on pull requests, all elsewhere', () => {
+    const pr = parseSettings(inputs({}), {}, 'pull_request');
+    expect(pr).toMatchObject({
+      mode: 'templates',
+      scope: 'changed',
+      failOn: 'regression',
+      unknownAs: 'unknown',
+      comment: 'update',
+      checkRun: true,
+      checkName: 'AML HA gate',
+      reportFile: 'aml-ha-report.json',
+    });
+    expect(pr.templates).toEqual(DEFAULT_TEMPLATE_GLOBS);
+    expect(pr.sarifFile).toBeUndefined();
+    expect(parseSettings(inputs({}), {}, 'pull_request_target').scope).toBe('changed');
+    expect(parseSettings(inputs({}), {}, 'push').scope).toBe('all');
+  });
+
+  test('globs split on newlines and commas; check-run accepts false', () => {
+    const s = parseSettings(
+      inputs({
+        templates: 'infra/**/*.json, modules/*.bicep\n\n  other/*.bicepparam ',
+        'check-run': 'false',
+        comment: 'RECREATE',
+      }),
+      {},
+      'push',
+    );
+    expect(s.templates).toEqual(['infra/**/*.json', 'modules/*.bicep', 'other/*.bicepparam']);
+    expect(s.checkRun).toBe(false);
+    expect(s.comment).toBe('recreate');
+  });
+
+  test('a bad value names the input and the accepted values', () => {
+    expect(() => parseSettings(inputs({ 'fail-on': 'sometimes' }), {}, 'push')).toThrow(
+      new ConfigurationError(
+        "Invalid input 'fail-on': 'sometimes'. Expected one of: regression, fail, warn, never.",
+      ),
+    );
+    expect(() => parseSettings(inputs({ comment: 'yes' }), {}, 'push')).toThrow(
+      /'comment'.*update, recreate, off/,
+    );
+    expect(() => parseSettings(inputs({ 'check-run': 'maybe' }), {}, 'push')).toThrow(
+      /'check-run'.*true or false/,
+    );
+    expect(() => parseSettings(inputs({ mode: 'live' }), {}, 'push')).toThrow(
+      /'mode'.*auto, templates, workspace, publish/,
+    );
+  });
+
+  test('auto becomes workspace when a workspace is given; AZURE_* env vars fill empty ids', () => {
+    const s = parseSettings(
+      inputs({
+        workspace:
+          '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w\n',
+        'client-id': 'explicit',
+      }),
+      { AZURE_CLIENT_ID: 'env-client', AZURE_TENANT_ID: 'env-tenant', AZURE_SUBSCRIPTION_ID: 'env-sub' },
+      'schedule',
+    );
+    expect(s.mode).toBe('workspace');
+    expect(s.live).toEqual({
+      workspaces: [
+        '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w',
+      ],
+      resourceGroup: undefined,
+      subscriptionId: 'env-sub',
+      clientId: 'explicit',
+      tenantId: 'env-tenant',
+      auth: 'auto',
+      audience: 'api://AzureADTokenExchange',
+      cloud: 'AzureCloud',
+      armEndpoint: undefined,
+      authorityHost: undefined,
+    });
+    expect(() => parseSettings(inputs({ mode: 'workspace' }), {}, 'push')).toThrow(/'workspace' is required/);
+    expect(() => parseSettings(inputs({ workspace: 'w', cloud: 'Mars' }), {}, 'push')).toThrow(
+      /'cloud'.*AzureCloud/,
+    );
+    expect(() => parseSettings(inputs({ workspace: 'w', 'arm-endpoint': 'not a url' }), {}, 'push')).toThrow(
+      /'arm-endpoint'/,
+    );
+  });
+});
+
+describe('readRunContext', () => {
+  test('reads the pull request head and base from the event payload', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctx-'));
+    const event = join(dir, 'event.json');
+    writeFileSync(
+      event,
+      JSON.stringify({
+        pull_request: {
+          number: 12,
+          head: { sha: 'h'.repeat(40), repo: { full_name: 'fork/ml' } },
+          base: { sha: 'b'.repeat(40) },
+        },
+      }),
+    );
+    const context = readRunContext(
+      {
+        GITHUB_REPOSITORY: 'contoso/ml',
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: event,
+        GITHUB_SHA: 'm'.repeat(40),
+        GITHUB_RUN_ID: '9',
+        GITHUB_SERVER_URL: 'https://ghe.example',
+        GITHUB_API_URL: 'https://ghe.example/api/v3/',
+      },
+      dir,
+    );
+    expect(context).toEqual({
+      eventName: 'pull_request',
+      owner: 'contoso',
+      repo: 'ml',
+      sha: 'm'.repeat(40),
+      workspace: dir,
+      apiUrl: 'https://ghe.example/api/v3',
+      serverUrl: 'https://ghe.example',
+      runUrl: 'https://ghe.example/contoso/ml/actions/runs/9',
+      pullRequest: {
+        number: 12,
+        headSha: 'h'.repeat(40),
+        baseSha: 'b'.repeat(40),
+        headRepository: 'fork/ml',
+      },
+    });
+    expect(readRunContext({ GITHUB_REPOSITORY: 'a/b' }, dir).pullRequest).toBeUndefined();
+  });
+});

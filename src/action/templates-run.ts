@@ -1,0 +1,183 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfigFile } from '../config-file.js';
+import { evaluateResources } from '../engine.js';
+import { ConfigurationError, describeError } from '../errors.js';
+import { applyGate, parseBaselineReport } from '../gate.js';
+import type { GitHubClient } from '../github.js';
+import type { Finding, Logger, Report } from '../model.js';
+import {
+  listChangedFiles,
+  globMatcher,
+  materializeBase,
+  selectChangedTemplates,
+  type ChangedFile,
+} from '../sources/changed.js';
+import { discoverTemplates, type DiscoveredFile } from '../sources/discover.js';
+import { loadTemplates } from '../sources/templates.js';
+import { VERSION } from '../version.js';
+import type { RunContext } from './context.js';
+import type { ActionSettings } from './settings.js';
+
+export interface TemplatesRunDeps {
+  logger: Logger;
+  github?: GitHubClient;
+  now: Date;
+}
+
+export interface TemplatesRunResult {
+  report: Report;
+  /** Short Markdown used instead of the full report when the PR changes no template. */
+  nothingToCheck?: string;
+}
+
+/** The config file: an explicit `config` input must exist; `.github/aml-ha-gate.yml` is optional. */
+export async function loadActionConfig(settings: ActionSettings, cwd: string) {
+  if (settings.config) return loadConfigFile(path.resolve(cwd, settings.config), { required: true });
+  return loadConfigFile(path.resolve(cwd, '.github/aml-ha-gate.yml'), { required: false });
+}
+
+/** The findings of the `baseline` input's report, when given. */
+export async function readBaselineInput(
+  settings: ActionSettings,
+  cwd: string,
+): Promise<Finding[] | undefined> {
+  if (!settings.baseline) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path.resolve(cwd, settings.baseline), 'utf8');
+  } catch {
+    throw new ConfigurationError(
+      "baseline report not found. Give 'baseline' the path of the JSON report of an earlier run (e.g. downloaded with actions/download-artifact), or leave it empty.",
+      settings.baseline,
+    );
+  }
+  return parseBaselineReport(text, settings.baseline);
+}
+
+/**
+ * Templates mode: picks the templates (those the pull request changed or affected, or all), checks
+ * them at head, checks the same templates at the PR's base commit so that only what the PR makes
+ * new or worse is a regression (or compares with the `baseline` input), and applies the gate.
+ */
+export async function runTemplatesMode(
+  settings: ActionSettings,
+  context: RunContext,
+  deps: TemplatesRunDeps,
+): Promise<TemplatesRunResult> {
+  const { logger } = deps;
+  const cwd = context.workspace;
+  const config = await loadActionConfig(settings, cwd);
+  const baselineInput = await readBaselineInput(settings, cwd);
+  const gateOptions = {
+    mode: 'templates' as const,
+    failOn: settings.failOn,
+    unknownAs: settings.unknownAs,
+    config,
+    now: deps.now,
+    version: VERSION,
+  };
+  const pr = context.pullRequest;
+
+  let changed: ChangedFile[] | undefined;
+  if (settings.scope === 'changed') {
+    if (!pr) logger.warning('scope: changed needs a pull_request event; checking all templates instead.');
+    else if (!deps.github)
+      logger.warning(
+        'scope: changed needs a github-token to list the changed files; checking all templates instead.',
+      );
+    else {
+      try {
+        changed = await listChangedFiles(deps.github, {
+          owner: context.owner,
+          repo: context.repo,
+          pullNumber: pr.number,
+        });
+      } catch (error) {
+        logger.warning(
+          `could not list the files of pull request #${pr.number} (${describeError(error).split('\n')[0]}); checking all templates instead.`,
+        );
+      }
+    }
+  }
+
+  let files: DiscoveredFile[];
+  if (changed) {
+    files = (await selectChangedTemplates(changed, { cwd, globs: settings.templates, logger })).files;
+  } else {
+    const matches = globMatcher(settings.templates);
+    files = (await discoverTemplates(['.'], cwd)).filter((file) => matches(file.path));
+    logger.info(`${files.filter((f) => f.kind !== 'parameters').length} template(s) to check`);
+  }
+
+  if (!files.some((file) => file.kind !== 'parameters')) {
+    const report = applyGate([], [], { ...gateOptions, baseline: baselineInput });
+    const what = changed
+      ? 'This pull request changes no ARM template, parameters file or Bicep file'
+      : 'No ARM template or Bicep file';
+    const note = `${what} matching \`${settings.templates.join('`, `')}\`: nothing to check.`;
+    report.notes = [...(report.notes ?? []), note];
+    return { report, nothingToCheck: `### ✅ ${settings.checkName}\n\n${note}\n` };
+  }
+
+  const head = await loadTemplates(files, { cwd, logger });
+  const findings = evaluateResources(head.resources);
+
+  let baseline = baselineInput;
+  if (!baseline && pr) {
+    baseline = await baseFindings(files, changed, pr.baseSha, context, deps);
+  }
+  const report = applyGate(findings, head.errors, { ...gateOptions, baseline });
+  return { report };
+}
+
+/**
+ * The findings of the same templates at the PR's base commit (renamed files at their old path).
+ * A template the PR adds has no base version, so its findings count as new. When the base cannot
+ * be read at all, every finding counts as new, with a warning.
+ */
+async function baseFindings(
+  files: DiscoveredFile[],
+  changed: ChangedFile[] | undefined,
+  baseSha: string,
+  context: RunContext,
+  deps: TemplatesRunDeps,
+): Promise<Finding[]> {
+  const { logger } = deps;
+  const renamedFrom = new Map(
+    (changed ?? []).filter((c) => c.previousPath).map((c) => [c.path, c.previousPath!]),
+  );
+  const basePaths = files
+    .filter((f) => f.kind !== 'parameters')
+    .map((f) => renamedFrom.get(f.path) ?? f.path);
+  let tree;
+  try {
+    tree = await materializeBase({
+      cwd: context.workspace,
+      baseSha,
+      paths: basePaths,
+      octokit: deps.github,
+      owner: context.owner,
+      repo: context.repo,
+      logger,
+    });
+  } catch (error) {
+    logger.warning(`could not read the base commit ${baseSha}: ${describeError(error)}`);
+  }
+  if (!tree) {
+    logger.warning(
+      `the base commit ${baseSha} could not be read (not in the checkout, and no API access): every finding counts as new.`,
+    );
+    return [];
+  }
+  const present = basePaths.filter((p) => existsSync(path.join(tree.dir, p)));
+  logger.info(
+    `base ${baseSha.slice(0, 7)} (${tree.source === 'git' ? 'local git history' : 'contents API'}): ${present.length} of ${basePaths.length} template(s) existed`,
+  );
+  if (present.length === 0) return [];
+  const baseFiles = await discoverTemplates(present, tree.dir);
+  const quiet: Logger = { ...logger, info: logger.debug, warning: logger.debug };
+  const base = await loadTemplates(baseFiles, { cwd: tree.dir, logger: quiet });
+  return evaluateResources(base.resources);
+}

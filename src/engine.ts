@@ -1,0 +1,129 @@
+import { linkResources } from './graph.js';
+import {
+  isUnknown,
+  type Finding,
+  type LinkedResource,
+  type Resource,
+  type RuleOutcome,
+  type SourceLocation,
+} from './model.js';
+import { RULES } from './rules/index.js';
+import type { RuleContext, RuleDefinition } from './rules/types.js';
+
+/**
+ * Runs the rule catalog over resources from any source: links them (roles), applies each rule
+ * whose types match, and turns outcomes into findings with resource, workspace and location.
+ */
+export function evaluateResources(
+  resources: Resource[],
+  rules: readonly RuleDefinition[] = RULES,
+): Finding[] {
+  const linked = linkResources(resources);
+  const context = buildContext(linked);
+  const byType = new Map<string, RuleDefinition[]>();
+  for (const rule of rules) {
+    for (const type of rule.appliesTo) {
+      const key = type.toLowerCase();
+      byType.set(key, [...(byType.get(key) ?? []), rule]);
+    }
+  }
+
+  const findings: Finding[] = [];
+  for (const resource of linked) {
+    for (const rule of byType.get(resource.type.toLowerCase()) ?? []) {
+      const outcomes: RuleOutcome[] = resource.readError
+        ? [
+            {
+              status: 'unknown',
+              message: `Cannot tell: ${resource.readError}`,
+              evidence: { path: '', value: resource.readError },
+            },
+          ]
+        : rule.evaluate(resource, context);
+      for (const outcome of outcomes) findings.push(toFinding(rule, resource, adjust(outcome, resource)));
+    }
+  }
+  const order = new Map(rules.map((rule, index) => [rule.id, index]));
+  return findings.sort(
+    (a, b) =>
+      (a.workspace ?? '\uffff').localeCompare(b.workspace ?? '\uffff') ||
+      a.resource.type.localeCompare(b.resource.type) ||
+      a.resource.name.localeCompare(b.resource.name) ||
+      (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0),
+  );
+}
+
+/** What the engine changes for every rule alike: deployment conditions and Microsoft-managed resources. */
+function adjust(outcome: RuleOutcome, resource: LinkedResource): RuleOutcome {
+  if (resource.role === 'microsoftManaged') {
+    return {
+      ...outcome,
+      status: 'info',
+      message: `${outcome.message} Managed by Microsoft (resource group ${resource.resourceGroup ?? ''}); cannot be changed.`,
+    };
+  }
+  if (
+    isUnknown(resource.deployed) &&
+    (outcome.status === 'pass' || outcome.status === 'fail' || outcome.status === 'warn')
+  ) {
+    return {
+      ...outcome,
+      status: 'unknown',
+      message: `Deployed only if ${resource.deployed.reason}: would be ${outcome.status}. ${outcome.message}`,
+    };
+  }
+  return outcome;
+}
+
+function toFinding(rule: RuleDefinition, resource: LinkedResource, outcome: RuleOutcome): Finding {
+  const finding: Finding = {
+    ruleId: rule.id,
+    status: outcome.status,
+    message: outcome.message,
+    resource: { type: resource.type, name: resource.name, id: resource.id, role: resource.role },
+    evidence: {
+      path: outcome.evidence.path,
+      value: isUnknown(outcome.evidence.value) ? outcome.evidence.value.reason : outcome.evidence.value,
+    },
+    regression: false,
+  };
+  if (resource.workspace !== undefined) finding.workspace = resource.workspace;
+  const location = resource.origin === 'template' ? locate(resource, outcome.evidence.path) : undefined;
+  if (location) finding.location = { file: location.file, line: location.line };
+  return finding;
+}
+
+/** The line that set the value read, else the nearest parent path that has one, else the declaration. */
+function locate(resource: Resource, path: string): SourceLocation | undefined {
+  const locations = resource.locations ?? {};
+  let current = path;
+  while (current) {
+    const found = locations[current];
+    if (found) return found;
+    const cut = Math.max(current.lastIndexOf('.'), current.lastIndexOf('['));
+    current = cut > 0 ? current.slice(0, cut) : '';
+  }
+  return resource.source;
+}
+
+function buildContext(linked: LinkedResource[]): RuleContext {
+  const byId = new Map(linked.map((resource) => [resource.id.toLowerCase(), resource]));
+  const workspaces = new Map(
+    linked
+      .filter((resource) => resource.role === 'workspace')
+      .map((resource) => [resource.name.toLowerCase(), resource] as const),
+  );
+  return {
+    resources: linked,
+    workspaceOf: (resource) =>
+      resource.workspace ? workspaces.get(resource.workspace.toLowerCase()) : undefined,
+    childrenOf: (parent, type) =>
+      linked.filter(
+        (candidate) =>
+          candidate.type.toLowerCase() === type.toLowerCase() &&
+          candidate.name.toLowerCase().startsWith(`${parent.name.toLowerCase()}/`) &&
+          (candidate.unit ?? '') === (parent.unit ?? ''),
+      ),
+    byId: (id) => byId.get(id.toLowerCase()),
+  };
+}

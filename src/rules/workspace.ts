@@ -1,0 +1,153 @@
+import type { LinkedResource, RuleOutcome } from '../model.js';
+import { ARTICLE, asBoolean, equalsIgnoreCase, outcome, read, asString, unknownOutcome } from './read.js';
+import type { RuleContext, RuleDefinition } from './types.js';
+
+const WORKSPACE = 'Microsoft.MachineLearningServices/workspaces';
+
+export const disasterRecoveryRule: RuleDefinition = {
+  id: 'HA.Workspace.DisasterRecovery',
+  title: 'Azure ML has no built-in disaster recovery',
+  appliesTo: [WORKSPACE],
+  help: 'Azure Machine Learning itself offers no disaster-recovery option. Keep the workspace reproducible from templates, and plan a secondary workspace (with its own associated resources) in another region.',
+  source: 'Azure Machine Learning itself offers no disaster-recovery option.',
+  helpUri: ARTICLE,
+  evaluate(resource): RuleOutcome[] {
+    const location = read(resource, 'location');
+    const where =
+      location.kind === 'value' && typeof location.value === 'string' ? ` (${location.value})` : '';
+    return [
+      outcome(
+        'info',
+        `Azure ML has no built-in disaster recovery: keep this workspace${where} reproducible from templates and plan a secondary workspace in another region.`,
+        'location',
+        location.kind === 'value' ? location.value : null,
+      ),
+    ];
+  },
+};
+
+/** A project workspace (AI Foundry hub/project) uses its hub's associated resources. */
+function hubOf(resource: LinkedResource, context: RuleContext): LinkedResource | undefined {
+  if (!equalsIgnoreCase(asString(read(resource, 'kind')), 'Project')) return undefined;
+  const hubId = asString(read(resource, 'properties.hubResourceId'));
+  return hubId ? context.byId(hubId) : undefined;
+}
+
+export const registryLinkedRule: RuleDefinition = {
+  id: 'HA.Workspace.RegistryLinked',
+  title: 'Workspace names its container registry',
+  appliesTo: [WORKSPACE],
+  help: 'Set properties.containerRegistry to a Premium registry you create with geo-replication. Without it, Azure ML creates a registry on its own when it first builds an image, outside your HA settings (no geo-replication).',
+  source: 'Container Registry: choose the Premium registry SKU for geo-replication.',
+  helpUri: ARTICLE,
+  evaluate(resource, context): RuleOutcome[] {
+    const registry = read(resource, 'properties.containerRegistry');
+    if (registry.kind === 'unknown') return [unknownOutcome(registry, 'which registry the workspace uses')];
+    if (registry.kind === 'value' && typeof registry.value === 'string' && registry.value !== '') {
+      return [outcome('pass', 'The workspace names its container registry.', registry.path, registry.value)];
+    }
+    const hub = hubOf(resource, context);
+    if (hub) {
+      return [
+        outcome(
+          'pass',
+          `Project workspace: it uses the container registry of its hub ${hub.name}.`,
+          'properties.hubResourceId',
+          hub.id,
+        ),
+      ];
+    }
+    return [
+      outcome(
+        'warn',
+        'No properties.containerRegistry: Azure ML will create a registry by itself when it first builds an image, outside your HA settings (no geo-replication). Create a Premium registry with a replica and set properties.containerRegistry.',
+        registry.path,
+        null,
+      ),
+    ];
+  },
+};
+
+export const sharedDefaultStorageRule: RuleDefinition = {
+  id: 'HA.Workspace.SharedDefaultStorage',
+  title: 'Each workspace has its own default storage',
+  appliesTo: [WORKSPACE],
+  help: 'Create a separate storage account for the default storage of each workspace.',
+  source: 'Create a separate storage account for the default storage of each workspace.',
+  helpUri: ARTICLE,
+  evaluate(resource, context): RuleOutcome[] {
+    const storage = read(resource, 'properties.storageAccount');
+    if (storage.kind === 'unknown') return [unknownOutcome(storage, 'whether the default storage is shared')];
+    if (storage.kind !== 'value' || typeof storage.value !== 'string') return [];
+    const target =
+      context.byId(storage.value) ??
+      context.resources.find((r) => r.role === 'defaultStorage' && r.workspaces.includes(resource.name));
+    const sharers = target
+      ? target.workspaces.filter((name) => name.toLowerCase() !== resource.name.toLowerCase())
+      : [];
+    if (sharers.length > 0) {
+      return [
+        outcome(
+          'warn',
+          `Its default storage ${target!.name} also serves workspace ${sharers.join(', ')}: create a separate storage account for the default storage of each workspace.`,
+          storage.path,
+          storage.value,
+        ),
+      ];
+    }
+    return [
+      outcome(
+        'pass',
+        'Its default storage account serves no other scanned workspace.',
+        storage.path,
+        storage.value,
+      ),
+    ];
+  },
+};
+
+export const cmkCosmosDbRule: RuleDefinition = {
+  id: 'HA.Workspace.CmkCosmosDb',
+  title: 'Where the data of a CMK workspace lives',
+  appliesTo: [WORKSPACE],
+  help: 'With a customer-managed key, Azure ML stores workspace metadata in Cosmos DB: in service-side mode none is created in your subscription; with your own account (encryption.cosmosDbResourceId) its HA is yours (HA.Cosmos.*); in classic mode Azure ML creates Cosmos DB, AI Search and Storage in a Microsoft-managed resource group (azureml-rg-<workspace>_<guid>) that only Microsoft can modify.',
+  source:
+    'Cosmos DB: when the workspace is deployed with a customer-managed key, a Cosmos DB account is also provisioned.',
+  helpUri: ARTICLE,
+  evaluate(resource): RuleOutcome[] {
+    const status = read(resource, 'properties.encryption.status');
+    if (status.kind === 'unknown')
+      return [unknownOutcome(status, 'whether the workspace uses a customer-managed key')];
+    if (!equalsIgnoreCase(asString(status), 'Enabled')) return [];
+    const serviceSide = read(resource, 'properties.enableServiceSideCMKEncryption');
+    if (asBoolean(serviceSide) === true) {
+      return [
+        outcome(
+          'info',
+          'Customer-managed key, service-side mode: Azure ML creates no Cosmos DB in your subscription; nothing to make HA there.',
+          serviceSide.path,
+          true,
+        ),
+      ];
+    }
+    const cosmos = read(resource, 'properties.encryption.cosmosDbResourceId');
+    if (cosmos.kind === 'value' && typeof cosmos.value === 'string' && cosmos.value !== '') {
+      return [
+        outcome(
+          'info',
+          `Customer-managed key with your own Cosmos DB account (${cosmos.value.split('/').pop()}): its HA is yours; HA.Cosmos.* apply to it.`,
+          cosmos.path,
+          cosmos.value,
+        ),
+      ];
+    }
+    return [
+      outcome(
+        'info',
+        'Customer-managed key, classic mode: Azure ML creates Cosmos DB, AI Search and Storage in a Microsoft-managed resource group (azureml-rg-<workspace>_<guid>) that only Microsoft can modify.',
+        status.path,
+        'Enabled',
+      ),
+    ];
+  },
+};
