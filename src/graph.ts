@@ -58,7 +58,7 @@ export function linkResources(resources: Resource[]): LinkedResource[] {
   for (const workspace of workspaces) {
     assign(workspace, 'workspace', workspace.name);
     for (const [path, role] of WORKSPACE_POINTERS) {
-      const target = index.find(readValue(workspace, path));
+      const target = index.find(readValue(workspace, path), unitOf(workspace));
       if (target && target !== workspace) assign(target, role, workspace.name);
     }
   }
@@ -70,18 +70,21 @@ export function linkResources(resources: Resource[]): LinkedResource[] {
     const role: Role = type === COMPUTE_TYPE ? 'compute' : 'datastore';
     assign(resource, role, workspaceName);
     for (const target of type === COMPUTE_TYPE
-      ? [index.find(readValue(resource, 'properties.resourceId'))]
+      ? [index.find(readValue(resource, 'properties.resourceId'), unitOf(resource))]
       : index.datastoreTargets(resource)) {
       if (target) assign(target, role, workspaceName);
     }
   }
 
-  // Children take the role of their parent (replications, agent pools, databases, failover groups).
+  // Children take the role of their parent (replications, agent pools, databases, failover groups);
+  // a workspace's own children (datasets, jobs, …) are not workspaces.
   for (const resource of resources) {
     if (assigned.has(resource)) continue;
     const parent = index.parentOf(resource);
     const entry = parent ? assigned.get(parent) : undefined;
-    if (entry) assigned.set(resource, { role: entry.role, workspaces: new Set(entry.workspaces) });
+    if (entry && entry.role !== 'workspace') {
+      assigned.set(resource, { role: entry.role, workspaces: new Set(entry.workspaces) });
+    }
   }
 
   // A data resource no workspace points at serves the only workspace of its unit, if there is one.
@@ -135,29 +138,38 @@ export function parseResourceId(id: string): { type: string; name: string } | un
 }
 
 class ResourceIndex {
-  private readonly byId = new Map<string, Resource>();
+  private readonly byId = new Map<string, Resource[]>();
   private readonly byTypeName = new Map<string, Resource[]>();
   private readonly byName = new Map<string, Resource[]>();
 
   constructor(private readonly resources: Resource[]) {
+    const add = (map: Map<string, Resource[]>, key: string, resource: Resource) =>
+      map.set(key, [...(map.get(key) ?? []), resource]);
     for (const resource of resources) {
-      this.byId.set(resource.id.toLowerCase(), resource);
-      const key = `${resource.type}|${resource.name}`.toLowerCase();
-      this.byTypeName.set(key, [...(this.byTypeName.get(key) ?? []), resource]);
-      const last = resource.name.split('/').pop()!.toLowerCase();
-      this.byName.set(last, [...(this.byName.get(last) ?? []), resource]);
+      add(this.byId, resource.id.toLowerCase(), resource);
+      add(this.byTypeName, `${resource.type}|${resource.name}`.toLowerCase(), resource);
+      add(this.byName, resource.name.split('/').pop()!.toLowerCase(), resource);
     }
   }
 
-  /** The resource an id (or bare name) points at: by id, else by provider type + name when unique. */
-  find(pointer: Value | undefined): Resource | undefined {
+  /**
+   * The resource an id points at: by id, else by provider type + name (ids of templates differ by
+   * placeholder scope), preferring the pointer's own unit (template or resource group), and only
+   * when that leaves exactly one candidate.
+   */
+  find(pointer: Value | undefined, unit: string): Resource | undefined {
     if (typeof pointer !== 'string' || pointer === '' || isUnknown(pointer)) return undefined;
-    const exact = this.byId.get(pointer.toLowerCase());
-    if (exact) return exact;
     const parsed = parseResourceId(pointer);
-    if (!parsed) return undefined;
-    const candidates = this.byTypeName.get(`${parsed.type}|${parsed.name}`.toLowerCase()) ?? [];
-    return candidates.length === 1 ? candidates[0] : undefined;
+    const candidateLists = [
+      this.byId.get(pointer.toLowerCase()) ?? [],
+      parsed ? (this.byTypeName.get(`${parsed.type}|${parsed.name}`.toLowerCase()) ?? []) : [],
+    ];
+    for (const candidates of candidateLists) {
+      const local = candidates.filter((candidate) => unitOf(candidate) === unit);
+      if (local.length === 1) return local[0];
+      if (local.length === 0 && candidates.length === 1) return candidates[0];
+    }
+    return undefined;
   }
 
   parentOf(resource: Resource): Resource | undefined {
@@ -177,13 +189,15 @@ class ResourceIndex {
       'properties.storageAccountResourceId',
       'properties.serverResourceId',
     ]) {
-      const found = this.find(readValue(datastore, path));
+      const found = this.find(readValue(datastore, path), unitOf(datastore));
       if (found) targets.push(found);
     }
     const byName = (value: Value | undefined, typePrefixes: string[]) => {
       if (typeof value !== 'string') return;
-      const candidates = (this.byName.get(value.toLowerCase()) ?? []).filter((r) =>
-        typePrefixes.some((prefix) => r.type.toLowerCase().startsWith(prefix)),
+      const candidates = (this.byName.get(value.toLowerCase()) ?? []).filter(
+        (r) =>
+          typePrefixes.some((prefix) => r.type.toLowerCase().startsWith(prefix)) &&
+          unitOf(r) === unitOf(datastore),
       );
       if (candidates.length === 1) targets.push(candidates[0]!);
     };

@@ -19,7 +19,9 @@ describe('README', () => {
   });
 
   test('its quick start is exactly the two commands package.json defines', () => {
-    const pkg = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     expect(readme).toContain('npm ci && npm start');
     expect(readme).toContain('npm test');
     expect(pkg.scripts.start).toContain('scan examples');

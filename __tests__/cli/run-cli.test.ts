@@ -30,7 +30,9 @@ describe('aml-ha-gate scan on the examples', () => {
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as Report;
     expect(report.verdict).toBe('fail');
-    const failed = report.findings.filter((f) => f.status === 'fail').map((f) => `${f.ruleId} ${f.resource.name}`);
+    const failed = report.findings
+      .filter((f) => f.status === 'fail')
+      .map((f) => `${f.ruleId} ${f.resource.name}`);
     expect(failed).toEqual(
       expect.arrayContaining([
         'HA.Storage.Redundancy stmlwsdev',
@@ -46,18 +48,29 @@ describe('aml-ha-gate scan on the examples', () => {
     expect(storage?.workspace).toBe('mlws-dev');
     expect(storage?.evidence).toEqual({ path: 'sku.name', value: 'Standard_LRS' });
     // The SKU comes from the parameter's defaultValue: the finding points at that line.
-    const lines = readFileSync(join(repoRoot, 'examples/workspace-with-gaps/azuredeploy.json'), 'utf8').split('\n');
+    const lines = readFileSync(join(repoRoot, 'examples/workspace-with-gaps/azuredeploy.json'), 'utf8').split(
+      '\n',
+    );
     expect(lines[(storage?.location?.line ?? 0) - 1]).toContain('"storageSku"');
   });
 
   test('the example that follows the article has no failure or warning', async () => {
     const { code, stdout } = await run(['scan', 'examples/ha-workspace', '--format', 'json']);
     const report = JSON.parse(stdout) as Report;
-    const bad = report.findings.filter((f) => f.status === 'fail' || f.status === 'warn' || f.status === 'unknown');
+    const bad = report.findings.filter(
+      (f) => f.status === 'fail' || f.status === 'warn' || f.status === 'unknown',
+    );
     expect(bad.map((f) => `${f.ruleId} ${f.resource.name}: ${f.message}`)).toEqual([]);
     expect(code).toBe(0);
     const roles = new Set(report.findings.map((f) => f.resource.role));
-    for (const role of ['workspace', 'defaultStorage', 'keyVault', 'containerRegistry', 'applicationInsights', 'compute']) {
+    for (const role of [
+      'workspace',
+      'defaultStorage',
+      'keyVault',
+      'containerRegistry',
+      'applicationInsights',
+      'compute',
+    ]) {
       expect(roles).toContain(role);
     }
   });
@@ -65,7 +78,16 @@ describe('aml-ha-gate scan on the examples', () => {
   test('a baseline of the same run has no regression; fail-on regression passes', async () => {
     const dir = tempDir();
     const baseline = join(dir, 'baseline.json');
-    const first = await run(['scan', 'examples', '--format', 'json', '--output', baseline, '--fail-on', 'never']);
+    const first = await run([
+      'scan',
+      'examples',
+      '--format',
+      'json',
+      '--output',
+      baseline,
+      '--fail-on',
+      'never',
+    ]);
     expect(first.code).toBe(0);
     const second = await run(['scan', 'examples', '--baseline', baseline, '--format', 'json']);
     const report = JSON.parse(second.stdout) as Report;

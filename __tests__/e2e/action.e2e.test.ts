@@ -295,6 +295,16 @@ d('the action on a pull request (dist/index.js)', () => {
     const finding = run.report!.findings.find((f) => f.ruleId === 'HA.Storage.Redundancy');
     expect(finding).toMatchObject({ status: 'fail', regression: true, evidence: { value: 'Standard_LRS' } });
     expect(run.stdout).toContain('infra/ws.json (parameters file infra/ws.parameters.json changed)');
+    // The annotation lands on the parameters file's line that set the SKU.
+    const annotation = server.checkRuns[0].annotations.find((a) =>
+      String(a.title).includes('HA.Storage.Redundancy'),
+    );
+    expect(annotation).toMatchObject({
+      path: 'infra/ws.parameters.json',
+      annotation_level: 'failure',
+      start_line: finding!.location!.line,
+    });
+    expect(finding!.location!.file).toBe('infra/ws.parameters.json');
   });
 
   test('more than 50 annotations go out in batches of at most 50', async () => {

@@ -1,7 +1,7 @@
 // One test per outcome of each rule, written from the rule table in docs/rules.md.
 import { describe, expect, test } from '@jest/globals';
 import { evaluateResources } from '../../src/engine.js';
-import type { Finding, Resource } from '../../src/model.js';
+import type { Finding, ObjectValue, Resource } from '../../src/model.js';
 import { idOf, resource, T, unknown, workspace } from './build.js';
 
 function findingsOf(resources: Resource[], ruleId: string, name?: string): Finding[] {
@@ -198,7 +198,7 @@ describe('compute and AKS rules', () => {
     resource(T.aks, 'aks1', {
       location: location as string,
       properties: { agentPoolProfiles: pools as never },
-      ...(sku ? { sku: sku as never } : {}),
+      ...((sku ? { sku } : {}) as ObjectValue),
     });
   test.each(['ComputeInstance', 'AmlCompute'])('HA.Compute.ManagedCompute: %s is info', (type) => {
     expect(statusOf([workspace('mlws'), compute(type)], 'HA.Compute.ManagedCompute')).toBe('info');
@@ -304,7 +304,7 @@ describe('other services', () => {
 
 describe('SQL rules', () => {
   const db = (name: string, properties: Record<string, unknown> = {}, sku?: unknown) =>
-    resource(T.sqlDb, name, { properties: properties as never, ...(sku ? { sku: sku as never } : {}) });
+    resource(T.sqlDb, name, { properties: properties as never, ...((sku ? { sku } : {}) as ObjectValue) });
   test('HA.Sql.ZoneRedundancy: pass when zoneRedundant, fail otherwise with tier advice, master skipped', () => {
     expect(statusOf([db('srv/db', { zoneRedundant: true })], 'HA.Sql.ZoneRedundancy')).toBe('pass');
     const [basic] = findingsOf([db('srv/db', {}, { name: 'Basic', tier: 'Basic' })], 'HA.Sql.ZoneRedundancy');

@@ -9,7 +9,11 @@ export type UnknownAs = (typeof UNKNOWN_AS)[number];
 export type Format = (typeof FORMATS)[number];
 
 /** Checks a flag's value against its accepted values and says which are accepted when it is not one. */
-export function oneOf<T extends string>(flag: string, value: string | undefined, accepted: readonly T[]): T | undefined {
+export function oneOf<T extends string>(
+  flag: string,
+  value: string | undefined,
+  accepted: readonly T[],
+): T | undefined {
   if (value === undefined) return undefined;
   const match = accepted.find((candidate) => candidate === value.toLowerCase());
   if (!match) {

@@ -47,7 +47,9 @@ export async function runScanCommand(args: string[], io: CliIo): Promise<number>
   const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON) ?? (values.baseline ? 'regression' : 'fail');
 
   const config = await loadGateConfig(io.cwd, values.config);
-  const baseline = values.baseline ? await readBaseline(resolve(io.cwd, values.baseline), values.baseline) : undefined;
+  const baseline = values.baseline
+    ? await readBaseline(resolve(io.cwd, values.baseline), values.baseline)
+    : undefined;
   const parametersFile = values.parameters ? resolve(io.cwd, values.parameters) : undefined;
   if (parametersFile && !existsSync(parametersFile)) {
     throw new ConfigurationError(
@@ -96,7 +98,12 @@ function parseFlags(args: string[]) {
 }
 
 /** Renders the report: the chosen format to --output (or stdout), and the table to stdout when writing a file. */
-export async function emitReport(report: Report, format: Format, output: string | undefined, io: CliIo): Promise<void> {
+export async function emitReport(
+  report: Report,
+  format: Format,
+  output: string | undefined,
+  io: CliIo,
+): Promise<void> {
   const color = useColor(io);
   const render = (which: Format): string => {
     switch (which) {
