@@ -24,7 +24,9 @@ export function evaluateResources(
   for (const rule of rules) {
     for (const type of rule.appliesTo) {
       const key = type.toLowerCase();
-      byType.set(key, [...(byType.get(key) ?? []), rule]);
+      const list = byType.get(key);
+      if (list) list.push(rule);
+      else byType.set(key, [rule]);
     }
   }
 
@@ -113,17 +115,24 @@ function buildContext(linked: LinkedResource[]): RuleContext {
       .filter((resource) => resource.role === 'workspace')
       .map((resource) => [resource.name.toLowerCase(), resource] as const),
   );
+  const children = new Map<string, LinkedResource[]>();
+  for (const resource of linked) {
+    const cut = resource.name.lastIndexOf('/');
+    if (cut < 0) continue;
+    const key = childKey(resource.type, resource.name.slice(0, cut), resource.unit);
+    const list = children.get(key);
+    if (list) list.push(resource);
+    else children.set(key, [resource]);
+  }
   return {
     resources: linked,
     workspaceOf: (resource) =>
       resource.workspace ? workspaces.get(resource.workspace.toLowerCase()) : undefined,
-    childrenOf: (parent, type) =>
-      linked.filter(
-        (candidate) =>
-          candidate.type.toLowerCase() === type.toLowerCase() &&
-          candidate.name.toLowerCase().startsWith(`${parent.name.toLowerCase()}/`) &&
-          (candidate.unit ?? '') === (parent.unit ?? ''),
-      ),
+    childrenOf: (parent, type) => children.get(childKey(type, parent.name, parent.unit)) ?? [],
     byId: (id) => byId.get(id.toLowerCase()),
   };
+}
+
+function childKey(type: string, parentName: string, unit: string | undefined): string {
+  return `${type}|${parentName}|${unit ?? ''}`.toLowerCase();
 }

@@ -91,7 +91,9 @@ export function linkResources(resources: Resource[]): LinkedResource[] {
   const workspacesByUnit = new Map<string, string[]>();
   for (const workspace of workspaces) {
     const unit = unitOf(workspace);
-    workspacesByUnit.set(unit, [...(workspacesByUnit.get(unit) ?? []), workspace.name]);
+    const names = workspacesByUnit.get(unit);
+    if (names) names.push(workspace.name);
+    else workspacesByUnit.set(unit, [workspace.name]);
   }
   for (const resource of resources) {
     if (assigned.has(resource)) continue;
@@ -143,8 +145,11 @@ class ResourceIndex {
   private readonly byName = new Map<string, Resource[]>();
 
   constructor(private readonly resources: Resource[]) {
-    const add = (map: Map<string, Resource[]>, key: string, resource: Resource) =>
-      map.set(key, [...(map.get(key) ?? []), resource]);
+    const add = (map: Map<string, Resource[]>, key: string, resource: Resource) => {
+      const list = map.get(key);
+      if (list) list.push(resource);
+      else map.set(key, [resource]);
+    };
     for (const resource of resources) {
       add(this.byId, resource.id.toLowerCase(), resource);
       add(this.byTypeName, `${resource.type}|${resource.name}`.toLowerCase(), resource);

@@ -44983,16 +44983,7 @@ const keyVaultRecoverabilityRule = {
         const softNote = softDelete === false
             ? ' enableSoftDelete: false is ignored: soft delete can no longer be turned off.'
             : '';
-        const cmkWorkspaces = context.resources
-            .filter((r) => r.role === 'workspace')
-            .filter((workspace) => {
-            const keyVault = read(workspace, 'properties.encryption.keyVaultProperties.keyVaultArmId');
-            if (keyVault.kind !== 'value' || typeof keyVault.value !== 'string')
-                return false;
-            return (context.byId(keyVault.value) === resource ||
-                keyVault.value.toLowerCase().endsWith(`/vaults/${resource.name.toLowerCase()}`));
-        })
-            .map((workspace) => workspace.name);
+        const cmkWorkspaces = cmkKeyHolders(context).get(resource.name.toLowerCase()) ?? [];
         if (purge.kind === 'unknown')
             return [unknownOutcome(purge, `whether ${resource.name} has purge protection`)];
         const enabled = asBoolean(purge) === true;
@@ -45009,6 +45000,26 @@ const keyVaultRecoverabilityRule = {
         ];
     },
 };
+const holdersByContext = new WeakMap();
+/** Vault name → the CMK workspaces whose key it holds (`encryption.keyVaultProperties.keyVaultArmId`), once per scan. */
+function cmkKeyHolders(context) {
+    let holders = holdersByContext.get(context);
+    if (!holders) {
+        holders = new Map();
+        for (const workspace of context.resources) {
+            if (workspace.role !== 'workspace')
+                continue;
+            const keyVault = read(workspace, 'properties.encryption.keyVaultProperties.keyVaultArmId');
+            if (keyVault.kind !== 'value' || typeof keyVault.value !== 'string')
+                continue;
+            const vault = context.byId(keyVault.value)?.name ?? keyVault.value.split('/').pop();
+            const key = vault.toLowerCase();
+            holders.set(key, [...(holders.get(key) ?? []), workspace.name]);
+        }
+        holdersByContext.set(context, holders);
+    }
+    return holders;
+}
 
 ;// CONCATENATED MODULE: ./.build/rules/registry.js
 
@@ -45907,7 +45918,11 @@ function groupByWorkspace(findings) {
     const groups = new Map();
     for (const finding of findings) {
         const key = finding.workspace ?? NO_WORKSPACE;
-        groups.set(key, [...(groups.get(key) ?? []), finding]);
+        const list = groups.get(key);
+        if (list)
+            list.push(finding);
+        else
+            groups.set(key, [finding]);
     }
     return [...groups.entries()]
         .sort(([a], [b]) => (a === NO_WORKSPACE ? 1 : b === NO_WORKSPACE ? -1 : a.localeCompare(b)))
@@ -46298,7 +46313,11 @@ function linkResources(resources) {
     const workspacesByUnit = new Map();
     for (const workspace of workspaces) {
         const unit = unitOf(workspace);
-        workspacesByUnit.set(unit, [...(workspacesByUnit.get(unit) ?? []), workspace.name]);
+        const names = workspacesByUnit.get(unit);
+        if (names)
+            names.push(workspace.name);
+        else
+            workspacesByUnit.set(unit, [workspace.name]);
     }
     for (const resource of resources) {
         if (assigned.has(resource))
@@ -46351,7 +46370,13 @@ class ResourceIndex {
     byName = new Map();
     constructor(resources) {
         this.resources = resources;
-        const add = (map, key, resource) => map.set(key, [...(map.get(key) ?? []), resource]);
+        const add = (map, key, resource) => {
+            const list = map.get(key);
+            if (list)
+                list.push(resource);
+            else
+                map.set(key, [resource]);
+        };
         for (const resource of resources) {
             add(this.byId, resource.id.toLowerCase(), resource);
             add(this.byTypeName, `${resource.type}|${resource.name}`.toLowerCase(), resource);
@@ -46404,7 +46429,8 @@ class ResourceIndex {
         const byName = (value, typePrefixes) => {
             if (typeof value !== 'string')
                 return;
-            const candidates = (this.byName.get(value.toLowerCase()) ?? []).filter((r) => typePrefixes.some((prefix) => r.type.toLowerCase().startsWith(prefix)) && unitOf(r) === unitOf(datastore));
+            const candidates = (this.byName.get(value.toLowerCase()) ?? []).filter((r) => typePrefixes.some((prefix) => r.type.toLowerCase().startsWith(prefix)) &&
+                unitOf(r) === unitOf(datastore));
             if (candidates.length === 1)
                 targets.push(candidates[0]);
         };
@@ -46442,7 +46468,11 @@ function evaluateResources(resources, rules = RULES) {
     for (const rule of rules) {
         for (const type of rule.appliesTo) {
             const key = type.toLowerCase();
-            byType.set(key, [...(byType.get(key) ?? []), rule]);
+            const list = byType.get(key);
+            if (list)
+                list.push(rule);
+            else
+                byType.set(key, [rule]);
         }
     }
     const findings = [];
@@ -46523,14 +46553,27 @@ function buildContext(linked) {
     const workspaces = new Map(linked
         .filter((resource) => resource.role === 'workspace')
         .map((resource) => [resource.name.toLowerCase(), resource]));
+    const children = new Map();
+    for (const resource of linked) {
+        const cut = resource.name.lastIndexOf('/');
+        if (cut < 0)
+            continue;
+        const key = childKey(resource.type, resource.name.slice(0, cut), resource.unit);
+        const list = children.get(key);
+        if (list)
+            list.push(resource);
+        else
+            children.set(key, [resource]);
+    }
     return {
         resources: linked,
         workspaceOf: (resource) => resource.workspace ? workspaces.get(resource.workspace.toLowerCase()) : undefined,
-        childrenOf: (parent, type) => linked.filter((candidate) => candidate.type.toLowerCase() === type.toLowerCase() &&
-            candidate.name.toLowerCase().startsWith(`${parent.name.toLowerCase()}/`) &&
-            (candidate.unit ?? '') === (parent.unit ?? '')),
+        childrenOf: (parent, type) => children.get(childKey(type, parent.name, parent.unit)) ?? [],
         byId: (id) => byId.get(id.toLowerCase()),
     };
+}
+function childKey(type, parentName, unit) {
+    return `${type}|${parentName}|${unit ?? ''}`.toLowerCase();
 }
 
 ;// CONCATENATED MODULE: ./.build/sources/discover.js
@@ -46894,7 +46937,12 @@ function isPartial(value) {
 }
 /** Sets `object[key]` as an own data property, so a key such as `__proto__` is stored, not interpreted. */
 function setKey(object, key, value) {
-    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__') {
+        Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    else {
+        object[key] = value;
+    }
 }
 
 ;// CONCATENATED MODULE: ./.build/sources/arm/expression/function-types.js
@@ -51257,7 +51305,9 @@ async function runScanCommand(args, io) {
     const unknownAs = oneOf('--unknown-as', values['unknown-as'], UNKNOWN_AS) ?? 'unknown';
     const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON) ?? (values.baseline ? 'regression' : 'fail');
     const config = await loadGateConfig(io.cwd, values.config);
-    const baseline = values.baseline ? await readBaseline((0,external_node_path_.resolve)(io.cwd, values.baseline), values.baseline) : undefined;
+    const baseline = values.baseline
+        ? await readBaseline((0,external_node_path_.resolve)(io.cwd, values.baseline), values.baseline)
+        : undefined;
     const parametersFile = values.parameters ? (0,external_node_path_.resolve)(io.cwd, values.parameters) : undefined;
     if (parametersFile && !(0,external_node_fs_.existsSync)(parametersFile)) {
         throw new ConfigurationError(`parameters file not found. Check the path given to --parameters, or leave it out to use x.parameters.json beside x.json.`, values.parameters);

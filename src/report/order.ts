@@ -26,7 +26,9 @@ export function groupByWorkspace(findings: Finding[]): [string, Finding[]][] {
   const groups = new Map<string, Finding[]>();
   for (const finding of findings) {
     const key = finding.workspace ?? NO_WORKSPACE;
-    groups.set(key, [...(groups.get(key) ?? []), finding]);
+    const list = groups.get(key);
+    if (list) list.push(finding);
+    else groups.set(key, [finding]);
   }
   return [...groups.entries()]
     .sort(([a], [b]) => (a === NO_WORKSPACE ? 1 : b === NO_WORKSPACE ? -1 : a.localeCompare(b)))

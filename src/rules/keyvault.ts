@@ -1,6 +1,6 @@
 import type { RuleOutcome } from '../model.js';
 import { ARTICLE, asBoolean, outcome, read, unknownOutcome } from './read.js';
-import type { RuleDefinition } from './types.js';
+import type { RuleContext, RuleDefinition } from './types.js';
 
 export const keyVaultAvailabilityRule: RuleDefinition = {
   id: 'HA.KeyVault.Availability',
@@ -32,17 +32,7 @@ export const keyVaultRecoverabilityRule: RuleDefinition = {
       softDelete === false
         ? ' enableSoftDelete: false is ignored: soft delete can no longer be turned off.'
         : '';
-    const cmkWorkspaces = context.resources
-      .filter((r) => r.role === 'workspace')
-      .filter((workspace) => {
-        const keyVault = read(workspace, 'properties.encryption.keyVaultProperties.keyVaultArmId');
-        if (keyVault.kind !== 'value' || typeof keyVault.value !== 'string') return false;
-        return (
-          context.byId(keyVault.value) === resource ||
-          keyVault.value.toLowerCase().endsWith(`/vaults/${resource.name.toLowerCase()}`)
-        );
-      })
-      .map((workspace) => workspace.name);
+    const cmkWorkspaces = cmkKeyHolders(context).get(resource.name.toLowerCase()) ?? [];
     if (purge.kind === 'unknown')
       return [unknownOutcome(purge, `whether ${resource.name} has purge protection`)];
     const enabled = asBoolean(purge) === true;
@@ -68,3 +58,23 @@ export const keyVaultRecoverabilityRule: RuleDefinition = {
     ];
   },
 };
+
+const holdersByContext = new WeakMap<RuleContext, Map<string, string[]>>();
+
+/** Vault name → the CMK workspaces whose key it holds (`encryption.keyVaultProperties.keyVaultArmId`), once per scan. */
+function cmkKeyHolders(context: RuleContext): Map<string, string[]> {
+  let holders = holdersByContext.get(context);
+  if (!holders) {
+    holders = new Map();
+    for (const workspace of context.resources) {
+      if (workspace.role !== 'workspace') continue;
+      const keyVault = read(workspace, 'properties.encryption.keyVaultProperties.keyVaultArmId');
+      if (keyVault.kind !== 'value' || typeof keyVault.value !== 'string') continue;
+      const vault = context.byId(keyVault.value)?.name ?? keyVault.value.split('/').pop()!;
+      const key = vault.toLowerCase();
+      holders.set(key, [...(holders.get(key) ?? []), workspace.name]);
+    }
+    holdersByContext.set(context, holders);
+  }
+  return holders;
+}

@@ -6,7 +6,7 @@ export interface RuleContext {
   readonly resources: readonly LinkedResource[];
   /** The workspace resource a resource serves, when it serves one. */
   workspaceOf(resource: LinkedResource): LinkedResource | undefined;
-  /** Resources whose type equals `type` (case-insensitive) and whose name starts with `${parent.name}/`. */
+  /** Direct children of `parent` of type `type` (case-insensitive; name `${parent.name}/x`, same unit). */
   childrenOf(parent: LinkedResource, type: string): LinkedResource[];
   /** Find a resource by id (case-insensitive; ids of templates and live compare the same way). */
   byId(id: string): LinkedResource | undefined;

@@ -137,5 +137,9 @@ export function isPartial(value: Value): boolean {
 
 /** Sets `object[key]` as an own data property, so a key such as `__proto__` is stored, not interpreted. */
 export function setKey(object: ObjectValue, key: string, value: Value): void {
-  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') {
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    object[key] = value;
+  }
 }
