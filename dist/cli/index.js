@@ -45522,8 +45522,6 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -51243,7 +51241,10 @@ function useColor(io) {
     return io.isTty === true;
 }
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./.build/cli/options.js
+
 
 const FAIL_ON = ['regression', 'fail', 'warn', 'never'];
 const UNKNOWN_AS = ['unknown', 'warn', 'fail'];
@@ -51258,9 +51259,29 @@ function oneOf(flag, value, accepted) {
     }
     return match;
 }
+/** The flags every command that reports takes: format, output, baseline, gate and config. */
+const REPORT_FLAGS = {
+    format: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    baseline: { type: 'string' },
+    'fail-on': { type: 'string' },
+    'unknown-as': { type: 'string' },
+    config: { type: 'string' },
+    debug: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+};
+/** Parses a command's flags; an unknown or malformed flag is one line pointing at `--help`. */
+function parseCommandFlags(command, args, options) {
+    try {
+        return (0,external_node_util_.parseArgs)({ args, allowPositionals: true, strict: true, options });
+    }
+    catch (error) {
+        const message = error instanceof Error ? error.message.replace(/\.\s*$/, '') : String(error);
+        throw new ConfigurationError(`${message}. Run 'aml-ha-gate ${command} --help' for the options.`);
+    }
+}
 
 ;// CONCATENATED MODULE: ./.build/cli/scan-command.js
-
 
 
 
@@ -51327,28 +51348,7 @@ async function runScanCommand(args, io) {
     return report.verdict === 'pass' ? 0 : 1;
 }
 function parseFlags(args) {
-    try {
-        return (0,external_node_util_.parseArgs)({
-            args,
-            allowPositionals: true,
-            strict: true,
-            options: {
-                parameters: { type: 'string' },
-                format: { type: 'string' },
-                output: { type: 'string', short: 'o' },
-                baseline: { type: 'string' },
-                'fail-on': { type: 'string' },
-                'unknown-as': { type: 'string' },
-                config: { type: 'string' },
-                debug: { type: 'boolean' },
-                help: { type: 'boolean', short: 'h' },
-            },
-        });
-    }
-    catch (error) {
-        const message = error instanceof Error ? error.message.replace(/\.\s*$/, '') : String(error);
-        throw new ConfigurationError(`${message}. Run 'aml-ha-gate scan --help' for the options.`);
-    }
+    return parseCommandFlags('scan', args, { parameters: { type: 'string' }, ...REPORT_FLAGS });
 }
 /** Renders the report: the chosen format to --output (or stdout), and the table to stdout when writing a file. */
 async function emitReport(report, format, output, io) {
@@ -86260,7 +86260,6 @@ async function readLive(settings, deps) {
 
 
 
-
 const AUTH_METHODS = ['auto', 'oidc', 'azure-cli', 'environment'];
 const workspace_command_CLOUDS = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'];
 const WORKSPACE_USAGE = `Usage: aml-ha-gate workspace <ID|NAME ...|all> [options]
@@ -86364,36 +86363,18 @@ function liveDepsFor(io, logger) {
     };
 }
 function workspace_command_parseFlags(args) {
-    try {
-        return (0,external_node_util_.parseArgs)({
-            args,
-            allowPositionals: true,
-            strict: true,
-            options: {
-                'resource-group': { type: 'string' },
-                'subscription-id': { type: 'string' },
-                auth: { type: 'string' },
-                'client-id': { type: 'string' },
-                'tenant-id': { type: 'string' },
-                audience: { type: 'string' },
-                cloud: { type: 'string' },
-                'arm-endpoint': { type: 'string' },
-                'authority-host': { type: 'string' },
-                format: { type: 'string' },
-                output: { type: 'string', short: 'o' },
-                baseline: { type: 'string' },
-                'fail-on': { type: 'string' },
-                'unknown-as': { type: 'string' },
-                config: { type: 'string' },
-                debug: { type: 'boolean' },
-                help: { type: 'boolean', short: 'h' },
-            },
-        });
-    }
-    catch (error) {
-        const message = error instanceof Error ? error.message.replace(/\.\s*$/, '') : String(error);
-        throw new ConfigurationError(`${message}. Run 'aml-ha-gate workspace --help' for the options.`);
-    }
+    return parseCommandFlags('workspace', args, {
+        'resource-group': { type: 'string' },
+        'subscription-id': { type: 'string' },
+        auth: { type: 'string' },
+        'client-id': { type: 'string' },
+        'tenant-id': { type: 'string' },
+        audience: { type: 'string' },
+        cloud: { type: 'string' },
+        'arm-endpoint': { type: 'string' },
+        'authority-host': { type: 'string' },
+        ...REPORT_FLAGS,
+    });
 }
 /** Like oneOf, for values whose accepted spelling is mixed-case (cloud names). */
 function oneOfExact(flag, value, accepted) {

@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigurationError } from '../errors.js';
 
 export const FAIL_ON = ['regression', 'fail', 'warn', 'never'] as const;
@@ -20,4 +21,30 @@ export function oneOf<T extends string>(
     throw new ConfigurationError(`invalid ${flag} '${value}': expected one of ${accepted.join(', ')}.`);
   }
   return match;
+}
+
+/** The flags every command that reports takes: format, output, baseline, gate and config. */
+export const REPORT_FLAGS = {
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  baseline: { type: 'string' },
+  'fail-on': { type: 'string' },
+  'unknown-as': { type: 'string' },
+  config: { type: 'string' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Parses a command's flags; an unknown or malformed flag is one line pointing at `--help`. */
+export function parseCommandFlags<T extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args, allowPositionals: true, strict: true, options });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/\.\s*$/, '') : String(error);
+    throw new ConfigurationError(`${message}. Run 'aml-ha-gate ${command} --help' for the options.`);
+  }
 }

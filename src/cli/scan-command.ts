@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../config-file.js';
 import { ConfigurationError } from '../errors.js';
 import { parseBaselineReport } from '../gate.js';
@@ -13,7 +12,15 @@ import { renderTable } from '../report/table.js';
 import { RULES } from '../rules/index.js';
 import { scanTemplates } from '../scan.js';
 import { type CliIo, useColor } from './io.js';
-import { FAIL_ON, FORMATS, type Format, oneOf, UNKNOWN_AS } from './options.js';
+import {
+  FAIL_ON,
+  FORMATS,
+  type Format,
+  oneOf,
+  parseCommandFlags,
+  REPORT_FLAGS,
+  UNKNOWN_AS,
+} from './options.js';
 
 export const SCAN_USAGE = `Usage: aml-ha-gate scan [PATH ...] [options]
 
@@ -74,27 +81,7 @@ export async function runScanCommand(args: string[], io: CliIo): Promise<number>
 }
 
 function parseFlags(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        parameters: { type: 'string' },
-        format: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        baseline: { type: 'string' },
-        'fail-on': { type: 'string' },
-        'unknown-as': { type: 'string' },
-        config: { type: 'string' },
-        debug: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/\.\s*$/, '') : String(error);
-    throw new ConfigurationError(`${message}. Run 'aml-ha-gate scan --help' for the options.`);
-  }
+  return parseCommandFlags('scan', args, { parameters: { type: 'string' }, ...REPORT_FLAGS });
 }
 
 /** Renders the report: the chosen format to --output (or stdout), and the table to stdout when writing a file. */

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { evaluateResources } from '../engine.js';
 import { ConfigurationError } from '../errors.js';
 import { applyGate } from '../gate.js';
@@ -8,7 +7,7 @@ import { readLive } from '../sources/live/index.js';
 import type { AuthMethod, CloudName, LiveDeps, LiveSettings } from '../sources/live/settings.js';
 import { VERSION } from '../version.js';
 import type { CliIo } from './io.js';
-import { FAIL_ON, FORMATS, oneOf, UNKNOWN_AS } from './options.js';
+import { FAIL_ON, FORMATS, oneOf, parseCommandFlags, REPORT_FLAGS, UNKNOWN_AS } from './options.js';
 import { cliLogger, emitReport, loadGateConfig, readBaseline } from './scan-command.js';
 
 const AUTH_METHODS = ['auto', 'oidc', 'azure-cli', 'environment'] as const satisfies readonly AuthMethod[];
@@ -119,35 +118,18 @@ function liveDepsFor(io: CliIo, logger: LiveDeps['logger']): LiveDeps {
 }
 
 function parseFlags(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'resource-group': { type: 'string' },
-        'subscription-id': { type: 'string' },
-        auth: { type: 'string' },
-        'client-id': { type: 'string' },
-        'tenant-id': { type: 'string' },
-        audience: { type: 'string' },
-        cloud: { type: 'string' },
-        'arm-endpoint': { type: 'string' },
-        'authority-host': { type: 'string' },
-        format: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        baseline: { type: 'string' },
-        'fail-on': { type: 'string' },
-        'unknown-as': { type: 'string' },
-        config: { type: 'string' },
-        debug: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/\.\s*$/, '') : String(error);
-    throw new ConfigurationError(`${message}. Run 'aml-ha-gate workspace --help' for the options.`);
-  }
+  return parseCommandFlags('workspace', args, {
+    'resource-group': { type: 'string' },
+    'subscription-id': { type: 'string' },
+    auth: { type: 'string' },
+    'client-id': { type: 'string' },
+    'tenant-id': { type: 'string' },
+    audience: { type: 'string' },
+    cloud: { type: 'string' },
+    'arm-endpoint': { type: 'string' },
+    'authority-host': { type: 'string' },
+    ...REPORT_FLAGS,
+  });
 }
 
 /** Like oneOf, for values whose accepted spelling is mixed-case (cloud names). */
