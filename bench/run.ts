@@ -8,9 +8,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { isUnknown, silentLogger, type FileError, type Resource } from '../src/model.js';
+import { isUnknown, silentLogger, type FileError } from '../src/model.js';
+import { evaluateResources } from '../src/engine.js';
+import { hasRules } from '../src/rules/index.js';
 import { discoverTemplates } from '../src/sources/discover.js';
 import { loadTemplates } from '../src/sources/templates.js';
 
@@ -51,7 +53,10 @@ async function main(): Promise<void> {
   let bytes = 0;
   const texts: string[] = [];
   const readStart = performance.now();
-  for (const file of floorFiles) texts.push(readFileSync(file.absolutePath, 'utf8'));
+  for (const file of floorFiles) {
+    delete file.text; // discovery's copy: the floor reads on its own
+    texts.push(readFileSync(file.absolutePath, 'utf8'));
+  }
   const readMs = performance.now() - readStart;
   const parseStart = performance.now();
   for (const text of texts) {
@@ -72,26 +77,16 @@ async function main(): Promise<void> {
   const discoveredAt = performance.now();
   const json = discovered.filter((f) => f.kind === 'template' || f.kind === 'parameters');
   const bicep = discovered.filter((f) => f.kind === 'bicep' || f.kind === 'bicepparam');
-  const { resources, errors, templates } = await loadTemplates(json, { cwd: corpus, logger: silentLogger });
+  const { resources, errors, templates } = await loadTemplates(json, {
+    cwd: corpus,
+    logger: silentLogger,
+    locatable: hasRules,
+  });
   const loadedAt = performance.now();
 
-  let findings: { status: string }[] | undefined;
-  let engineMs = 0;
-  const enginePath = path.resolve(repoRoot, 'src/engine.ts');
-  if (existsSync(enginePath)) {
-    try {
-      const engine = (await import(pathToFileURL(enginePath).href)) as {
-        evaluateResources?: (resources: Resource[]) => { status: string }[];
-      };
-      if (engine.evaluateResources) {
-        const t = performance.now();
-        findings = engine.evaluateResources(resources);
-        engineMs = performance.now() - t;
-      }
-    } catch (error) {
-      console.log(`engine not run: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
+  const engineStart = performance.now();
+  const findings = evaluateResources(resources);
+  const engineMs = performance.now() - engineStart;
   const total = performance.now() - started;
   const peak = process.resourceUsage().maxRSS * 1024;
 
@@ -113,12 +108,10 @@ async function main(): Promise<void> {
     `expanded without error: ${okTemplates} (${((100 * okTemplates) / Math.max(1, templates)).toFixed(2)} %); files with errors: ${errorFiles.size}; errors: ${errors.length}`,
   );
   console.log(`resources: ${resources.length} (${unknownDeployed} with an unknown condition or copy count)`);
-  if (findings) {
-    const unknown = findings.filter((f) => f.status === 'unknown').length;
-    console.log(
-      `findings: ${findings.length}, unknown: ${unknown} (${((100 * unknown) / Math.max(1, findings.length)).toFixed(1)} %), engine ${engineMs.toFixed(0)} ms`,
-    );
-  } else console.log('findings: src/engine.ts not available, rules not run');
+  const unknown = findings.filter((f) => f.status === 'unknown').length;
+  console.log(
+    `findings: ${findings.length}, unknown: ${unknown} (${((100 * unknown) / Math.max(1, findings.length)).toFixed(1)} %), engine ${engineMs.toFixed(0)} ms`,
+  );
   console.log('top error causes:');
   for (const [cause, files] of [...causes.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, 15)) {
     console.log(`  ${String(files.length).padStart(4)}  ${cause}   e.g. ${files[0]}`);

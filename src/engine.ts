@@ -90,7 +90,12 @@ function toFinding(rule: RuleDefinition, resource: LinkedResource, outcome: Rule
     regression: false,
   };
   if (resource.workspace !== undefined) finding.workspace = resource.workspace;
-  const location = resource.origin === 'template' ? locate(resource, outcome.evidence.path) : undefined;
+  const location =
+    resource.origin !== 'template'
+      ? undefined
+      : resource.locate
+        ? resource.locate(outcome.evidence.path)
+        : locate(resource, outcome.evidence.path);
   if (location) finding.location = { file: location.file, line: location.line };
   return finding;
 }
@@ -116,7 +121,12 @@ function buildContext(linked: LinkedResource[]): RuleContext {
       .map((resource) => [resource.name.toLowerCase(), resource] as const),
   );
   const children = new Map<string, LinkedResource[]>();
+  const byType = new Map<string, LinkedResource[]>();
   for (const resource of linked) {
+    const type = resource.type.toLowerCase();
+    const sameType = byType.get(type);
+    if (sameType) sameType.push(resource);
+    else byType.set(type, [resource]);
     const cut = resource.name.lastIndexOf('/');
     if (cut < 0) continue;
     const key = childKey(resource.type, resource.name.slice(0, cut), resource.unit);
@@ -130,6 +140,7 @@ function buildContext(linked: LinkedResource[]): RuleContext {
       resource.workspace ? workspaces.get(resource.workspace.toLowerCase()) : undefined,
     childrenOf: (parent, type) => children.get(childKey(type, parent.name, parent.unit)) ?? [],
     byId: (id) => byId.get(id.toLowerCase()),
+    ofType: (type) => byType.get(type.toLowerCase()) ?? [],
   };
 }
 

@@ -93,6 +93,13 @@ export interface Resource {
    */
   locations?: Record<string, SourceLocation>;
   /**
+   * Templates: where the value at `path` was set, with the same meaning as `locations` (the
+   * parameter or variable behind it, else the nearest part of the path written in the template);
+   * `''` is the declaration. Worked out on demand, so lines are found only for the findings that
+   * need them. Set on resources of the types rules look at.
+   */
+  locate?(path: string): SourceLocation;
+  /**
    * The unit it was scanned in: the top-level template file (templates) or the resource group id
    * (live). A data resource no workspace points at is the datastore of the unit's only workspace.
    */

@@ -35,11 +35,29 @@ describe('parameters, variables and copyIndex', () => {
     expect(run("[parameters('SkuName')]", { parameters: { skuName: 'Standard_ZRS' } })).toBe('Standard_ZRS');
     expect(run("[variables('cfg').zones[1]]", { variables: { cfg: { zones: ['1', '2'] } } })).toBe('2');
   });
-  test('results do not alias the scope values', () => {
-    const shared = { list: [1, 2] };
-    const result = run("[parameters('p')]", { parameters: { p: shared } }) as { list: number[] };
-    result.list.push(3);
-    expect(shared.list).toEqual([1, 2]);
+  test('no function changes the values it is given (values are shared, never copied)', () => {
+    const shared = { list: [3, 1, 2], nested: { a: 1, inner: { b: 2 } }, Name: 'x' };
+    const snapshot = JSON.parse(JSON.stringify(shared)) as unknown;
+    const options = { parameters: { p: shared } };
+    for (const text of [
+      "[union(parameters('p'), createObject('nested', createObject('c', 3)))]",
+      "[union(parameters('p').list, createArray(4))]",
+      "[concat(parameters('p').list, createArray(5))]",
+      "[sort(parameters('p').list, lambda('x', 'y', less(lambdaVariables('x'), lambdaVariables('y'))))]",
+      "[filter(parameters('p').list, lambda('x', greater(lambdaVariables('x'), 1)))]",
+      "[map(parameters('p').list, lambda('x', add(lambdaVariables('x'), 1)))]",
+      "[reduce(parameters('p').list, 0, lambda('a', 'x', add(lambdaVariables('a'), lambdaVariables('x'))))]",
+      "[intersection(parameters('p'), parameters('p'))]",
+      "[items(parameters('p'))]",
+      "[shallowMerge(createArray(parameters('p'), createObject('Name', 'y')))]",
+      "[toObject(parameters('p').list, lambda('i', string(lambdaVariables('i'))))]",
+      "[skip(parameters('p').list, 1)]",
+      "[take(parameters('p').list, 1)]",
+    ]) {
+      expect(isUnknown(run(text, options))).toBe(false);
+      expect(shared).toEqual(snapshot);
+    }
+    expect(run("[parameters('p')]", options)).toBe(shared);
   });
   test('copyIndex with and without offset and loop name', () => {
     expect(run('[copyIndex()]', { copyIndex: 2 })).toBe(2);

@@ -82,11 +82,11 @@ process.stdout.write(${JSON.stringify(compiled)});
     expect(templates).toBe(1);
     const storage = only(resources, 'Microsoft.Storage/storageAccounts');
     expect(storage.body.sku).toEqual({ name: 'Standard_LRS' });
-    expect(storage.source).toEqual({ file: 'infra/main.bicep', line: 3 });
+    expect(storage.locate?.('')).toEqual({ file: 'infra/main.bicep', line: 3 });
     // From the param's default: its declaration is the line to edit.
-    expect(storage.locations?.['sku.name']).toEqual({ file: 'infra/main.bicep', line: 2 });
-    expect(storage.locations?.['kind']).toEqual({ file: 'infra/main.bicep', line: 3 });
-    expect(only(resources, 'Microsoft.KeyVault/vaults').source).toEqual({
+    expect(storage.locate?.('sku.name')).toEqual({ file: 'infra/main.bicep', line: 2 });
+    expect(storage.locate?.('kind')).toEqual({ file: 'infra/main.bicep', line: 3 });
+    expect(only(resources, 'Microsoft.KeyVault/vaults').locate?.('')).toEqual({
       file: 'infra/main.bicep',
       line: 12,
     });
@@ -108,7 +108,7 @@ if (args[0] === 'build-params') {
     expect(errors).toEqual([]);
     const storage = only(resources, 'Microsoft.Storage/storageAccounts');
     expect(storage.body.sku).toEqual({ name: 'Standard_ZRS' });
-    expect(storage.locations?.['sku.name']).toEqual({ file: 'main.bicepparam', line: 3 });
+    expect(storage.locate?.('sku.name')).toEqual({ file: 'main.bicepparam', line: 3 });
   });
 
   test('a compile error is reported for its file with the compiler message and line; others still load', async () => {
@@ -216,12 +216,12 @@ process.stdout.write(${JSON.stringify(compiled)});
     const { resources, errors } = await loadTemplates(files, { cwd: dir, logger: silentLogger });
     expect(errors).toEqual([]);
     const vault = only(resources, 'Microsoft.KeyVault/vaults');
-    expect(vault.source).toEqual({ file: 'modules/kv.bicep', line: 3 });
+    expect(vault.locate?.('')).toEqual({ file: 'modules/kv.bicep', line: 3 });
     expect((vault.body.properties as Record<string, unknown>).enablePurgeProtection).toBe(true);
     expect(vault.unit).toBe('main.bicep');
     // The value was passed by the module declaration in main.bicep: that is where to change it.
-    expect(vault.locations?.['properties.enablePurgeProtection']).toEqual({ file: 'main.bicep', line: 3 });
-    expect(only(resources, 'Microsoft.Resources/deployments').source).toEqual({
+    expect(vault.locate?.('properties.enablePurgeProtection')).toEqual({ file: 'main.bicep', line: 3 });
+    expect(only(resources, 'Microsoft.Resources/deployments').locate?.('')).toEqual({
       file: 'main.bicep',
       line: 3,
     });

@@ -54,11 +54,11 @@ describe('plain ARM templates', () => {
     expect(storage.deployed).toBe(true);
     expect(storage.origin).toBe('template');
     expect(storage.unit).toBe('azuredeploy.json');
-    expect(storage.source).toEqual({ file: 'azuredeploy.json', line: 17 });
+    expect(storage.locate?.('')).toEqual({ file: 'azuredeploy.json', line: 17 });
     // sku.name comes from the parameter default (line 7), kind from the variable (line 12).
-    expect(storage.locations?.['sku.name']).toEqual({ file: 'azuredeploy.json', line: 7 });
-    expect(storage.locations?.['kind']).toEqual({ file: 'azuredeploy.json', line: 12 });
-    expect(storage.locations?.['properties.minimumTlsVersion']).toEqual({
+    expect(storage.locate?.('sku.name')).toEqual({ file: 'azuredeploy.json', line: 7 });
+    expect(storage.locate?.('kind')).toEqual({ file: 'azuredeploy.json', line: 12 });
+    expect(storage.locate?.('properties.minimumTlsVersion')).toEqual({
       file: 'azuredeploy.json',
       line: 21,
     });
@@ -82,7 +82,7 @@ describe('plain ARM templates', () => {
     expect(errors).toEqual([]);
     const storage = only(resources, 'Microsoft.Storage/storageAccounts');
     expect(storage.body.sku).toEqual({ name: 'Standard_ZRS' });
-    expect(storage.locations?.['sku.name']).toEqual({ file: 'azuredeploy.parameters.json', line: 5 });
+    expect(storage.locate?.('sku.name')).toEqual({ file: 'azuredeploy.parameters.json', line: 5 });
   });
 
   test('an explicit parameters file applies to the one scanned template; environment files are not paired', async () => {
@@ -103,7 +103,7 @@ describe('plain ARM templates', () => {
     );
     const storage = only(explicit.resources, 'Microsoft.Storage/storageAccounts');
     expect(storage.body.sku).toEqual({ name: 'Standard_GRS' });
-    expect(storage.locations?.['sku.name']?.file).toBe('main.parameters.prod.json');
+    expect(storage.locate?.('sku.name')?.file).toBe('main.parameters.prod.json');
   });
 
   test('a value outside allowedValues is an error at the line of the value, naming the allowed values', async () => {
@@ -244,7 +244,7 @@ describe('plain ARM templates', () => {
     const vault = only(resources, 'Microsoft.KeyVault/vaults');
     expect(vault.body.properties).toEqual({ note: 'a\tb\nc', enablePurgeProtection: true });
     // The raw newline inside "note" starts line 8, where enablePurgeProtection is written.
-    expect(vault.locations?.['properties.enablePurgeProtection']).toEqual({ file: 'kv.json', line: 8 });
+    expect(vault.locate?.('properties.enablePurgeProtection')).toEqual({ file: 'kv.json', line: 8 });
   });
 });
 
@@ -360,7 +360,53 @@ describe('conditions and copy loops', () => {
       ],
       tags: ['n0', 'n1'],
     });
-    expect(cosmos.locations?.['properties.locations[1].isZoneRedundant']?.file).toBe('main.json');
+    expect(cosmos.locate?.('properties.locations[1].isZoneRedundant')?.file).toBe('main.json');
+  });
+
+  test('lines are worked out on demand: copy input, a value set whole by an expression, the nearest written parent', async () => {
+    const template = lines(
+      '{',
+      `  "$schema": "${DEPLOYMENT_SCHEMA}",`,
+      '  "parameters": {',
+      '    "network": { "type": "object", "defaultValue": { "rules": [ { "action": "Allow" } ] } }',
+      '  },',
+      '  "resources": [',
+      '    {',
+      '      "type": "Microsoft.DocumentDB/databaseAccounts",',
+      '      "name": "cosmos",',
+      '      "properties": {',
+      '        "copy": [',
+      '          {',
+      '            "name": "locations",',
+      '            "count": 2,',
+      '            "input": {',
+      '              "isZoneRedundant": false',
+      '            }',
+      '          }',
+      '        ],',
+      '        "networkAcls": "[parameters(\'network\')]"',
+      '      }',
+      '    },',
+      '    { "type": "Microsoft.Network/virtualNetworks", "name": "vnet" }',
+      '  ]',
+      '}',
+    );
+    const { resources, errors } = await scanTree(
+      { 'main.json': template },
+      { locatable: (type) => type.toLowerCase() === 'microsoft.documentdb/databaseaccounts' },
+    );
+    expect(errors).toEqual([]);
+    const cosmos = only(resources, 'Microsoft.DocumentDB/databaseAccounts');
+    const at = (path: string): number | undefined => cosmos.locate?.(path).line;
+    expect(at('')).toBe(9); // the declaration: its name
+    expect(at('properties.locations[1].isZoneRedundant')).toBe(16); // the loop's input
+    expect(at('properties.locations[1]')).toBe(15);
+    expect(at('properties.locations')).toBe(12); // the loop
+    expect(at('properties.networkAcls.rules[0].action')).toBe(4); // set whole by the parameter default
+    expect(at('properties.enableAutomaticFailover')).toBe(10); // not written: its parent object
+    expect(at('sku.name')).toBe(9); // nothing of it written: the declaration
+    // A type no rule reads is emitted without a way to locate (its template is not kept for it).
+    expect(only(resources, 'Microsoft.Network/virtualNetworks').locate).toBeUndefined();
   });
 
   test('variables that form a cycle are an error naming them', async () => {
@@ -423,7 +469,7 @@ describe('nested and linked deployments', () => {
     );
     // The SKU is set by the outer parameter's default: that is the line to edit.
     const line = template.split('\n').findIndex((l) => l.includes('"defaultValue": "Premium"')) + 1;
-    expect(registry.locations?.['sku.name']).toEqual({ file: 'main.json', line });
+    expect(registry.locate?.('sku.name')).toEqual({ file: 'main.json', line });
   });
 
   test('outer-scope nested deployments see the outer variables', async () => {
@@ -495,10 +541,10 @@ describe('nested and linked deployments', () => {
     expect(templates).toBe(1);
     const storage = only(resources, 'Microsoft.Storage/storageAccounts');
     expect(storage.body.sku).toEqual({ name: 'Standard_GZRS' });
-    expect(storage.source).toEqual({ file: 'nested/storage.json', line: 7 });
+    expect(storage.locate?.('')).toEqual({ file: 'nested/storage.json', line: 7 });
     expect(storage.unit).toBe('azuredeploy.json');
     const passedLine = main.split('\n').findIndex((l) => l.includes('Standard_GZRS')) + 1;
-    expect(storage.locations?.['sku.name']).toEqual({ file: 'azuredeploy.json', line: passedLine });
+    expect(storage.locate?.('sku.name')).toEqual({ file: 'azuredeploy.json', line: passedLine });
   });
 
   test('subscription-scope templates build subscription and resource group ids', async () => {
@@ -567,7 +613,7 @@ describe('languageVersion 2.0', () => {
     expect(errors).toEqual([]);
     expect(resources.map((r: Resource) => r.name)).toEqual(['st-x', 'ws']);
     const store = only(resources, 'Microsoft.Storage/storageAccounts');
-    expect(store.source).toEqual({ file: 'main.json', line: 13 });
+    expect(store.locate?.('')).toEqual({ file: 'main.json', line: 13 });
     const workspace = only(resources, 'Microsoft.MachineLearningServices/workspaces');
     expect(workspace.body.properties).toEqual({ storageAccount: store.id, tier: 'Hot' });
   });
@@ -672,7 +718,7 @@ describe('more ARM semantics', () => {
     expect(errors).toEqual([]);
     expect(templates).toBe(1);
     const vault = only(resources, 'Microsoft.KeyVault/vaults');
-    expect(vault.source?.file).toBe('infra/nested/kv.json');
+    expect(vault.locate?.('')?.file).toBe('infra/nested/kv.json');
     expect(vault.unit).toBe('infra/azuredeploy.json');
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationError } from '../../src/errors.js';
-import { parseJsonDocument, plainValue } from '../../src/sources/arm/jsonc.js';
+import { parseJsonDocument } from '../../src/sources/arm/jsonc.js';
 import { LineIndex } from '../../src/sources/arm/lines.js';
 
 describe('LineIndex', () => {
@@ -32,15 +32,44 @@ describe('parseJsonDocument', () => {
       't.json',
       '/t.json',
     );
-    expect(plainValue(doc.root, doc.masked)).toEqual({ a: [1, 2], b: 'x' });
+    expect(doc.root).toEqual({ a: [1, 2], b: 'x' });
+    expect(doc.lineOf(['b'])).toBe(4);
+    expect(doc.lineOf(['a', 1])).toBe(3);
   });
 
   test('accepts raw control characters inside strings and keeps them in the value and lines exact', () => {
     const text = '{\n  "script": "line1\nline2\tend",\n  "after": 1\n}';
     const doc = parseJsonDocument(text, 't.json', '/t.json');
-    expect(plainValue(doc.root, doc.masked)).toEqual({ script: 'line1\nline2\tend', after: 1 });
-    const after = doc.root.children![1].children![1];
-    expect(doc.lines.lineAt(after.offset)).toBe(4);
+    expect(doc.root).toEqual({ script: 'line1\nline2\tend', after: 1 });
+    expect(doc.lineOf(['after'])).toBe(4);
+  });
+
+  test('lines of strict JSON are worked out on demand, down to the nearest part of the path that exists', () => {
+    const text = [
+      '{',
+      '  "resources": [',
+      '    {',
+      '      "name": "st",',
+      '      "sku": {',
+      '        "name": "Standard_LRS"',
+      '      }',
+      '    }',
+      '  ]',
+      '}',
+    ].join('\r\n');
+    const doc = parseJsonDocument(`\ufeff${text}`, 't.json', '/t.json');
+    expect(doc.root).toEqual({ resources: [{ name: 'st', sku: { name: 'Standard_LRS' } }] });
+    expect(doc.lineOf(['resources', 0, 'sku', 'name'])).toBe(6);
+    expect(doc.lineOf(['resources', 0, 'SKU', 'Name'])).toBe(6);
+    expect(doc.lineOf(['resources', 0, 'properties', 'x'])).toBe(3);
+    expect(doc.lineOf(['resources', 5])).toBe(2);
+    expect(doc.lineOf([])).toBe(1);
+  });
+
+  test('a key written twice: the last one wins, in the value and in the line', () => {
+    const doc = parseJsonDocument('{\n "a": 1,\n "a": 2\n}', 't.json', '/t.json');
+    expect(doc.root).toEqual({ a: 2 });
+    expect(doc.lineOf(['a'])).toBe(3);
   });
 
   test('rejects text that is not JSON with the file and the line of the error', () => {

@@ -57,7 +57,7 @@ d('Azure ML quickstart templates', () => {
     expect(templates).toBe(templateFiles.length - 4);
     const units = new Set(resources.map((r) => r.unit));
     const linkedOnly = templateFiles.filter(
-      (f) => !units.has(f) && resources.some((r) => r.source?.file === f),
+      (f) => !units.has(f) && resources.some((r) => r.locate?.('')?.file === f),
     );
     expect(linkedOnly.map((f) => f.split('/').pop()).sort()).toEqual([
       '101-machine-learning-compute-create-akscompute-azuredeploy.json',
@@ -69,7 +69,7 @@ d('Azure ML quickstart templates', () => {
     // 31 files declare a workspace (counted with grep); each must produce at least one.
     expect(unitsWithWorkspace.size).toBeGreaterThanOrEqual(31);
     for (const resource of resources) {
-      expect(resource.source?.line).toBeGreaterThan(0);
+      expect(resource.locate?.('')?.line).toBeGreaterThan(0);
       expect(resource.id.startsWith('/subscriptions/00000000-0000-0000-0000-000000000000/')).toBe(true);
     }
   });
@@ -83,7 +83,7 @@ d('Azure ML quickstart templates', () => {
     expect(storage.name).toBe('stGEN-UNIQUE-8GEN-UNIQUE-3');
     expect(skuOf(storage)).toBe('Standard_RAGRS');
     expect(storage.body.location).toBe('westus2');
-    expect(storage.locations?.location?.file).toBe(
+    expect(storage.locate?.('location')?.file).toBe(
       `quickstarts/microsoft.machinelearningservices/${unit.replace('.json', '.parameters.json')}`,
     );
     expect(skuOf(inUnit(unit, 'Microsoft.ContainerRegistry/registries')[0])).toBe('Standard');
@@ -101,13 +101,11 @@ d('Azure ML quickstart templates', () => {
     const unit = 'machine-learning-workspace-vnet/azuredeploy.json';
     const [storage] = inUnit(unit, 'Microsoft.Storage/storageAccounts');
     expect(skuOf(storage)).toBe('Standard_LRS');
-    expect(storage.locations?.['sku.name']?.file).toBe(
-      `quickstarts/microsoft.machinelearningservices/${unit}`,
-    );
+    expect(storage.locate?.('sku.name')?.file).toBe(`quickstarts/microsoft.machinelearningservices/${unit}`);
     const [registry] = inUnit(unit, 'Microsoft.ContainerRegistry/registries');
     expect(skuOf(registry)).toBe('Premium');
     expect(registry.deployed).toBe(true);
-    expect(registry.locations?.['sku.name']?.file).toBe(
+    expect(registry.locate?.('sku.name')?.file).toBe(
       `quickstarts/microsoft.machinelearningservices/${unit.replace('.json', '.parameters.json')}`,
     );
   });

@@ -44384,7 +44384,7 @@ const ROLES = (/* unused pure expression or super */ null && ([
  * resource outside the template, a 403 on a GET). It propagates: anything computed from it is
  * unknown too. Rules turn it into status `unknown` with `reason` as the explanation.
  */
-class UnknownValue {
+class model_UnknownValue {
     reason;
     unknown = true;
     constructor(
@@ -44397,7 +44397,7 @@ class UnknownValue {
     }
 }
 function isUnknown(value) {
-    return value instanceof UnknownValue;
+    return value instanceof model_UnknownValue;
 }
 /** Severity order for "worse than". `suppressed` ranks as its original status where that matters. */
 function statusRank(status) {
@@ -44693,8 +44693,7 @@ function evaluateCompute(resource, context) {
         ];
     }
     const id = target.value.toLowerCase();
-    const cluster = context.byId(id) ??
-        context.resources.find((r) => isType(r, CLUSTER) && id.endsWith(`/${r.name.toLowerCase()}`));
+    const cluster = context.byId(id) ?? context.ofType(CLUSTER).find((r) => id.endsWith(`/${r.name.toLowerCase()}`));
     if (cluster)
         return [];
     return [
@@ -45212,8 +45211,10 @@ const sqlZoneRedundancyRule = {
     },
 };
 function hasGeoCopy(database, context) {
-    const server = context.resources.find((r) => isType(r, 'Microsoft.Sql/servers') &&
-        database.name.toLowerCase().startsWith(`${r.name.toLowerCase()}/`));
+    const serverName = database.name.slice(0, database.name.lastIndexOf('/') + 1).toLowerCase();
+    const server = context
+        .ofType('Microsoft.Sql/servers')
+        .find((r) => `${r.name.toLowerCase()}/` === serverName);
     const dbName = database.name.split('/').pop().toLowerCase();
     if (server) {
         for (const group of context.childrenOf(server, FAILOVER_GROUP)) {
@@ -45228,8 +45229,8 @@ function hasGeoCopy(database, context) {
             }
         }
     }
-    return context.resources.some((other) => {
-        if (!isType(other, DATABASE) || other === database)
+    return context.ofType(DATABASE).some((other) => {
+        if (other === database)
             return false;
         const mode = asString(read(other, 'properties.createMode'))?.toLowerCase();
         const source = asString(read(other, 'properties.sourceDatabaseId'))?.toLowerCase();
@@ -45509,6 +45510,11 @@ const RULES = [
 ];
 function findRule(id) {
     return RULES.find((rule) => rule.id === id);
+}
+const RULE_TYPES = new Set(RULES.flatMap((rule) => rule.appliesTo.map((type) => type.toLowerCase())));
+/** Whether any rule of the catalog looks at resources of `type` (case-insensitive). */
+function hasRules(type) {
+    return RULE_TYPES.has(type.toLowerCase());
 }
 
 ;// CONCATENATED MODULE: ./.build/version.js
@@ -46528,7 +46534,11 @@ function toFinding(rule, resource, outcome) {
     };
     if (resource.workspace !== undefined)
         finding.workspace = resource.workspace;
-    const location = resource.origin === 'template' ? locate(resource, outcome.evidence.path) : undefined;
+    const location = resource.origin !== 'template'
+        ? undefined
+        : resource.locate
+            ? resource.locate(outcome.evidence.path)
+            : locate(resource, outcome.evidence.path);
     if (location)
         finding.location = { file: location.file, line: location.line };
     return finding;
@@ -46552,7 +46562,14 @@ function buildContext(linked) {
         .filter((resource) => resource.role === 'workspace')
         .map((resource) => [resource.name.toLowerCase(), resource]));
     const children = new Map();
+    const byType = new Map();
     for (const resource of linked) {
+        const type = resource.type.toLowerCase();
+        const sameType = byType.get(type);
+        if (sameType)
+            sameType.push(resource);
+        else
+            byType.set(type, [resource]);
         const cut = resource.name.lastIndexOf('/');
         if (cut < 0)
             continue;
@@ -46568,6 +46585,7 @@ function buildContext(linked) {
         workspaceOf: (resource) => resource.workspace ? workspaces.get(resource.workspace.toLowerCase()) : undefined,
         childrenOf: (parent, type) => children.get(childKey(type, parent.name, parent.unit)) ?? [],
         byId: (id) => byId.get(id.toLowerCase()),
+        ofType: (type) => byType.get(type.toLowerCase()) ?? [],
     };
 }
 function childKey(type, parentName, unit) {
@@ -46578,9 +46596,10 @@ function childKey(type, parentName, unit) {
 
 
 
-
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist']);
 const SNIFF_BYTES = 4096;
+/** JSON files up to this size are read whole while sniffing; larger ones only their head. */
+const KEEP_TEXT_BYTES = 8 * 1024 * 1024;
 /** Path shown to users: relative to `cwd` with forward slashes (absolute when outside it). */
 function displayPath(absolutePath, cwd) {
     const relative = external_node_path_.relative(cwd, absolutePath);
@@ -46603,23 +46622,35 @@ function classifyJsonHead(head) {
     return undefined;
 }
 function sniffJson(absolutePath) {
-    // Synchronous on purpose: thousands of tiny reads are much faster without the thread pool round trip.
+    // Synchronous on purpose: thousands of small reads are much faster without the thread pool
+    // round trip. One open per file: a template is read whole here and never again.
     const fd = (0,external_node_fs_.openSync)(absolutePath, 'r');
     try {
-        const buffer = Buffer.alloc(SNIFF_BYTES);
-        const bytesRead = (0,external_node_fs_.readSync)(fd, buffer, 0, SNIFF_BYTES, 0);
-        return classifyJsonHead(buffer.toString('utf8', 0, bytesRead));
+        const size = (0,external_node_fs_.fstatSync)(fd).size;
+        const whole = size <= KEEP_TEXT_BYTES;
+        const buffer = Buffer.allocUnsafe(whole ? size : SNIFF_BYTES);
+        let bytesRead = 0;
+        while (bytesRead < buffer.length) {
+            const n = (0,external_node_fs_.readSync)(fd, buffer, bytesRead, buffer.length - bytesRead, bytesRead);
+            if (n === 0)
+                break;
+            bytesRead += n;
+        }
+        const kind = classifyJsonHead(buffer.toString('utf8', 0, Math.min(bytesRead, SNIFF_BYTES)));
+        if (!kind)
+            return undefined;
+        return whole ? { kind, text: buffer.toString('utf8', 0, bytesRead) } : { kind };
     }
     finally {
         (0,external_node_fs_.closeSync)(fd);
     }
 }
-async function classify(absolutePath, explicit) {
+function classify(absolutePath, explicit) {
     const lower = absolutePath.toLowerCase();
     if (lower.endsWith('.bicep'))
-        return 'bicep';
+        return { kind: 'bicep' };
     if (lower.endsWith('.bicepparam'))
-        return 'bicepparam';
+        return { kind: 'bicepparam' };
     if (lower.endsWith('.json') || lower.endsWith('.jsonc') || explicit) {
         try {
             return sniffJson(absolutePath);
@@ -46636,23 +46667,27 @@ async function classify(absolutePath, explicit) {
  */
 async function discoverTemplates(paths, cwd) {
     const found = new Map();
-    const add = (absolutePath, kind) => {
-        if (!found.has(absolutePath))
-            found.set(absolutePath, { path: displayPath(absolutePath, cwd), absolutePath, kind });
+    const add = (absolutePath, sniffed) => {
+        if (found.has(absolutePath))
+            return;
+        const file = { path: displayPath(absolutePath, cwd), absolutePath, kind: sniffed.kind };
+        if (sniffed.text !== undefined)
+            file.text = sniffed.text;
+        found.set(absolutePath, file);
     };
-    const walk = async (directory) => {
-        const children = await (0,promises_.readdir)(directory, { withFileTypes: true });
+    const walk = (directory) => {
+        const children = (0,external_node_fs_.readdirSync)(directory, { withFileTypes: true });
         children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         for (const child of children) {
             const absolutePath = external_node_path_.join(directory, child.name);
             if (child.isDirectory()) {
                 if (!SKIPPED_DIRECTORIES.has(child.name))
-                    await walk(absolutePath);
+                    walk(absolutePath);
             }
             else if (child.isFile()) {
-                const kind = await classify(absolutePath, false);
-                if (kind)
-                    add(absolutePath, kind);
+                const sniffed = classify(absolutePath, false);
+                if (sniffed)
+                    add(absolutePath, sniffed);
             }
         }
     };
@@ -46660,17 +46695,17 @@ async function discoverTemplates(paths, cwd) {
         const absolutePath = external_node_path_.resolve(cwd, given);
         let info;
         try {
-            info = await (0,promises_.stat)(absolutePath);
+            info = (0,external_node_fs_.statSync)(absolutePath);
         }
         catch {
             throw new ConfigurationError(`path not found: ${given}. Pass a template file or a folder that holds templates.`);
         }
         if (info.isDirectory())
-            await walk(absolutePath);
+            walk(absolutePath);
         else {
-            const kind = await classify(absolutePath, true);
-            if (kind)
-                add(absolutePath, kind);
+            const sniffed = classify(absolutePath, true);
+            if (sniffed)
+                add(absolutePath, sniffed);
         }
     }
     return [...found.values()];
@@ -46798,7 +46833,7 @@ class ExpressionError extends Error {
  * An unknown created by the evaluator for a deployment-time function. It remembers the expression
  * text so that `reference('x').outputs.y` can say which part is only known after deployment.
  */
-class DeploymentTimeUnknown extends UnknownValue {
+class DeploymentTimeUnknown extends model_UnknownValue {
     expression;
     constructor(expression) {
         super(`${expression} is only known after deployment`);
@@ -47307,7 +47342,7 @@ const ARRAY_FUNCTIONS = {
 
 function parseRange(ctx, text) {
     if (text.includes(':'))
-        return new UnknownValue(`${ctx.text}: IPv6 ranges are not evaluated by this tool`);
+        return new model_UnknownValue(`${ctx.text}: IPv6 ranges are not evaluated by this tool`);
     const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text.trim());
     if (!match)
         return fail(ctx, `was given '${text}', which is not an IPv4 range in CIDR notation such as 10.0.0.0/16`);
@@ -47327,7 +47362,7 @@ const CIDR_FUNCTIONS = {
         max: 1,
         call: (args, ctx) => {
             const range = parseRange(ctx, str(ctx, args, 0));
-            if (range instanceof UnknownValue)
+            if (range instanceof model_UnknownValue)
                 return range;
             const size = 2 ** (32 - range.prefix);
             const broadcast = range.network + size - 1;
@@ -47346,7 +47381,7 @@ const CIDR_FUNCTIONS = {
         max: 3,
         call: (args, ctx) => {
             const range = parseRange(ctx, str(ctx, args, 0));
-            if (range instanceof UnknownValue)
+            if (range instanceof model_UnknownValue)
                 return range;
             const newPrefix = function_types_int(ctx, args, 1);
             const index = function_types_int(ctx, args, 2);
@@ -47364,7 +47399,7 @@ const CIDR_FUNCTIONS = {
         max: 2,
         call: (args, ctx) => {
             const range = parseRange(ctx, str(ctx, args, 0));
-            if (range instanceof UnknownValue)
+            if (range instanceof model_UnknownValue)
                 return range;
             const index = function_types_int(ctx, args, 1);
             const size = 2 ** (32 - range.prefix);
@@ -47575,12 +47610,12 @@ const CORE_FUNCTIONS = {
     parameters: {
         min: 1,
         max: 1,
-        call: (args, ctx) => cloneValue(ctx.scope.parameter(str(ctx, args, 0))),
+        call: (args, ctx) => ctx.scope.parameter(str(ctx, args, 0)),
     },
     variables: {
         min: 1,
         max: 1,
-        call: (args, ctx) => cloneValue(ctx.scope.variable(str(ctx, args, 0))),
+        call: (args, ctx) => ctx.scope.variable(str(ctx, args, 0)),
     },
     copyindex: {
         min: 0,
@@ -47913,6 +47948,8 @@ function formatDate(date, format) {
 
 
 
+/** reference() results: the partial copy of each declared value (values are never changed in place). */
+const partialCopies = new WeakMap();
 /** `Microsoft.Network/virtualNetworks/subnets` + names → `providers/Microsoft.Network/virtualNetworks/v/subnets/s`. */
 function providerPath(ctx, type, names) {
     const segments = type.split('/').filter((s) => s !== '');
@@ -48124,9 +48161,15 @@ const DEPLOYMENT_FUNCTIONS = {
                 full = true;
             }
             const value = ctx.scope.reference(target, apiVersion, full);
-            if (isUnknown(value))
+            if (isUnknown(value) || value === null || typeof value !== 'object')
                 return value;
-            return markPartial(cloneValue(value));
+            // The declared properties, marked partial (the service adds more): a marked copy, once per value.
+            let partial = partialCopies.get(value);
+            if (partial === undefined) {
+                partial = markPartial(cloneValue(value));
+                partialCopies.set(value, partial);
+            }
+            return partial;
         },
     },
     providers: { min: 1, max: 2, call: (_args, ctx) => deploymentTime(ctx) },
@@ -48804,8 +48847,17 @@ const FUNCTIONS = new Map(Object.entries({
 }));
 /** The built-in function called `name` (any case), or undefined when ARM has no such function. */
 function lookupFunction(name) {
-    return FUNCTIONS.get(name.toLowerCase()) ?? lookupListFunction(name);
+    // Templates spell the same few names the same way thousands of times: remember each spelling.
+    let def = bySpelling.get(name);
+    if (def === undefined && !bySpelling.has(name)) {
+        def = FUNCTIONS.get(name.toLowerCase()) ?? lookupListFunction(name);
+        if (bySpelling.size < SPELLING_CACHE_LIMIT)
+            bySpelling.set(name, def);
+    }
+    return def;
 }
+const SPELLING_CACHE_LIMIT = 4096;
+const bySpelling = new Map();
 /** Lower-case names of all built-in functions (list* functions are matched by prefix). */
 function builtInFunctionNames() {
     return [...FUNCTIONS.keys()].sort();
@@ -49137,10 +49189,40 @@ function getIndex(target, index, targetText, offset) {
     }
     throw new ExpressionError(`The language expression ${targetText} is ${typeName(target)} and cannot be indexed; only arrays and objects can.`, offset);
 }
+/** What a library function sees of one call; the source text is sliced only when a message needs it. */
+class EvaluationCallContext {
+    ev;
+    call;
+    constructor(ev, call) {
+        this.ev = ev;
+        this.call = call;
+    }
+    get name() {
+        return this.call.name;
+    }
+    get text() {
+        return sourceOf(this.ev, this.call);
+    }
+    get offset() {
+        return this.call.start;
+    }
+    get scope() {
+        return this.ev.scope;
+    }
+    evaluate(expr, bindings) {
+        const ev = this.ev;
+        return evaluate_evaluateNode(bindings ? { ...ev, lambdaVariables: new Map([...ev.lambdaVariables, ...bindings]) } : ev, expr);
+    }
+    lambdaVariable(name) {
+        return this.ev.lambdaVariables.get(name.toLowerCase());
+    }
+    sourceOf(expr) {
+        return sourceOf(this.ev, expr);
+    }
+}
 function evaluateCall(ev, call) {
-    const text = sourceOf(ev, call);
     if (call.namespace !== undefined)
-        return evaluateUserFunction(ev, call, text);
+        return evaluateUserFunction(ev, call, sourceOf(ev, call));
     const def = lookupFunction(call.name);
     if (!def) {
         throw new ExpressionError(`The template function '${call.name}' is not valid. Check the spelling against the ARM template function reference.`, call.start);
@@ -49152,20 +49234,14 @@ function evaluateCall(ev, call) {
             : def.max === Infinity
                 ? `at least ${def.min}`
                 : `${def.min} to ${def.max}`;
-        throw new ExpressionError(`The template language function '${call.name}' must have ${expected} argument(s), but ${count} were given in ${text}.`, call.start);
+        throw new ExpressionError(`The template language function '${call.name}' must have ${expected} argument(s), but ${count} were given in ${sourceOf(ev, call)}.`, call.start);
     }
-    const context = {
-        name: call.name,
-        text,
-        offset: call.start,
-        scope: ev.scope,
-        evaluate: (expr, bindings) => evaluate_evaluateNode(bindings ? { ...ev, lambdaVariables: new Map([...ev.lambdaVariables, ...bindings]) } : ev, expr),
-        lambdaVariable: (name) => ev.lambdaVariables.get(name.toLowerCase()),
-        sourceOf: (expr) => sourceOf(ev, expr),
-    };
+    const context = new EvaluationCallContext(ev, call);
     if (def.lazy)
         return def.lazy(call.args, context);
-    const args = call.args.map((arg) => evaluate_evaluateNode(ev, arg));
+    const args = new Array(count);
+    for (let i = 0; i < count; i++)
+        args[i] = evaluate_evaluateNode(ev, call.args[i]);
     if (def.unknowns !== 'self') {
         for (const arg of args) {
             const unknown = def.unknowns === 'deep' ? findUnknown(arg) : isUnknown(arg) ? arg : undefined;
@@ -49247,7 +49323,7 @@ function evaluateString(text, ev) {
     if (!parsed.ok) {
         throw new ExpressionError(`The template language expression '${text}' is not valid: ${parsed.error} (at character ${parsed.offset + 1}).`, parsed.offset);
     }
-    return evaluate_evaluateNode({ ...ev, source: text }, parsed.ast);
+    return evaluate_evaluateNode(ev.source === text ? ev : { ...ev, source: text }, parsed.ast);
 }
 
 ;// CONCATENATED MODULE: ./.build/sources/arm/expression/index.js
@@ -49264,16 +49340,19 @@ function evaluateString(text, ev) {
 
 
 
+/** A stack overflow becomes ARM's kind of error; anything else passes through. */
+function tooDeep(error) {
+    return error instanceof RangeError
+        ? new ExpressionError(`The expression is too deeply nested or recursive to evaluate (${error.message}).`)
+        : error;
+}
 function run(body) {
     try {
         const value = body();
         return value === undefined ? new UnknownValue('the expression produced no value') : value;
     }
     catch (error) {
-        if (error instanceof RangeError) {
-            throw new ExpressionError(`The expression is too deeply nested or recursive to evaluate (${error.message}).`);
-        }
-        throw error;
+        throw tooDeep(error);
     }
 }
 /**
@@ -49282,8 +49361,16 @@ function run(body) {
  * errors thrown by the scope itself (for example a variables cycle) pass through unchanged.
  */
 function evaluateTemplateString(text, scope) {
-    return run(() => evaluateString(text, { scope, source: text, lambdaVariables: new Map(), depth: 0 }));
+    try {
+        const value = evaluateString(text, { scope, source: text, lambdaVariables: NO_BINDINGS, depth: 0 });
+        return value === undefined ? new model_UnknownValue('the expression produced no value') : value;
+    }
+    catch (error) {
+        throw tooDeep(error);
+    }
 }
+/** No lambda variables bound (shared: bindings always make a new map). */
+const NO_BINDINGS = new Map();
 /**
  * Evaluates an already parsed expression. `source` is the text it was parsed from (used to quote
  * sub-expressions in messages and unknown reasons); without it, the tree is printed back.
@@ -49343,6 +49430,77 @@ class LineIndex {
 
 
 
+const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false };
+/**
+ * A parsed JSON(C) document: its value, and the lines of its values on demand. Most templates are
+ * strict JSON, so they are parsed with the built-in `JSON.parse`; the syntax tree with offsets
+ * (jsonc-parser) is built only for a file whose lines are asked for (a finding or an error in
+ * it), or at once for the few files that need ARM's leniency (comments, trailing commas, raw
+ * control characters inside strings).
+ */
+class JsonDocument {
+    file;
+    absolutePath;
+    root;
+    source;
+    tree;
+    lineIndex;
+    constructor(
+    /** Path shown to the user (relative to the working directory, forward slashes). */
+    file, absolutePath, root, 
+    /**
+     * The text (a byte order mark replaced by a space). Its tree is built from it on demand; a
+     * lenient file comes with its tree (parsed from a masked copy with the same offsets).
+     */
+    source, tree) {
+        this.file = file;
+        this.absolutePath = absolutePath;
+        this.root = root;
+        this.source = source;
+        this.tree = tree;
+    }
+    /**
+     * 1-based line of the value at `path`, or of its nearest ancestor that exists in the text.
+     * Keys match exactly first, then case-insensitively (ARM reads keys that way).
+     */
+    lineOf(path) {
+        const lines = (this.lineIndex ??= new LineIndex(this.source));
+        let node = (this.tree ??= (0,main.parseTree)(this.source, [], PARSE_OPTIONS));
+        if (!node)
+            return 1;
+        for (const segment of path) {
+            const next = childNode(node, segment);
+            if (!next)
+                break;
+            node = next;
+        }
+        return lines.lineAt(node.offset);
+    }
+    /** 1-based line of a character offset of the text. */
+    lineAtOffset(offset) {
+        return (this.lineIndex ??= new LineIndex(this.source)).lineAt(offset);
+    }
+}
+function childNode(node, segment) {
+    if (typeof segment === 'number')
+        return node.type === 'array' ? node.children?.[segment] : undefined;
+    if (node.type !== 'object' || !node.children)
+        return undefined;
+    let exact;
+    let folded;
+    const lower = segment.toLowerCase();
+    for (const prop of node.children) {
+        const key = prop.children?.[0]?.value;
+        if (typeof key !== 'string')
+            continue;
+        // The last duplicate wins, as in JSON.parse.
+        if (key === segment)
+            exact = prop.children?.[1];
+        else if (key.toLowerCase() === lower)
+            folded = prop.children?.[1];
+    }
+    return exact ?? folded;
+}
 const PLACEHOLDER_BASE = 0xe000;
 const PLACEHOLDERS = /[\ue000-\ue01f]/g;
 /**
@@ -49352,27 +49510,29 @@ const PLACEHOLDERS = /[\ue000-\ue01f]/g;
  */
 function parseJsonDocument(text, file, absolutePath) {
     const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-    const lines = new LineIndex(source);
+    try {
+        return new JsonDocument(file, absolutePath, JSON.parse(source), source);
+    }
+    catch {
+        // Not strict JSON: ARM's leniency below, with jsonc-parser.
+    }
     let errors = [];
-    let root = (0,main.parseTree)(source, errors, { allowTrailingComma: true, disallowComments: false });
+    let root = (0,main.parseTree)(source, errors, PARSE_OPTIONS);
     let masked = false;
     if (errors.length > 0 && hasControlCharacterInString(source)) {
         // Newtonsoft (ARM) accepts raw control characters inside strings; jsonc-parser does not. Mask
         // them with same-length private-use characters so offsets (and lines) stay exact.
         errors = [];
-        root = (0,main.parseTree)(maskControlCharacters(source), errors, {
-            allowTrailingComma: true,
-            disallowComments: false,
-        });
+        root = (0,main.parseTree)(maskControlCharacters(source), errors, PARSE_OPTIONS);
         masked = true;
     }
     if (errors.length > 0 || !root) {
         const first = errors[0];
-        const line = first ? lines.lineAt(first.offset) : 1;
+        const line = first ? new LineIndex(source).lineAt(first.offset) : 1;
         const what = first ? describeParseError(first.error) : 'empty file';
         throw new ConfigurationError(`not valid JSON: ${what}`, file, line);
     }
-    return { file, absolutePath, root, lines, masked };
+    return new JsonDocument(file, absolutePath, treeValue(root, masked), source, root);
 }
 function describeParseError(code) {
     const name = (0,main.printParseErrorCode)(code);
@@ -49420,38 +49580,11 @@ function maskControlCharacters(text) {
     }
     return out + text.slice(last);
 }
-/** The value of a string node, with masked control characters restored. */
 function unmask(text) {
     return text.replace(PLACEHOLDERS, (ch) => String.fromCharCode(ch.charCodeAt(0) - PLACEHOLDER_BASE));
 }
-/** Case-insensitive property lookup (ARM reads template keys case-insensitively). */
-function property(node, name) {
-    if (!node || node.type !== 'object' || !node.children)
-        return undefined;
-    const lower = name.toLowerCase();
-    let found;
-    for (const prop of node.children) {
-        const key = prop.children?.[0];
-        if (key && typeof key.value === 'string' && key.value.toLowerCase() === lower)
-            found = prop.children?.[1];
-    }
-    return found;
-}
-/** The property nodes of an object as `[key, value node, key node]`. */
-function entries(node) {
-    if (!node || node.type !== 'object' || !node.children)
-        return [];
-    const out = [];
-    for (const prop of node.children) {
-        const key = prop.children?.[0];
-        const value = prop.children?.[1];
-        if (key && value)
-            out.push([String(key.value), value, key]);
-    }
-    return out;
-}
-/** The plain JSON value of a node (no expression evaluation). */
-function plainValue(node, masked) {
+/** The value of a syntax tree node, masked control characters restored, duplicate keys last-wins. */
+function treeValue(node, masked) {
     switch (node.type) {
         case 'string':
             return masked ? unmask(node.value) : node.value;
@@ -49460,24 +49593,70 @@ function plainValue(node, masked) {
         case 'null':
             return node.value;
         case 'array':
-            return (node.children ?? []).map((child) => plainValue(child, masked));
+            return (node.children ?? []).map((child) => treeValue(child, masked));
         case 'object': {
             const out = {};
-            for (const [key, value] of entries(node))
-                out[key] = plainValue(value, masked);
+            for (const prop of node.children ?? []) {
+                const key = prop.children?.[0];
+                const value = prop.children?.[1];
+                if (!key || !value)
+                    continue;
+                const name = masked ? unmask(String(key.value)) : String(key.value);
+                Object.defineProperty(out, name, {
+                    value: treeValue(value, masked),
+                    enumerable: true,
+                    writable: true,
+                    configurable: true,
+                });
+            }
             return out;
         }
         default:
             return null;
     }
 }
+function isJsonObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/**
+ * Case-insensitive property lookup (ARM reads template keys case-insensitively); the exact
+ * spelling first. Undefined when absent or when `value` is not an object.
+ */
+function property(value, name) {
+    if (!isJsonObject(value))
+        return undefined;
+    if (Object.prototype.hasOwnProperty.call(value, name))
+        return value[name];
+    const lower = name.toLowerCase();
+    for (const key of Object.keys(value))
+        if (key.toLowerCase() === lower)
+            return value[key];
+    return undefined;
+}
+/** The key under which `property(value, name)` is found, or undefined. */
+function propertyKey(value, name) {
+    if (!isJsonObject(value))
+        return undefined;
+    if (Object.prototype.hasOwnProperty.call(value, name))
+        return name;
+    const lower = name.toLowerCase();
+    for (const key of Object.keys(value))
+        if (key.toLowerCase() === lower)
+            return key;
+    return undefined;
+}
+/** The properties of an object as `[key, value]` (none for anything else). */
+function entries(value) {
+    return isJsonObject(value) ? Object.entries(value) : [];
+}
 /** A string property's text, or undefined when absent or not a string. */
-function stringProperty(node, name) {
-    const value = property(node, name);
-    return value?.type === 'string' ? value.value : undefined;
+function stringProperty(value, name) {
+    const found = property(value, name);
+    return typeof found === 'string' ? found : undefined;
 }
 
 ;// CONCATENATED MODULE: ./.build/sources/arm/expand.js
+
 
 
 
@@ -49489,8 +49668,6 @@ function stringProperty(node, name) {
 const COPY_LIMIT = 800;
 /** Nested / linked deployments deeper than this are not followed (cycles, runaway templates). */
 const MAX_DEPLOYMENT_DEPTH = 10;
-/** Sub-paths recorded for one value that came whole from a parameter or variable. */
-const MAX_DEEP_LOCATIONS = 200;
 const BODY_SKIPPED = new Set([
     'copy',
     'condition',
@@ -49500,20 +49677,36 @@ const BODY_SKIPPED = new Set([
     'existing',
     'import',
 ]);
-/** Evaluation that records no locations (names, conditions, counts, variables). */
-const NO_TARGET = { path: '' };
-/** The target of a child value: the same when nothing is recorded, else one with the longer path. */
-function child(target, path) {
-    return target.locations ? { path, locations: target.locations, fallback: target.fallback } : NO_TARGET;
-}
-function pathJoin(base, key) {
-    return base === '' ? key : `${base}.${key}`;
-}
 function describe(error) {
     return error instanceof Error ? error.message : String(error);
 }
 function truncate(text, max = 200) {
     return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+/** `properties.locations[1].isZoneRedundant` → `['properties', 'locations', 1, 'isZoneRedundant']`. */
+function expand_splitPath(text) {
+    const out = [];
+    for (const part of text.split('.')) {
+        const bracket = part.indexOf('[');
+        const key = bracket < 0 ? part : part.slice(0, bracket);
+        if (key)
+            out.push(key);
+        if (bracket < 0)
+            continue;
+        for (const match of part.slice(bracket).matchAll(/\[([^\]]*)\]/g)) {
+            const index = Number(match[1]);
+            if (match[1] !== '' && Number.isInteger(index))
+                out.push(index);
+            else
+                return out;
+        }
+    }
+    return out;
+}
+/** A child value and where it is: `[value, path]`, or undefined when absent. */
+function at(parent, parentPath, name) {
+    const key = propertyKey(parent, name);
+    return key === undefined ? undefined : [parent[key], [...parentPath, key]];
 }
 /** The shared state of one expansion (all frames of one top-level template). */
 class Expansion {
@@ -49522,7 +49715,6 @@ class Expansion {
     errors = [];
     linkedFiles = new Set();
     localCopies = new Map();
-    locationCache = new Map();
     errorKeys = new Set();
     constructor(options) {
         this.options = options;
@@ -49539,17 +49731,22 @@ class Expansion {
 /**
  * One template being evaluated: its parameters, variables, functions, copy-loop stack and
  * resources. It is the `ExpressionScope` the evaluator calls back into.
+ *
+ * Values are evaluated without recording where they came from; `locateValue` works a path's line
+ * out afterwards, for the findings that need one, by walking the declaration the value came from.
+ * Evaluated values are shared, never copied: nothing downstream changes them in place.
  */
 class Frame {
     expansion;
     doc;
     template;
+    templatePath;
     deployment;
     depth;
     outer;
     sourceMap;
     parameters = new Map();
-    variableNodes = new Map();
+    variableDefinitions = new Map();
     variableValues = new Map();
     variableStack = [];
     variableTraces = new Map();
@@ -49563,12 +49760,17 @@ class Frame {
     inheritedDeployed = true;
     /** The top-level template being scanned, once `run` starts. */
     unit;
-    constructor(expansion, doc, template, deployment, supplied, depth, 
+    /** The declaration being evaluated: errors without a line of their own point at it. */
+    anchor;
+    constructor(expansion, doc, template, 
+    /** Where the template is in `doc` (`[]`, or a nested deployment's `properties.template`). */
+    templatePath, deployment, supplied, depth, 
     /** Outer-scope nested templates see the parameters and variables of the template around them. */
     outer, sourceMap = doc.sourceMap) {
         this.expansion = expansion;
         this.doc = doc;
         this.template = template;
+        this.templatePath = templatePath;
         this.deployment = deployment;
         this.depth = depth;
         this.outer = outer;
@@ -49576,37 +49778,47 @@ class Frame {
         this.userFunctions = outer ? outer.userFunctions : new Map();
         if (outer)
             return;
-        for (const [name, declaration] of entries(property(template, 'parameters'))) {
+        const parameters = at(template, templatePath, 'parameters');
+        for (const [name, declaration] of entries(parameters?.[0])) {
             const type = (stringProperty(declaration, 'type') ?? '').toLowerCase();
             this.parameters.set(name.toLowerCase(), {
                 name,
                 declaration,
+                path: [...parameters[1], name],
                 supplied: supplied?.get(name.toLowerCase()),
                 secure: type === 'securestring' || type === 'secureobject',
             });
         }
-        for (const [name, node] of entries(property(template, 'variables'))) {
-            if (name.toLowerCase() === 'copy' && node.type === 'array') {
-                for (const spec of node.children ?? []) {
+        const variables = at(template, templatePath, 'variables');
+        for (const [name, value] of entries(variables?.[0])) {
+            const variablePath = [...variables[1], name];
+            if (name.toLowerCase() === 'copy' && Array.isArray(value)) {
+                value.forEach((spec, index) => {
                     const loopName = stringProperty(spec, 'name');
-                    if (loopName)
-                        this.variableNodes.set(loopName.toLowerCase(), { name: loopName, node: spec, copy: spec });
-                }
+                    if (loopName && isJsonObject(spec))
+                        this.variableDefinitions.set(loopName.toLowerCase(), {
+                            name: loopName,
+                            value: spec,
+                            path: [...variablePath, index],
+                            copy: spec,
+                        });
+                });
             }
             else
-                this.variableNodes.set(name.toLowerCase(), { name, node });
+                this.variableDefinitions.set(name.toLowerCase(), { name, value, path: variablePath });
         }
         const functions = property(template, 'functions');
-        for (const group of functions?.type === 'array' ? (functions.children ?? []) : []) {
+        for (const group of Array.isArray(functions) ? functions : []) {
             const namespace = stringProperty(group, 'namespace') ?? '';
             for (const [member, definition] of entries(property(group, 'members'))) {
-                const parameters = (property(definition, 'parameters')?.children ?? []).map((p) => ({
+                const declared = property(definition, 'parameters');
+                const parameters = (Array.isArray(declared) ? declared : []).map((p) => ({
                     name: stringProperty(p, 'name') ?? '',
                 }));
-                const outputNode = property(property(definition, 'output'), 'value');
+                const output = property(property(definition, 'output'), 'value');
                 this.userFunctions.set(`${namespace}.${member}`.toLowerCase(), {
                     parameters,
-                    output: outputNode ? plainValue(outputNode, doc.masked) : null,
+                    output: output === undefined ? null : output,
                 });
             }
         }
@@ -49622,28 +49834,31 @@ class Frame {
         const cached = this.variableValues.get(key);
         if (cached !== undefined)
             return cached;
-        const definition = this.variableNodes.get(key);
+        const definition = this.variableDefinitions.get(key);
         if (!definition) {
             throw new ConfigurationError(`variable '${name}' is not defined`, this.doc.file);
         }
         if (this.variableStack.includes(key)) {
             const cycle = [...this.variableStack.slice(this.variableStack.indexOf(key)), key]
-                .map((k) => this.variableNodes.get(k)?.name ?? k)
+                .map((k) => this.variableDefinitions.get(k)?.name ?? k)
                 .join(' → ');
-            throw new ConfigurationError(`variables form a cycle: ${cycle}. Break the cycle by computing one of them without the others.`, this.doc.file, this.lineOf(this.variableNodes.get(this.variableStack[this.variableStack.indexOf(key)]).node));
+            throw new ConfigurationError(`variables form a cycle: ${cycle}. Break the cycle by computing one of them without the others.`, this.doc.file, this.doc.lineOf(this.variableDefinitions.get(this.variableStack[this.variableStack.indexOf(key)]).path));
         }
         this.variableStack.push(key);
         const savedLoops = this.loops;
+        const savedAnchor = this.anchor;
         this.loops = [];
+        this.anchor = definition.path;
         try {
             const value = definition.copy
-                ? this.evaluateCopyLoop(definition.copy, NO_TARGET, 'variable')
-                : this.evaluate(definition.node, NO_TARGET);
+                ? this.evaluateCopyLoop(definition.copy, 'variable')
+                : this.evaluate(definition.value);
             this.variableValues.set(key, value);
             return value;
         }
         finally {
             this.loops = savedLoops;
+            this.anchor = savedAnchor;
             this.variableStack.pop();
         }
     }
@@ -49665,14 +49880,14 @@ class Frame {
         if (typeof target !== 'string') {
             return isUnknown(target)
                 ? target
-                : new UnknownValue('reference() to a resource that is not named by a string');
+                : new model_UnknownValue('reference() to a resource that is not named by a string');
         }
         const entry = this.findEntry(target);
         if (!entry)
-            return new UnknownValue(`reference('${target}'): resource not declared in this template`);
+            return new model_UnknownValue(`reference('${target}'): resource not declared in this template`);
         const body = entry.frame.evaluateEntry(entry);
         if (!body)
-            return new UnknownValue(`reference('${target}'): resource refers to itself`);
+            return new model_UnknownValue(`reference('${target}'): resource refers to itself`);
         if (isDeploymentType(entry.type) && !entry.expanded && entry.frame.unit !== undefined) {
             // Its outputs are needed now: expand it ahead of its turn (once).
             entry.frame.expandDeployment(entry, entry.frame.unit);
@@ -49704,46 +49919,52 @@ class Frame {
         }
     }
     resolveParameter(entry) {
-        const defaultNode = property(entry.declaration, 'defaultValue');
-        let value;
-        let location;
+        const defaultValue = at(entry.declaration, entry.path, 'defaultValue');
+        let resolved;
         if (entry.supplied) {
-            value = entry.supplied.value;
-            location = entry.supplied.location;
+            resolved = { value: entry.supplied.value, locate: entry.supplied.locate };
         }
-        else if (defaultNode) {
-            const saved = this.loops;
+        else if (defaultValue) {
+            const [value, valuePath] = defaultValue;
+            const savedLoops = this.loops;
+            const savedAnchor = this.anchor;
             this.loops = [];
+            this.anchor = valuePath;
             try {
-                value = this.evaluate(defaultNode, NO_TARGET);
+                resolved = {
+                    value: this.evaluate(value),
+                    locate: () => this.sourceMap
+                        ? this.declarationLocation(entry)
+                        : { file: this.doc.file, line: this.doc.lineOf(valuePath) },
+                };
             }
             finally {
-                this.loops = saved;
+                this.loops = savedLoops;
+                this.anchor = savedAnchor;
             }
-            location = this.sourceMap ? this.declarationLocation(entry) : this.locate(defaultNode, undefined);
         }
-        else if (property(entry.declaration, 'nullable')?.value === true) {
-            value = null;
-            location = this.declarationLocation(entry);
+        else if (property(entry.declaration, 'nullable') === true) {
+            resolved = { value: null, locate: () => this.declarationLocation(entry) };
         }
         else {
-            value = new UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`);
-            location = this.declarationLocation(entry);
+            resolved = {
+                value: new model_UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`),
+                locate: () => this.declarationLocation(entry),
+            };
         }
-        if (entry.secure && !isEmptyValue(value))
-            value = new UnknownValue(`secure parameter ${entry.name}`);
-        return { value, location };
+        if (entry.secure && !isEmptyValue(resolved.value))
+            resolved = { ...resolved, value: new model_UnknownValue(`secure parameter ${entry.name}`) };
+        return resolved;
     }
     declarationLocation(entry) {
         if (this.sourceMap) {
             return { file: this.sourceMap.file, line: this.sourceMap.parameterLine(entry.name) ?? 1 };
         }
-        return { file: this.doc.file, line: this.lineOf(entry.declaration) };
+        return { file: this.doc.file, line: this.doc.lineOf(entry.path) };
     }
     /** Checks every parameter value against its `allowedValues`, as ARM does before deploying. */
     validateParameters() {
         for (const entry of this.parameters.values()) {
-            const allowedNode = property(entry.declaration, 'allowedValues');
             let resolved;
             try {
                 resolved = this.parameterEntry(entry.name);
@@ -49759,18 +49980,19 @@ class Frame {
                 }
                 throw error;
             }
-            if (!allowedNode || allowedNode.type !== 'array' || entry.secure)
+            const allowedValues = at(entry.declaration, entry.path, 'allowedValues');
+            if (!allowedValues || !Array.isArray(allowedValues[0]) || entry.secure)
                 continue;
-            const allowed = plainValue(allowedNode, this.doc.masked);
+            const allowed = allowedValues[0];
             const values = Array.isArray(resolved.value) && !allowed.some(Array.isArray) ? resolved.value : [resolved.value];
             for (const value of values) {
                 if (containsUnknown(value))
                     continue;
                 if (!allowed.some((candidate) => sameValue(candidate, value))) {
-                    const where = resolved.location ?? this.declarationLocation(entry);
+                    const where = resolved.locate?.() ?? this.declarationLocation(entry);
                     const declared = this.sourceMap
                         ? `${this.sourceMap.file}:${this.sourceMap.parameterLine(entry.name) ?? 1}`
-                        : `${this.doc.file}:${this.lineOf(allowedNode)}`;
+                        : `${this.doc.file}:${this.doc.lineOf(allowedValues[1])}`;
                     this.expansion.addError({
                         file: where.file,
                         line: where.line,
@@ -49783,70 +50005,62 @@ class Frame {
         }
     }
     // ---- evaluation ------------------------------------------------------------------------------
-    /** One shared (read-only) location object per line of this file: thousands of paths point at few lines. */
-    locationAt(line) {
-        let byLine = this.expansion.locationCache.get(this.doc);
-        if (!byLine) {
-            byLine = [];
-            this.expansion.locationCache.set(this.doc, byLine);
-        }
-        return (byLine[line] ??= { file: this.doc.file, line });
+    /** Line of the declaration being evaluated, for errors found inside it. */
+    anchorLine() {
+        return this.anchor ? this.doc.lineOf(this.anchor) : undefined;
     }
-    lineOf(node) {
-        return this.doc.lines.lineAt(node.offset);
-    }
-    /** Evaluates a template value (expressions, property copy loops), recording where each path was set. */
-    evaluate(node, target) {
-        switch (node.type) {
-            case 'string': {
-                const raw = node.value;
-                const text = this.doc.masked ? unmask(raw) : raw;
-                if (text.charCodeAt(0) !== 0x5b /* [ */) {
-                    if (target.locations)
-                        this.record(target, node, undefined, text);
-                    return text;
-                }
-                const value = this.evaluateString(text);
-                if (target.locations)
-                    this.record(target, node, isExpression(text) ? text : undefined, value);
-                return value;
-            }
-            case 'number':
-            case 'boolean':
-            case 'null': {
-                const value = node.value;
-                this.record(target, node, undefined, value);
-                return value;
-            }
-            case 'array': {
-                if (target.locations && target.path)
-                    target.locations[target.path] = this.locate(node, target.fallback);
-                return (node.children ?? []).map((item, i) => this.evaluate(item, target.locations ? child(target, `${target.path}[${i}]`) : NO_TARGET));
-            }
-            case 'object': {
-                if (target.locations && target.path)
-                    target.locations[target.path] = this.locate(node, target.fallback);
-                const out = {};
-                for (const [rawKey, valueNode] of entries(node)) {
-                    if (rawKey.toLowerCase() === 'copy' && isPropertyCopy(valueNode)) {
-                        for (const spec of valueNode.children ?? []) {
-                            const name = stringProperty(spec, 'name') ?? 'copy';
-                            out[name] = this.evaluateCopyLoop(spec, target.locations ? child(target, pathJoin(target.path, name)) : NO_TARGET, 'property');
-                        }
-                        continue;
-                    }
-                    let key = rawKey;
-                    if (rawKey.charCodeAt(0) === 0x5b) {
-                        const evaluated = this.evaluateString(rawKey);
-                        key = typeof evaluated === 'string' ? evaluated : rawKey;
-                    }
-                    out[key] = this.evaluate(valueNode, target.locations ? child(target, pathJoin(target.path, key)) : NO_TARGET);
-                }
-                return out;
-            }
-            default:
-                return null;
+    /**
+     * Evaluates a template value: expressions, `[[` escapes, expression keys and property copy
+     * loops. A part without any of them comes back as the very same object (copy on write), so
+     * literal blocks are neither copied nor kept twice.
+     */
+    evaluate(value) {
+        if (typeof value === 'string') {
+            return value.charCodeAt(0) === 0x5b /* [ */ ? this.evaluateString(value) : value;
         }
+        if (value === null || typeof value !== 'object')
+            return value;
+        if (Array.isArray(value)) {
+            let out;
+            for (let i = 0; i < value.length; i++) {
+                const item = value[i];
+                const evaluated = this.evaluate(item);
+                if (out)
+                    out.push(evaluated);
+                else if (evaluated !== item) {
+                    out = value.slice(0, i);
+                    out.push(evaluated);
+                }
+            }
+            return out ?? value;
+        }
+        let out;
+        const keys = Object.keys(value);
+        for (let k = 0; k < keys.length; k++) {
+            const rawKey = keys[k];
+            const item = value[rawKey];
+            if (rawKey.length === 4 && rawKey.toLowerCase() === 'copy' && isPropertyCopy(item)) {
+                out ??= copyKeys(value, keys, k);
+                for (const spec of item) {
+                    const name = stringProperty(spec, 'name') ?? 'copy';
+                    setKey(out, name, this.evaluateCopyLoop(spec, 'property'));
+                }
+                continue;
+            }
+            let key = rawKey;
+            if (rawKey.charCodeAt(0) === 0x5b) {
+                const evaluated = this.evaluateString(rawKey);
+                key = typeof evaluated === 'string' ? evaluated : rawKey;
+            }
+            const evaluated = this.evaluate(item);
+            if (out)
+                setKey(out, key, evaluated);
+            else if (key !== rawKey || evaluated !== item) {
+                out = copyKeys(value, keys, k);
+                setKey(out, key, evaluated);
+            }
+        }
+        return out ?? value;
     }
     /** A template string: literal, `[[`-escaped or an expression. Failures become UnknownValue. */
     evaluateString(text) {
@@ -49859,28 +50073,28 @@ class Frame {
             const message = describe(error);
             if (/\breference\s*\(/i.test(text) && /doesn't exist/.test(message)) {
                 // reference() gives the declared properties; runtime ones (endpoints, keys) exist only once deployed.
-                return new UnknownValue(`${truncate(text)}: a runtime property of a deployed resource`);
+                return new model_UnknownValue(`${truncate(text)}: a runtime property of a deployed resource`);
             }
-            return new UnknownValue(`${truncate(text)}: ${message}`);
+            return new model_UnknownValue(`${truncate(text)}: ${message}`);
         }
     }
     /** `copy: [{ name, count, input }]` in properties and variables, or a `variables.copy` entry. */
-    evaluateCopyLoop(spec, target, kind) {
+    evaluateCopyLoop(spec, kind) {
         const name = stringProperty(spec, 'name');
-        const countNode = property(spec, 'count');
-        const inputNode = property(spec, 'input');
-        if (!countNode || !inputNode) {
-            throw new ConfigurationError(`copy loop '${name ?? '?'}' needs both "count" and "input"`, this.doc.file, this.lineOf(spec));
+        const count = property(spec, 'count');
+        const input = property(spec, 'input');
+        if (count === undefined || input === undefined) {
+            throw new ConfigurationError(`copy loop '${name ?? '?'}' needs both "count" and "input"`, this.doc.file, this.anchorLine());
         }
-        const count = this.evaluate(countNode, NO_TARGET);
-        if (isUnknown(count))
-            return new UnknownValue(`copy loop '${name}' count: ${count.reason}`);
-        const n = this.copyCount(count, name, countNode);
+        const countValue = this.evaluate(count);
+        if (isUnknown(countValue))
+            return new model_UnknownValue(`copy loop '${name}' count: ${countValue.reason}`);
+        const n = this.copyCount(countValue, name, this.anchor);
         const items = [];
         for (let i = 0; i < n; i++) {
             this.loops.push({ name, index: i, kind });
             try {
-                items.push(this.evaluate(inputNode, target.locations ? child(target, `${target.path}[${i}]`) : NO_TARGET));
+                items.push(this.evaluate(input));
             }
             finally {
                 this.loops.pop();
@@ -49888,60 +50102,115 @@ class Frame {
         }
         return items;
     }
-    copyCount(count, name, node) {
+    copyCount(count, name, where) {
         const n = typeof count === 'string' && /^\d+$/.test(count) ? Number(count) : count;
         if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-            throw new ConfigurationError(`copy loop '${name ?? '?'}' count is ${JSON.stringify(count)}: it must be a whole number from 0 to ${COPY_LIMIT}`, this.doc.file, this.lineOf(node));
+            throw new ConfigurationError(`copy loop '${name ?? '?'}' count is ${JSON.stringify(count)}: it must be a whole number from 0 to ${COPY_LIMIT}`, this.doc.file, where ? this.doc.lineOf(where) : undefined);
         }
         if (n > COPY_LIMIT) {
-            throw new ConfigurationError(`copy loop '${name ?? '?'}' count is ${n}, above ARM's limit of ${COPY_LIMIT} iterations`, this.doc.file, this.lineOf(node));
+            throw new ConfigurationError(`copy loop '${name ?? '?'}' count is ${n}, above ARM's limit of ${COPY_LIMIT} iterations`, this.doc.file, where ? this.doc.lineOf(where) : undefined);
         }
         return n;
     }
-    // ---- locations -------------------------------------------------------------------------------
-    record(target, node, expression, value) {
-        if (!target.locations || !target.path)
-            return;
-        const location = this.locate(node, target.fallback, expression);
-        target.locations[target.path] = location;
-        if (expression && value !== null && typeof value === 'object' && !isUnknown(value)) {
-            recordDeep(target.locations, target.path, value, location, { count: 0 });
-        }
+    // ---- locations (worked out on demand) -------------------------------------------------------
+    /** The declaration line of a resource: its `name` (or, languageVersion 2.0, its symbolic name). */
+    entryLine(entry) {
+        const name = entry.symbolicName ? undefined : propertyKey(entry.raw, 'name');
+        return this.doc.lineOf(name === undefined ? entry.path : [...entry.path, name]);
+    }
+    /** Where a resource is declared, in the template or (compiled Bicep) in the `.bicep` source. */
+    declaredAt(entry) {
+        return this.sourceMap
+            ? { file: this.sourceMap.file, line: this.sourceLine(entry) }
+            : { file: this.doc.file, line: this.entryLine(entry) };
     }
     /**
-     * Where the user must edit to change a value: the parameter value (parameters file or default)
-     * or the variable behind an expression when it depends on exactly one, else the value's own line.
+     * Where the user must edit to change the value at `path` (`sku.name`, `properties.locations[1]
+     * .isZoneRedundant`) of a resource: the parameter value (parameters file or default) or the
+     * variable behind the expression that set it when it depends on exactly one, else the line of
+     * the nearest part of the path written in the template; `''` is the declaration.
      */
-    locate(node, fallback, expression) {
-        if (expression) {
-            const sources = this.traceSources(expression, 0);
+    locateValue(entry, pathText) {
+        if (!pathText)
+            return this.declaredAt(entry);
+        const segments = expand_splitPath(pathText);
+        let raw = entry.raw;
+        let rawPath = entry.path;
+        for (let i = 0; i < segments.length; i++) {
+            if (typeof raw === 'string')
+                break; // an expression set everything below
+            const segment = segments[i];
+            if (typeof segment === 'number') {
+                if (!Array.isArray(raw) || segment >= raw.length)
+                    break;
+                raw = raw[segment];
+                rawPath = [...rawPath, segment];
+                continue;
+            }
+            if (!isJsonObject(raw))
+                break;
+            const key = propertyKey(raw, segment);
+            if (key !== undefined && !(rawPath === entry.path && BODY_SKIPPED.has(key.toLowerCase()))) {
+                raw = raw[key];
+                rawPath = [...rawPath, key];
+                continue;
+            }
+            // A property copy loop builds the array `segment`: its items come from the loop's `input`.
+            const copyKey = propertyKey(raw, 'copy');
+            const copy = copyKey === undefined ? undefined : raw[copyKey];
+            if (copyKey === undefined || !isPropertyCopy(copy))
+                break;
+            const lower = segment.toLowerCase();
+            const index = copy.findIndex((spec) => (stringProperty(spec, 'name') ?? 'copy').toLowerCase() === lower);
+            if (index < 0)
+                break;
+            const spec = copy[index];
+            const inputKey = propertyKey(spec, 'input');
+            if (typeof segments[i + 1] === 'number') {
+                raw = spec[inputKey];
+                rawPath = [...rawPath, copyKey, index, inputKey];
+                i++;
+            }
+            else {
+                raw = spec;
+                rawPath = [...rawPath, copyKey, index];
+                break;
+            }
+        }
+        if (rawPath === entry.path)
+            return this.declaredAt(entry);
+        return this.valueLocation(raw, rawPath, this.sourceMap ? this.declaredAt(entry) : undefined);
+    }
+    /** The location of one template value: traced through its expression, else its own line. */
+    valueLocation(raw, rawPath, fallback) {
+        if (typeof raw === 'string' && isExpression(raw)) {
+            const sources = this.traceSources(raw, 0);
             if (sources.size === 1) {
-                const only = [...sources][0];
-                const location = this.sourceLocation(only);
+                const location = this.sourceLocation([...sources][0]);
                 if (location)
                     return location;
             }
         }
         if (this.sourceMap)
             return fallback ?? { file: this.sourceMap.file, line: 1 };
-        return this.locationAt(this.lineOf(node));
+        return { file: this.doc.file, line: this.doc.lineOf(rawPath) };
     }
     sourceLocation(source) {
+        if (this.outer)
+            return this.outer.sourceLocation(source);
         const [kind, name] = [source.slice(0, 2), source.slice(2)];
         if (kind === 'p:') {
             try {
-                return this.parameterEntry(name).location;
+                return this.parameterEntry(name).locate?.();
             }
             catch {
                 return undefined;
             }
         }
-        const definition = this.variableNodes.get(name);
-        if (!definition)
+        const definition = this.variableDefinitions.get(name);
+        if (!definition || this.sourceMap)
             return undefined;
-        if (this.sourceMap)
-            return undefined;
-        return this.locationAt(this.lineOf(definition.node));
+        return { file: this.doc.file, line: this.doc.lineOf(definition.path) };
     }
     /** The parameters (`p:name`) and literal variables (`v:name`) an expression depends on. */
     traceSources(expression, depth) {
@@ -49978,20 +50247,20 @@ class Frame {
             return cached;
         const result = new Set();
         this.variableTraces.set(key, result);
-        const definition = this.variableNodes.get(key);
+        const definition = this.variableDefinitions.get(key);
         if (!definition || definition.copy)
             return result;
-        const node = definition.node;
-        if (node.type === 'string' && isExpression(node.value)) {
-            for (const source of this.traceSources(node.value, depth))
+        const value = definition.value;
+        if (typeof value === 'string' && isExpression(value)) {
+            for (const source of this.traceSources(value, depth))
                 result.add(source);
         }
-        else if (node.type !== 'object' && node.type !== 'array') {
+        else if (value === null || typeof value !== 'object') {
             result.add(`v:${key}`);
         }
         else {
             const texts = [];
-            collectStrings(node, texts, 50);
+            collectStrings(value, texts, 50);
             const inner = new Set();
             for (const text of texts)
                 if (isExpression(text))
@@ -50018,15 +50287,18 @@ class Frame {
         return this.outer ? [...this.entries, ...this.outer.allEntries()] : this.entries;
     }
     /** Declares the resources of a `resources` array or (languageVersion 2.0) object. */
-    registerResources(resourcesNode, parent) {
-        if (!resourcesNode)
+    registerResources(resources, parent) {
+        if (!resources)
             return;
-        const declared = resourcesNode.type === 'array'
-            ? (resourcesNode.children ?? []).map((node) => [node, undefined])
-            : entries(resourcesNode).map(([symbolicName, node]) => [node, symbolicName]);
-        for (const [node, symbolicName] of declared) {
+        const [value, valuePath] = resources;
+        const declared = Array.isArray(value)
+            ? value.map((item, index) => [item, [...valuePath, index], undefined])
+            : entries(value).map(([symbolicName, item]) => [item, [...valuePath, symbolicName], symbolicName]);
+        for (const [raw, rawPath, symbolicName] of declared) {
+            if (!isJsonObject(raw))
+                continue;
             try {
-                this.registerResource(node, symbolicName, parent);
+                this.registerResource(raw, rawPath, symbolicName, parent);
             }
             catch (error) {
                 // One bad resource is one error; the template's other resources are still evaluated.
@@ -50034,80 +50306,82 @@ class Frame {
                     throw error;
                 this.expansion.addError({
                     file: error.file ?? this.doc.file,
-                    line: error.line ?? this.lineOf(node),
+                    line: error.line ?? this.doc.lineOf(rawPath),
                     message: error.message,
                 });
             }
         }
     }
-    registerResource(node, symbolicName, parent) {
-        if (node.type !== 'object')
-            return;
-        const line = this.lineOf(symbolicName ? (node.parent?.children?.[0] ?? node) : (property(node, 'name') ?? node));
-        const copy = property(node, 'copy');
+    registerResource(raw, rawPath, symbolicName, parent) {
+        const copy = at(raw, rawPath, 'copy');
         const parentLoops = parent ? parent.loops : [];
-        if (copy && copy.type === 'object') {
-            const loopName = stringProperty(copy, 'name');
-            const countNode = property(copy, 'count');
-            if (!countNode) {
-                throw new ConfigurationError(`copy loop '${loopName ?? '?'}' has no count`, this.doc.file, this.lineOf(copy));
+        if (copy && isJsonObject(copy[0])) {
+            const loopName = stringProperty(copy[0], 'name');
+            const count = at(copy[0], copy[1], 'count');
+            if (!count) {
+                throw new ConfigurationError(`copy loop '${loopName ?? '?'}' has no count`, this.doc.file, this.doc.lineOf(copy[1]));
             }
             this.loops = [...parentLoops];
-            const count = this.evaluate(countNode, NO_TARGET);
-            if (isUnknown(count)) {
-                this.registerInstance(node, symbolicName, parent, [...parentLoops, { name: loopName, index: 0, kind: 'resource' }], line, count);
+            this.anchor = rawPath;
+            const countValue = this.evaluate(count[0]);
+            if (isUnknown(countValue)) {
+                this.registerInstance(raw, rawPath, symbolicName, parent, [...parentLoops, { name: loopName, index: 0, kind: 'resource' }], countValue);
                 return;
             }
-            const n = this.copyCount(count, loopName, countNode);
+            const n = this.copyCount(countValue, loopName, count[1]);
             for (let i = 0; i < n; i++) {
-                this.registerInstance(node, symbolicName, parent, [...parentLoops, { name: loopName, index: i, kind: 'resource' }], line);
+                this.registerInstance(raw, rawPath, symbolicName, parent, [
+                    ...parentLoops,
+                    { name: loopName, index: i, kind: 'resource' },
+                ]);
             }
             return;
         }
-        this.registerInstance(node, symbolicName, parent, [...parentLoops], line);
+        this.registerInstance(raw, rawPath, symbolicName, parent, [...parentLoops]);
     }
-    registerInstance(node, symbolicName, parent, loops, line, unknownCount) {
+    registerInstance(raw, rawPath, symbolicName, parent, loops, unknownCount) {
         this.loops = loops;
+        this.anchor = rawPath;
         try {
             let deployed = parent ? parent.deployed : this.inheritedDeployed;
             if (unknownCount)
-                deployed = new UnknownValue(`copy count unknown: ${unknownCount.reason}`);
-            const conditionNode = property(node, 'condition');
-            if (conditionNode) {
-                const condition = this.evaluate(conditionNode, NO_TARGET);
-                if (condition === false || condition === 'false' || condition === 'False')
+                deployed = new model_UnknownValue(`copy count unknown: ${unknownCount.reason}`);
+            const condition = property(raw, 'condition');
+            if (condition !== undefined) {
+                const value = this.evaluate(condition);
+                if (value === false || value === 'false' || value === 'False')
                     return;
-                if (isUnknown(condition))
-                    deployed = new UnknownValue(`condition ${condition.reason}`);
+                if (isUnknown(value))
+                    deployed = new model_UnknownValue(`condition ${value.reason}`);
             }
-            const typeNode = property(node, 'type');
-            const typeValue = typeNode ? this.evaluate(typeNode, NO_TARGET) : undefined;
+            const typeRaw = property(raw, 'type');
+            const typeValue = typeRaw === undefined ? undefined : this.evaluate(typeRaw);
             if (typeof typeValue !== 'string') {
-                throw new ConfigurationError('resource has no "type"', this.doc.file, line);
+                throw new ConfigurationError('resource has no "type"', this.doc.file, this.declarationLine(raw, rawPath, symbolicName));
             }
             let type = typeValue;
             if (parent && !(type.includes('/') && type.split('/')[0].includes('.')))
                 type = `${parent.type}/${type}`;
-            const nameNode = property(node, 'name');
-            const nameValue = nameNode ? this.evaluate(nameNode, NO_TARGET) : undefined;
+            const nameRaw = property(raw, 'name');
+            const nameValue = nameRaw === undefined ? undefined : this.evaluate(nameRaw);
             let name;
             if (typeof nameValue === 'string')
                 name = nameValue;
             else if (symbolicName)
                 name = symbolicName;
-            else if (nameNode?.type === 'string')
-                name = nameNode.value;
+            else if (typeof nameRaw === 'string')
+                name = nameRaw;
             else
-                throw new ConfigurationError('resource has no "name"', this.doc.file, line);
+                throw new ConfigurationError('resource has no "name"', this.doc.file, this.declarationLine(raw, rawPath, symbolicName));
             const segments = type.split('/').length - 1;
             if (parent && name.split('/').length < segments)
                 name = `${parent.name}/${name}`;
-            const existingNode = property(node, 'existing');
-            const existing = existingNode?.type === 'boolean' && existingNode.value === true;
-            const extensionScope = this.extensionScope(node);
+            const existing = property(raw, 'existing') === true;
+            const extensionScope = this.extensionScope(raw);
             const entry = {
                 frame: this,
-                node,
+                raw,
+                path: rawPath,
                 symbolicName,
                 type,
                 name,
@@ -50115,20 +50389,24 @@ class Frame {
                 loops,
                 deployed,
                 existing,
-                line,
             };
             this.entries.push(entry);
-            this.registerResources(property(node, 'resources'), entry);
+            this.registerResources(at(raw, rawPath, 'resources'), entry);
         }
         finally {
             this.loops = [];
+            this.anchor = undefined;
         }
     }
-    extensionScope(node) {
-        const scopeNode = property(node, 'scope');
-        if (!scopeNode)
+    declarationLine(raw, rawPath, symbolicName) {
+        const name = symbolicName ? undefined : propertyKey(raw, 'name');
+        return this.doc.lineOf(name === undefined ? rawPath : [...rawPath, name]);
+    }
+    extensionScope(raw) {
+        const scopeRaw = property(raw, 'scope');
+        if (scopeRaw === undefined)
             return undefined;
-        const scope = this.evaluate(scopeNode, NO_TARGET);
+        const scope = this.evaluate(scopeRaw);
         if (typeof scope !== 'string')
             return undefined;
         if (scope.startsWith('/'))
@@ -50143,7 +50421,7 @@ class Frame {
     sourceLine(entry) {
         const map = this.sourceMap;
         if (!map)
-            return entry.line;
+            return this.entryLine(entry);
         if (isDeploymentType(entry.type)) {
             const moduleLine = map.moduleLine?.(entry.symbolicName, entry.name);
             if (moduleLine)
@@ -50158,62 +50436,54 @@ class Frame {
         if (entry.evaluating)
             return undefined;
         entry.evaluating = true;
-        const saved = this.loops;
+        const savedLoops = this.loops;
+        const savedAnchor = this.anchor;
         this.loops = entry.loops;
+        this.anchor = entry.path;
         try {
-            const locations = {};
-            const fallback = this.sourceMap
-                ? {
-                    file: this.sourceMap.file,
-                    line: this.sourceLine(entry),
-                }
-                : { file: this.doc.file, line: entry.line };
             const body = {};
-            const isDeployment = entry.type.toLowerCase() === 'microsoft.resources/deployments';
-            for (const [key, valueNode] of entries(entry.node)) {
+            const isDeployment = isDeploymentType(entry.type);
+            for (const key of Object.keys(entry.raw)) {
                 const lower = key.toLowerCase();
                 if (BODY_SKIPPED.has(lower))
                     continue;
                 if (lower === 'name') {
                     body.name = entry.name.split('/').pop() ?? entry.name;
-                    locations.name = this.locate(valueNode, fallback, isExpression(String(valueNode.value)) ? String(valueNode.value) : undefined);
                     continue;
                 }
                 if (lower === 'type') {
                     body.type = entry.type;
                     continue;
                 }
+                const value = entry.raw[key];
                 if (isDeployment && lower === 'properties') {
-                    body.properties = this.evaluateDeploymentProperties(valueNode, {
-                        path: 'properties',
-                        locations,
-                        fallback,
-                    });
+                    body.properties = this.evaluateDeploymentProperties(value);
                     continue;
                 }
-                body[key] = this.evaluate(valueNode, { path: key, locations, fallback });
+                setKey(body, key, this.evaluate(value));
             }
             entry.body = body;
-            entry.locations = locations;
             return body;
         }
         finally {
-            this.loops = saved;
+            this.loops = savedLoops;
+            this.anchor = savedAnchor;
             entry.evaluating = false;
         }
     }
-    evaluateDeploymentProperties(node, target) {
+    evaluateDeploymentProperties(value) {
         const out = {};
-        for (const [key, valueNode] of entries(node)) {
+        for (const [key, item] of entries(value)) {
             const lower = key.toLowerCase();
             if (lower === 'template' || lower === 'parameters')
                 continue;
-            out[key] = this.evaluate(valueNode, target.locations ? child(target, pathJoin(target.path, key)) : NO_TARGET);
+            setKey(out, key, this.evaluate(item));
         }
         return out;
     }
     /** Evaluates every declared resource, emits the deployed ones and expands nested deployments. */
     emit(unit) {
+        const locatable = this.expansion.options.locatable;
         for (const entry of this.entries) {
             try {
                 const body = this.evaluateEntry(entry);
@@ -50221,19 +50491,18 @@ class Frame {
                     continue;
                 if (entry.existing)
                     continue;
-                const sourceFile = this.sourceMap ? this.sourceMap.file : this.doc.file;
-                const sourceLine = this.sourceMap ? this.sourceLine(entry) : entry.line;
-                this.expansion.resources.push({
+                const resource = {
                     type: entry.type,
                     name: entry.name,
                     id: entry.id,
                     body,
                     deployed: entry.deployed,
                     origin: 'template',
-                    source: { file: sourceFile, line: sourceLine },
-                    locations: entry.locations,
                     unit,
-                });
+                };
+                if (!locatable || locatable(entry.type))
+                    resource.locate = (path) => this.locateValue(entry, path);
+                this.expansion.resources.push(resource);
                 if (isDeploymentType(entry.type) && !entry.expanded)
                     this.expandDeployment(entry, unit);
             }
@@ -50242,7 +50511,7 @@ class Frame {
                     throw error;
                 this.expansion.addError({
                     file: error.file ?? this.doc.file,
-                    line: error.line ?? entry.line,
+                    line: error.line ?? this.entryLine(entry),
                     message: error.message,
                 });
             }
@@ -50253,48 +50522,54 @@ class Frame {
         if (entry.expanded || entry.existing)
             return;
         entry.expanded = true;
-        const properties = property(entry.node, 'properties');
+        const properties = at(entry.raw, entry.path, 'properties');
         if (!properties)
             return;
         if (this.depth >= MAX_DEPLOYMENT_DEPTH) {
-            throw new ConfigurationError(`nested deployments deeper than ${MAX_DEPLOYMENT_DEPTH} levels are not followed`, this.doc.file, entry.line);
+            throw new ConfigurationError(`nested deployments deeper than ${MAX_DEPLOYMENT_DEPTH} levels are not followed`, this.doc.file, this.entryLine(entry));
         }
-        const saved = this.loops;
+        const savedLoops = this.loops;
+        const savedAnchor = this.anchor;
         this.loops = entry.loops;
+        this.anchor = entry.path;
         try {
             const context = this.nestedContext(entry);
-            const templateNode = property(properties, 'template');
-            const linkNode = property(properties, 'templateLink');
-            const scopeText = stringProperty(property(properties, 'expressionEvaluationOptions'), 'scope');
+            const template = at(properties[0], properties[1], 'template');
+            const link = at(properties[0], properties[1], 'templateLink');
+            const scopeText = stringProperty(property(properties[0], 'expressionEvaluationOptions'), 'scope');
             const inner = scopeText?.toLowerCase() === 'inner';
             const moduleMap = this.sourceMap?.module?.(entry.symbolicName, entry.name);
             let frame;
-            if (templateNode && templateNode.type === 'object') {
-                const schemaScope = stringProperty(templateNode, '$schema');
+            if (template && isJsonObject(template[0])) {
+                const [templateValue, templatePath] = template;
+                const schemaScope = stringProperty(templateValue, '$schema');
                 const ctx = { ...context, scope: this.innerScope(entry, schemaScope, context) };
                 frame = inner
-                    ? new Frame(this.expansion, this.doc, templateNode, ctx, this.passedParameters(properties, entry), this.depth + 1, undefined, moduleMap)
-                    : new Frame(this.expansion, this.doc, templateNode, ctx, undefined, this.depth + 1, this, this.sourceMap);
+                    ? new Frame(this.expansion, this.doc, templateValue, templatePath, ctx, this.passedParameters(properties[0], properties[1], entry), this.depth + 1, undefined, moduleMap)
+                    : new Frame(this.expansion, this.doc, templateValue, templatePath, ctx, undefined, this.depth + 1, this, this.sourceMap);
             }
-            else if (linkNode) {
-                const linked = this.resolveLink(linkNode);
+            else if (link) {
+                const linked = this.resolveLink(link[0]);
                 if (!linked) {
-                    const uriNode = property(linkNode, 'uri') ?? property(linkNode, 'relativePath') ?? linkNode;
-                    const shown = uriNode.type === 'string' ? truncate(String(uriNode.value), 120) : 'templateLink';
-                    this.expansion.options.logger?.warning(`${this.doc.file}:${this.lineOf(uriNode)}: linked template ${shown} is not a file in the scanned folder; the resources it deploys are not checked`);
+                    const uri = at(link[0], link[1], 'uri') ?? at(link[0], link[1], 'relativePath') ?? link;
+                    const shown = typeof uri[0] === 'string' ? truncate(uri[0], 120) : 'templateLink';
+                    this.expansion.options.logger?.warning(`${this.doc.file}:${this.doc.lineOf(uri[1])}: linked template ${shown} is not a file in the scanned folder; the resources it deploys are not checked`);
                     return;
                 }
                 if (linked === this.doc.absolutePath || this.chain.has(linked))
                     return;
                 const document = this.expansion.options.readDocument(linked);
                 this.expansion.linkedFiles.add(linked);
+                if (!isJsonObject(document.root)) {
+                    throw new ConfigurationError('a template must be a JSON object', document.file, 1);
+                }
                 const schemaScope = stringProperty(document.root, '$schema');
                 const ctx = {
                     ...context,
                     scope: this.innerScope(entry, schemaScope, context),
                     templateLinkUri: pathToFileUrl(linked),
                 };
-                frame = new Frame(this.expansion, document, document.root, ctx, this.passedParameters(properties, entry), this.depth + 1);
+                frame = new Frame(this.expansion, document, document.root, [], ctx, this.passedParameters(properties[0], properties[1], entry), this.depth + 1);
             }
             else
                 return;
@@ -50313,33 +50588,34 @@ class Frame {
             }
         }
         finally {
-            this.loops = saved;
+            this.loops = savedLoops;
+            this.anchor = savedAnchor;
         }
     }
     innerScope(entry, schema, context) {
-        if (property(entry.node, 'resourceGroup'))
+        if (property(entry.raw, 'resourceGroup') !== undefined)
             return 'resourceGroup';
-        if (property(entry.node, 'subscriptionId') && context.scope !== 'resourceGroup')
+        if (property(entry.raw, 'subscriptionId') !== undefined && context.scope !== 'resourceGroup')
             return 'subscription';
         const fromSchema = scopeOfSchema(schema);
         return schema ? fromSchema : context.scope;
     }
     nestedContext(entry) {
         const context = { ...this.deployment, deploymentName: entry.name };
-        const rg = property(entry.node, 'resourceGroup');
-        if (rg) {
-            const value = this.evaluate(rg, NO_TARGET);
+        const rg = property(entry.raw, 'resourceGroup');
+        if (rg !== undefined) {
+            const value = this.evaluate(rg);
             context.resourceGroupName = typeof value === 'string' ? value : `[${entry.name} resource group]`;
         }
-        const sub = property(entry.node, 'subscriptionId');
-        if (sub) {
-            const value = this.evaluate(sub, NO_TARGET);
+        const sub = property(entry.raw, 'subscriptionId');
+        if (sub !== undefined) {
+            const value = this.evaluate(sub);
             if (typeof value === 'string')
                 context.subscriptionId = value;
         }
-        const scope = property(entry.node, 'scope');
-        if (scope) {
-            const value = this.evaluate(scope, NO_TARGET);
+        const scope = property(entry.raw, 'scope');
+        if (scope !== undefined) {
+            const value = this.evaluate(scope);
             const match = typeof value === 'string' ? /managementGroups\/([^/]+)/i.exec(value) : null;
             if (match) {
                 context.managementGroup = match[1];
@@ -50351,27 +50627,27 @@ class Frame {
         return context;
     }
     /** `properties.parameters` of a deployment, evaluated in this (the outer) template. */
-    passedParameters(properties, entry) {
+    passedParameters(properties, propertiesPath, entry) {
         const out = new Map();
         const fallback = this.sourceMap ? { file: this.sourceMap.file, line: this.sourceLine(entry) } : undefined;
-        for (const [name, node] of entries(property(properties, 'parameters'))) {
-            const valueNode = property(node, 'value');
-            if (valueNode) {
-                const value = this.evaluate(valueNode, NO_TARGET);
-                const expression = valueNode.type === 'string' ? valueNode.value : undefined;
+        const parameters = at(properties, propertiesPath, 'parameters');
+        for (const [name, declaration] of entries(parameters?.[0])) {
+            const value = at(declaration, [...parameters[1], name], 'value');
+            if (value) {
+                const [raw, rawPath] = value;
                 out.set(name.toLowerCase(), {
-                    value,
-                    location: this.locate(valueNode, fallback, expression && isExpression(expression) ? expression : undefined),
+                    value: this.evaluate(raw),
+                    locate: () => this.valueLocation(raw, rawPath, fallback),
                 });
             }
-            else if (property(node, 'reference')) {
+            else if (property(declaration, 'reference') !== undefined) {
                 out.set(name.toLowerCase(), {
-                    value: new UnknownValue(`parameter ${name} is a Key Vault reference`),
+                    value: new model_UnknownValue(`parameter ${name} is a Key Vault reference`),
                 });
             }
         }
         const link = property(properties, 'parametersLink');
-        if (link) {
+        if (link !== undefined) {
             const file = this.resolveLink(link);
             if (file) {
                 const document = this.expansion.options.readDocument(file);
@@ -50386,15 +50662,15 @@ class Frame {
     /** The local file a `templateLink`/`parametersLink` points at, or undefined when it is not local. */
     resolveLink(link) {
         const relative = property(link, 'relativePath');
-        if (relative) {
-            const value = this.evaluate(relative, NO_TARGET);
+        if (relative !== undefined) {
+            const value = this.evaluate(relative);
             if (typeof value === 'string')
                 return external_node_path_.resolve(external_node_path_.dirname(this.doc.absolutePath), value.split(/[?#]/)[0]);
         }
-        const uriNode = property(link, 'uri');
-        if (!uriNode)
+        const uriRaw = property(link, 'uri');
+        if (uriRaw === undefined)
             return undefined;
-        const uri = this.evaluate(uriNode, NO_TARGET);
+        const uri = this.evaluate(uriRaw);
         if (typeof uri !== 'string')
             return undefined;
         if (/^https?:/i.test(uri))
@@ -50436,27 +50712,29 @@ class Frame {
     }
     /** The template's `outputs` as a deployment reports them (`{ name: { type, value } }`). */
     outputs() {
-        const outputsNode = property(this.template, 'outputs');
-        if (!outputsNode || outputsNode.type !== 'object')
+        const outputs = at(this.template, this.templatePath, 'outputs');
+        if (!outputs || !isJsonObject(outputs[0]))
             return undefined;
         const out = {};
-        for (const [name, node] of entries(outputsNode)) {
-            const valueNode = property(node, 'value');
-            const type = stringProperty(node, 'type') ?? 'string';
+        for (const [name, declaration] of entries(outputs[0])) {
+            const raw = property(declaration, 'value');
+            const type = stringProperty(declaration, 'type') ?? 'string';
             let value;
+            this.anchor = [...outputs[1], name];
             try {
-                value = valueNode
-                    ? this.evaluate(valueNode, NO_TARGET)
-                    : new UnknownValue(`output ${name} has no value`);
+                value = raw === undefined ? new model_UnknownValue(`output ${name} has no value`) : this.evaluate(raw);
             }
             catch (error) {
                 if (!(error instanceof ConfigurationError))
                     throw error;
-                value = new UnknownValue(`output ${name}: ${error.message}`);
+                value = new model_UnknownValue(`output ${name}: ${error.message}`);
+            }
+            finally {
+                this.anchor = undefined;
             }
             if (/^secure/i.test(type))
-                value = new UnknownValue(`secure output ${name}`);
-            out[name] = { type, value };
+                value = new model_UnknownValue(`secure output ${name}`);
+            setKey(out, name, { type, value });
         }
         return out;
     }
@@ -50465,7 +50743,7 @@ class Frame {
         this.unit = unit;
         this.validateParameters();
         try {
-            this.registerResources(property(this.template, 'resources'), undefined);
+            this.registerResources(at(this.template, this.templatePath, 'resources'), undefined);
         }
         catch (error) {
             if (!(error instanceof ConfigurationError))
@@ -50486,10 +50764,18 @@ function providerTail(id) {
     const index = id.toLowerCase().lastIndexOf('/providers/');
     return index < 0 ? id.toLowerCase() : id.slice(index).toLowerCase();
 }
-function isPropertyCopy(node) {
-    return (node.type === 'array' &&
-        (node.children ?? []).length > 0 &&
-        (node.children ?? []).every((spec) => property(spec, 'name') !== undefined && property(spec, 'input') !== undefined));
+/** A `copy` property that is a list of property loops (`[{ name, count, input }]`). */
+function isPropertyCopy(value) {
+    return (Array.isArray(value) &&
+        value.length > 0 &&
+        value.every((spec) => property(spec, 'name') !== undefined && property(spec, 'input') !== undefined));
+}
+/** A new object with the first `count` properties of `value` (keys in `keys` order). */
+function copyKeys(value, keys, count) {
+    const out = {};
+    for (let i = 0; i < count; i++)
+        setKey(out, keys[i], value[keys[i]]);
+    return out;
 }
 function isEmptyValue(value) {
     if (value === '' || value === null)
@@ -50512,30 +50798,17 @@ function sameValue(a, b) {
         return a === b;
     return JSON.stringify(a) === JSON.stringify(b);
 }
-function recordDeep(locations, base, value, location, budget) {
-    if (budget.count > MAX_DEEP_LOCATIONS || value === null || typeof value !== 'object' || isUnknown(value))
-        return;
-    if (Array.isArray(value)) {
-        value.forEach((item, i) => {
-            budget.count++;
-            locations[`${base}[${i}]`] = location;
-            recordDeep(locations, `${base}[${i}]`, item, location, budget);
-        });
-        return;
-    }
-    for (const [key, item] of Object.entries(value)) {
-        budget.count++;
-        locations[`${base}.${key}`] = location;
-        recordDeep(locations, `${base}.${key}`, item, location, budget);
-    }
-}
-function collectStrings(node, out, max) {
+function collectStrings(value, out, max) {
     if (out.length >= max)
         return;
-    if (node.type === 'string')
-        out.push(node.value);
-    for (const child of node.children ?? [])
-        collectStrings(child, out, max);
+    if (typeof value === 'string')
+        out.push(value);
+    else if (Array.isArray(value))
+        for (const item of value)
+            collectStrings(item, out, max);
+    else if (isJsonObject(value))
+        for (const key of Object.keys(value))
+            collectStrings(value[key], out, max);
 }
 function pathToFileUrl(absolutePath) {
     return new URL(`file://${absolutePath.startsWith('/') ? '' : '/'}${absolutePath.split(external_node_path_.sep).join('/')}`)
@@ -50544,25 +50817,25 @@ function pathToFileUrl(absolutePath) {
 /**
  * Expands one top-level template the way ARM would deploy it: parameters (parameters file >
  * default > unknown), variables, conditions, copy loops, child resources, nested and linked
- * deployments. Returns the deployed resources with the line each value was set on; problems are
- * `FileError`s and never stop the other resources.
+ * deployments. Returns the deployed resources, each able to tell the line any of its values was
+ * set on; problems are `FileError`s and never stop the other resources.
  */
 function expandTemplate(document, options) {
     const expansion = new Expansion(options);
-    const schema = stringProperty(document.root, '$schema');
-    const deployment = {
-        ...options.deployment,
-        scope: scopeOfSchema(schema),
-        templateLinkUri: pathToFileUrl(document.absolutePath),
-    };
-    if (document.root.type !== 'object') {
+    if (!isJsonObject(document.root)) {
         return {
             resources: [],
             errors: [{ file: document.file, line: 1, message: 'a template must be a JSON object' }],
             linkedFiles: expansion.linkedFiles,
         };
     }
-    const frame = new Frame(expansion, document, document.root, deployment, options.parameters, 0);
+    const schema = stringProperty(document.root, '$schema');
+    const deployment = {
+        ...options.deployment,
+        scope: scopeOfSchema(schema),
+        templateLinkUri: pathToFileUrl(document.absolutePath),
+    };
+    const frame = new Frame(expansion, document, document.root, [], deployment, options.parameters, 0);
     try {
         frame.run(options.unit);
     }
@@ -50583,23 +50856,24 @@ function expandTemplate(document, options) {
  * literal; Key Vault references are unknown (their secret is never read).
  */
 function readParametersDocument(document) {
+    const parametersKey = propertyKey(document.root, 'parameters');
     const parameters = property(document.root, 'parameters');
-    if (!parameters || parameters.type !== 'object') {
+    if (parametersKey === undefined || !isJsonObject(parameters)) {
         throw new ConfigurationError('parameters file has no "parameters" object: expected { "parameters": { "name": { "value": … } } }', document.file, 1);
     }
     const out = new Map();
-    for (const [name, node, keyNode] of entries(parameters)) {
-        const valueNode = property(node, 'value');
-        if (valueNode) {
+    for (const [name, declaration] of entries(parameters)) {
+        const valueKey = propertyKey(declaration, 'value');
+        if (valueKey !== undefined) {
             out.set(name.toLowerCase(), {
-                value: plainValue(valueNode, document.masked),
-                location: { file: document.file, line: document.lines.lineAt(valueNode.offset) },
+                value: property(declaration, 'value'),
+                locate: () => ({ file: document.file, line: document.lineOf([parametersKey, name, valueKey]) }),
             });
         }
-        else if (property(node, 'reference')) {
+        else if (property(declaration, 'reference') !== undefined) {
             out.set(name.toLowerCase(), {
-                value: new UnknownValue(`parameter ${name} is a Key Vault reference`),
-                location: { file: document.file, line: document.lines.lineAt(keyNode.offset) },
+                value: new model_UnknownValue(`parameter ${name} is a Key Vault reference`),
+                locate: () => ({ file: document.file, line: document.lineOf([parametersKey, name]) }),
             });
         }
     }
@@ -50941,7 +51215,8 @@ async function compileBicepFiles(bicepFiles, bicepParamFiles, options) {
             const lines = scanBicepSource(readTextOrUndefined(paramFile.absolutePath) ?? '').params;
             const parameters = readParametersDocument(document);
             for (const [name, supplied] of parameters) {
-                supplied.location = { file: paramFile.path, line: lines.get(name) ?? 1 };
+                const line = lines.get(name) ?? 1;
+                supplied.locate = () => ({ file: paramFile.path, line });
             }
             unit.parameters = parameters;
         }
@@ -50983,15 +51258,31 @@ async function compileBicepFiles(bicepFiles, bicepParamFiles, options) {
 class DocumentCache {
     cwd;
     documents = new Map();
-    constructor(cwd) {
+    /** Texts discovery already read, taken (and dropped) on first parse. */
+    texts = new Map();
+    constructor(cwd, files) {
         this.cwd = cwd;
+        for (const file of files) {
+            if (file.text === undefined)
+                continue;
+            this.texts.set(file.absolutePath, file.text);
+            delete file.text; // held here until parsed, then free
+        }
+    }
+    /** The file's text: from discovery when it read it, else from disk. */
+    text(absolutePath) {
+        const text = this.texts.get(absolutePath);
+        if (text === undefined)
+            return (0,external_node_fs_.readFileSync)(absolutePath, 'utf8');
+        this.texts.delete(absolutePath);
+        return text;
     }
     read(absolutePath) {
         let entry = this.documents.get(absolutePath);
         if (!entry) {
             const file = displayPath(absolutePath, this.cwd);
             try {
-                entry = parseJsonDocument((0,external_node_fs_.readFileSync)(absolutePath, 'utf8'), file, absolutePath);
+                entry = parseJsonDocument(this.text(absolutePath), file, absolutePath);
             }
             catch (error) {
                 entry =
@@ -51047,7 +51338,7 @@ function conventionalParametersPath(templatePath) {
  */
 async function loadTemplates(files, options) {
     const { logger } = options;
-    const cache = new DocumentCache(options.cwd);
+    const cache = new DocumentCache(options.cwd, files);
     const deployment = { ...DEFAULT_DEPLOYMENT, ...options.deployment };
     const errors = [];
     const resources = [];
@@ -51084,7 +51375,7 @@ async function loadTemplates(files, options) {
     const ordered = jsonTemplates
         .map((file, index) => {
         try {
-            const text = (0,external_node_fs_.readFileSync)(file.absolutePath, 'utf8');
+            const text = cache.text(file.absolutePath);
             texts.set(file.absolutePath, text);
             return { file, index, links: /templatelink/i.test(text) };
         }
@@ -51127,6 +51418,7 @@ async function loadTemplates(files, options) {
                 readParameters: readParametersDocument,
                 fileExists,
                 logger,
+                locatable: options.locatable,
             });
             resources.push(...result.resources);
             fileErrors.push(...result.errors);
@@ -51152,10 +51444,7 @@ async function loadTemplates(files, options) {
             const fileErrors = [];
             unitErrors.set(unit.file.path, fileErrors);
             try {
-                const document = {
-                    ...cache.parse(unit.templateJson, unit.file.path, unit.file.absolutePath),
-                    sourceMap: unit.sourceMap,
-                };
+                const document = Object.assign(cache.parse(unit.templateJson, unit.file.path, unit.file.absolutePath), { sourceMap: unit.sourceMap });
                 let parameters = unit.parameters;
                 if (!parameters) {
                     const fromJson = parametersFor(unit.file.absolutePath.replace(/\.bicep$/i, '.json'));
@@ -51172,6 +51461,7 @@ async function loadTemplates(files, options) {
                     readParameters: readParametersDocument,
                     fileExists,
                     logger,
+                    locatable: options.locatable,
                 });
                 resources.push(...result.resources);
                 fileErrors.push(...result.errors);
@@ -51203,6 +51493,7 @@ async function loadTemplates(files, options) {
 
 
 
+
 /**
  * The template pipeline, left to right: discover → expand → link + rules → gate. Pure apart from
  * reading the template files; a file that cannot be read is listed in `errors`, never fatal.
@@ -51217,6 +51508,7 @@ async function scanTemplates(options) {
         cwd: options.cwd,
         parametersFile: options.parametersFile,
         logger: options.logger,
+        locatable: hasRules,
     });
     options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
     const findings = evaluateResources(resources);

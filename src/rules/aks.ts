@@ -150,8 +150,7 @@ function evaluateCompute(resource: LinkedResource, context: RuleContext): RuleOu
   }
   const id = target.value.toLowerCase();
   const cluster =
-    context.byId(id) ??
-    context.resources.find((r) => isType(r, CLUSTER) && id.endsWith(`/${r.name.toLowerCase()}`));
+    context.byId(id) ?? context.ofType(CLUSTER).find((r) => id.endsWith(`/${r.name.toLowerCase()}`));
   if (cluster) return [];
   return [
     outcome(

@@ -64,3 +64,10 @@ export const RULES: readonly RuleDefinition[] = [
 export function findRule(id: string): RuleDefinition | undefined {
   return RULES.find((rule) => rule.id === id);
 }
+
+const RULE_TYPES = new Set(RULES.flatMap((rule) => rule.appliesTo.map((type) => type.toLowerCase())));
+
+/** Whether any rule of the catalog looks at resources of `type` (case-insensitive). */
+export function hasRules(type: string): boolean {
+  return RULE_TYPES.has(type.toLowerCase());
+}

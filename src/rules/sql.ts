@@ -53,11 +53,10 @@ export const sqlZoneRedundancyRule: RuleDefinition = {
 };
 
 function hasGeoCopy(database: LinkedResource, context: RuleContext): boolean | 'unknown' {
-  const server = context.resources.find(
-    (r) =>
-      isType(r, 'Microsoft.Sql/servers') &&
-      database.name.toLowerCase().startsWith(`${r.name.toLowerCase()}/`),
-  );
+  const serverName = database.name.slice(0, database.name.lastIndexOf('/') + 1).toLowerCase();
+  const server = context
+    .ofType('Microsoft.Sql/servers')
+    .find((r) => `${r.name.toLowerCase()}/` === serverName);
   const dbName = database.name.split('/').pop()!.toLowerCase();
   if (server) {
     for (const group of context.childrenOf(server, FAILOVER_GROUP)) {
@@ -70,8 +69,8 @@ function hasGeoCopy(database: LinkedResource, context: RuleContext): boolean | '
       }
     }
   }
-  return context.resources.some((other) => {
-    if (!isType(other, DATABASE) || other === database) return false;
+  return context.ofType(DATABASE).some((other) => {
+    if (other === database) return false;
     const mode = asString(read(other, 'properties.createMode'))?.toLowerCase();
     const source = asString(read(other, 'properties.sourceDatabaseId'))?.toLowerCase();
     return (

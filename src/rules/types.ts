@@ -8,6 +8,8 @@ export interface RuleContext {
   workspaceOf(resource: LinkedResource): LinkedResource | undefined;
   /** Direct children of `parent` of type `type` (case-insensitive; name `${parent.name}/x`, same unit). */
   childrenOf(parent: LinkedResource, type: string): LinkedResource[];
+  /** Every resource of type `type` (case-insensitive), from an index built once per scan. */
+  ofType(type: string): readonly LinkedResource[];
   /** Find a resource by id (case-insensitive; ids of templates and live compare the same way). */
   byId(id: string): LinkedResource | undefined;
 }

@@ -412,7 +412,8 @@ export async function compileBicepFiles(
       const lines = scanBicepSource(readTextOrUndefined(paramFile.absolutePath) ?? '').params;
       const parameters = readParametersDocument(document);
       for (const [name, supplied] of parameters) {
-        supplied.location = { file: paramFile.path, line: lines.get(name) ?? 1 };
+        const line = lines.get(name) ?? 1;
+        supplied.locate = () => ({ file: paramFile.path, line });
       }
       unit.parameters = parameters;
     }

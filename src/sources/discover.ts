@@ -1,5 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigurationError } from '../errors.js';
 
@@ -9,10 +8,17 @@ export interface DiscoveredFile {
   path: string;
   absolutePath: string;
   kind: 'template' | 'parameters' | 'bicep' | 'bicepparam';
+  /**
+   * The file's text when discovery already read it whole (JSON files up to `KEEP_TEXT_BYTES`), so
+   * the loader does not read it a second time. The loader drops it once parsed.
+   */
+  text?: string;
 }
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist']);
 const SNIFF_BYTES = 4096;
+/** JSON files up to this size are read whole while sniffing; larger ones only their head. */
+const KEEP_TEXT_BYTES = 8 * 1024 * 1024;
 
 /** Path shown to users: relative to `cwd` with forward slashes (absolute when outside it). */
 export function displayPath(absolutePath: string, cwd: string): string {
@@ -35,25 +41,40 @@ export function classifyJsonHead(head: string): 'template' | 'parameters' | unde
   return undefined;
 }
 
-function sniffJson(absolutePath: string): 'template' | 'parameters' | undefined {
-  // Synchronous on purpose: thousands of tiny reads are much faster without the thread pool round trip.
+interface Sniffed {
+  kind: 'template' | 'parameters';
+  text?: string;
+}
+
+function sniffJson(absolutePath: string): Sniffed | undefined {
+  // Synchronous on purpose: thousands of small reads are much faster without the thread pool
+  // round trip. One open per file: a template is read whole here and never again.
   const fd = openSync(absolutePath, 'r');
   try {
-    const buffer = Buffer.alloc(SNIFF_BYTES);
-    const bytesRead = readSync(fd, buffer, 0, SNIFF_BYTES, 0);
-    return classifyJsonHead(buffer.toString('utf8', 0, bytesRead));
+    const size = fstatSync(fd).size;
+    const whole = size <= KEEP_TEXT_BYTES;
+    const buffer = Buffer.allocUnsafe(whole ? size : SNIFF_BYTES);
+    let bytesRead = 0;
+    while (bytesRead < buffer.length) {
+      const n = readSync(fd, buffer, bytesRead, buffer.length - bytesRead, bytesRead);
+      if (n === 0) break;
+      bytesRead += n;
+    }
+    const kind = classifyJsonHead(buffer.toString('utf8', 0, Math.min(bytesRead, SNIFF_BYTES)));
+    if (!kind) return undefined;
+    return whole ? { kind, text: buffer.toString('utf8', 0, bytesRead) } : { kind };
   } finally {
     closeSync(fd);
   }
 }
 
-async function classify(
+function classify(
   absolutePath: string,
   explicit: boolean,
-): Promise<DiscoveredFile['kind'] | undefined> {
+): Sniffed | { kind: 'bicep' | 'bicepparam' } | undefined {
   const lower = absolutePath.toLowerCase();
-  if (lower.endsWith('.bicep')) return 'bicep';
-  if (lower.endsWith('.bicepparam')) return 'bicepparam';
+  if (lower.endsWith('.bicep')) return { kind: 'bicep' };
+  if (lower.endsWith('.bicepparam')) return { kind: 'bicepparam' };
   if (lower.endsWith('.json') || lower.endsWith('.jsonc') || explicit) {
     try {
       return sniffJson(absolutePath);
@@ -70,21 +91,23 @@ async function classify(
  */
 export async function discoverTemplates(paths: string[], cwd: string): Promise<DiscoveredFile[]> {
   const found = new Map<string, DiscoveredFile>();
-  const add = (absolutePath: string, kind: DiscoveredFile['kind']): void => {
-    if (!found.has(absolutePath))
-      found.set(absolutePath, { path: displayPath(absolutePath, cwd), absolutePath, kind });
+  const add = (absolutePath: string, sniffed: { kind: DiscoveredFile['kind']; text?: string }): void => {
+    if (found.has(absolutePath)) return;
+    const file: DiscoveredFile = { path: displayPath(absolutePath, cwd), absolutePath, kind: sniffed.kind };
+    if (sniffed.text !== undefined) file.text = sniffed.text;
+    found.set(absolutePath, file);
   };
 
-  const walk = async (directory: string): Promise<void> => {
-    const children = await readdir(directory, { withFileTypes: true });
+  const walk = (directory: string): void => {
+    const children = readdirSync(directory, { withFileTypes: true });
     children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const child of children) {
       const absolutePath = path.join(directory, child.name);
       if (child.isDirectory()) {
-        if (!SKIPPED_DIRECTORIES.has(child.name)) await walk(absolutePath);
+        if (!SKIPPED_DIRECTORIES.has(child.name)) walk(absolutePath);
       } else if (child.isFile()) {
-        const kind = await classify(absolutePath, false);
-        if (kind) add(absolutePath, kind);
+        const sniffed = classify(absolutePath, false);
+        if (sniffed) add(absolutePath, sniffed);
       }
     }
   };
@@ -93,16 +116,16 @@ export async function discoverTemplates(paths: string[], cwd: string): Promise<D
     const absolutePath = path.resolve(cwd, given);
     let info;
     try {
-      info = await stat(absolutePath);
+      info = statSync(absolutePath);
     } catch {
       throw new ConfigurationError(
         `path not found: ${given}. Pass a template file or a folder that holds templates.`,
       );
     }
-    if (info.isDirectory()) await walk(absolutePath);
+    if (info.isDirectory()) walk(absolutePath);
     else {
-      const kind = await classify(absolutePath, true);
-      if (kind) add(absolutePath, kind);
+      const sniffed = classify(absolutePath, true);
+      if (sniffed) add(absolutePath, sniffed);
     }
   }
   return [...found.values()];

@@ -18,6 +18,8 @@ export interface LoadOptions {
   deployment?: Partial<DeploymentContext>;
   bicep?: BicepOptions;
   logger: Logger;
+  /** Resource types whose findings need lines (see `ExpandOptions.locatable`); default: all. */
+  locatable?: (type: string) => boolean;
 }
 
 export interface LoadResult {
@@ -30,14 +32,33 @@ export interface LoadResult {
 /** Reads and parses JSON documents once per run, keeping the parse error of a bad file. */
 class DocumentCache {
   private readonly documents = new Map<string, JsonDocument | ConfigurationError>();
-  constructor(private readonly cwd: string) {}
+  /** Texts discovery already read, taken (and dropped) on first parse. */
+  private readonly texts = new Map<string, string>();
+  constructor(
+    private readonly cwd: string,
+    files: DiscoveredFile[],
+  ) {
+    for (const file of files) {
+      if (file.text === undefined) continue;
+      this.texts.set(file.absolutePath, file.text);
+      delete file.text; // held here until parsed, then free
+    }
+  }
+
+  /** The file's text: from discovery when it read it, else from disk. */
+  text(absolutePath: string): string {
+    const text = this.texts.get(absolutePath);
+    if (text === undefined) return readFileSync(absolutePath, 'utf8');
+    this.texts.delete(absolutePath);
+    return text;
+  }
 
   read(absolutePath: string): JsonDocument {
     let entry = this.documents.get(absolutePath);
     if (!entry) {
       const file = displayPath(absolutePath, this.cwd);
       try {
-        entry = parseJsonDocument(readFileSync(absolutePath, 'utf8'), file, absolutePath);
+        entry = parseJsonDocument(this.text(absolutePath), file, absolutePath);
       } catch (error) {
         entry =
           error instanceof ConfigurationError
@@ -93,7 +114,7 @@ export function conventionalParametersPath(templatePath: string): string {
  */
 export async function loadTemplates(files: DiscoveredFile[], options: LoadOptions): Promise<LoadResult> {
   const { logger } = options;
-  const cache = new DocumentCache(options.cwd);
+  const cache = new DocumentCache(options.cwd, files);
   const deployment: DeploymentContext = { ...DEFAULT_DEPLOYMENT, ...options.deployment };
   const errors: FileError[] = [];
   const resources: Resource[] = [];
@@ -134,7 +155,7 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
   const ordered = jsonTemplates
     .map((file, index) => {
       try {
-        const text = readFileSync(file.absolutePath, 'utf8');
+        const text = cache.text(file.absolutePath);
         texts.set(file.absolutePath, text);
         return { file, index, links: /templatelink/i.test(text) };
       } catch {
@@ -176,6 +197,7 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
         readParameters: readParametersDocument,
         fileExists,
         logger,
+        locatable: options.locatable,
       });
       resources.push(...result.resources);
       fileErrors.push(...result.errors);
@@ -201,10 +223,10 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
       const fileErrors: FileError[] = [];
       unitErrors.set(unit.file.path, fileErrors);
       try {
-        const document: TemplateDocument = {
-          ...cache.parse(unit.templateJson, unit.file.path, unit.file.absolutePath),
-          sourceMap: unit.sourceMap,
-        };
+        const document: TemplateDocument = Object.assign(
+          cache.parse(unit.templateJson, unit.file.path, unit.file.absolutePath),
+          { sourceMap: unit.sourceMap },
+        );
         let parameters = unit.parameters;
         if (!parameters) {
           const fromJson = parametersFor(unit.file.absolutePath.replace(/\.bicep$/i, '.json'));
@@ -219,6 +241,7 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
           readParameters: readParametersDocument,
           fileExists,
           logger,
+          locatable: options.locatable,
         });
         resources.push(...result.resources);
         fileErrors.push(...result.errors);

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Node } from 'jsonc-parser';
 import { ConfigurationError } from '../../errors.js';
 import {
   UnknownValue,
@@ -14,16 +13,25 @@ import {
 } from '../../model.js';
 import type { DeploymentContext, ExpressionScope, UserFunction } from './expression/api.js';
 import { evaluateTemplateString, isExpression } from './expression/index.js';
+import { setKey } from './expression/values.js';
 import { buildResourceId, scopeOfSchema } from './deployment-context.js';
-import { entries, plainValue, property, stringProperty, unmask, type JsonDocument } from './jsonc.js';
+import {
+  entries,
+  isJsonObject,
+  property,
+  propertyKey,
+  stringProperty,
+  type JsonDocument,
+  type JsonObject,
+  type JsonPath,
+  type JsonValue,
+} from './jsonc.js';
 import type { SuppliedParameter } from './parameters.js';
 
 /** ARM's limit on the iterations of one copy loop. */
 export const COPY_LIMIT = 800;
 /** Nested / linked deployments deeper than this are not followed (cycles, runaway templates). */
 const MAX_DEPLOYMENT_DEPTH = 10;
-/** Sub-paths recorded for one value that came whole from a parameter or variable. */
-const MAX_DEEP_LOCATIONS = 200;
 
 /**
  * A compiled Bicep file's way back to its source: findings must point at the `.bicep` file, at
@@ -41,9 +49,7 @@ export interface SourceMap {
 }
 
 /** A template document, possibly compiled from Bicep. */
-export interface TemplateDocument extends JsonDocument {
-  sourceMap?: SourceMap;
-}
+export type TemplateDocument = JsonDocument & { sourceMap?: SourceMap };
 
 export interface ExpandOptions {
   /** The deployment the template runs in; `templateLinkUri` is set per file by the expander. */
@@ -60,6 +66,11 @@ export interface ExpandOptions {
   logger?: Logger;
   /** Whether a file exists (maps linked templates published on the web to the copy beside the template). */
   fileExists?(absolutePath: string): boolean;
+  /**
+   * Resource types whose findings may need lines (`Resource.locate`); resources of other types
+   * are emitted without it, so their templates are not kept in memory. Default: every type.
+   */
+  locatable?(type: string): boolean;
 }
 
 export interface ExpandResult {
@@ -69,14 +80,26 @@ export interface ExpandResult {
   linkedFiles: Set<string>;
 }
 
+type ParameterValue = { value: Value; locate?: () => SourceLocation };
+
 interface ParameterEntry {
   name: string;
-  declaration: Node;
+  declaration: JsonValue;
+  /** Where the declaration is in the document. */
+  path: JsonPath;
   /** Resolved on first use. */
-  resolved?: { value: Value; location?: SourceLocation };
+  resolved?: ParameterValue;
   resolving?: boolean;
   supplied?: SuppliedParameter;
   secure: boolean;
+}
+
+interface VariableDefinition {
+  name: string;
+  value: JsonValue;
+  path: JsonPath;
+  /** A `variables.copy` entry: the loop that builds the variable. */
+  copy?: JsonObject;
 }
 
 interface Loop {
@@ -87,7 +110,9 @@ interface Loop {
 
 interface ResourceEntry {
   frame: Frame;
-  node: Node;
+  raw: JsonObject;
+  /** Where the declaration is in the frame's document. */
+  path: JsonPath;
   symbolicName?: string;
   type: string;
   name: string;
@@ -95,19 +120,10 @@ interface ResourceEntry {
   loops: Loop[];
   deployed: true | UnknownValue;
   existing: boolean;
-  line: number;
   body?: ObjectValue;
-  locations?: Record<string, SourceLocation>;
   evaluating?: boolean;
   /** Deployments: the template it runs has been expanded (outputs known). */
   expanded?: boolean;
-}
-
-interface EvalTarget {
-  path: string;
-  locations?: Record<string, SourceLocation>;
-  /** Location used for bicep-compiled templates when no parameter set the value. */
-  fallback?: SourceLocation;
 }
 
 const BODY_SKIPPED = new Set([
@@ -120,18 +136,6 @@ const BODY_SKIPPED = new Set([
   'import',
 ]);
 
-/** Evaluation that records no locations (names, conditions, counts, variables). */
-const NO_TARGET: EvalTarget = { path: '' };
-
-/** The target of a child value: the same when nothing is recorded, else one with the longer path. */
-function child(target: EvalTarget, path: string): EvalTarget {
-  return target.locations ? { path, locations: target.locations, fallback: target.fallback } : NO_TARGET;
-}
-
-function pathJoin(base: string, key: string): string {
-  return base === '' ? key : `${base}.${key}`;
-}
-
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -140,13 +144,39 @@ function truncate(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/** `properties.locations[1].isZoneRedundant` → `['properties', 'locations', 1, 'isZoneRedundant']`. */
+function splitPath(text: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const part of text.split('.')) {
+    const bracket = part.indexOf('[');
+    const key = bracket < 0 ? part : part.slice(0, bracket);
+    if (key) out.push(key);
+    if (bracket < 0) continue;
+    for (const match of part.slice(bracket).matchAll(/\[([^\]]*)\]/g)) {
+      const index = Number(match[1]);
+      if (match[1] !== '' && Number.isInteger(index)) out.push(index);
+      else return out;
+    }
+  }
+  return out;
+}
+
+/** A child value and where it is: `[value, path]`, or undefined when absent. */
+function at(
+  parent: JsonValue | undefined,
+  parentPath: JsonPath,
+  name: string,
+): [JsonValue, JsonPath] | undefined {
+  const key = propertyKey(parent, name);
+  return key === undefined ? undefined : [(parent as JsonObject)[key], [...parentPath, key]];
+}
+
 /** The shared state of one expansion (all frames of one top-level template). */
 class Expansion {
   readonly resources: Resource[] = [];
   readonly errors: FileError[] = [];
   readonly linkedFiles = new Set<string>();
   readonly localCopies = new Map<string, string | undefined>();
-  readonly locationCache = new Map<JsonDocument, SourceLocation[]>();
   private readonly errorKeys = new Set<string>();
   constructor(readonly options: ExpandOptions) {}
 
@@ -162,10 +192,14 @@ class Expansion {
 /**
  * One template being evaluated: its parameters, variables, functions, copy-loop stack and
  * resources. It is the `ExpressionScope` the evaluator calls back into.
+ *
+ * Values are evaluated without recording where they came from; `locateValue` works a path's line
+ * out afterwards, for the findings that need one, by walking the declaration the value came from.
+ * Evaluated values are shared, never copied: nothing downstream changes them in place.
  */
 class Frame implements ExpressionScope {
   readonly parameters = new Map<string, ParameterEntry>();
-  readonly variableNodes = new Map<string, { name: string; node: Node; copy?: Node }>();
+  readonly variableDefinitions = new Map<string, VariableDefinition>();
   private readonly variableValues = new Map<string, Value>();
   private readonly variableStack: string[] = [];
   private readonly variableTraces = new Map<string, Set<string>>();
@@ -179,11 +213,15 @@ class Frame implements ExpressionScope {
   inheritedDeployed: true | UnknownValue = true;
   /** The top-level template being scanned, once `run` starts. */
   unit: string | undefined;
+  /** The declaration being evaluated: errors without a line of their own point at it. */
+  private anchor: JsonPath | undefined;
 
   constructor(
     readonly expansion: Expansion,
     readonly doc: TemplateDocument,
-    readonly template: Node,
+    readonly template: JsonObject,
+    /** Where the template is in `doc` (`[]`, or a nested deployment's `properties.template`). */
+    readonly templatePath: JsonPath,
     readonly deployment: DeploymentContext,
     supplied: Map<string, SuppliedParameter> | undefined,
     readonly depth: number,
@@ -193,35 +231,45 @@ class Frame implements ExpressionScope {
   ) {
     this.userFunctions = outer ? outer.userFunctions : new Map();
     if (outer) return;
-    for (const [name, declaration] of entries(property(template, 'parameters'))) {
+    const parameters = at(template, templatePath, 'parameters');
+    for (const [name, declaration] of entries(parameters?.[0])) {
       const type = (stringProperty(declaration, 'type') ?? '').toLowerCase();
       this.parameters.set(name.toLowerCase(), {
         name,
         declaration,
+        path: [...parameters![1], name],
         supplied: supplied?.get(name.toLowerCase()),
         secure: type === 'securestring' || type === 'secureobject',
       });
     }
-    for (const [name, node] of entries(property(template, 'variables'))) {
-      if (name.toLowerCase() === 'copy' && node.type === 'array') {
-        for (const spec of node.children ?? []) {
+    const variables = at(template, templatePath, 'variables');
+    for (const [name, value] of entries(variables?.[0])) {
+      const variablePath = [...variables![1], name];
+      if (name.toLowerCase() === 'copy' && Array.isArray(value)) {
+        value.forEach((spec, index) => {
           const loopName = stringProperty(spec, 'name');
-          if (loopName)
-            this.variableNodes.set(loopName.toLowerCase(), { name: loopName, node: spec, copy: spec });
-        }
-      } else this.variableNodes.set(name.toLowerCase(), { name, node });
+          if (loopName && isJsonObject(spec))
+            this.variableDefinitions.set(loopName.toLowerCase(), {
+              name: loopName,
+              value: spec,
+              path: [...variablePath, index],
+              copy: spec,
+            });
+        });
+      } else this.variableDefinitions.set(name.toLowerCase(), { name, value, path: variablePath });
     }
     const functions = property(template, 'functions');
-    for (const group of functions?.type === 'array' ? (functions.children ?? []) : []) {
+    for (const group of Array.isArray(functions) ? functions : []) {
       const namespace = stringProperty(group, 'namespace') ?? '';
       for (const [member, definition] of entries(property(group, 'members'))) {
-        const parameters = (property(definition, 'parameters')?.children ?? []).map((p) => ({
+        const declared = property(definition, 'parameters');
+        const parameters = (Array.isArray(declared) ? declared : []).map((p) => ({
           name: stringProperty(p, 'name') ?? '',
         }));
-        const outputNode = property(property(definition, 'output'), 'value');
+        const output = property(property(definition, 'output'), 'value');
         this.userFunctions.set(`${namespace}.${member}`.toLowerCase(), {
           parameters,
-          output: outputNode ? plainValue(outputNode, doc.masked) : null,
+          output: output === undefined ? null : output,
         });
       }
     }
@@ -238,31 +286,36 @@ class Frame implements ExpressionScope {
     const key = name.toLowerCase();
     const cached = this.variableValues.get(key);
     if (cached !== undefined) return cached;
-    const definition = this.variableNodes.get(key);
+    const definition = this.variableDefinitions.get(key);
     if (!definition) {
       throw new ConfigurationError(`variable '${name}' is not defined`, this.doc.file);
     }
     if (this.variableStack.includes(key)) {
       const cycle = [...this.variableStack.slice(this.variableStack.indexOf(key)), key]
-        .map((k) => this.variableNodes.get(k)?.name ?? k)
+        .map((k) => this.variableDefinitions.get(k)?.name ?? k)
         .join(' → ');
       throw new ConfigurationError(
         `variables form a cycle: ${cycle}. Break the cycle by computing one of them without the others.`,
         this.doc.file,
-        this.lineOf(this.variableNodes.get(this.variableStack[this.variableStack.indexOf(key)])!.node),
+        this.doc.lineOf(
+          this.variableDefinitions.get(this.variableStack[this.variableStack.indexOf(key)])!.path,
+        ),
       );
     }
     this.variableStack.push(key);
     const savedLoops = this.loops;
+    const savedAnchor = this.anchor;
     this.loops = [];
+    this.anchor = definition.path;
     try {
       const value = definition.copy
-        ? this.evaluateCopyLoop(definition.copy, NO_TARGET, 'variable')
-        : this.evaluate(definition.node, NO_TARGET);
+        ? this.evaluateCopyLoop(definition.copy, 'variable')
+        : this.evaluate(definition.value);
       this.variableValues.set(key, value);
       return value;
     } finally {
       this.loops = savedLoops;
+      this.anchor = savedAnchor;
       this.variableStack.pop();
     }
   }
@@ -300,7 +353,7 @@ class Frame implements ExpressionScope {
 
   // ---- parameters ------------------------------------------------------------------------------
 
-  private parameterEntry(name: string): { value: Value; location?: SourceLocation } {
+  private parameterEntry(name: string): ParameterValue {
     if (this.outer) return this.outer.parameterEntry(name);
     const entry = this.parameters.get(name.toLowerCase());
     if (!entry) {
@@ -322,44 +375,52 @@ class Frame implements ExpressionScope {
     }
   }
 
-  private resolveParameter(entry: ParameterEntry): { value: Value; location?: SourceLocation } {
-    const defaultNode = property(entry.declaration, 'defaultValue');
-    let value: Value;
-    let location: SourceLocation | undefined;
+  private resolveParameter(entry: ParameterEntry): ParameterValue {
+    const defaultValue = at(entry.declaration, entry.path, 'defaultValue');
+    let resolved: ParameterValue;
     if (entry.supplied) {
-      value = entry.supplied.value;
-      location = entry.supplied.location;
-    } else if (defaultNode) {
-      const saved = this.loops;
+      resolved = { value: entry.supplied.value, locate: entry.supplied.locate };
+    } else if (defaultValue) {
+      const [value, valuePath] = defaultValue;
+      const savedLoops = this.loops;
+      const savedAnchor = this.anchor;
       this.loops = [];
+      this.anchor = valuePath;
       try {
-        value = this.evaluate(defaultNode, NO_TARGET);
+        resolved = {
+          value: this.evaluate(value),
+          locate: () =>
+            this.sourceMap
+              ? this.declarationLocation(entry)
+              : { file: this.doc.file, line: this.doc.lineOf(valuePath) },
+        };
       } finally {
-        this.loops = saved;
+        this.loops = savedLoops;
+        this.anchor = savedAnchor;
       }
-      location = this.sourceMap ? this.declarationLocation(entry) : this.locate(defaultNode, undefined);
-    } else if (property(entry.declaration, 'nullable')?.value === true) {
-      value = null;
-      location = this.declarationLocation(entry);
+    } else if (property(entry.declaration, 'nullable') === true) {
+      resolved = { value: null, locate: () => this.declarationLocation(entry) };
     } else {
-      value = new UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`);
-      location = this.declarationLocation(entry);
+      resolved = {
+        value: new UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`),
+        locate: () => this.declarationLocation(entry),
+      };
     }
-    if (entry.secure && !isEmptyValue(value)) value = new UnknownValue(`secure parameter ${entry.name}`);
-    return { value, location };
+    if (entry.secure && !isEmptyValue(resolved.value))
+      resolved = { ...resolved, value: new UnknownValue(`secure parameter ${entry.name}`) };
+    return resolved;
   }
 
   private declarationLocation(entry: ParameterEntry): SourceLocation {
     if (this.sourceMap) {
       return { file: this.sourceMap.file, line: this.sourceMap.parameterLine(entry.name) ?? 1 };
     }
-    return { file: this.doc.file, line: this.lineOf(entry.declaration) };
+    return { file: this.doc.file, line: this.doc.lineOf(entry.path) };
   }
 
   /** Checks every parameter value against its `allowedValues`, as ARM does before deploying. */
   validateParameters(): void {
     for (const entry of this.parameters.values()) {
-      const allowedNode = property(entry.declaration, 'allowedValues');
       let resolved;
       try {
         resolved = this.parameterEntry(entry.name);
@@ -374,17 +435,18 @@ class Frame implements ExpressionScope {
         }
         throw error;
       }
-      if (!allowedNode || allowedNode.type !== 'array' || entry.secure) continue;
-      const allowed = plainValue(allowedNode, this.doc.masked) as unknown[];
+      const allowedValues = at(entry.declaration, entry.path, 'allowedValues');
+      if (!allowedValues || !Array.isArray(allowedValues[0]) || entry.secure) continue;
+      const allowed = allowedValues[0];
       const values =
         Array.isArray(resolved.value) && !allowed.some(Array.isArray) ? resolved.value : [resolved.value];
       for (const value of values) {
         if (containsUnknown(value)) continue;
         if (!allowed.some((candidate) => sameValue(candidate, value))) {
-          const where = resolved.location ?? this.declarationLocation(entry);
+          const where = resolved.locate?.() ?? this.declarationLocation(entry);
           const declared = this.sourceMap
             ? `${this.sourceMap.file}:${this.sourceMap.parameterLine(entry.name) ?? 1}`
-            : `${this.doc.file}:${this.lineOf(allowedNode)}`;
+            : `${this.doc.file}:${this.doc.lineOf(allowedValues[1])}`;
           this.expansion.addError({
             file: where.file,
             line: where.line,
@@ -399,79 +461,60 @@ class Frame implements ExpressionScope {
 
   // ---- evaluation ------------------------------------------------------------------------------
 
-  /** One shared (read-only) location object per line of this file: thousands of paths point at few lines. */
-  private locationAt(line: number): SourceLocation {
-    let byLine = this.expansion.locationCache.get(this.doc);
-    if (!byLine) {
-      byLine = [];
-      this.expansion.locationCache.set(this.doc, byLine);
-    }
-    return (byLine[line] ??= { file: this.doc.file, line });
+  /** Line of the declaration being evaluated, for errors found inside it. */
+  private anchorLine(): number | undefined {
+    return this.anchor ? this.doc.lineOf(this.anchor) : undefined;
   }
 
-  lineOf(node: Node): number {
-    return this.doc.lines.lineAt(node.offset);
-  }
-
-  /** Evaluates a template value (expressions, property copy loops), recording where each path was set. */
-  evaluate(node: Node, target: EvalTarget): Value {
-    switch (node.type) {
-      case 'string': {
-        const raw = node.value as string;
-        const text = this.doc.masked ? unmask(raw) : raw;
-        if (text.charCodeAt(0) !== 0x5b /* [ */) {
-          if (target.locations) this.record(target, node, undefined, text);
-          return text;
-        }
-        const value = this.evaluateString(text);
-        if (target.locations) this.record(target, node, isExpression(text) ? text : undefined, value);
-        return value;
-      }
-      case 'number':
-      case 'boolean':
-      case 'null': {
-        const value = node.value as Value;
-        this.record(target, node, undefined, value);
-        return value;
-      }
-      case 'array': {
-        if (target.locations && target.path)
-          target.locations[target.path] = this.locate(node, target.fallback);
-        return (node.children ?? []).map((item, i) =>
-          this.evaluate(item, target.locations ? child(target, `${target.path}[${i}]`) : NO_TARGET),
-        );
-      }
-      case 'object': {
-        if (target.locations && target.path)
-          target.locations[target.path] = this.locate(node, target.fallback);
-        const out: ObjectValue = {};
-        for (const [rawKey, valueNode] of entries(node)) {
-          if (rawKey.toLowerCase() === 'copy' && isPropertyCopy(valueNode)) {
-            for (const spec of valueNode.children ?? []) {
-              const name = stringProperty(spec, 'name') ?? 'copy';
-              out[name] = this.evaluateCopyLoop(
-                spec,
-                target.locations ? child(target, pathJoin(target.path, name)) : NO_TARGET,
-                'property',
-              );
-            }
-            continue;
-          }
-          let key = rawKey;
-          if (rawKey.charCodeAt(0) === 0x5b) {
-            const evaluated = this.evaluateString(rawKey);
-            key = typeof evaluated === 'string' ? evaluated : rawKey;
-          }
-          out[key] = this.evaluate(
-            valueNode,
-            target.locations ? child(target, pathJoin(target.path, key)) : NO_TARGET,
-          );
-        }
-        return out;
-      }
-      default:
-        return null;
+  /**
+   * Evaluates a template value: expressions, `[[` escapes, expression keys and property copy
+   * loops. A part without any of them comes back as the very same object (copy on write), so
+   * literal blocks are neither copied nor kept twice.
+   */
+  evaluate(value: JsonValue): Value {
+    if (typeof value === 'string') {
+      return value.charCodeAt(0) === 0x5b /* [ */ ? this.evaluateString(value) : value;
     }
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) {
+      let out: Value[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
+        const evaluated = this.evaluate(item);
+        if (out) out.push(evaluated);
+        else if (evaluated !== item) {
+          out = value.slice(0, i) as Value[];
+          out.push(evaluated);
+        }
+      }
+      return out ?? (value as Value[]);
+    }
+    let out: ObjectValue | undefined;
+    const keys = Object.keys(value);
+    for (let k = 0; k < keys.length; k++) {
+      const rawKey = keys[k];
+      const item = value[rawKey];
+      if (rawKey.length === 4 && rawKey.toLowerCase() === 'copy' && isPropertyCopy(item)) {
+        out ??= copyKeys(value, keys, k);
+        for (const spec of item) {
+          const name = stringProperty(spec, 'name') ?? 'copy';
+          setKey(out, name, this.evaluateCopyLoop(spec, 'property'));
+        }
+        continue;
+      }
+      let key = rawKey;
+      if (rawKey.charCodeAt(0) === 0x5b) {
+        const evaluated = this.evaluateString(rawKey);
+        key = typeof evaluated === 'string' ? evaluated : rawKey;
+      }
+      const evaluated = this.evaluate(item);
+      if (out) setKey(out, key, evaluated);
+      else if (key !== rawKey || evaluated !== item) {
+        out = copyKeys(value, keys, k);
+        setKey(out, key, evaluated);
+      }
+    }
+    return out ?? (value as ObjectValue);
   }
 
   /** A template string: literal, `[[`-escaped or an expression. Failures become UnknownValue. */
@@ -490,27 +533,25 @@ class Frame implements ExpressionScope {
   }
 
   /** `copy: [{ name, count, input }]` in properties and variables, or a `variables.copy` entry. */
-  evaluateCopyLoop(spec: Node, target: EvalTarget, kind: Loop['kind']): Value {
+  evaluateCopyLoop(spec: JsonObject, kind: Loop['kind']): Value {
     const name = stringProperty(spec, 'name');
-    const countNode = property(spec, 'count');
-    const inputNode = property(spec, 'input');
-    if (!countNode || !inputNode) {
+    const count = property(spec, 'count');
+    const input = property(spec, 'input');
+    if (count === undefined || input === undefined) {
       throw new ConfigurationError(
         `copy loop '${name ?? '?'}' needs both "count" and "input"`,
         this.doc.file,
-        this.lineOf(spec),
+        this.anchorLine(),
       );
     }
-    const count = this.evaluate(countNode, NO_TARGET);
-    if (isUnknown(count)) return new UnknownValue(`copy loop '${name}' count: ${count.reason}`);
-    const n = this.copyCount(count, name, countNode);
+    const countValue = this.evaluate(count);
+    if (isUnknown(countValue)) return new UnknownValue(`copy loop '${name}' count: ${countValue.reason}`);
+    const n = this.copyCount(countValue, name, this.anchor);
     const items: Value[] = [];
     for (let i = 0; i < n; i++) {
       this.loops.push({ name, index: i, kind });
       try {
-        items.push(
-          this.evaluate(inputNode, target.locations ? child(target, `${target.path}[${i}]`) : NO_TARGET),
-        );
+        items.push(this.evaluate(input));
       } finally {
         this.loops.pop();
       }
@@ -518,66 +559,118 @@ class Frame implements ExpressionScope {
     return items;
   }
 
-  copyCount(count: Value, name: string | undefined, node: Node): number {
+  copyCount(count: Value, name: string | undefined, where: JsonPath | undefined): number {
     const n = typeof count === 'string' && /^\d+$/.test(count) ? Number(count) : count;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
       throw new ConfigurationError(
         `copy loop '${name ?? '?'}' count is ${JSON.stringify(count)}: it must be a whole number from 0 to ${COPY_LIMIT}`,
         this.doc.file,
-        this.lineOf(node),
+        where ? this.doc.lineOf(where) : undefined,
       );
     }
     if (n > COPY_LIMIT) {
       throw new ConfigurationError(
         `copy loop '${name ?? '?'}' count is ${n}, above ARM's limit of ${COPY_LIMIT} iterations`,
         this.doc.file,
-        this.lineOf(node),
+        where ? this.doc.lineOf(where) : undefined,
       );
     }
     return n;
   }
 
-  // ---- locations -------------------------------------------------------------------------------
+  // ---- locations (worked out on demand) -------------------------------------------------------
 
-  private record(target: EvalTarget, node: Node, expression: string | undefined, value: Value): void {
-    if (!target.locations || !target.path) return;
-    const location = this.locate(node, target.fallback, expression);
-    target.locations[target.path] = location;
-    if (expression && value !== null && typeof value === 'object' && !isUnknown(value)) {
-      recordDeep(target.locations, target.path, value, location, { count: 0 });
-    }
+  /** The declaration line of a resource: its `name` (or, languageVersion 2.0, its symbolic name). */
+  entryLine(entry: ResourceEntry): number {
+    const name = entry.symbolicName ? undefined : propertyKey(entry.raw, 'name');
+    return this.doc.lineOf(name === undefined ? entry.path : [...entry.path, name]);
+  }
+
+  /** Where a resource is declared, in the template or (compiled Bicep) in the `.bicep` source. */
+  private declaredAt(entry: ResourceEntry): SourceLocation {
+    return this.sourceMap
+      ? { file: this.sourceMap.file, line: this.sourceLine(entry) }
+      : { file: this.doc.file, line: this.entryLine(entry) };
   }
 
   /**
-   * Where the user must edit to change a value: the parameter value (parameters file or default)
-   * or the variable behind an expression when it depends on exactly one, else the value's own line.
+   * Where the user must edit to change the value at `path` (`sku.name`, `properties.locations[1]
+   * .isZoneRedundant`) of a resource: the parameter value (parameters file or default) or the
+   * variable behind the expression that set it when it depends on exactly one, else the line of
+   * the nearest part of the path written in the template; `''` is the declaration.
    */
-  locate(node: Node, fallback: SourceLocation | undefined, expression?: string): SourceLocation {
-    if (expression) {
-      const sources = this.traceSources(expression, 0);
+  locateValue(entry: ResourceEntry, pathText: string): SourceLocation {
+    if (!pathText) return this.declaredAt(entry);
+    const segments = splitPath(pathText);
+    let raw: JsonValue = entry.raw;
+    let rawPath: JsonPath = entry.path;
+    for (let i = 0; i < segments.length; i++) {
+      if (typeof raw === 'string') break; // an expression set everything below
+      const segment = segments[i];
+      if (typeof segment === 'number') {
+        if (!Array.isArray(raw) || segment >= raw.length) break;
+        raw = raw[segment];
+        rawPath = [...rawPath, segment];
+        continue;
+      }
+      if (!isJsonObject(raw)) break;
+      const key = propertyKey(raw, segment);
+      if (key !== undefined && !(rawPath === entry.path && BODY_SKIPPED.has(key.toLowerCase()))) {
+        raw = raw[key];
+        rawPath = [...rawPath, key];
+        continue;
+      }
+      // A property copy loop builds the array `segment`: its items come from the loop's `input`.
+      const copyKey = propertyKey(raw, 'copy');
+      const copy = copyKey === undefined ? undefined : raw[copyKey];
+      if (copyKey === undefined || !isPropertyCopy(copy)) break;
+      const lower = segment.toLowerCase();
+      const index = copy.findIndex(
+        (spec) => (stringProperty(spec, 'name') ?? 'copy').toLowerCase() === lower,
+      );
+      if (index < 0) break;
+      const spec = copy[index] as JsonObject;
+      const inputKey = propertyKey(spec, 'input')!;
+      if (typeof segments[i + 1] === 'number') {
+        raw = spec[inputKey];
+        rawPath = [...rawPath, copyKey, index, inputKey];
+        i++;
+      } else {
+        raw = spec;
+        rawPath = [...rawPath, copyKey, index];
+        break;
+      }
+    }
+    if (rawPath === entry.path) return this.declaredAt(entry);
+    return this.valueLocation(raw, rawPath, this.sourceMap ? this.declaredAt(entry) : undefined);
+  }
+
+  /** The location of one template value: traced through its expression, else its own line. */
+  valueLocation(raw: JsonValue, rawPath: JsonPath, fallback: SourceLocation | undefined): SourceLocation {
+    if (typeof raw === 'string' && isExpression(raw)) {
+      const sources = this.traceSources(raw, 0);
       if (sources.size === 1) {
-        const only = [...sources][0];
-        const location = this.sourceLocation(only);
+        const location = this.sourceLocation([...sources][0]);
         if (location) return location;
       }
     }
     if (this.sourceMap) return fallback ?? { file: this.sourceMap.file, line: 1 };
-    return this.locationAt(this.lineOf(node));
+    return { file: this.doc.file, line: this.doc.lineOf(rawPath) };
   }
 
   private sourceLocation(source: string): SourceLocation | undefined {
+    if (this.outer) return this.outer.sourceLocation(source);
     const [kind, name] = [source.slice(0, 2), source.slice(2)];
     if (kind === 'p:') {
       try {
-        return this.parameterEntry(name).location;
+        return this.parameterEntry(name).locate?.();
       } catch {
         return undefined;
       }
     }
-    const definition = this.variableNodes.get(name);
-    if (!definition) return undefined;
-    if (this.sourceMap) return undefined;
-    return this.locationAt(this.lineOf(definition.node));
+    const definition = this.variableDefinitions.get(name);
+    if (!definition || this.sourceMap) return undefined;
+    return { file: this.doc.file, line: this.doc.lineOf(definition.path) };
   }
 
   /** The parameters (`p:name`) and literal variables (`v:name`) an expression depends on. */
@@ -612,16 +705,16 @@ class Frame implements ExpressionScope {
     if (cached) return cached;
     const result = new Set<string>();
     this.variableTraces.set(key, result);
-    const definition = this.variableNodes.get(key);
+    const definition = this.variableDefinitions.get(key);
     if (!definition || definition.copy) return result;
-    const node = definition.node;
-    if (node.type === 'string' && isExpression(node.value as string)) {
-      for (const source of this.traceSources(node.value as string, depth)) result.add(source);
-    } else if (node.type !== 'object' && node.type !== 'array') {
+    const value = definition.value;
+    if (typeof value === 'string' && isExpression(value)) {
+      for (const source of this.traceSources(value, depth)) result.add(source);
+    } else if (value === null || typeof value !== 'object') {
       result.add(`v:${key}`);
     } else {
       const texts: string[] = [];
-      collectStrings(node, texts, 50);
+      collectStrings(value, texts, 50);
       const inner = new Set<string>();
       for (const text of texts)
         if (isExpression(text)) for (const s of this.traceSources(text, depth)) inner.add(s);
@@ -649,21 +742,22 @@ class Frame implements ExpressionScope {
   }
 
   /** Declares the resources of a `resources` array or (languageVersion 2.0) object. */
-  registerResources(resourcesNode: Node | undefined, parent: ResourceEntry | undefined): void {
-    if (!resourcesNode) return;
-    const declared: [Node, string | undefined][] =
-      resourcesNode.type === 'array'
-        ? (resourcesNode.children ?? []).map((node) => [node, undefined])
-        : entries(resourcesNode).map(([symbolicName, node]) => [node, symbolicName]);
-    for (const [node, symbolicName] of declared) {
+  registerResources(resources: [JsonValue, JsonPath] | undefined, parent: ResourceEntry | undefined): void {
+    if (!resources) return;
+    const [value, valuePath] = resources;
+    const declared: [JsonValue, JsonPath, string | undefined][] = Array.isArray(value)
+      ? value.map((item, index) => [item, [...valuePath, index], undefined])
+      : entries(value).map(([symbolicName, item]) => [item, [...valuePath, symbolicName], symbolicName]);
+    for (const [raw, rawPath, symbolicName] of declared) {
+      if (!isJsonObject(raw)) continue;
       try {
-        this.registerResource(node, symbolicName, parent);
+        this.registerResource(raw, rawPath, symbolicName, parent);
       } catch (error) {
         // One bad resource is one error; the template's other resources are still evaluated.
         if (!(error instanceof ConfigurationError)) throw error;
         this.expansion.addError({
           file: error.file ?? this.doc.file,
-          line: error.line ?? this.lineOf(node),
+          line: error.line ?? this.doc.lineOf(rawPath),
           message: error.message,
         });
       }
@@ -671,95 +765,100 @@ class Frame implements ExpressionScope {
   }
 
   private registerResource(
-    node: Node,
+    raw: JsonObject,
+    rawPath: JsonPath,
     symbolicName: string | undefined,
     parent: ResourceEntry | undefined,
   ): void {
-    if (node.type !== 'object') return;
-    const line = this.lineOf(
-      symbolicName ? (node.parent?.children?.[0] ?? node) : (property(node, 'name') ?? node),
-    );
-    const copy = property(node, 'copy');
+    const copy = at(raw, rawPath, 'copy');
     const parentLoops = parent ? parent.loops : [];
-    if (copy && copy.type === 'object') {
-      const loopName = stringProperty(copy, 'name');
-      const countNode = property(copy, 'count');
-      if (!countNode) {
+    if (copy && isJsonObject(copy[0])) {
+      const loopName = stringProperty(copy[0], 'name');
+      const count = at(copy[0], copy[1], 'count');
+      if (!count) {
         throw new ConfigurationError(
           `copy loop '${loopName ?? '?'}' has no count`,
           this.doc.file,
-          this.lineOf(copy),
+          this.doc.lineOf(copy[1]),
         );
       }
       this.loops = [...parentLoops];
-      const count = this.evaluate(countNode, NO_TARGET);
-      if (isUnknown(count)) {
+      this.anchor = rawPath;
+      const countValue = this.evaluate(count[0]);
+      if (isUnknown(countValue)) {
         this.registerInstance(
-          node,
+          raw,
+          rawPath,
           symbolicName,
           parent,
           [...parentLoops, { name: loopName, index: 0, kind: 'resource' }],
-          line,
-          count,
+          countValue,
         );
         return;
       }
-      const n = this.copyCount(count, loopName, countNode);
+      const n = this.copyCount(countValue, loopName, count[1]);
       for (let i = 0; i < n; i++) {
-        this.registerInstance(
-          node,
-          symbolicName,
-          parent,
-          [...parentLoops, { name: loopName, index: i, kind: 'resource' }],
-          line,
-        );
+        this.registerInstance(raw, rawPath, symbolicName, parent, [
+          ...parentLoops,
+          { name: loopName, index: i, kind: 'resource' },
+        ]);
       }
       return;
     }
-    this.registerInstance(node, symbolicName, parent, [...parentLoops], line);
+    this.registerInstance(raw, rawPath, symbolicName, parent, [...parentLoops]);
   }
 
   private registerInstance(
-    node: Node,
+    raw: JsonObject,
+    rawPath: JsonPath,
     symbolicName: string | undefined,
     parent: ResourceEntry | undefined,
     loops: Loop[],
-    line: number,
     unknownCount?: UnknownValue,
   ): void {
     this.loops = loops;
+    this.anchor = rawPath;
     try {
       let deployed: true | UnknownValue = parent ? parent.deployed : this.inheritedDeployed;
       if (unknownCount) deployed = new UnknownValue(`copy count unknown: ${unknownCount.reason}`);
-      const conditionNode = property(node, 'condition');
-      if (conditionNode) {
-        const condition = this.evaluate(conditionNode, NO_TARGET);
-        if (condition === false || condition === 'false' || condition === 'False') return;
-        if (isUnknown(condition)) deployed = new UnknownValue(`condition ${condition.reason}`);
+      const condition = property(raw, 'condition');
+      if (condition !== undefined) {
+        const value = this.evaluate(condition);
+        if (value === false || value === 'false' || value === 'False') return;
+        if (isUnknown(value)) deployed = new UnknownValue(`condition ${value.reason}`);
       }
-      const typeNode = property(node, 'type');
-      const typeValue = typeNode ? this.evaluate(typeNode, NO_TARGET) : undefined;
+      const typeRaw = property(raw, 'type');
+      const typeValue = typeRaw === undefined ? undefined : this.evaluate(typeRaw);
       if (typeof typeValue !== 'string') {
-        throw new ConfigurationError('resource has no "type"', this.doc.file, line);
+        throw new ConfigurationError(
+          'resource has no "type"',
+          this.doc.file,
+          this.declarationLine(raw, rawPath, symbolicName),
+        );
       }
       let type = typeValue;
       if (parent && !(type.includes('/') && type.split('/')[0].includes('.')))
         type = `${parent.type}/${type}`;
-      const nameNode = property(node, 'name');
-      const nameValue = nameNode ? this.evaluate(nameNode, NO_TARGET) : undefined;
+      const nameRaw = property(raw, 'name');
+      const nameValue = nameRaw === undefined ? undefined : this.evaluate(nameRaw);
       let name: string;
       if (typeof nameValue === 'string') name = nameValue;
       else if (symbolicName) name = symbolicName;
-      else if (nameNode?.type === 'string') name = nameNode.value as string;
-      else throw new ConfigurationError('resource has no "name"', this.doc.file, line);
+      else if (typeof nameRaw === 'string') name = nameRaw;
+      else
+        throw new ConfigurationError(
+          'resource has no "name"',
+          this.doc.file,
+          this.declarationLine(raw, rawPath, symbolicName),
+        );
       const segments = type.split('/').length - 1;
       if (parent && name.split('/').length < segments) name = `${parent.name}/${name}`;
-      const existingNode = property(node, 'existing');
-      const existing = existingNode?.type === 'boolean' && existingNode.value === true;
-      const extensionScope = this.extensionScope(node);
+      const existing = property(raw, 'existing') === true;
+      const extensionScope = this.extensionScope(raw);
       const entry: ResourceEntry = {
         frame: this,
-        node,
+        raw,
+        path: rawPath,
         symbolicName,
         type,
         name,
@@ -767,19 +866,24 @@ class Frame implements ExpressionScope {
         loops,
         deployed,
         existing,
-        line,
       };
       this.entries.push(entry);
-      this.registerResources(property(node, 'resources'), entry);
+      this.registerResources(at(raw, rawPath, 'resources'), entry);
     } finally {
       this.loops = [];
+      this.anchor = undefined;
     }
   }
 
-  private extensionScope(node: Node): string | undefined {
-    const scopeNode = property(node, 'scope');
-    if (!scopeNode) return undefined;
-    const scope = this.evaluate(scopeNode, NO_TARGET);
+  private declarationLine(raw: JsonObject, rawPath: JsonPath, symbolicName: string | undefined): number {
+    const name = symbolicName ? undefined : propertyKey(raw, 'name');
+    return this.doc.lineOf(name === undefined ? rawPath : [...rawPath, name]);
+  }
+
+  private extensionScope(raw: JsonObject): string | undefined {
+    const scopeRaw = property(raw, 'scope');
+    if (scopeRaw === undefined) return undefined;
+    const scope = this.evaluate(scopeRaw);
     if (typeof scope !== 'string') return undefined;
     if (scope.startsWith('/')) return scope;
     const referenced = this.findEntry(scope);
@@ -795,7 +899,7 @@ class Frame implements ExpressionScope {
   /** Line of a resource's declaration in the Bicep source (a module's line for its deployment). */
   private sourceLine(entry: ResourceEntry): number {
     const map = this.sourceMap;
-    if (!map) return entry.line;
+    if (!map) return this.entryLine(entry);
     if (isDeploymentType(entry.type)) {
       const moduleLine = map.moduleLine?.(entry.symbolicName, entry.name);
       if (moduleLine) return moduleLine;
@@ -808,92 +912,75 @@ class Frame implements ExpressionScope {
     if (entry.body) return entry.body;
     if (entry.evaluating) return undefined;
     entry.evaluating = true;
-    const saved = this.loops;
+    const savedLoops = this.loops;
+    const savedAnchor = this.anchor;
     this.loops = entry.loops;
+    this.anchor = entry.path;
     try {
-      const locations: Record<string, SourceLocation> = {};
-      const fallback: SourceLocation = this.sourceMap
-        ? {
-            file: this.sourceMap.file,
-            line: this.sourceLine(entry),
-          }
-        : { file: this.doc.file, line: entry.line };
       const body: ObjectValue = {};
-      const isDeployment = entry.type.toLowerCase() === 'microsoft.resources/deployments';
-      for (const [key, valueNode] of entries(entry.node)) {
+      const isDeployment = isDeploymentType(entry.type);
+      for (const key of Object.keys(entry.raw)) {
         const lower = key.toLowerCase();
         if (BODY_SKIPPED.has(lower)) continue;
         if (lower === 'name') {
           body.name = entry.name.split('/').pop() ?? entry.name;
-          locations.name = this.locate(
-            valueNode,
-            fallback,
-            isExpression(String(valueNode.value)) ? String(valueNode.value) : undefined,
-          );
           continue;
         }
         if (lower === 'type') {
           body.type = entry.type;
           continue;
         }
+        const value = entry.raw[key];
         if (isDeployment && lower === 'properties') {
-          body.properties = this.evaluateDeploymentProperties(valueNode, {
-            path: 'properties',
-            locations,
-            fallback,
-          });
+          body.properties = this.evaluateDeploymentProperties(value);
           continue;
         }
-        body[key] = this.evaluate(valueNode, { path: key, locations, fallback });
+        setKey(body, key, this.evaluate(value));
       }
       entry.body = body;
-      entry.locations = locations;
       return body;
     } finally {
-      this.loops = saved;
+      this.loops = savedLoops;
+      this.anchor = savedAnchor;
       entry.evaluating = false;
     }
   }
 
-  private evaluateDeploymentProperties(node: Node, target: EvalTarget): ObjectValue {
+  private evaluateDeploymentProperties(value: JsonValue): ObjectValue {
     const out: ObjectValue = {};
-    for (const [key, valueNode] of entries(node)) {
+    for (const [key, item] of entries(value)) {
       const lower = key.toLowerCase();
       if (lower === 'template' || lower === 'parameters') continue;
-      out[key] = this.evaluate(
-        valueNode,
-        target.locations ? child(target, pathJoin(target.path, key)) : NO_TARGET,
-      );
+      setKey(out, key, this.evaluate(item));
     }
     return out;
   }
 
   /** Evaluates every declared resource, emits the deployed ones and expands nested deployments. */
   emit(unit: string): void {
+    const locatable = this.expansion.options.locatable;
     for (const entry of this.entries) {
       try {
         const body = this.evaluateEntry(entry);
         if (!body) continue;
         if (entry.existing) continue;
-        const sourceFile = this.sourceMap ? this.sourceMap.file : this.doc.file;
-        const sourceLine = this.sourceMap ? this.sourceLine(entry) : entry.line;
-        this.expansion.resources.push({
+        const resource: Resource = {
           type: entry.type,
           name: entry.name,
           id: entry.id,
           body,
           deployed: entry.deployed,
           origin: 'template',
-          source: { file: sourceFile, line: sourceLine },
-          locations: entry.locations,
           unit,
-        });
+        };
+        if (!locatable || locatable(entry.type)) resource.locate = (path) => this.locateValue(entry, path);
+        this.expansion.resources.push(resource);
         if (isDeploymentType(entry.type) && !entry.expanded) this.expandDeployment(entry, unit);
       } catch (error) {
         if (!(error instanceof ConfigurationError)) throw error;
         this.expansion.addError({
           file: error.file ?? this.doc.file,
-          line: error.line ?? entry.line,
+          line: error.line ?? this.entryLine(entry),
           message: error.message,
         });
       }
@@ -905,35 +992,39 @@ class Frame implements ExpressionScope {
   expandDeployment(entry: ResourceEntry, unit: string): void {
     if (entry.expanded || entry.existing) return;
     entry.expanded = true;
-    const properties = property(entry.node, 'properties');
+    const properties = at(entry.raw, entry.path, 'properties');
     if (!properties) return;
     if (this.depth >= MAX_DEPLOYMENT_DEPTH) {
       throw new ConfigurationError(
         `nested deployments deeper than ${MAX_DEPLOYMENT_DEPTH} levels are not followed`,
         this.doc.file,
-        entry.line,
+        this.entryLine(entry),
       );
     }
-    const saved = this.loops;
+    const savedLoops = this.loops;
+    const savedAnchor = this.anchor;
     this.loops = entry.loops;
+    this.anchor = entry.path;
     try {
       const context = this.nestedContext(entry);
-      const templateNode = property(properties, 'template');
-      const linkNode = property(properties, 'templateLink');
-      const scopeText = stringProperty(property(properties, 'expressionEvaluationOptions'), 'scope');
+      const template = at(properties[0], properties[1], 'template');
+      const link = at(properties[0], properties[1], 'templateLink');
+      const scopeText = stringProperty(property(properties[0], 'expressionEvaluationOptions'), 'scope');
       const inner = scopeText?.toLowerCase() === 'inner';
       const moduleMap = this.sourceMap?.module?.(entry.symbolicName, entry.name);
       let frame: Frame;
-      if (templateNode && templateNode.type === 'object') {
-        const schemaScope = stringProperty(templateNode, '$schema');
+      if (template && isJsonObject(template[0])) {
+        const [templateValue, templatePath] = template;
+        const schemaScope = stringProperty(templateValue, '$schema');
         const ctx = { ...context, scope: this.innerScope(entry, schemaScope, context) };
         frame = inner
           ? new Frame(
               this.expansion,
               this.doc,
-              templateNode,
+              templateValue,
+              templatePath,
               ctx,
-              this.passedParameters(properties, entry),
+              this.passedParameters(properties[0], properties[1], entry),
               this.depth + 1,
               undefined,
               moduleMap,
@@ -941,26 +1032,30 @@ class Frame implements ExpressionScope {
           : new Frame(
               this.expansion,
               this.doc,
-              templateNode,
+              templateValue,
+              templatePath,
               ctx,
               undefined,
               this.depth + 1,
               this,
               this.sourceMap,
             );
-      } else if (linkNode) {
-        const linked = this.resolveLink(linkNode);
+      } else if (link) {
+        const linked = this.resolveLink(link[0]);
         if (!linked) {
-          const uriNode = property(linkNode, 'uri') ?? property(linkNode, 'relativePath') ?? linkNode;
-          const shown = uriNode.type === 'string' ? truncate(String(uriNode.value), 120) : 'templateLink';
+          const uri = at(link[0], link[1], 'uri') ?? at(link[0], link[1], 'relativePath') ?? link;
+          const shown = typeof uri[0] === 'string' ? truncate(uri[0], 120) : 'templateLink';
           this.expansion.options.logger?.warning(
-            `${this.doc.file}:${this.lineOf(uriNode)}: linked template ${shown} is not a file in the scanned folder; the resources it deploys are not checked`,
+            `${this.doc.file}:${this.doc.lineOf(uri[1])}: linked template ${shown} is not a file in the scanned folder; the resources it deploys are not checked`,
           );
           return;
         }
         if (linked === this.doc.absolutePath || this.chain.has(linked)) return;
         const document = this.expansion.options.readDocument(linked);
         this.expansion.linkedFiles.add(linked);
+        if (!isJsonObject(document.root)) {
+          throw new ConfigurationError('a template must be a JSON object', document.file, 1);
+        }
         const schemaScope = stringProperty(document.root, '$schema');
         const ctx = {
           ...context,
@@ -971,8 +1066,9 @@ class Frame implements ExpressionScope {
           this.expansion,
           document,
           document.root,
+          [],
           ctx,
-          this.passedParameters(properties, entry),
+          this.passedParameters(properties[0], properties[1], entry),
           this.depth + 1,
         );
       } else return;
@@ -992,7 +1088,8 @@ class Frame implements ExpressionScope {
         declared.outputs = outputs;
       }
     } finally {
-      this.loops = saved;
+      this.loops = savedLoops;
+      this.anchor = savedAnchor;
     }
   }
 
@@ -1001,27 +1098,28 @@ class Frame implements ExpressionScope {
     schema: string | undefined,
     context: DeploymentContext,
   ): DeploymentContext['scope'] {
-    if (property(entry.node, 'resourceGroup')) return 'resourceGroup';
-    if (property(entry.node, 'subscriptionId') && context.scope !== 'resourceGroup') return 'subscription';
+    if (property(entry.raw, 'resourceGroup') !== undefined) return 'resourceGroup';
+    if (property(entry.raw, 'subscriptionId') !== undefined && context.scope !== 'resourceGroup')
+      return 'subscription';
     const fromSchema = scopeOfSchema(schema);
     return schema ? fromSchema : context.scope;
   }
 
   private nestedContext(entry: ResourceEntry): DeploymentContext {
     const context: DeploymentContext = { ...this.deployment, deploymentName: entry.name };
-    const rg = property(entry.node, 'resourceGroup');
-    if (rg) {
-      const value = this.evaluate(rg, NO_TARGET);
+    const rg = property(entry.raw, 'resourceGroup');
+    if (rg !== undefined) {
+      const value = this.evaluate(rg);
       context.resourceGroupName = typeof value === 'string' ? value : `[${entry.name} resource group]`;
     }
-    const sub = property(entry.node, 'subscriptionId');
-    if (sub) {
-      const value = this.evaluate(sub, NO_TARGET);
+    const sub = property(entry.raw, 'subscriptionId');
+    if (sub !== undefined) {
+      const value = this.evaluate(sub);
       if (typeof value === 'string') context.subscriptionId = value;
     }
-    const scope = property(entry.node, 'scope');
-    if (scope) {
-      const value = this.evaluate(scope, NO_TARGET);
+    const scope = property(entry.raw, 'scope');
+    if (scope !== undefined) {
+      const value = this.evaluate(scope);
       const match = typeof value === 'string' ? /managementGroups\/([^/]+)/i.exec(value) : null;
       if (match) {
         context.managementGroup = match[1];
@@ -1032,30 +1130,30 @@ class Frame implements ExpressionScope {
   }
 
   /** `properties.parameters` of a deployment, evaluated in this (the outer) template. */
-  private passedParameters(properties: Node, entry: ResourceEntry): Map<string, SuppliedParameter> {
+  private passedParameters(
+    properties: JsonValue,
+    propertiesPath: JsonPath,
+    entry: ResourceEntry,
+  ): Map<string, SuppliedParameter> {
     const out = new Map<string, SuppliedParameter>();
     const fallback = this.sourceMap ? { file: this.sourceMap.file, line: this.sourceLine(entry) } : undefined;
-    for (const [name, node] of entries(property(properties, 'parameters'))) {
-      const valueNode = property(node, 'value');
-      if (valueNode) {
-        const value = this.evaluate(valueNode, NO_TARGET);
-        const expression = valueNode.type === 'string' ? (valueNode.value as string) : undefined;
+    const parameters = at(properties, propertiesPath, 'parameters');
+    for (const [name, declaration] of entries(parameters?.[0])) {
+      const value = at(declaration, [...parameters![1], name], 'value');
+      if (value) {
+        const [raw, rawPath] = value;
         out.set(name.toLowerCase(), {
-          value,
-          location: this.locate(
-            valueNode,
-            fallback,
-            expression && isExpression(expression) ? expression : undefined,
-          ),
+          value: this.evaluate(raw),
+          locate: () => this.valueLocation(raw, rawPath, fallback),
         });
-      } else if (property(node, 'reference')) {
+      } else if (property(declaration, 'reference') !== undefined) {
         out.set(name.toLowerCase(), {
           value: new UnknownValue(`parameter ${name} is a Key Vault reference`),
         });
       }
     }
     const link = property(properties, 'parametersLink');
-    if (link) {
+    if (link !== undefined) {
       const file = this.resolveLink(link);
       if (file) {
         const document = this.expansion.options.readDocument(file);
@@ -1068,16 +1166,16 @@ class Frame implements ExpressionScope {
   }
 
   /** The local file a `templateLink`/`parametersLink` points at, or undefined when it is not local. */
-  private resolveLink(link: Node): string | undefined {
+  private resolveLink(link: JsonValue): string | undefined {
     const relative = property(link, 'relativePath');
-    if (relative) {
-      const value = this.evaluate(relative, NO_TARGET);
+    if (relative !== undefined) {
+      const value = this.evaluate(relative);
       if (typeof value === 'string')
         return path.resolve(path.dirname(this.doc.absolutePath), value.split(/[?#]/)[0]);
     }
-    const uriNode = property(link, 'uri');
-    if (!uriNode) return undefined;
-    const uri = this.evaluate(uriNode, NO_TARGET);
+    const uriRaw = property(link, 'uri');
+    if (uriRaw === undefined) return undefined;
+    const uri = this.evaluate(uriRaw);
     if (typeof uri !== 'string') return undefined;
     if (/^https?:/i.test(uri)) return this.localCopyOf(uri);
     if (!uri.toLowerCase().startsWith('file:')) return undefined;
@@ -1114,23 +1212,24 @@ class Frame implements ExpressionScope {
 
   /** The template's `outputs` as a deployment reports them (`{ name: { type, value } }`). */
   outputs(): ObjectValue | undefined {
-    const outputsNode = property(this.template, 'outputs');
-    if (!outputsNode || outputsNode.type !== 'object') return undefined;
+    const outputs = at(this.template, this.templatePath, 'outputs');
+    if (!outputs || !isJsonObject(outputs[0])) return undefined;
     const out: ObjectValue = {};
-    for (const [name, node] of entries(outputsNode)) {
-      const valueNode = property(node, 'value');
-      const type = stringProperty(node, 'type') ?? 'string';
+    for (const [name, declaration] of entries(outputs[0])) {
+      const raw = property(declaration, 'value');
+      const type = stringProperty(declaration, 'type') ?? 'string';
       let value: Value;
+      this.anchor = [...outputs[1], name];
       try {
-        value = valueNode
-          ? this.evaluate(valueNode, NO_TARGET)
-          : new UnknownValue(`output ${name} has no value`);
+        value = raw === undefined ? new UnknownValue(`output ${name} has no value`) : this.evaluate(raw);
       } catch (error) {
         if (!(error instanceof ConfigurationError)) throw error;
         value = new UnknownValue(`output ${name}: ${error.message}`);
+      } finally {
+        this.anchor = undefined;
       }
       if (/^secure/i.test(type)) value = new UnknownValue(`secure output ${name}`);
-      out[name] = { type, value };
+      setKey(out, name, { type, value });
     }
     return out;
   }
@@ -1140,7 +1239,7 @@ class Frame implements ExpressionScope {
     this.unit = unit;
     this.validateParameters();
     try {
-      this.registerResources(property(this.template, 'resources'), undefined);
+      this.registerResources(at(this.template, this.templatePath, 'resources'), undefined);
     } catch (error) {
       if (!(error instanceof ConfigurationError)) throw error;
       this.expansion.addError({
@@ -1162,14 +1261,20 @@ function providerTail(id: string): string {
   return index < 0 ? id.toLowerCase() : id.slice(index).toLowerCase();
 }
 
-function isPropertyCopy(node: Node): boolean {
+/** A `copy` property that is a list of property loops (`[{ name, count, input }]`). */
+function isPropertyCopy(value: JsonValue | undefined): value is JsonObject[] {
   return (
-    node.type === 'array' &&
-    (node.children ?? []).length > 0 &&
-    (node.children ?? []).every(
-      (spec) => property(spec, 'name') !== undefined && property(spec, 'input') !== undefined,
-    )
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((spec) => property(spec, 'name') !== undefined && property(spec, 'input') !== undefined)
   );
+}
+
+/** A new object with the first `count` properties of `value` (keys in `keys` order). */
+function copyKeys(value: JsonObject, keys: string[], count: number): ObjectValue {
+  const out: ObjectValue = {};
+  for (let i = 0; i < count; i++) setKey(out, keys[i], value[keys[i]] as Value);
+  return out;
 }
 
 function isEmptyValue(value: Value): boolean {
@@ -1192,34 +1297,11 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function recordDeep(
-  locations: Record<string, SourceLocation>,
-  base: string,
-  value: Value,
-  location: SourceLocation,
-  budget: { count: number },
-): void {
-  if (budget.count > MAX_DEEP_LOCATIONS || value === null || typeof value !== 'object' || isUnknown(value))
-    return;
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      budget.count++;
-      locations[`${base}[${i}]`] = location;
-      recordDeep(locations, `${base}[${i}]`, item, location, budget);
-    });
-    return;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    budget.count++;
-    locations[`${base}.${key}`] = location;
-    recordDeep(locations, `${base}.${key}`, item, location, budget);
-  }
-}
-
-function collectStrings(node: Node, out: string[], max: number): void {
+function collectStrings(value: JsonValue, out: string[], max: number): void {
   if (out.length >= max) return;
-  if (node.type === 'string') out.push(node.value as string);
-  for (const child of node.children ?? []) collectStrings(child, out, max);
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) collectStrings(item, out, max);
+  else if (isJsonObject(value)) for (const key of Object.keys(value)) collectStrings(value[key], out, max);
 }
 
 function pathToFileUrl(absolutePath: string): string {
@@ -1230,25 +1312,25 @@ function pathToFileUrl(absolutePath: string): string {
 /**
  * Expands one top-level template the way ARM would deploy it: parameters (parameters file >
  * default > unknown), variables, conditions, copy loops, child resources, nested and linked
- * deployments. Returns the deployed resources with the line each value was set on; problems are
- * `FileError`s and never stop the other resources.
+ * deployments. Returns the deployed resources, each able to tell the line any of its values was
+ * set on; problems are `FileError`s and never stop the other resources.
  */
 export function expandTemplate(document: TemplateDocument, options: ExpandOptions): ExpandResult {
   const expansion = new Expansion(options);
-  const schema = stringProperty(document.root, '$schema');
-  const deployment: DeploymentContext = {
-    ...options.deployment,
-    scope: scopeOfSchema(schema),
-    templateLinkUri: pathToFileUrl(document.absolutePath),
-  };
-  if (document.root.type !== 'object') {
+  if (!isJsonObject(document.root)) {
     return {
       resources: [],
       errors: [{ file: document.file, line: 1, message: 'a template must be a JSON object' }],
       linkedFiles: expansion.linkedFiles,
     };
   }
-  const frame = new Frame(expansion, document, document.root, deployment, options.parameters, 0);
+  const schema = stringProperty(document.root, '$schema');
+  const deployment: DeploymentContext = {
+    ...options.deployment,
+    scope: scopeOfSchema(schema),
+    templateLinkUri: pathToFileUrl(document.absolutePath),
+  };
+  const frame = new Frame(expansion, document, document.root, [], deployment, options.parameters, 0);
   try {
     frame.run(options.unit);
   } catch (error) {

@@ -2,15 +2,78 @@ import { parseTree, printParseErrorCode, type Node, type ParseError } from 'json
 import { ConfigurationError } from '../../errors.js';
 import { LineIndex } from './lines.js';
 
-/** A parsed JSON(C) document: its syntax tree with offsets and the line table to report lines. */
-export interface JsonDocument {
-  /** Path shown to the user (relative to the working directory, forward slashes). */
-  file: string;
-  absolutePath: string;
-  root: Node;
-  lines: LineIndex;
-  /** True when raw control characters inside strings were masked to parse (see `stringValue`). */
-  masked: boolean;
+/** A JSON value as parsed from a template or parameters file. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+/** Keys and array indexes from the document root down to a value. */
+export type JsonPath = readonly (string | number)[];
+
+const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false };
+
+/**
+ * A parsed JSON(C) document: its value, and the lines of its values on demand. Most templates are
+ * strict JSON, so they are parsed with the built-in `JSON.parse`; the syntax tree with offsets
+ * (jsonc-parser) is built only for a file whose lines are asked for (a finding or an error in
+ * it), or at once for the few files that need ARM's leniency (comments, trailing commas, raw
+ * control characters inside strings).
+ */
+export class JsonDocument {
+  private tree: Node | undefined;
+  private lineIndex: LineIndex | undefined;
+
+  constructor(
+    /** Path shown to the user (relative to the working directory, forward slashes). */
+    readonly file: string,
+    readonly absolutePath: string,
+    readonly root: JsonValue,
+    /**
+     * The text (a byte order mark replaced by a space). Its tree is built from it on demand; a
+     * lenient file comes with its tree (parsed from a masked copy with the same offsets).
+     */
+    private readonly source: string,
+    tree?: Node,
+  ) {
+    this.tree = tree;
+  }
+
+  /**
+   * 1-based line of the value at `path`, or of its nearest ancestor that exists in the text.
+   * Keys match exactly first, then case-insensitively (ARM reads keys that way).
+   */
+  lineOf(path: JsonPath): number {
+    const lines = (this.lineIndex ??= new LineIndex(this.source));
+    let node = (this.tree ??= parseTree(this.source, [], PARSE_OPTIONS));
+    if (!node) return 1;
+    for (const segment of path) {
+      const next = childNode(node, segment);
+      if (!next) break;
+      node = next;
+    }
+    return lines.lineAt(node.offset);
+  }
+
+  /** 1-based line of a character offset of the text. */
+  lineAtOffset(offset: number): number {
+    return (this.lineIndex ??= new LineIndex(this.source)).lineAt(offset);
+  }
+}
+
+function childNode(node: Node, segment: string | number): Node | undefined {
+  if (typeof segment === 'number') return node.type === 'array' ? node.children?.[segment] : undefined;
+  if (node.type !== 'object' || !node.children) return undefined;
+  let exact: Node | undefined;
+  let folded: Node | undefined;
+  const lower = segment.toLowerCase();
+  for (const prop of node.children) {
+    const key = prop.children?.[0]?.value;
+    if (typeof key !== 'string') continue;
+    // The last duplicate wins, as in JSON.parse.
+    if (key === segment) exact = prop.children?.[1];
+    else if (key.toLowerCase() === lower) folded = prop.children?.[1];
+  }
+  return exact ?? folded;
 }
 
 const PLACEHOLDER_BASE = 0xe000;
@@ -23,27 +86,28 @@ const PLACEHOLDERS = /[\ue000-\ue01f]/g;
  */
 export function parseJsonDocument(text: string, file: string, absolutePath: string): JsonDocument {
   const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-  const lines = new LineIndex(source);
+  try {
+    return new JsonDocument(file, absolutePath, JSON.parse(source) as JsonValue, source);
+  } catch {
+    // Not strict JSON: ARM's leniency below, with jsonc-parser.
+  }
   let errors: ParseError[] = [];
-  let root = parseTree(source, errors, { allowTrailingComma: true, disallowComments: false });
+  let root = parseTree(source, errors, PARSE_OPTIONS);
   let masked = false;
   if (errors.length > 0 && hasControlCharacterInString(source)) {
     // Newtonsoft (ARM) accepts raw control characters inside strings; jsonc-parser does not. Mask
     // them with same-length private-use characters so offsets (and lines) stay exact.
     errors = [];
-    root = parseTree(maskControlCharacters(source), errors, {
-      allowTrailingComma: true,
-      disallowComments: false,
-    });
+    root = parseTree(maskControlCharacters(source), errors, PARSE_OPTIONS);
     masked = true;
   }
   if (errors.length > 0 || !root) {
     const first = errors[0];
-    const line = first ? lines.lineAt(first.offset) : 1;
+    const line = first ? new LineIndex(source).lineAt(first.offset) : 1;
     const what = first ? describeParseError(first.error) : 'empty file';
     throw new ConfigurationError(`not valid JSON: ${what}`, file, line);
   }
-  return { file, absolutePath, root, lines, masked };
+  return new JsonDocument(file, absolutePath, treeValue(root, masked), source, root);
 }
 
 function describeParseError(code: number): string {
@@ -89,49 +153,35 @@ function maskControlCharacters(text: string): string {
   return out + text.slice(last);
 }
 
-/** The value of a string node, with masked control characters restored. */
-export function unmask(text: string): string {
+function unmask(text: string): string {
   return text.replace(PLACEHOLDERS, (ch) => String.fromCharCode(ch.charCodeAt(0) - PLACEHOLDER_BASE));
 }
 
-/** Case-insensitive property lookup (ARM reads template keys case-insensitively). */
-export function property(node: Node | undefined, name: string): Node | undefined {
-  if (!node || node.type !== 'object' || !node.children) return undefined;
-  const lower = name.toLowerCase();
-  let found: Node | undefined;
-  for (const prop of node.children) {
-    const key = prop.children?.[0];
-    if (key && typeof key.value === 'string' && key.value.toLowerCase() === lower) found = prop.children?.[1];
-  }
-  return found;
-}
-
-/** The property nodes of an object as `[key, value node, key node]`. */
-export function entries(node: Node | undefined): [string, Node, Node][] {
-  if (!node || node.type !== 'object' || !node.children) return [];
-  const out: [string, Node, Node][] = [];
-  for (const prop of node.children) {
-    const key = prop.children?.[0];
-    const value = prop.children?.[1];
-    if (key && value) out.push([String(key.value), value, key]);
-  }
-  return out;
-}
-
-/** The plain JSON value of a node (no expression evaluation). */
-export function plainValue(node: Node, masked: boolean): unknown {
+/** The value of a syntax tree node, masked control characters restored, duplicate keys last-wins. */
+function treeValue(node: Node, masked: boolean): JsonValue {
   switch (node.type) {
     case 'string':
       return masked ? unmask(node.value as string) : (node.value as string);
     case 'number':
     case 'boolean':
     case 'null':
-      return node.value as unknown;
+      return node.value as JsonValue;
     case 'array':
-      return (node.children ?? []).map((child) => plainValue(child, masked));
+      return (node.children ?? []).map((child) => treeValue(child, masked));
     case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const [key, value] of entries(node)) out[key] = plainValue(value, masked);
+      const out: JsonObject = {};
+      for (const prop of node.children ?? []) {
+        const key = prop.children?.[0];
+        const value = prop.children?.[1];
+        if (!key || !value) continue;
+        const name = masked ? unmask(String(key.value)) : String(key.value);
+        Object.defineProperty(out, name, {
+          value: treeValue(value, masked),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
       return out;
     }
     default:
@@ -139,8 +189,38 @@ export function plainValue(node: Node, masked: boolean): unknown {
   }
 }
 
+export function isJsonObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Case-insensitive property lookup (ARM reads template keys case-insensitively); the exact
+ * spelling first. Undefined when absent or when `value` is not an object.
+ */
+export function property(value: JsonValue | undefined, name: string): JsonValue | undefined {
+  if (!isJsonObject(value)) return undefined;
+  if (Object.prototype.hasOwnProperty.call(value, name)) return value[name];
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(value)) if (key.toLowerCase() === lower) return value[key];
+  return undefined;
+}
+
+/** The key under which `property(value, name)` is found, or undefined. */
+export function propertyKey(value: JsonValue | undefined, name: string): string | undefined {
+  if (!isJsonObject(value)) return undefined;
+  if (Object.prototype.hasOwnProperty.call(value, name)) return name;
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(value)) if (key.toLowerCase() === lower) return key;
+  return undefined;
+}
+
+/** The properties of an object as `[key, value]` (none for anything else). */
+export function entries(value: JsonValue | undefined): [string, JsonValue][] {
+  return isJsonObject(value) ? Object.entries(value) : [];
+}
+
 /** A string property's text, or undefined when absent or not a string. */
-export function stringProperty(node: Node | undefined, name: string): string | undefined {
-  const value = property(node, name);
-  return value?.type === 'string' ? (value.value as string) : undefined;
+export function stringProperty(value: JsonValue | undefined, name: string): string | undefined {
+  const found = property(value, name);
+  return typeof found === 'string' ? found : undefined;
 }

@@ -1,11 +1,12 @@
 import { ConfigurationError } from '../../errors.js';
 import { UnknownValue, type SourceLocation, type Value } from '../../model.js';
-import { entries, plainValue, property, type JsonDocument } from './jsonc.js';
+import { entries, isJsonObject, property, propertyKey, type JsonDocument } from './jsonc.js';
 
-/** A parameter value given from outside the template, and the line to edit it. */
+/** A parameter value given from outside the template, and (on demand) the line to edit it. */
 export interface SuppliedParameter {
   value: Value;
-  location?: SourceLocation;
+  /** Where the value is written; worked out only when a finding or an error points there. */
+  locate?: () => SourceLocation;
 }
 
 /**
@@ -13,8 +14,9 @@ export interface SuppliedParameter {
  * literal; Key Vault references are unknown (their secret is never read).
  */
 export function readParametersDocument(document: JsonDocument): Map<string, SuppliedParameter> {
+  const parametersKey = propertyKey(document.root, 'parameters');
   const parameters = property(document.root, 'parameters');
-  if (!parameters || parameters.type !== 'object') {
+  if (parametersKey === undefined || !isJsonObject(parameters)) {
     throw new ConfigurationError(
       'parameters file has no "parameters" object: expected { "parameters": { "name": { "value": … } } }',
       document.file,
@@ -22,17 +24,17 @@ export function readParametersDocument(document: JsonDocument): Map<string, Supp
     );
   }
   const out = new Map<string, SuppliedParameter>();
-  for (const [name, node, keyNode] of entries(parameters)) {
-    const valueNode = property(node, 'value');
-    if (valueNode) {
+  for (const [name, declaration] of entries(parameters)) {
+    const valueKey = propertyKey(declaration, 'value');
+    if (valueKey !== undefined) {
       out.set(name.toLowerCase(), {
-        value: plainValue(valueNode, document.masked) as Value,
-        location: { file: document.file, line: document.lines.lineAt(valueNode.offset) },
+        value: property(declaration, 'value') as Value,
+        locate: () => ({ file: document.file, line: document.lineOf([parametersKey, name, valueKey]) }),
       });
-    } else if (property(node, 'reference')) {
+    } else if (property(declaration, 'reference') !== undefined) {
       out.set(name.toLowerCase(), {
         value: new UnknownValue(`parameter ${name} is a Key Vault reference`),
-        location: { file: document.file, line: document.lines.lineAt(keyNode.offset) },
+        locate: () => ({ file: document.file, line: document.lineOf([parametersKey, name]) }),
       });
     }
   }

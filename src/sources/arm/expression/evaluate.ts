@@ -143,9 +143,48 @@ export function getIndex(target: Value, index: Value, targetText: string, offset
   );
 }
 
+/** What a library function sees of one call; the source text is sliced only when a message needs it. */
+class EvaluationCallContext implements CallContext {
+  constructor(
+    private readonly ev: Evaluation,
+    private readonly call: Call,
+  ) {}
+
+  get name(): string {
+    return this.call.name;
+  }
+
+  get text(): string {
+    return sourceOf(this.ev, this.call);
+  }
+
+  get offset(): number {
+    return this.call.start;
+  }
+
+  get scope(): ExpressionScope {
+    return this.ev.scope;
+  }
+
+  evaluate(expr: Expr, bindings?: ReadonlyMap<string, Value>): Value {
+    const ev = this.ev;
+    return evaluateNode(
+      bindings ? { ...ev, lambdaVariables: new Map([...ev.lambdaVariables, ...bindings]) } : ev,
+      expr,
+    );
+  }
+
+  lambdaVariable(name: string): Value | undefined {
+    return this.ev.lambdaVariables.get(name.toLowerCase());
+  }
+
+  sourceOf(expr: Expr): string {
+    return sourceOf(this.ev, expr);
+  }
+}
+
 function evaluateCall(ev: Evaluation, call: Call): Value {
-  const text = sourceOf(ev, call);
-  if (call.namespace !== undefined) return evaluateUserFunction(ev, call, text);
+  if (call.namespace !== undefined) return evaluateUserFunction(ev, call, sourceOf(ev, call));
   const def = lookupFunction(call.name);
   if (!def) {
     throw new ExpressionError(
@@ -162,25 +201,14 @@ function evaluateCall(ev: Evaluation, call: Call): Value {
           ? `at least ${def.min}`
           : `${def.min} to ${def.max}`;
     throw new ExpressionError(
-      `The template language function '${call.name}' must have ${expected} argument(s), but ${count} were given in ${text}.`,
+      `The template language function '${call.name}' must have ${expected} argument(s), but ${count} were given in ${sourceOf(ev, call)}.`,
       call.start,
     );
   }
-  const context: CallContext = {
-    name: call.name,
-    text,
-    offset: call.start,
-    scope: ev.scope,
-    evaluate: (expr, bindings) =>
-      evaluateNode(
-        bindings ? { ...ev, lambdaVariables: new Map([...ev.lambdaVariables, ...bindings]) } : ev,
-        expr,
-      ),
-    lambdaVariable: (name) => ev.lambdaVariables.get(name.toLowerCase()),
-    sourceOf: (expr) => sourceOf(ev, expr),
-  };
+  const context = new EvaluationCallContext(ev, call);
   if (def.lazy) return def.lazy(call.args, context);
-  const args = call.args.map((arg) => evaluateNode(ev, arg));
+  const args = new Array<Value>(count);
+  for (let i = 0; i < count; i++) args[i] = evaluateNode(ev, call.args[i]);
   if (def.unknowns !== 'self') {
     for (const arg of args) {
       const unknown = def.unknowns === 'deep' ? findUnknown(arg) : isUnknown(arg) ? arg : undefined;
@@ -277,5 +305,5 @@ export function evaluateString(text: string, ev: Evaluation): Value {
       parsed.offset,
     );
   }
-  return evaluateNode({ ...ev, source: text }, parsed.ast);
+  return evaluateNode(ev.source === text ? ev : { ...ev, source: text }, parsed.ast);
 }

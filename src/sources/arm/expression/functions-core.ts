@@ -16,7 +16,7 @@ import {
   type FunctionTable,
 } from './function-types.js';
 import { JsonFailure, parseLenientJson } from './lenient-json.js';
-import { cloneValue, deepEquals, isObject, setKey, toArmString, typeName } from './values.js';
+import { deepEquals, isObject, setKey, toArmString, typeName } from './values.js';
 
 function evaluateBoolean(ctx: CallContext, expr: Expr, index: number): boolean | Value {
   const value = ctx.evaluate(expr);
@@ -69,12 +69,12 @@ export const CORE_FUNCTIONS: FunctionTable = {
   parameters: {
     min: 1,
     max: 1,
-    call: (args, ctx) => cloneValue(ctx.scope.parameter(str(ctx, args, 0))),
+    call: (args, ctx) => ctx.scope.parameter(str(ctx, args, 0)),
   },
   variables: {
     min: 1,
     max: 1,
-    call: (args, ctx) => cloneValue(ctx.scope.variable(str(ctx, args, 0))),
+    call: (args, ctx) => ctx.scope.variable(str(ctx, args, 0)),
   },
   copyindex: {
     min: 0,

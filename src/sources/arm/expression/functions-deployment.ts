@@ -10,6 +10,9 @@ import { addDuration, DateFailure, formatDate, parseDate } from './dates.js';
 import { fail, int, str, type CallContext, type FunctionDef, type FunctionTable } from './function-types.js';
 import { cloneValue, DeploymentTimeUnknown, markPartial } from './values.js';
 
+/** reference() results: the partial copy of each declared value (values are never changed in place). */
+const partialCopies = new WeakMap<object, Value>();
+
 /** `Microsoft.Network/virtualNetworks/subnets` + names → `providers/Microsoft.Network/virtualNetworks/v/subnets/s`. */
 function providerPath(ctx: CallContext, type: string, names: string[]): string {
   const segments = type.split('/').filter((s) => s !== '');
@@ -230,8 +233,14 @@ export const DEPLOYMENT_FUNCTIONS: FunctionTable = {
         full = true;
       }
       const value = ctx.scope.reference(target, apiVersion, full);
-      if (isUnknown(value)) return value;
-      return markPartial(cloneValue(value));
+      if (isUnknown(value) || value === null || typeof value !== 'object') return value;
+      // The declared properties, marked partial (the service adds more): a marked copy, once per value.
+      let partial = partialCopies.get(value);
+      if (partial === undefined) {
+        partial = markPartial(cloneValue(value));
+        partialCopies.set(value, partial);
+      }
+      return partial;
     },
   },
   providers: { min: 1, max: 2, call: (_args, ctx) => deploymentTime(ctx) },

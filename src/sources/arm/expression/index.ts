@@ -17,17 +17,19 @@ export { armGuid, uniqueString } from './hash.js';
 export { builtInFunctionNames } from './library.js';
 export { DeploymentTimeUnknown, markPartial } from './values.js';
 
+/** A stack overflow becomes ARM's kind of error; anything else passes through. */
+function tooDeep(error: unknown): unknown {
+  return error instanceof RangeError
+    ? new ExpressionError(`The expression is too deeply nested or recursive to evaluate (${error.message}).`)
+    : error;
+}
+
 function run(body: () => Value): Value {
   try {
     const value = body();
     return value === undefined ? new UnknownValue('the expression produced no value') : value;
   } catch (error) {
-    if (error instanceof RangeError) {
-      throw new ExpressionError(
-        `The expression is too deeply nested or recursive to evaluate (${error.message}).`,
-      );
-    }
-    throw error;
+    throw tooDeep(error);
   }
 }
 
@@ -37,8 +39,16 @@ function run(body: () => Value): Value {
  * errors thrown by the scope itself (for example a variables cycle) pass through unchanged.
  */
 export function evaluateTemplateString(text: string, scope: ExpressionScope): Value {
-  return run(() => evaluateString(text, { scope, source: text, lambdaVariables: new Map(), depth: 0 }));
+  try {
+    const value = evaluateString(text, { scope, source: text, lambdaVariables: NO_BINDINGS, depth: 0 });
+    return value === undefined ? new UnknownValue('the expression produced no value') : value;
+  } catch (error) {
+    throw tooDeep(error);
+  }
 }
+
+/** No lambda variables bound (shared: bindings always make a new map). */
+const NO_BINDINGS: ReadonlyMap<string, Value> = new Map();
 
 /**
  * Evaluates an already parsed expression. `source` is the text it was parsed from (used to quote

@@ -24,8 +24,17 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(
 
 /** The built-in function called `name` (any case), or undefined when ARM has no such function. */
 export function lookupFunction(name: string): FunctionDef | undefined {
-  return FUNCTIONS.get(name.toLowerCase()) ?? lookupListFunction(name);
+  // Templates spell the same few names the same way thousands of times: remember each spelling.
+  let def = bySpelling.get(name);
+  if (def === undefined && !bySpelling.has(name)) {
+    def = FUNCTIONS.get(name.toLowerCase()) ?? lookupListFunction(name);
+    if (bySpelling.size < SPELLING_CACHE_LIMIT) bySpelling.set(name, def);
+  }
+  return def;
 }
+
+const SPELLING_CACHE_LIMIT = 4096;
+const bySpelling = new Map<string, FunctionDef | undefined>();
 
 /** Lower-case names of all built-in functions (list* functions are matched by prefix). */
 export function builtInFunctionNames(): string[] {
