@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
 import { ConfigurationError } from '../../src/errors.js';
 import { parseJsonDocument } from '../../src/sources/arm/jsonc.js';
 import { LineIndex } from '../../src/sources/arm/lines.js';
@@ -66,10 +67,36 @@ describe('parseJsonDocument', () => {
     expect(doc.lineOf([])).toBe(1);
   });
 
-  test('a key written twice: the last one wins, in the value and in the line', () => {
-    const doc = parseJsonDocument('{\n "a": 1,\n "a": 2\n}', 't.json', '/t.json');
-    expect(doc.root).toEqual({ a: 2 });
-    expect(doc.lineOf(['a'])).toBe(3);
+  test('lines are the same whether the file is strict JSON or needs the lenient parser', () => {
+    const strict = [
+      '{',
+      '  "a": { "x": [1, {"y": 2}], "b": "[[x]" },',
+      '  "list": [',
+      '    [1, 2],',
+      '    { "deep": { "k": "v" } },',
+      '    "last"',
+      '  ],',
+      '  "Name": "n"',
+      '}',
+    ].join('\n');
+    const lenient = strict.replace('"Name": "n"', '"Name": "n", // trailing comma and comment\n');
+    const paths: (string | number)[][] = [
+      [],
+      ['a'],
+      ['a', 'x', 1, 'y'],
+      ['a', 'b'],
+      ['list', 0],
+      ['list', 1, 'deep', 'k'],
+      ['list', 2],
+      ['list', 3],
+      ['name'],
+      ['missing', 'x'],
+    ];
+    const a = parseJsonDocument(strict, 's.json', '/s.json');
+    const b = parseJsonDocument(lenient, 'l.json', '/l.json');
+    expect(b.root).toEqual(a.root);
+    for (const path of paths) expect([path, a.lineOf(path)]).toEqual([path, b.lineOf(path)]);
+    expect(paths.map((path) => a.lineOf(path))).toEqual([1, 2, 2, 2, 4, 5, 6, 3, 8, 1]);
   });
 
   test('rejects text that is not JSON with the file and the line of the error', () => {
@@ -82,5 +109,27 @@ describe('parseJsonDocument', () => {
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).file).toBe('bad.json');
     expect((error as ConfigurationError).line).toBe(3);
+  });
+
+  test('for any JSON, the scanner finds every path on the line the syntax tree gives', () => {
+    const allPaths = (value: unknown, prefix: (string | number)[] = []): (string | number)[][] => {
+      const out = [prefix];
+      if (Array.isArray(value)) value.forEach((item, i) => out.push(...allPaths(item, [...prefix, i])));
+      else if (value !== null && typeof value === 'object')
+        for (const [key, item] of Object.entries(value)) out.push(...allPaths(item, [...prefix, key]));
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.integer({ min: 0, max: 3 }), (value, indent) => {
+        const text = JSON.stringify(value, null, indent);
+        const strict = parseJsonDocument(text, 's.json', '/s.json');
+        // A trailing comment makes it lenient: parsed into a tree, lines taken from the tree.
+        const lenient = parseJsonDocument(`${text}\n// end`, 'l.json', '/l.json');
+        for (const path of allPaths(JSON.parse(text))) {
+          expect(strict.lineOf(path)).toBe(lenient.lineOf(path));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

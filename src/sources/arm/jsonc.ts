@@ -1,4 +1,11 @@
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import {
+  createScanner,
+  parseTree,
+  printParseErrorCode,
+  type JSONScanner,
+  type Node,
+  type ParseError,
+} from 'jsonc-parser';
 import { ConfigurationError } from '../../errors.js';
 import { LineIndex } from './lines.js';
 
@@ -14,13 +21,13 @@ const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false };
 
 /**
  * A parsed JSON(C) document: its value, and the lines of its values on demand. Most templates are
- * strict JSON, so they are parsed with the built-in `JSON.parse`; the syntax tree with offsets
- * (jsonc-parser) is built only for a file whose lines are asked for (a finding or an error in
- * it), or at once for the few files that need ARM's leniency (comments, trailing commas, raw
- * control characters inside strings).
+ * strict JSON, so they are parsed with the built-in `JSON.parse`, and a line is found by running
+ * jsonc-parser's scanner down the path, skipping what is beside it: no syntax tree is built or
+ * kept for them, and only the findings and errors that need a line pay for one. The few files
+ * that need ARM's leniency (comments, trailing commas, raw control characters inside strings)
+ * are parsed into a syntax tree with offsets at once, and their lines come from it.
  */
 export class JsonDocument {
-  private tree: Node | undefined;
   private lineIndex: LineIndex | undefined;
 
   constructor(
@@ -28,36 +35,98 @@ export class JsonDocument {
     readonly file: string,
     readonly absolutePath: string,
     readonly root: JsonValue,
-    /**
-     * The text (a byte order mark replaced by a space). Its tree is built from it on demand; a
-     * lenient file comes with its tree (parsed from a masked copy with the same offsets).
-     */
+    /** The text (a byte order mark replaced by a space). */
     private readonly source: string,
-    tree?: Node,
-  ) {
-    this.tree = tree;
-  }
+    /** Lenient files: the tree parsed from a masked copy of `source` (same offsets). */
+    private readonly tree?: Node,
+  ) {}
 
   /**
    * 1-based line of the value at `path`, or of its nearest ancestor that exists in the text.
-   * Keys match exactly first, then case-insensitively (ARM reads keys that way).
+   * Keys match exactly, else case-insensitively (ARM reads keys that way).
    */
   lineOf(path: JsonPath): number {
-    const lines = (this.lineIndex ??= new LineIndex(this.source));
-    let node = (this.tree ??= parseTree(this.source, [], PARSE_OPTIONS));
-    if (!node) return 1;
-    for (const segment of path) {
-      const next = childNode(node, segment);
-      if (!next) break;
-      node = next;
+    if (this.tree) {
+      let node = this.tree;
+      for (const segment of path) {
+        const next = childNode(node, segment);
+        if (!next) break;
+        node = next;
+      }
+      return (this.lineIndex ??= new LineIndex(this.source)).lineAt(node.offset);
     }
-    return lines.lineAt(node.offset);
+    const exact = scanToPath(this.source, path, false);
+    if (exact.depth === path.length) return exact.line + 1;
+    const folded = scanToPath(this.source, path, true);
+    return (folded.depth > exact.depth ? folded.line : exact.line) + 1;
   }
+}
 
-  /** 1-based line of a character offset of the text. */
-  lineAtOffset(offset: number): number {
-    return (this.lineIndex ??= new LineIndex(this.source)).lineAt(offset);
+// jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot import).
+const OPEN_BRACE = 1;
+const CLOSE_BRACE = 2;
+const OPEN_BRACKET = 3;
+const CLOSE_BRACKET = 4;
+const COMMA = 5;
+const COLON = 6;
+const STRING = 10;
+const EOF = 17;
+
+/**
+ * Scans from the start of `text` to the value at `path`: the 0-based line where it starts, and how
+ * many segments of the path were found (fewer when the path leaves what is written).
+ */
+function scanToPath(text: string, path: JsonPath, foldCase: boolean): { line: number; depth: number } {
+  const scanner = createScanner(text, true);
+  let token: number = scanner.scan();
+  let line = scanner.getTokenStartLine();
+  let depth = 0;
+  while (depth < path.length) {
+    const segment = path[depth];
+    if (token === OPEN_BRACE && typeof segment === 'string') {
+      const wanted = foldCase ? segment.toLowerCase() : segment;
+      token = scanner.scan();
+      let found = false;
+      while (token === STRING) {
+        const key = scanner.getTokenValue();
+        if (scanner.scan() !== COLON) return { line, depth };
+        token = scanner.scan();
+        if ((foldCase ? key.toLowerCase() : key) === wanted) {
+          found = true;
+          break;
+        }
+        token = skipValue(scanner, token);
+        if (token === COMMA) token = scanner.scan();
+      }
+      if (!found) return { line, depth };
+    } else if (token === OPEN_BRACKET && typeof segment === 'number') {
+      token = scanner.scan();
+      for (let index = 0; index < segment; index++) {
+        if (token === CLOSE_BRACKET || token === EOF) return { line, depth };
+        token = skipValue(scanner, token);
+        if (token !== COMMA) return { line, depth };
+        token = scanner.scan();
+      }
+      if (token === CLOSE_BRACKET || token === EOF) return { line, depth };
+    } else return { line, depth };
+    line = scanner.getTokenStartLine();
+    depth++;
   }
+  return { line, depth };
+}
+
+/** Skips the value that starts with `token`; returns the token after it. */
+function skipValue(scanner: JSONScanner, first: number): number {
+  let token = first;
+  if (token !== OPEN_BRACE && token !== OPEN_BRACKET) return scanner.scan();
+  let nesting = 0;
+  do {
+    if (token === OPEN_BRACE || token === OPEN_BRACKET) nesting++;
+    else if (token === CLOSE_BRACE || token === CLOSE_BRACKET) nesting--;
+    else if (token === EOF) return token;
+    token = scanner.scan();
+  } while (nesting > 0);
+  return token;
 }
 
 function childNode(node: Node, segment: string | number): Node | undefined {
@@ -69,9 +138,8 @@ function childNode(node: Node, segment: string | number): Node | undefined {
   for (const prop of node.children) {
     const key = prop.children?.[0]?.value;
     if (typeof key !== 'string') continue;
-    // The last duplicate wins, as in JSON.parse.
-    if (key === segment) exact = prop.children?.[1];
-    else if (key.toLowerCase() === lower) folded = prop.children?.[1];
+    if (key === segment) exact ??= prop.children?.[1];
+    else if (key.toLowerCase() === lower) folded ??= prop.children?.[1];
   }
   return exact ?? folded;
 }
