@@ -48873,6 +48873,31 @@ const MAX_DEPTH = 256;
 function isExpression(text) {
     return text.length >= 2 && text.startsWith('[') && text.endsWith(']') && !text.startsWith('[[');
 }
+function isDigit(code) {
+    return code >= 0x30 && code <= 0x39;
+}
+/** `[A-Za-z0-9_$]` */
+function isIdentifierPart(code) {
+    return ((code >= 0x61 && code <= 0x7a) ||
+        (code >= 0x41 && code <= 0x5a) ||
+        isDigit(code) ||
+        code === 0x5f ||
+        code === 0x24);
+}
+/** Exactly the characters `/\s/` matches. */
+function isWhitespace(code) {
+    return (code === 0x20 ||
+        (code >= 0x09 && code <= 0x0d) ||
+        code === 0xa0 ||
+        code === 0xfeff ||
+        code === 0x2028 ||
+        code === 0x2029 ||
+        code === 0x1680 ||
+        (code >= 0x2000 && code <= 0x200a) ||
+        code === 0x202f ||
+        code === 0x205f ||
+        code === 0x3000);
+}
 class SyntaxFailure {
     message;
     offset;
@@ -48906,7 +48931,7 @@ class Parser {
         throw new SyntaxFailure(message, offset);
     }
     skipWhitespace() {
-        while (this.pos < this.end && /\s/.test(this.text[this.pos]))
+        while (this.pos < this.end && isWhitespace(this.text.charCodeAt(this.pos)))
             this.pos++;
     }
     parseExpr() {
@@ -49011,34 +49036,29 @@ class Parser {
     }
     readIdentifier() {
         const start = this.pos;
-        while (this.pos < this.end && /[A-Za-z0-9_$]/.test(this.text[this.pos]))
-            this.pos++;
-        const id = this.text.slice(start, this.pos);
-        if (id && /^[0-9]/.test(id)) {
-            this.pos = start;
+        const first = this.text.charCodeAt(start);
+        if (start >= this.end || isDigit(first))
             return '';
-        }
-        return id;
+        while (this.pos < this.end && isIdentifierPart(this.text.charCodeAt(this.pos)))
+            this.pos++;
+        return this.text.slice(start, this.pos);
     }
     parseString() {
         const start = this.pos;
         this.pos++;
         let value = '';
         for (;;) {
-            if (this.pos >= this.end)
+            const quote = this.text.indexOf("'", this.pos);
+            if (quote < 0 || quote >= this.end)
                 this.fail("unterminated string literal: add the closing ' (write '' for a quote inside a string)", start);
-            const c = this.text[this.pos];
-            if (c === "'") {
-                if (this.text[this.pos + 1] === "'" && this.pos + 1 < this.end) {
-                    value += "'";
-                    this.pos += 2;
-                    continue;
-                }
-                this.pos++;
-                break;
+            value += this.text.slice(this.pos, quote);
+            if (this.text.charCodeAt(quote + 1) === 0x27 && quote + 1 < this.end) {
+                value += "'";
+                this.pos = quote + 2;
+                continue;
             }
-            value += c;
-            this.pos++;
+            this.pos = quote + 1;
+            break;
         }
         return { kind: 'string', value, start, end: this.pos };
     }
@@ -49047,7 +49067,7 @@ class Parser {
         if (this.text[this.pos] === '-')
             this.pos++;
         const digitsStart = this.pos;
-        while (this.pos < this.end && /[0-9]/.test(this.text[this.pos]))
+        while (this.pos < this.end && isDigit(this.text.charCodeAt(this.pos)))
             this.pos++;
         if (this.pos === digitsStart)
             this.fail("expected digits after '-'", start);
@@ -49433,10 +49453,11 @@ class LineIndex {
 const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false };
 /**
  * A parsed JSON(C) document: its value, and the lines of its values on demand. Most templates are
- * strict JSON, so they are parsed with the built-in `JSON.parse`; the syntax tree with offsets
- * (jsonc-parser) is built only for a file whose lines are asked for (a finding or an error in
- * it), or at once for the few files that need ARM's leniency (comments, trailing commas, raw
- * control characters inside strings).
+ * strict JSON, so they are parsed with the built-in `JSON.parse`, and a line is found by running
+ * jsonc-parser's scanner down the path, skipping what is beside it: no syntax tree is built or
+ * kept for them, and only the findings and errors that need a line pay for one. The few files
+ * that need ARM's leniency (comments, trailing commas, raw control characters inside strings)
+ * are parsed into a syntax tree with offsets at once, and their lines come from it.
  */
 class JsonDocument {
     file;
@@ -49448,11 +49469,10 @@ class JsonDocument {
     constructor(
     /** Path shown to the user (relative to the working directory, forward slashes). */
     file, absolutePath, root, 
-    /**
-     * The text (a byte order mark replaced by a space). Its tree is built from it on demand; a
-     * lenient file comes with its tree (parsed from a masked copy with the same offsets).
-     */
-    source, tree) {
+    /** The text (a byte order mark replaced by a space). */
+    source, 
+    /** Lenient files: the tree parsed from a masked copy of `source` (same offsets). */
+    tree) {
         this.file = file;
         this.absolutePath = absolutePath;
         this.root = root;
@@ -49461,25 +49481,102 @@ class JsonDocument {
     }
     /**
      * 1-based line of the value at `path`, or of its nearest ancestor that exists in the text.
-     * Keys match exactly first, then case-insensitively (ARM reads keys that way).
+     * Keys match exactly, else case-insensitively (ARM reads keys that way).
      */
     lineOf(path) {
-        const lines = (this.lineIndex ??= new LineIndex(this.source));
-        let node = (this.tree ??= (0,main.parseTree)(this.source, [], PARSE_OPTIONS));
-        if (!node)
-            return 1;
-        for (const segment of path) {
-            const next = childNode(node, segment);
-            if (!next)
-                break;
-            node = next;
+        if (this.tree) {
+            let node = this.tree;
+            for (const segment of path) {
+                const next = childNode(node, segment);
+                if (!next)
+                    break;
+                node = next;
+            }
+            return (this.lineIndex ??= new LineIndex(this.source)).lineAt(node.offset);
         }
-        return lines.lineAt(node.offset);
+        const exact = scanToPath(this.source, path, false);
+        if (exact.depth === path.length)
+            return exact.line + 1;
+        const folded = scanToPath(this.source, path, true);
+        return (folded.depth > exact.depth ? folded.line : exact.line) + 1;
     }
-    /** 1-based line of a character offset of the text. */
-    lineAtOffset(offset) {
-        return (this.lineIndex ??= new LineIndex(this.source)).lineAt(offset);
+}
+// jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot import).
+const OPEN_BRACE = 1;
+const CLOSE_BRACE = 2;
+const OPEN_BRACKET = 3;
+const CLOSE_BRACKET = 4;
+const COMMA = 5;
+const COLON = 6;
+const STRING = 10;
+const EOF = 17;
+/**
+ * Scans from the start of `text` to the value at `path`: the 0-based line where it starts, and how
+ * many segments of the path were found (fewer when the path leaves what is written).
+ */
+function scanToPath(text, path, foldCase) {
+    const scanner = (0,main.createScanner)(text, true);
+    let token = scanner.scan();
+    let line = scanner.getTokenStartLine();
+    let depth = 0;
+    while (depth < path.length) {
+        const segment = path[depth];
+        if (token === OPEN_BRACE && typeof segment === 'string') {
+            const wanted = foldCase ? segment.toLowerCase() : segment;
+            token = scanner.scan();
+            let found = false;
+            while (token === STRING) {
+                const key = scanner.getTokenValue();
+                if (scanner.scan() !== COLON)
+                    return { line, depth };
+                token = scanner.scan();
+                if ((foldCase ? key.toLowerCase() : key) === wanted) {
+                    found = true;
+                    break;
+                }
+                token = skipValue(scanner, token);
+                if (token === COMMA)
+                    token = scanner.scan();
+            }
+            if (!found)
+                return { line, depth };
+        }
+        else if (token === OPEN_BRACKET && typeof segment === 'number') {
+            token = scanner.scan();
+            for (let index = 0; index < segment; index++) {
+                if (token === CLOSE_BRACKET || token === EOF)
+                    return { line, depth };
+                token = skipValue(scanner, token);
+                if (token !== COMMA)
+                    return { line, depth };
+                token = scanner.scan();
+            }
+            if (token === CLOSE_BRACKET || token === EOF)
+                return { line, depth };
+        }
+        else
+            return { line, depth };
+        line = scanner.getTokenStartLine();
+        depth++;
     }
+    return { line, depth };
+}
+/** Skips the value that starts with `token`; returns the token after it. */
+function skipValue(scanner, first) {
+    let token = first;
+    if (token !== OPEN_BRACE && token !== OPEN_BRACKET)
+        return scanner.scan();
+    let nesting = 0;
+    do {
+        if (token === OPEN_BRACE || token === OPEN_BRACKET)
+            nesting++;
+        else if (token === CLOSE_BRACE || token === CLOSE_BRACKET)
+            nesting--;
+        else if (token === EOF)
+            return token;
+        token = scanner.scan();
+    } while (nesting > 0);
+    return token;
 }
 function childNode(node, segment) {
     if (typeof segment === 'number')
@@ -49493,11 +49590,10 @@ function childNode(node, segment) {
         const key = prop.children?.[0]?.value;
         if (typeof key !== 'string')
             continue;
-        // The last duplicate wins, as in JSON.parse.
         if (key === segment)
-            exact = prop.children?.[1];
+            exact ??= prop.children?.[1];
         else if (key.toLowerCase() === lower)
-            folded = prop.children?.[1];
+            folded ??= prop.children?.[1];
     }
     return exact ?? folded;
 }

@@ -15,6 +15,38 @@ export function isExpression(text: string): boolean {
   return text.length >= 2 && text.startsWith('[') && text.endsWith(']') && !text.startsWith('[[');
 }
 
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/** `[A-Za-z0-9_$]` */
+function isIdentifierPart(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    isDigit(code) ||
+    code === 0x5f ||
+    code === 0x24
+  );
+}
+
+/** Exactly the characters `/\s/` matches. */
+function isWhitespace(code: number): boolean {
+  return (
+    code === 0x20 ||
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0xa0 ||
+    code === 0xfeff ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  );
+}
+
 class SyntaxFailure {
   constructor(
     readonly message: string,
@@ -51,7 +83,7 @@ class Parser {
   }
 
   private skipWhitespace(): void {
-    while (this.pos < this.end && /\s/.test(this.text[this.pos])) this.pos++;
+    while (this.pos < this.end && isWhitespace(this.text.charCodeAt(this.pos))) this.pos++;
   }
 
   private parseExpr(): Expr {
@@ -146,13 +178,10 @@ class Parser {
 
   private readIdentifier(): string {
     const start = this.pos;
-    while (this.pos < this.end && /[A-Za-z0-9_$]/.test(this.text[this.pos])) this.pos++;
-    const id = this.text.slice(start, this.pos);
-    if (id && /^[0-9]/.test(id)) {
-      this.pos = start;
-      return '';
-    }
-    return id;
+    const first = this.text.charCodeAt(start);
+    if (start >= this.end || isDigit(first)) return '';
+    while (this.pos < this.end && isIdentifierPart(this.text.charCodeAt(this.pos))) this.pos++;
+    return this.text.slice(start, this.pos);
   }
 
   private parseString(): Expr {
@@ -160,23 +189,20 @@ class Parser {
     this.pos++;
     let value = '';
     for (;;) {
-      if (this.pos >= this.end)
+      const quote = this.text.indexOf("'", this.pos);
+      if (quote < 0 || quote >= this.end)
         this.fail(
           "unterminated string literal: add the closing ' (write '' for a quote inside a string)",
           start,
         );
-      const c = this.text[this.pos];
-      if (c === "'") {
-        if (this.text[this.pos + 1] === "'" && this.pos + 1 < this.end) {
-          value += "'";
-          this.pos += 2;
-          continue;
-        }
-        this.pos++;
-        break;
+      value += this.text.slice(this.pos, quote);
+      if (this.text.charCodeAt(quote + 1) === 0x27 && quote + 1 < this.end) {
+        value += "'";
+        this.pos = quote + 2;
+        continue;
       }
-      value += c;
-      this.pos++;
+      this.pos = quote + 1;
+      break;
     }
     return { kind: 'string', value, start, end: this.pos };
   }
@@ -185,7 +211,7 @@ class Parser {
     const start = this.pos;
     if (this.text[this.pos] === '-') this.pos++;
     const digitsStart = this.pos;
-    while (this.pos < this.end && /[0-9]/.test(this.text[this.pos])) this.pos++;
+    while (this.pos < this.end && isDigit(this.text.charCodeAt(this.pos))) this.pos++;
     if (this.pos === digitsStart) this.fail("expected digits after '-'", start);
     if (
       this.text[this.pos] === '.' &&
