@@ -51466,6 +51466,16 @@ async function loadTemplates(files, options) {
             return toFileError(error, displayPath(candidate, options.cwd));
         }
     };
+    const expand = (document, unit, parameters) => expandTemplate(document, {
+        deployment,
+        unit,
+        parameters,
+        readDocument: (absolutePath) => cache.read(absolutePath),
+        readParameters: readParametersDocument,
+        fileExists,
+        logger,
+        locatable: options.locatable,
+    });
     // Templates that link others go first, so that the linked ones are known before their turn.
     const texts = new Map();
     const ordered = jsonTemplates
@@ -51506,16 +51516,7 @@ async function loadTemplates(files, options) {
             continue;
         }
         try {
-            const result = expandTemplate(document, {
-                deployment,
-                unit: file.path,
-                parameters,
-                readDocument: (absolutePath) => cache.read(absolutePath),
-                readParameters: readParametersDocument,
-                fileExists,
-                logger,
-                locatable: options.locatable,
-            });
+            const result = expand(document, file.path, parameters);
             resources.push(...result.resources);
             fileErrors.push(...result.errors);
             for (const reached of result.linkedFiles)
@@ -51549,16 +51550,7 @@ async function loadTemplates(files, options) {
                     else if (fromJson)
                         fileErrors.push(fromJson);
                 }
-                const result = expandTemplate(document, {
-                    deployment,
-                    unit: unit.file.path,
-                    parameters,
-                    readDocument: (absolutePath) => cache.read(absolutePath),
-                    readParameters: readParametersDocument,
-                    fileExists,
-                    logger,
-                    locatable: options.locatable,
-                });
+                const result = expand(document, unit.file.path, parameters);
                 resources.push(...result.resources);
                 fileErrors.push(...result.errors);
             }

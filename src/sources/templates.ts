@@ -150,6 +150,22 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
     }
   };
 
+  const expand = (
+    document: TemplateDocument,
+    unit: string,
+    parameters: Map<string, SuppliedParameter> | undefined,
+  ): ReturnType<typeof expandTemplate> =>
+    expandTemplate(document, {
+      deployment,
+      unit,
+      parameters,
+      readDocument: (absolutePath) => cache.read(absolutePath),
+      readParameters: readParametersDocument,
+      fileExists,
+      logger,
+      locatable: options.locatable,
+    });
+
   // Templates that link others go first, so that the linked ones are known before their turn.
   const texts = new Map<string, string>();
   const ordered = jsonTemplates
@@ -189,16 +205,7 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
       continue;
     }
     try {
-      const result = expandTemplate(document, {
-        deployment,
-        unit: file.path,
-        parameters,
-        readDocument: (absolutePath) => cache.read(absolutePath),
-        readParameters: readParametersDocument,
-        fileExists,
-        logger,
-        locatable: options.locatable,
-      });
+      const result = expand(document, file.path, parameters);
       resources.push(...result.resources);
       fileErrors.push(...result.errors);
       for (const reached of result.linkedFiles) if (reached !== file.absolutePath) linked.add(reached);
@@ -233,16 +240,7 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
           if (fromJson instanceof Map) parameters = fromJson;
           else if (fromJson) fileErrors.push(fromJson);
         }
-        const result = expandTemplate(document, {
-          deployment,
-          unit: unit.file.path,
-          parameters,
-          readDocument: (absolutePath) => cache.read(absolutePath),
-          readParameters: readParametersDocument,
-          fileExists,
-          logger,
-          locatable: options.locatable,
-        });
+        const result = expand(document, unit.file.path, parameters);
         resources.push(...result.resources);
         fileErrors.push(...result.errors);
       } catch (error) {
