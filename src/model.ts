@@ -217,3 +217,21 @@ export const silentLogger: Logger = {
   warning: () => undefined,
   error: () => undefined,
 };
+
+/**
+ * The segments of a property path as `Resource.locations` and rule evidence write it:
+ * `properties.locations[1].isZoneRedundant` → `['properties', 'locations', 1, 'isZoneRedundant']`.
+ */
+export function splitPropertyPath(path: string): (string | number)[] {
+  const segments: (string | number)[] = [];
+  for (const part of path.split('.')) {
+    const match = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+    if (!match) {
+      segments.push(part);
+      continue;
+    }
+    if (match[1]) segments.push(match[1]);
+    for (const index of match[2]!.matchAll(/\[(\d+)\]/g)) segments.push(Number(index[1]));
+  }
+  return segments;
+}

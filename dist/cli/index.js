@@ -44420,6 +44420,25 @@ const silentLogger = {
     warning: () => undefined,
     error: () => undefined,
 };
+/**
+ * The segments of a property path as `Resource.locations` and rule evidence write it:
+ * `properties.locations[1].isZoneRedundant` → `['properties', 'locations', 1, 'isZoneRedundant']`.
+ */
+function splitPropertyPath(path) {
+    const segments = [];
+    for (const part of path.split('.')) {
+        const match = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+        if (!match) {
+            segments.push(part);
+            continue;
+        }
+        if (match[1])
+            segments.push(match[1]);
+        for (const index of match[2].matchAll(/\[(\d+)\]/g))
+            segments.push(Number(index[1]));
+    }
+    return segments;
+}
 
 ;// CONCATENATED MODULE: ./.build/rules/read.js
 
@@ -44429,7 +44448,7 @@ const silentLogger = {
  */
 function read(resource, path) {
     let current = resource.body;
-    for (const segment of splitPath(path)) {
+    for (const segment of splitPropertyPath(path)) {
         if (isUnknown(current))
             return { kind: 'unknown', reason: current.reason, path };
         if (typeof segment === 'number') {
@@ -44451,21 +44470,6 @@ function read(resource, path) {
     if (isUnknown(current))
         return { kind: 'unknown', reason: current.reason, path };
     return { kind: 'value', value: current, path };
-}
-function splitPath(path) {
-    const segments = [];
-    for (const part of path.split('.')) {
-        const match = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
-        if (!match) {
-            segments.push(part);
-            continue;
-        }
-        if (match[1])
-            segments.push(match[1]);
-        for (const index of match[2].matchAll(/\[(\d+)\]/g))
-            segments.push(Number(index[1]));
-    }
-    return segments;
 }
 /** The value as a string when it is one (numbers and booleans are not coerced). */
 function asString(result) {
@@ -49779,26 +49783,6 @@ function describe(error) {
 function truncate(text, max = 200) {
     return text.length > max ? `${text.slice(0, max)}…` : text;
 }
-/** `properties.locations[1].isZoneRedundant` → `['properties', 'locations', 1, 'isZoneRedundant']`. */
-function expand_splitPath(text) {
-    const out = [];
-    for (const part of text.split('.')) {
-        const bracket = part.indexOf('[');
-        const key = bracket < 0 ? part : part.slice(0, bracket);
-        if (key)
-            out.push(key);
-        if (bracket < 0)
-            continue;
-        for (const match of part.slice(bracket).matchAll(/\[([^\]]*)\]/g)) {
-            const index = Number(match[1]);
-            if (match[1] !== '' && Number.isInteger(index))
-                out.push(index);
-            else
-                return out;
-        }
-    }
-    return out;
-}
 /** A child value and where it is: `[value, path]`, or undefined when absent. */
 function at(parent, parentPath, name) {
     const key = propertyKey(parent, name);
@@ -50229,7 +50213,7 @@ class Frame {
     locateValue(entry, pathText) {
         if (!pathText)
             return this.declaredAt(entry);
-        const segments = expand_splitPath(pathText);
+        const segments = splitPropertyPath(pathText);
         let raw = entry.raw;
         let rawPath = entry.path;
         for (let i = 0; i < segments.length; i++) {

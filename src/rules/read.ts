@@ -1,4 +1,11 @@
-import { isUnknown, type LinkedResource, type ObjectValue, type RuleOutcome, type Value } from '../model.js';
+import {
+  isUnknown,
+  splitPropertyPath,
+  type LinkedResource,
+  type ObjectValue,
+  type RuleOutcome,
+  type Value,
+} from '../model.js';
 
 /** What reading a property path gave: a value, nothing, or a value only known at deployment. */
 export type Read =
@@ -12,7 +19,7 @@ export type Read =
  */
 export function read(resource: LinkedResource | { body: ObjectValue }, path: string): Read {
   let current: Value = resource.body;
-  for (const segment of splitPath(path)) {
+  for (const segment of splitPropertyPath(path)) {
     if (isUnknown(current)) return { kind: 'unknown', reason: current.reason, path };
     if (typeof segment === 'number') {
       if (!Array.isArray(current) || segment >= current.length) return { kind: 'missing', path };
@@ -31,20 +38,6 @@ export function read(resource: LinkedResource | { body: ObjectValue }, path: str
   }
   if (isUnknown(current)) return { kind: 'unknown', reason: current.reason, path };
   return { kind: 'value', value: current, path };
-}
-
-function splitPath(path: string): (string | number)[] {
-  const segments: (string | number)[] = [];
-  for (const part of path.split('.')) {
-    const match = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
-    if (!match) {
-      segments.push(part);
-      continue;
-    }
-    if (match[1]) segments.push(match[1]);
-    for (const index of match[2]!.matchAll(/\[(\d+)\]/g)) segments.push(Number(index[1]));
-  }
-  return segments;
 }
 
 /** The value as a string when it is one (numbers and booleans are not coerced). */

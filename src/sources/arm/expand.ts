@@ -4,6 +4,7 @@ import { ConfigurationError } from '../../errors.js';
 import {
   UnknownValue,
   isUnknown,
+  splitPropertyPath,
   type FileError,
   type Logger,
   type ObjectValue,
@@ -142,23 +143,6 @@ function describe(error: unknown): string {
 
 function truncate(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-/** `properties.locations[1].isZoneRedundant` → `['properties', 'locations', 1, 'isZoneRedundant']`. */
-function splitPath(text: string): (string | number)[] {
-  const out: (string | number)[] = [];
-  for (const part of text.split('.')) {
-    const bracket = part.indexOf('[');
-    const key = bracket < 0 ? part : part.slice(0, bracket);
-    if (key) out.push(key);
-    if (bracket < 0) continue;
-    for (const match of part.slice(bracket).matchAll(/\[([^\]]*)\]/g)) {
-      const index = Number(match[1]);
-      if (match[1] !== '' && Number.isInteger(index)) out.push(index);
-      else return out;
-    }
-  }
-  return out;
 }
 
 /** A child value and where it is: `[value, path]`, or undefined when absent. */
@@ -601,7 +585,7 @@ class Frame implements ExpressionScope {
    */
   locateValue(entry: ResourceEntry, pathText: string): SourceLocation {
     if (!pathText) return this.declaredAt(entry);
-    const segments = splitPath(pathText);
+    const segments = splitPropertyPath(pathText);
     let raw: JsonValue = entry.raw;
     let rawPath: JsonPath = entry.path;
     for (let i = 0; i < segments.length; i++) {
