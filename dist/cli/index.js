@@ -49723,15 +49723,8 @@ function isJsonObject(value) {
  * spelling first. Undefined when absent or when `value` is not an object.
  */
 function property(value, name) {
-    if (!isJsonObject(value))
-        return undefined;
-    if (Object.prototype.hasOwnProperty.call(value, name))
-        return value[name];
-    const lower = name.toLowerCase();
-    for (const key of Object.keys(value))
-        if (key.toLowerCase() === lower)
-            return value[key];
-    return undefined;
+    const key = propertyKey(value, name);
+    return key === undefined ? undefined : value[key];
 }
 /** The key under which `property(value, name)` is found, or undefined. */
 function propertyKey(value, name) {
@@ -50195,8 +50188,7 @@ class Frame {
     // ---- locations (worked out on demand) -------------------------------------------------------
     /** The declaration line of a resource: its `name` (or, languageVersion 2.0, its symbolic name). */
     entryLine(entry) {
-        const name = entry.symbolicName ? undefined : propertyKey(entry.raw, 'name');
-        return this.doc.lineOf(name === undefined ? entry.path : [...entry.path, name]);
+        return this.declarationLine(entry.raw, entry.path, entry.symbolicName);
     }
     /** Where a resource is declared, in the template or (compiled Bicep) in the `.bicep` source. */
     declaredAt(entry) {

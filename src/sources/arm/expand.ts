@@ -566,8 +566,7 @@ class Frame implements ExpressionScope {
 
   /** The declaration line of a resource: its `name` (or, languageVersion 2.0, its symbolic name). */
   entryLine(entry: ResourceEntry): number {
-    const name = entry.symbolicName ? undefined : propertyKey(entry.raw, 'name');
-    return this.doc.lineOf(name === undefined ? entry.path : [...entry.path, name]);
+    return this.declarationLine(entry.raw, entry.path, entry.symbolicName);
   }
 
   /** Where a resource is declared, in the template or (compiled Bicep) in the `.bicep` source. */

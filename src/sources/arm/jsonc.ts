@@ -266,11 +266,8 @@ export function isJsonObject(value: JsonValue | undefined): value is JsonObject 
  * spelling first. Undefined when absent or when `value` is not an object.
  */
 export function property(value: JsonValue | undefined, name: string): JsonValue | undefined {
-  if (!isJsonObject(value)) return undefined;
-  if (Object.prototype.hasOwnProperty.call(value, name)) return value[name];
-  const lower = name.toLowerCase();
-  for (const key of Object.keys(value)) if (key.toLowerCase() === lower) return value[key];
-  return undefined;
+  const key = propertyKey(value, name);
+  return key === undefined ? undefined : (value as JsonObject)[key];
 }
 
 /** The key under which `property(value, name)` is found, or undefined. */
