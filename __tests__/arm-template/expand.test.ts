@@ -769,4 +769,51 @@ describe('linked templates that cannot be followed', () => {
       /^main\.json:9: linked template https:\/\/example\.com\/templates\/storage\.json is not a file/,
     );
   });
+
+  test('a link in a copy loop warns once; a template spec is named as such', async () => {
+    const warnings: string[] = [];
+    const template = lines(
+      '{',
+      `  "$schema": "${DEPLOYMENT_SCHEMA}",`,
+      '  "resources": [',
+      '    {',
+      '      "type": "Microsoft.Resources/deployments",',
+      '      "name": "[concat(\'remote\', copyIndex())]",',
+      '      "copy": { "name": "links", "count": 3 },',
+      '      "properties": {',
+      '        "mode": "Incremental",',
+      '        "templateLink": { "uri": "https://example.com/templates/storage.json" }',
+      '      }',
+      '    },',
+      '    {',
+      '      "type": "Microsoft.Resources/deployments",',
+      '      "name": "fromSpec",',
+      '      "properties": {',
+      '        "mode": "Incremental",',
+      '        "templateLink": {',
+      "          \"id\": \"[resourceId('Microsoft.Resources/templateSpecs/versions', 'disk', '1.0')]\"",
+      '        }',
+      '      }',
+      '    }',
+      '  ]',
+      '}',
+    );
+    const { resources, errors } = await scanTree(
+      { 'main.json': template },
+      {
+        logger: {
+          debug: () => undefined,
+          info: () => undefined,
+          error: () => undefined,
+          warning: (m) => warnings.push(m),
+        },
+      },
+    );
+    expect(errors).toEqual([]);
+    expect(resources.map((r) => r.name)).toEqual(['remote0', 'remote1', 'remote2', 'fromSpec']);
+    expect(warnings).toEqual([
+      'main.json:10: linked template https://example.com/templates/storage.json is not a file in the scanned folder; the resources it deploys are not checked',
+      "main.json:19: template spec [resourceId('Microsoft.Resources/templateSpecs/versions', 'disk', '1.0')] is not read (it lives in Azure, not in the repository); the resources it deploys are not checked",
+    ]);
+  });
 });

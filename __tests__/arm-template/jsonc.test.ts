@@ -125,8 +125,17 @@ describe('parseJsonDocument', () => {
         const strict = parseJsonDocument(text, 's.json', '/s.json');
         // A trailing comment makes it lenient: parsed into a tree, lines taken from the tree.
         const lenient = parseJsonDocument(`${text}\n// end`, 'l.json', '/l.json');
-        for (const path of allPaths(JSON.parse(text))) {
+        const paths = allPaths(JSON.parse(text));
+        for (const path of paths) {
           expect(strict.lineOf(path)).toBe(lenient.lineOf(path));
+        }
+        // Scans resume from what earlier scans passed: any order, and paths that leave what is
+        // written (nearest ancestor), give the same lines as a fresh document.
+        const resumed = parseJsonDocument(text, 'r.json', '/r.json');
+        for (const path of [...paths].reverse()) {
+          const beyond = [...path, 'notWritten'];
+          expect(resumed.lineOf(beyond)).toBe(lenient.lineOf(beyond));
+          expect(resumed.lineOf(path)).toBe(lenient.lineOf(path));
         }
       }),
       { numRuns: 200 },

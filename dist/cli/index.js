@@ -49470,6 +49470,8 @@ class JsonDocument {
     source;
     tree;
     lineIndex;
+    /** Strict files: where the values passed by earlier scans start, so later scans resume there. */
+    marks = new Map();
     constructor(
     /** Path shown to the user (relative to the working directory, forward slashes). */
     file, absolutePath, root, 
@@ -49498,10 +49500,10 @@ class JsonDocument {
             }
             return (this.lineIndex ??= new LineIndex(this.source)).lineAt(node.offset);
         }
-        const exact = scanToPath(this.source, path, false);
+        const exact = scanToPath(this.source, path, false, this.marks);
         if (exact.depth === path.length)
             return exact.line + 1;
-        const folded = scanToPath(this.source, path, true);
+        const folded = scanToPath(this.source, path, true, this.marks);
         return (folded.depth > exact.depth ? folded.line : exact.line) + 1;
     }
 }
@@ -49514,17 +49516,36 @@ const COMMA = 5;
 const COLON = 6;
 const STRING = 10;
 const EOF = 17;
+/** The key of a path prefix in `JsonDocument.marks` (keys and indexes cannot be confused). */
+function childMarkKey(parent, segment) {
+    return typeof segment === 'number' ? `${parent}\u0001${segment}` : `${parent}\u0000${segment}`;
+}
 /**
- * Scans from the start of `text` to the value at `path`: the 0-based line where it starts, and how
- * many segments of the path were found (fewer when the path leaves what is written).
+ * Scans `text` to the value at `path`: the 0-based line where it starts, and how many segments of
+ * the path were found (fewer when the path leaves what is written). It starts from the deepest
+ * prefix of the path an earlier scan passed (`marks`), and records where each value it passes on
+ * the way starts, keyed by its written spelling: findings of one resource share the long prefix.
  */
-function scanToPath(text, path, foldCase) {
+function scanToPath(text, path, foldCase, marks) {
+    const prefixes = [''];
+    for (let i = 0; i < path.length; i++)
+        prefixes.push(childMarkKey(prefixes[i], path[i]));
+    let depth = path.length;
+    let start;
+    while (depth > 0 && !(start = marks.get(prefixes[depth])))
+        depth--;
+    const base = start ?? { offset: 0, line: 0 };
     const scanner = (0,main.createScanner)(text, true);
+    scanner.setPosition(base.offset);
     let token = scanner.scan();
-    let line = scanner.getTokenStartLine();
-    let depth = 0;
+    let line = base.line + scanner.getTokenStartLine();
+    const mark = (key) => {
+        if (!marks.has(key))
+            marks.set(key, { offset: scanner.getTokenOffset(), line: base.line + scanner.getTokenStartLine() });
+    };
     while (depth < path.length) {
         const segment = path[depth];
+        const parent = prefixes[depth];
         if (token === OPEN_BRACE && typeof segment === 'string') {
             const wanted = foldCase ? segment.toLowerCase() : segment;
             token = scanner.scan();
@@ -49534,6 +49555,7 @@ function scanToPath(text, path, foldCase) {
                 if (scanner.scan() !== COLON)
                     return { line, depth };
                 token = scanner.scan();
+                mark(childMarkKey(parent, key));
                 if ((foldCase ? key.toLowerCase() : key) === wanted) {
                     found = true;
                     break;
@@ -49550,6 +49572,7 @@ function scanToPath(text, path, foldCase) {
             for (let index = 0; index < segment; index++) {
                 if (token === CLOSE_BRACKET || token === EOF)
                     return { line, depth };
+                mark(childMarkKey(parent, index));
                 token = skipValue(scanner, token);
                 if (token !== COMMA)
                     return { line, depth };
@@ -49557,10 +49580,11 @@ function scanToPath(text, path, foldCase) {
             }
             if (token === CLOSE_BRACKET || token === EOF)
                 return { line, depth };
+            mark(childMarkKey(parent, segment));
         }
         else
             return { line, depth };
-        line = scanner.getTokenStartLine();
+        line = base.line + scanner.getTokenStartLine();
         depth++;
     }
     return { line, depth };
@@ -50623,9 +50647,13 @@ class Frame {
             else if (link) {
                 const linked = this.resolveLink(link[0]);
                 if (!linked) {
-                    const uri = at(link[0], link[1], 'uri') ?? at(link[0], link[1], 'relativePath') ?? link;
+                    const specId = at(link[0], link[1], 'id');
+                    const uri = specId ?? at(link[0], link[1], 'uri') ?? at(link[0], link[1], 'relativePath') ?? link;
                     const shown = typeof uri[0] === 'string' ? truncate(uri[0], 120) : 'templateLink';
-                    this.expansion.options.logger?.warning(`${this.doc.file}:${this.doc.lineOf(uri[1])}: linked template ${shown} is not a file in the scanned folder; the resources it deploys are not checked`);
+                    const what = specId
+                        ? `template spec ${shown} is not read (it lives in Azure, not in the repository)`
+                        : `linked template ${shown} is not a file in the scanned folder`;
+                    this.expansion.options.logger?.warning(`${this.doc.file}:${this.doc.lineOf(uri[1])}: ${what}; the resources it deploys are not checked`);
                     return;
                 }
                 if (linked === this.doc.absolutePath || this.chain.has(linked))
@@ -51396,6 +51424,22 @@ function toFileError(error, file) {
         return { file: error.file ?? file, line: error.line, message: error.message };
     return { file, message: `could not expand the template: ${describeError(error)}` };
 }
+/**
+ * The logger with each distinct warning shown once: a link in a copy loop, or a linked template
+ * reached from several parents, would otherwise repeat the same line for every iteration.
+ */
+function onceOnly(logger) {
+    const shown = new Set();
+    return {
+        ...logger,
+        warning: (message) => {
+            if (shown.has(message))
+                return;
+            shown.add(message);
+            logger.warning(message);
+        },
+    };
+}
 /** `x.json` ↔ `x.parameters.json` (also `azuredeploy.json` ↔ `azuredeploy.parameters.json`). */
 function conventionalParametersPath(templatePath) {
     const extension = external_node_path_.extname(templatePath);
@@ -51409,7 +51453,7 @@ function conventionalParametersPath(templatePath) {
  * is evaluated only there, so its findings are not reported twice.
  */
 async function loadTemplates(files, options) {
-    const { logger } = options;
+    const logger = onceOnly(options.logger);
     const cache = new DocumentCache(options.cwd, files);
     const deployment = { ...DEFAULT_DEPLOYMENT, ...options.deployment };
     const errors = [];

@@ -99,6 +99,22 @@ function toFileError(error: unknown, file: string): FileError {
   return { file, message: `could not expand the template: ${describeError(error)}` };
 }
 
+/**
+ * The logger with each distinct warning shown once: a link in a copy loop, or a linked template
+ * reached from several parents, would otherwise repeat the same line for every iteration.
+ */
+function onceOnly(logger: Logger): Logger {
+  const shown = new Set<string>();
+  return {
+    ...logger,
+    warning: (message) => {
+      if (shown.has(message)) return;
+      shown.add(message);
+      logger.warning(message);
+    },
+  };
+}
+
 /** `x.json` ↔ `x.parameters.json` (also `azuredeploy.json` ↔ `azuredeploy.parameters.json`). */
 export function conventionalParametersPath(templatePath: string): string {
   const extension = path.extname(templatePath);
@@ -113,7 +129,7 @@ export function conventionalParametersPath(templatePath: string): string {
  * is evaluated only there, so its findings are not reported twice.
  */
 export async function loadTemplates(files: DiscoveredFile[], options: LoadOptions): Promise<LoadResult> {
-  const { logger } = options;
+  const logger = onceOnly(options.logger);
   const cache = new DocumentCache(options.cwd, files);
   const deployment: DeploymentContext = { ...DEFAULT_DEPLOYMENT, ...options.deployment };
   const errors: FileError[] = [];

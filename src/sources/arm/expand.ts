@@ -1026,10 +1026,14 @@ class Frame implements ExpressionScope {
       } else if (link) {
         const linked = this.resolveLink(link[0]);
         if (!linked) {
-          const uri = at(link[0], link[1], 'uri') ?? at(link[0], link[1], 'relativePath') ?? link;
+          const specId = at(link[0], link[1], 'id');
+          const uri = specId ?? at(link[0], link[1], 'uri') ?? at(link[0], link[1], 'relativePath') ?? link;
           const shown = typeof uri[0] === 'string' ? truncate(uri[0], 120) : 'templateLink';
+          const what = specId
+            ? `template spec ${shown} is not read (it lives in Azure, not in the repository)`
+            : `linked template ${shown} is not a file in the scanned folder`;
           this.expansion.options.logger?.warning(
-            `${this.doc.file}:${this.doc.lineOf(uri[1])}: linked template ${shown} is not a file in the scanned folder; the resources it deploys are not checked`,
+            `${this.doc.file}:${this.doc.lineOf(uri[1])}: ${what}; the resources it deploys are not checked`,
           );
           return;
         }

@@ -29,6 +29,8 @@ const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false };
  */
 export class JsonDocument {
   private lineIndex: LineIndex | undefined;
+  /** Strict files: where the values passed by earlier scans start, so later scans resume there. */
+  private readonly marks = new Map<string, Mark>();
 
   constructor(
     /** Path shown to the user (relative to the working directory, forward slashes). */
@@ -55,11 +57,17 @@ export class JsonDocument {
       }
       return (this.lineIndex ??= new LineIndex(this.source)).lineAt(node.offset);
     }
-    const exact = scanToPath(this.source, path, false);
+    const exact = scanToPath(this.source, path, false, this.marks);
     if (exact.depth === path.length) return exact.line + 1;
-    const folded = scanToPath(this.source, path, true);
+    const folded = scanToPath(this.source, path, true, this.marks);
     return (folded.depth > exact.depth ? folded.line : exact.line) + 1;
   }
+}
+
+/** Where a value starts in the text: offset and 0-based line. */
+interface Mark {
+  offset: number;
+  line: number;
 }
 
 // jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot import).
@@ -72,17 +80,40 @@ const COLON = 6;
 const STRING = 10;
 const EOF = 17;
 
+/** The key of a path prefix in `JsonDocument.marks` (keys and indexes cannot be confused). */
+function childMarkKey(parent: string, segment: string | number): string {
+  return typeof segment === 'number' ? `${parent}\u0001${segment}` : `${parent}\u0000${segment}`;
+}
+
 /**
- * Scans from the start of `text` to the value at `path`: the 0-based line where it starts, and how
- * many segments of the path were found (fewer when the path leaves what is written).
+ * Scans `text` to the value at `path`: the 0-based line where it starts, and how many segments of
+ * the path were found (fewer when the path leaves what is written). It starts from the deepest
+ * prefix of the path an earlier scan passed (`marks`), and records where each value it passes on
+ * the way starts, keyed by its written spelling: findings of one resource share the long prefix.
  */
-function scanToPath(text: string, path: JsonPath, foldCase: boolean): { line: number; depth: number } {
+function scanToPath(
+  text: string,
+  path: JsonPath,
+  foldCase: boolean,
+  marks: Map<string, Mark>,
+): { line: number; depth: number } {
+  const prefixes = [''];
+  for (let i = 0; i < path.length; i++) prefixes.push(childMarkKey(prefixes[i], path[i]));
+  let depth = path.length;
+  let start: Mark | undefined;
+  while (depth > 0 && !(start = marks.get(prefixes[depth]))) depth--;
+  const base = start ?? { offset: 0, line: 0 };
   const scanner = createScanner(text, true);
+  scanner.setPosition(base.offset);
   let token: number = scanner.scan();
-  let line = scanner.getTokenStartLine();
-  let depth = 0;
+  let line = base.line + scanner.getTokenStartLine();
+  const mark = (key: string): void => {
+    if (!marks.has(key))
+      marks.set(key, { offset: scanner.getTokenOffset(), line: base.line + scanner.getTokenStartLine() });
+  };
   while (depth < path.length) {
     const segment = path[depth];
+    const parent = prefixes[depth];
     if (token === OPEN_BRACE && typeof segment === 'string') {
       const wanted = foldCase ? segment.toLowerCase() : segment;
       token = scanner.scan();
@@ -91,6 +122,7 @@ function scanToPath(text: string, path: JsonPath, foldCase: boolean): { line: nu
         const key = scanner.getTokenValue();
         if (scanner.scan() !== COLON) return { line, depth };
         token = scanner.scan();
+        mark(childMarkKey(parent, key));
         if ((foldCase ? key.toLowerCase() : key) === wanted) {
           found = true;
           break;
@@ -103,13 +135,15 @@ function scanToPath(text: string, path: JsonPath, foldCase: boolean): { line: nu
       token = scanner.scan();
       for (let index = 0; index < segment; index++) {
         if (token === CLOSE_BRACKET || token === EOF) return { line, depth };
+        mark(childMarkKey(parent, index));
         token = skipValue(scanner, token);
         if (token !== COMMA) return { line, depth };
         token = scanner.scan();
       }
       if (token === CLOSE_BRACKET || token === EOF) return { line, depth };
+      mark(childMarkKey(parent, segment));
     } else return { line, depth };
-    line = scanner.getTokenStartLine();
+    line = base.line + scanner.getTokenStartLine();
     depth++;
   }
   return { line, depth };
