@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { isUnknown, type Resource } from '../../src/model.js';
+import { isUnknown, silentLogger, type Resource } from '../../src/model.js';
 import {
   DEPLOYMENT_SCHEMA,
   PARAMETERS_SCHEMA,
@@ -734,8 +734,14 @@ describe('more ARM semantics', () => {
 });
 
 describe('linked templates that cannot be followed', () => {
-  test('a link outside the scanned folder is a warning naming the line, not an error', async () => {
+  /** Scans `main.json` alone and keeps the warnings the loader logs. */
+  const scanWithWarnings = async (template: string) => {
     const warnings: string[] = [];
+    const logger = { ...silentLogger, warning: (message: string) => void warnings.push(message) };
+    return { ...(await scanTree({ 'main.json': template }, { logger })), warnings };
+  };
+
+  test('a link outside the scanned folder is a warning naming the line, not an error', async () => {
     const template = lines(
       '{',
       `  "$schema": "${DEPLOYMENT_SCHEMA}",`,
@@ -751,17 +757,7 @@ describe('linked templates that cannot be followed', () => {
       '  ]',
       '}',
     );
-    const { resources, errors } = await scanTree(
-      { 'main.json': template },
-      {
-        logger: {
-          debug: () => undefined,
-          info: () => undefined,
-          error: () => undefined,
-          warning: (m) => warnings.push(m),
-        },
-      },
-    );
+    const { resources, errors, warnings } = await scanWithWarnings(template);
     expect(errors).toEqual([]);
     expect(resources.map((r) => r.type)).toEqual(['Microsoft.Resources/deployments']);
     expect(warnings).toHaveLength(1);
@@ -771,7 +767,6 @@ describe('linked templates that cannot be followed', () => {
   });
 
   test('a link in a copy loop warns once; a template spec is named as such', async () => {
-    const warnings: string[] = [];
     const template = lines(
       '{',
       `  "$schema": "${DEPLOYMENT_SCHEMA}",`,
@@ -798,17 +793,7 @@ describe('linked templates that cannot be followed', () => {
       '  ]',
       '}',
     );
-    const { resources, errors } = await scanTree(
-      { 'main.json': template },
-      {
-        logger: {
-          debug: () => undefined,
-          info: () => undefined,
-          error: () => undefined,
-          warning: (m) => warnings.push(m),
-        },
-      },
-    );
+    const { resources, errors, warnings } = await scanWithWarnings(template);
     expect(errors).toEqual([]);
     expect(resources.map((r) => r.name)).toEqual(['remote0', 'remote1', 'remote2', 'fromSpec']);
     expect(warnings).toEqual([

@@ -49471,7 +49471,7 @@ class JsonDocument {
     tree;
     lineIndex;
     /** Strict files: where the values passed by earlier scans start, so later scans resume there. */
-    marks = new Map();
+    marks;
     constructor(
     /** Path shown to the user (relative to the working directory, forward slashes). */
     file, absolutePath, root, 
@@ -49500,10 +49500,11 @@ class JsonDocument {
             }
             return (this.lineIndex ??= new LineIndex(this.source)).lineAt(node.offset);
         }
-        const exact = scanToPath(this.source, path, false, this.marks);
+        const marks = (this.marks ??= new Map());
+        const exact = scanToPath(this.source, path, false, marks);
         if (exact.depth === path.length)
             return exact.line + 1;
-        const folded = scanToPath(this.source, path, true, this.marks);
+        const folded = scanToPath(this.source, path, true, marks);
         return (folded.depth > exact.depth ? folded.line : exact.line) + 1;
     }
 }

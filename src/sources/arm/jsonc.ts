@@ -30,7 +30,7 @@ const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false };
 export class JsonDocument {
   private lineIndex: LineIndex | undefined;
   /** Strict files: where the values passed by earlier scans start, so later scans resume there. */
-  private readonly marks = new Map<string, Mark>();
+  private marks: Map<string, Mark> | undefined;
 
   constructor(
     /** Path shown to the user (relative to the working directory, forward slashes). */
@@ -57,9 +57,10 @@ export class JsonDocument {
       }
       return (this.lineIndex ??= new LineIndex(this.source)).lineAt(node.offset);
     }
-    const exact = scanToPath(this.source, path, false, this.marks);
+    const marks = (this.marks ??= new Map());
+    const exact = scanToPath(this.source, path, false, marks);
     if (exact.depth === path.length) return exact.line + 1;
-    const folded = scanToPath(this.source, path, true, this.marks);
+    const folded = scanToPath(this.source, path, true, marks);
     return (folded.depth > exact.depth ? folded.line : exact.line) + 1;
   }
 }
