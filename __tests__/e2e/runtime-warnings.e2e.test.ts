@@ -70,6 +70,10 @@ d(`no runtime warnings from the bundles on Node ${nodeVersion}`, () => {
     );
     expect(graphQueries.length).toBeGreaterThan(0);
     expect(graphQueries.every((request) => request.status === 200)).toBe(true);
+    // Every token was asked for this cloud's ARM (the client's default scope is the public cloud's).
+    expect(new Set(world.entra.tokenRequests.map((request) => request.scope))).toEqual(
+      new Set([`${world.arm.url}/.default`]),
+    );
     expect(warnings(run.stderr)).toEqual([]);
   });
 
