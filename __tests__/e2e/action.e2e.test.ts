@@ -232,7 +232,14 @@ d('the action on a pull request (dist/index.js)', () => {
     const run = await runStep(repo, publisher, {
       inputs: { mode: 'publish' },
       event: 'workflow_run',
-      eventPayload: { workflow_run: { head_sha: repo.headSha, event: 'pull_request' } },
+      eventPayload: {
+        workflow_run: {
+          id: 99,
+          head_sha: repo.headSha,
+          event: 'pull_request',
+          pull_requests: [{ number: PR, head: { sha: repo.headSha } }],
+        },
+      },
     });
     expect(run.code).toBe(0);
     expect(run.outputs.verdict).toBe('fail');
@@ -260,7 +267,14 @@ d('the action on a pull request (dist/index.js)', () => {
     const run = await runStep(repo, publisher, {
       inputs: { mode: 'publish' },
       event: 'workflow_run',
-      eventPayload: {},
+      eventPayload: {
+        workflow_run: {
+          id: 99,
+          head_sha: repo.headSha,
+          event: 'pull_request',
+          pull_requests: [{ number: PR, head: { sha: repo.headSha } }],
+        },
+      },
     });
     expect(run.code).toBe(0);
     expect(publisher.comments.size).toBe(0);
