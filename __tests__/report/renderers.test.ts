@@ -260,3 +260,13 @@ describe('text from the repository', () => {
     expect(logLine('ordinary message: a::b')).toBe('ordinary message: a::b');
   });
 });
+
+test('JSON and SARIF printed in a workflow log hold no ##[ command, and parse to the same values', () => {
+  const name = 'st##[add-mask]AML HA gate';
+  const r = report([finding('HA.Storage.Redundancy', 'fail', name)]);
+  for (const text of [renderJson(r), renderSarif(r, rules)]) {
+    expect(text).not.toContain('##[');
+    expect(text).toContain('st#\\u0023[add-mask]');
+  }
+  expect((JSON.parse(renderJson(r)) as Report).findings[0]!.resource.name).toBe(name);
+});

@@ -44401,7 +44401,18 @@ function escapeMarkdownCell(text) {
 }
 /** Text for a Markdown code span: no backtick can close it, no line break can end it. */
 function escapeCodeSpan(text) {
-    return printable(text.replace(/\r\n|\r|\n/g, ' ')).replace(/`/g, "'");
+    return printable(text.replace(/\r\n|\r|\n/g, ' '))
+        .replace(/`/g, "'")
+        .replace(/##\[/g, `#${ZWSP}#[`);
+}
+/**
+ * JSON text (a report or SARIF printed by the CLI, maybe inside a workflow's log) in which no
+ * string can hold the runner's legacy `##[` command prefix: the `#` before `[` is written as the
+ * JSON escape `\u0023`, so the value parses the same. (JSON never starts a line with `::`, and
+ * JSON.stringify already escapes control characters.)
+ */
+function jsonForLogs(text) {
+    return text.replace(/##\[/g, '#\\u0023[');
 }
 /** Visible names of the control characters that have one. */
 const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
@@ -45909,6 +45920,7 @@ function parseBaselineReport(text, fileName) {
 
 ;// CONCATENATED MODULE: ./.build/report/json.js
 
+
 /** The JSON report, field for field in the order of the contract in docs/rules.md. */
 function renderJson(report) {
     const ordered = {
@@ -45933,7 +45945,7 @@ function renderJson(report) {
         ...(report.context ? { context: report.context } : {}),
         ...(report.notes && report.notes.length > 0 ? { notes: report.notes } : {}),
     };
-    return `${JSON.stringify(ordered, (_key, value) => (isUnknown(value) ? value.reason : value), 2)}\n`;
+    return `${jsonForLogs(JSON.stringify(ordered, (_key, value) => (isUnknown(value) ? value.reason : value), 2))}\n`;
 }
 function orderFinding(finding) {
     return {
@@ -46141,6 +46153,7 @@ function verdictLine(report) {
 ;// CONCATENATED MODULE: ./.build/report/sarif.js
 
 
+
 const LEVEL = {
     fail: 'error',
     warn: 'warning',
@@ -46223,7 +46236,7 @@ function renderSarif(report, rules) {
             },
         ],
     };
-    return `${JSON.stringify(sarif, null, 2)}\n`;
+    return `${jsonForLogs(JSON.stringify(sarif, null, 2))}\n`;
 }
 
 ;// CONCATENATED MODULE: ./.build/report/table.js

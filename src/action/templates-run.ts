@@ -200,7 +200,10 @@ async function baseFindings(
       logger,
     });
   } catch (error) {
-    logger.warning(`could not read the base commit ${baseSha}: ${describeError(error)}`);
+    // An unavailable GitHub was warned about once already, by the client.
+    (error instanceof GitHubUnavailableError ? logger.info : logger.warning)(
+      `could not read the base commit ${baseSha}: ${error instanceof ConfigurationError ? describeError(error) : describeGitHubError(error)}`,
+    );
   }
   if (!tree) {
     logger.warning(

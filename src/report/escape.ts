@@ -44,7 +44,19 @@ export function escapeMarkdownCell(text: string): string {
 
 /** Text for a Markdown code span: no backtick can close it, no line break can end it. */
 export function escapeCodeSpan(text: string): string {
-  return printable(text.replace(/\r\n|\r|\n/g, ' ')).replace(/`/g, "'");
+  return printable(text.replace(/\r\n|\r|\n/g, ' '))
+    .replace(/`/g, "'")
+    .replace(/##\[/g, `#${ZWSP}#[`);
+}
+
+/**
+ * JSON text (a report or SARIF printed by the CLI, maybe inside a workflow's log) in which no
+ * string can hold the runner's legacy `##[` command prefix: the `#` before `[` is written as the
+ * JSON escape `\u0023`, so the value parses the same. (JSON never starts a line with `::`, and
+ * JSON.stringify already escapes control characters.)
+ */
+export function jsonForLogs(text: string): string {
+  return text.replace(/##\[/g, '#\\u0023[');
 }
 
 /** Visible names of the control characters that have one. */
