@@ -6,4 +6,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   isTty: process.stdout.isTTY === true,
+  columns: process.stdout.columns,
+  stderrIsTty: process.stderr.isTTY === true,
 });

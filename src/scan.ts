@@ -4,7 +4,7 @@ import { applyGate, type GateOptions } from './gate.js';
 import type { Finding, Logger, Report } from './model.js';
 import { discoverTemplates } from './sources/discover.js';
 import { hasRules } from './rules/index.js';
-import { loadTemplates } from './sources/templates.js';
+import { loadTemplates, type LoadProgress } from './sources/templates.js';
 import { VERSION } from './version.js';
 
 /** Everything a template scan needs; the CLI and the action both build one. */
@@ -20,6 +20,8 @@ export interface TemplateScanOptions {
   baseline?: Finding[];
   logger: Logger;
   now: Date;
+  /** Told how far evaluation and Bicep compilation have come (a terminal's progress line). */
+  onProgress?: (progress: LoadProgress) => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
     parametersFile: options.parametersFile,
     logger: options.logger,
     locatable: hasRules,
+    onProgress: options.onProgress,
   });
   options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
   const findings = evaluateResources(resources);

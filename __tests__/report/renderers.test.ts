@@ -50,7 +50,7 @@ describe('markdown', () => {
     expect(text).not.toContain('<script>');
     const row = text.split('\n').find((line) => line.includes('alert'))!;
     const cells = row.split(/(?<!\\)\|/).length - 2;
-    expect(cells).toBe(5);
+    expect(cells).toBe(3);
     expect(escapeMarkdownCell('[x](javascript:y)')).toBe('\\[x\\](javascript:y)');
   });
 
@@ -71,8 +71,11 @@ describe('markdown', () => {
     expect(text).toContain('[workflow run](https://example.test/run/1)');
   });
 
-  test('regressions come first in their own table', () => {
-    const r = report([{ ...finding('HA.Storage.Redundancy', 'fail', 'st'), regression: true }]);
+  test('regressions come first in their own table, before the workspace tables', () => {
+    const r = report([
+      { ...finding('HA.Storage.Redundancy', 'fail', 'st'), regression: true },
+      finding('HA.Storage.Redundancy', 'fail', 'old'),
+    ]);
     const text = renderMarkdown(r, rules, {});
     expect(text.indexOf('Regressions')).toBeGreaterThan(0);
     expect(text.indexOf('Regressions')).toBeLessThan(text.indexOf('Workspace'));

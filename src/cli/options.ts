@@ -1,9 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigurationError } from '../errors.js';
+import type { Status } from '../model.js';
 
 export const FAIL_ON = ['regression', 'fail', 'warn', 'never'] as const;
 export const UNKNOWN_AS = ['unknown', 'warn', 'fail'] as const;
 export const FORMATS = ['table', 'markdown', 'json', 'sarif'] as const;
+/** Statuses `--show` accepts (`all` for every one). */
+export const SHOWABLE = ['fail', 'warn', 'unknown', 'suppressed', 'pass', 'info'] as const;
 
 export type FailOn = (typeof FAIL_ON)[number];
 export type UnknownAs = (typeof UNKNOWN_AS)[number];
@@ -23,6 +26,25 @@ export function oneOf<T extends string>(
   return match;
 }
 
+/**
+ * `--show fail,warn,unknown`: the statuses the table lists (the others are counted). `all` or
+ * absent: every status. A status that does not exist is an error naming the accepted ones.
+ */
+export function parseShow(value: string | undefined): Set<Status> | undefined {
+  if (value === undefined) return undefined;
+  const items = value
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item !== '');
+  if (items.length === 0 || items.includes('all')) return undefined;
+  const wrong = items.filter((item) => !(SHOWABLE as readonly string[]).includes(item));
+  if (wrong.length > 0)
+    throw new ConfigurationError(
+      `invalid --show '${value}': ${wrong.join(', ')} is not a status. Give a comma-separated list of ${SHOWABLE.join(', ')}, or all.`,
+    );
+  return new Set(items as Status[]);
+}
+
 /** The flags every command that reports takes: format, output, baseline, gate and config. */
 export const REPORT_FLAGS = {
   format: { type: 'string' },
@@ -31,6 +53,7 @@ export const REPORT_FLAGS = {
   'fail-on': { type: 'string' },
   'unknown-as': { type: 'string' },
   config: { type: 'string' },
+  show: { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];

@@ -12,16 +12,19 @@ import { renderSarif } from '../report/sarif.js';
 import { renderTable } from '../report/table.js';
 import { RULES } from '../rules/index.js';
 import { scanTemplates } from '../scan.js';
-import { type CliIo, useColor } from './io.js';
+import { type CliIo, terminalWidth, useColor } from './io.js';
 import {
   FAIL_ON,
   FORMATS,
   type Format,
   oneOf,
   parseCommandFlags,
+  parseShow,
   REPORT_FLAGS,
   UNKNOWN_AS,
 } from './options.js';
+import { ProgressLine } from './progress.js';
+import type { Status } from '../model.js';
 
 export const SCAN_USAGE = `Usage: aml-ha-gate scan [PATH ...] [options]
 
@@ -37,6 +40,8 @@ Options:
   --fail-on LEVEL       regression | fail | warn | never             (default: fail, or regression with --baseline)
   --unknown-as STATUS   unknown | warn | fail: how "could not tell" counts (default: unknown)
   --config FILE         suppressions and rule overrides (default: .github/aml-ha-gate.yml when present)
+  --show STATUSES       the statuses the table lists, e.g. fail,warn,unknown; the others are counted
+                        per workspace (default: all)
   --debug               print debug details (and stacks of internal errors) to stderr
   -h, --help            show this help
 
@@ -49,10 +54,12 @@ export async function runScanCommand(args: string[], io: CliIo): Promise<number>
     io.stdout(`${SCAN_USAGE}\n`);
     return 0;
   }
-  const logger = cliLogger(io, values.debug === true);
   const format = oneOf('--format', values.format, FORMATS) ?? 'table';
   const unknownAs = oneOf('--unknown-as', values['unknown-as'], UNKNOWN_AS) ?? 'unknown';
   const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON) ?? (values.baseline ? 'regression' : 'fail');
+  const show = parseShow(values.show);
+  const progress = new ProgressLine(io.stderr, io.stderrIsTty === true, io.columns);
+  const logger = cliLogger(io, values.debug === true, progress);
 
   const config = await loadGateConfig(io.cwd, values.config);
   const baseline = values.baseline
@@ -66,18 +73,24 @@ export async function runScanCommand(args: string[], io: CliIo): Promise<number>
     );
   }
 
-  const report = await scanTemplates({
-    paths: positionals,
-    cwd: io.cwd,
-    parametersFile,
-    failOn,
-    unknownAs,
-    config,
-    baseline,
-    logger,
-    now: new Date(),
-  });
-  await emitReport(report, format, values.output, io);
+  let report: Report;
+  try {
+    report = await scanTemplates({
+      paths: positionals,
+      cwd: io.cwd,
+      parametersFile,
+      failOn,
+      unknownAs,
+      config,
+      baseline,
+      logger,
+      now: new Date(),
+      onProgress: progress.forLoading(),
+    });
+  } finally {
+    progress.clear();
+  }
+  await emitReport(report, format, values.output, io, { show, compared: baseline !== undefined });
   return report.verdict === 'pass' ? 0 : 1;
 }
 
@@ -91,14 +104,22 @@ export async function emitReport(
   format: Format,
   output: string | undefined,
   io: CliIo,
+  view: { show?: ReadonlySet<Status>; compared?: boolean } = {},
 ): Promise<void> {
   const color = useColor(io);
+  const width = terminalWidth(io);
+  const table = (toTerminal: boolean) =>
+    renderTable(report, {
+      color: toTerminal && color,
+      width: toTerminal ? width : undefined,
+      show: view.show,
+    });
   const render = (which: Format): string => {
     switch (which) {
       case 'table':
-        return renderTable(report, { color: output ? false : color });
+        return table(!output);
       case 'markdown':
-        return renderMarkdown(report, RULES, {});
+        return renderMarkdown(report, RULES, { compared: view.compared });
       case 'json':
         return renderJson(report);
       case 'sarif':
@@ -107,7 +128,7 @@ export async function emitReport(
   };
   if (output) {
     await writeFile(resolve(io.cwd, output), ensureNewline(render(format)));
-    io.stdout(ensureNewline(renderTable(report, { color })));
+    io.stdout(ensureNewline(table(true)));
     io.stderr(`report written to ${logLine(output)}\n`);
   } else {
     io.stdout(ensureNewline(render(format)));
@@ -142,13 +163,14 @@ export async function readBaseline(path: string, shown: string): Promise<Finding
  * control characters shown, not obeyed (no ANSI escape reaches the terminal), and cannot read as
  * a workflow command when the CLI runs in a GitHub Actions job.
  */
-export function cliLogger(io: CliIo, debug: boolean): Logger {
+export function cliLogger(io: CliIo, debug: boolean, progress?: ProgressLine): Logger {
+  const write = (text: string) => (progress ? progress.print(text) : io.stderr(text));
   return {
     debug: (message) => {
-      if (debug) io.stderr(`debug: ${logLine(message)}\n`);
+      if (debug) write(`debug: ${logLine(message)}\n`);
     },
-    info: (message) => io.stderr(`${logLine(message)}\n`),
-    warning: (message) => io.stderr(`warning: ${logLine(message)}\n`),
-    error: (message) => io.stderr(`error: ${logLine(message)}\n`),
+    info: (message) => write(`${logLine(message)}\n`),
+    warning: (message) => write(`warning: ${logLine(message)}\n`),
+    error: (message) => write(`error: ${logLine(message)}\n`),
   };
 }

@@ -7,7 +7,15 @@ import { readLive } from '../sources/live/index.js';
 import type { AuthMethod, CloudName, LiveDeps, LiveSettings } from '../sources/live/settings.js';
 import { VERSION } from '../version.js';
 import type { CliIo } from './io.js';
-import { FAIL_ON, FORMATS, oneOf, parseCommandFlags, REPORT_FLAGS, UNKNOWN_AS } from './options.js';
+import {
+  FAIL_ON,
+  FORMATS,
+  oneOf,
+  parseCommandFlags,
+  parseShow,
+  REPORT_FLAGS,
+  UNKNOWN_AS,
+} from './options.js';
 import { cliLogger, emitReport, loadGateConfig, readBaseline } from './scan-command.js';
 
 const AUTH_METHODS = ['auto', 'oidc', 'azure-cli', 'environment'] as const satisfies readonly AuthMethod[];
@@ -38,6 +46,7 @@ Options:
   --fail-on LEVEL         regression | fail | warn | never              (default: fail, or regression with --baseline)
   --unknown-as STATUS     unknown | warn | fail: how "could not tell" counts (default: unknown)
   --config FILE           suppressions and rule overrides (default: .github/aml-ha-gate.yml when present)
+  --show STATUSES         the statuses the table lists, e.g. fail,warn,unknown (default: all)
   --debug                 print debug details to stderr
   -h, --help              show this help
 
@@ -59,6 +68,7 @@ export async function runWorkspaceCommand(args: string[], io: CliIo): Promise<nu
   const format = oneOf('--format', values.format, FORMATS) ?? 'table';
   const unknownAs = oneOf('--unknown-as', values['unknown-as'], UNKNOWN_AS) ?? 'unknown';
   const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON) ?? (values.baseline ? 'regression' : 'fail');
+  const show = parseShow(values.show);
   const settings: LiveSettings = {
     workspaces: positionals,
     resourceGroup: values['resource-group'],
@@ -87,7 +97,7 @@ export async function runWorkspaceCommand(args: string[], io: CliIo): Promise<nu
     now: new Date(),
     version: VERSION,
   });
-  await emitReport(report, format, values.output, io);
+  await emitReport(report, format, values.output, io, { show, compared: baseline !== undefined });
   return report.verdict === 'pass' ? 0 : 1;
 }
 

@@ -1,36 +1,58 @@
-import type { Finding, Report } from '../model.js';
+import type { Finding, Report, Role } from '../model.js';
 import type { RuleDefinition } from '../rules/types.js';
 import { escapeCodeSpan, escapeMarkdownCell } from './escape.js';
-import {
-  byAttention,
-  countsLine,
-  groupByWorkspace,
-  locationText,
-  needsAttention,
-  NO_WORKSPACE,
-} from './order.js';
+import { displayName, type DisplayName, workspaceName } from './names.js';
+import { byAttention, countsLine, groupByWorkspace, headlineParts, needsAttention, plural } from './order.js';
 
 export interface MarkdownOptions {
   title?: string;
   /** Hard cap on the length (GitHub: 65,536 for a comment); whole rows are dropped with a visible note. */
   maxLength?: number;
-  links?: { runUrl?: string; checkRunUrl?: string };
+  links?: {
+    runUrl?: string;
+    checkRunUrl?: string;
+    /**
+     * `https://github.com/OWNER/REPO/blob/HEAD_SHA` (the server URL of the run, so GitHub Enterprise
+     * Server works): the "where" column then links each finding to its line at the PR head.
+     */
+    blob?: string;
+  };
   /** Hidden marker put first (the sticky comment finds itself by it). */
   marker?: string;
+  /** The findings were compared with a base commit or a baseline: the headline counts regressions. */
+  compared?: boolean;
 }
 
 const ICONS: Record<Finding['status'], string> = {
-  fail: '❌ fail',
-  warn: '⚠️ warn',
-  unknown: '❔ unknown',
-  pass: '✅ pass',
-  info: 'ℹ️ info',
-  suppressed: '🔇 suppressed',
+  fail: '❌&nbsp;fail',
+  warn: '⚠️&nbsp;warn',
+  unknown: '❔&nbsp;unknown',
+  pass: '✅&nbsp;pass',
+  info: 'ℹ️&nbsp;info',
+  suppressed: '🔇&nbsp;suppressed',
+};
+
+/** What a role is, in the reader's words. */
+const ROLE_WORDS: Record<Role, string> = {
+  workspace: 'workspace',
+  defaultStorage: 'default storage',
+  keyVault: 'key vault',
+  containerRegistry: 'container registry',
+  applicationInsights: 'Application Insights',
+  compute: 'compute',
+  datastore: 'datastore',
+  cosmosDb: 'Cosmos DB',
+  microsoftManaged: 'Microsoft-managed',
+  unlinked: 'not tied to a workspace',
 };
 
 /**
- * The PR comment / job summary body: verdict first, then regressions, then what needs attention
- * per workspace, with passes, info and suppressions folded away.
+ * The PR comment / job summary body, laid out to fit GitHub's comment width (about 960 px): the
+ * headline first ("2 HA regressions; 4 existing failures"), then the regressions (each listed
+ * once, here only), then what else needs attention per workspace, with suppressions and passes
+ * folded away, grouped under their workspace too. Three columns: the finding cell leads with the
+ * resource and its role and has the rule link under the message; "where" is a short link to the
+ * line.
  */
 export function renderMarkdown(
   report: Report,
@@ -40,12 +62,15 @@ export function renderMarkdown(
   const helpUri = new Map(rules.map((rule) => [rule.id, rule.helpUri]));
   const head: string[] = [];
   if (options.marker) head.push(options.marker);
+  const { lead, rest } = headlineParts(report, options.compared);
+  const icon = report.verdict === 'pass' ? '✅' : '❌';
+  const reason = report.notes?.[0]?.replace(/^(pass|fail):\s*/, '');
   head.push(
     `### ${escapeMarkdownCell(options.title ?? 'AML HA gate')}`,
     '',
-    verdictLine(report),
+    `${icon} **${lead}**${rest}`,
     '',
-    countsLine(report),
+    `<sub>${reason ? `Gate: ${escapeMarkdownCell(reason)} · ` : ''}${countsLine(report)}</sub>`,
     '',
   );
   // Notes (an expired suppression, a change to the config file) come before the tables: they
@@ -53,25 +78,42 @@ export function renderMarkdown(
   for (const note of report.notes?.slice(1) ?? []) head.push(`> ${escapeMarkdownCell(note)}`, '');
 
   const sections: Section[] = [];
-  const regressions = report.findings.filter((f) => f.regression).sort(byAttention);
+  const regressions = report.findings.filter((f) => f.regression && f.status !== 'suppressed');
   if (regressions.length > 0) {
     sections.push({
-      heading: '#### Regressions: new or worse than the base',
-      rows: regressions,
+      heading: `#### 🆕 Regressions: new or worse than the base (${regressions.length})`,
       folded: false,
+      tables: [{ rows: regressions.sort(byAttention), showWorkspace: true }],
     });
   }
-  for (const [workspace, findings] of groupByWorkspace(report.findings.filter(needsAttention))) {
-    const name =
-      workspace === NO_WORKSPACE ? 'Not tied to a workspace' : `Workspace \`${escapeCodeSpan(workspace)}\``;
-    sections.push({ heading: `#### ${name}`, rows: findings, folded: false });
+  for (const group of groupByWorkspace(report.findings.filter((f) => needsAttention(f) && !f.regression))) {
+    const counts = countByStatus(group.findings);
+    sections.push({
+      heading: `#### ${workspaceTitle(group.workspace)}${counts ? ` · ${counts}` : ''}`,
+      folded: false,
+      tables: [{ rows: group.findings, showWorkspace: false }],
+    });
   }
-  const suppressed = report.findings.filter((f) => f.status === 'suppressed').sort(byAttention);
-  if (suppressed.length > 0)
-    sections.push({ heading: `Suppressed (${suppressed.length})`, rows: suppressed, folded: true });
-  const quiet = report.findings.filter((f) => f.status === 'pass' || f.status === 'info').sort(byAttention);
-  if (quiet.length > 0)
-    sections.push({ heading: `Passed and information (${quiet.length})`, rows: quiet, folded: true });
+  const folded = (title: string, findings: Finding[]) => {
+    if (findings.length === 0) return;
+    sections.push({
+      heading: `${title} (${findings.length})`,
+      folded: true,
+      tables: groupByWorkspace(findings).map((group) => ({
+        title: `**${workspaceTitle(group.workspace)}**`,
+        rows: group.findings,
+        showWorkspace: false,
+      })),
+    });
+  };
+  folded(
+    'Suppressed',
+    report.findings.filter((f) => f.status === 'suppressed'),
+  );
+  folded(
+    'Passed and information',
+    report.findings.filter((f) => f.status === 'pass' || f.status === 'info'),
+  );
 
   const tail: string[] = [];
   if (report.errors.length > 0) {
@@ -90,20 +132,25 @@ export function renderMarkdown(
     `<sub>aml-ha-gate ${escapeMarkdownCell(report.tool.version)} · rules from [Increase Azure Machine Learning resiliency](https://learn.microsoft.com/azure/machine-learning/how-to-high-availability-machine-learning)${links.length > 0 ? ` · ${links.join(' · ')}` : ''}</sub>`,
   );
 
+  const cells: CellContext = { helpUri, blob: options.links?.blob };
   const render = (budgetRows: number | undefined): string => {
     let left = budgetRows ?? Number.POSITIVE_INFINITY;
     let hidden = 0;
     const body: string[] = [];
     for (const section of sections) {
-      const rows = section.rows.slice(0, Math.max(0, left));
-      left -= rows.length;
-      hidden += section.rows.length - rows.length;
-      if (rows.length === 0) continue;
-      body.push(...renderSection(section, rows, helpUri));
+      const shown: Table[] = [];
+      for (const table of section.tables) {
+        const rows = table.rows.slice(0, Math.max(0, left));
+        left -= rows.length;
+        hidden += table.rows.length - rows.length;
+        if (rows.length > 0) shown.push({ ...table, rows });
+      }
+      if (shown.length === 0) continue;
+      body.push(...renderSection(section, shown, cells));
     }
     if (hidden > 0) {
       body.push(
-        `> **${hidden} more finding${hidden === 1 ? '' : 's'} not shown** to stay within GitHub's size limit: see the job summary or the report file for all of them.`,
+        `> **${plural(hidden, 'more finding')} not shown** to stay within GitHub's size limit: see the job summary or the report file for all of them.`,
         '',
       );
     }
@@ -112,7 +159,10 @@ export function renderMarkdown(
 
   let text = render(undefined);
   if (options.maxLength !== undefined && text.length > options.maxLength) {
-    const total = sections.reduce((sum, section) => sum + section.rows.length, 0);
+    const total = sections.reduce(
+      (sum, section) => sum + section.tables.reduce((rows, table) => rows + table.rows.length, 0),
+      0,
+    );
     let low = 0;
     let high = total;
     while (low < high) {
@@ -126,42 +176,141 @@ export function renderMarkdown(
   return text;
 }
 
-interface Section {
-  heading: string;
+interface Table {
+  /** Bold line above the table (folded sections group their rows by workspace). */
+  title?: string;
   rows: Finding[];
-  folded: boolean;
+  /** Name the workspace under the resource (the regressions table mixes workspaces). */
+  showWorkspace: boolean;
 }
 
-function renderSection(section: Section, rows: Finding[], helpUri: Map<string, string>): string[] {
-  const table = [
-    '| status | rule | resource | finding | where |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows.map((finding) => {
-      const uri = helpUri.get(finding.ruleId);
+interface Section {
+  heading: string;
+  folded: boolean;
+  tables: Table[];
+}
+
+interface CellContext {
+  helpUri: Map<string, string>;
+  blob?: string;
+}
+
+function workspaceTitle(workspace: DisplayName | undefined): string {
+  if (!workspace) return 'Not tied to a workspace';
+  const name = `Workspace \`${escapeCodeSpan(workspace.text)}\``;
+  return workspace.evaluated
+    ? name
+    : `${name} (${escapeMarkdownCell(workspace.note ?? 'name not evaluated')})`;
+}
+
+function countByStatus(findings: Finding[]): string {
+  const parts: string[] = [];
+  for (const status of ['fail', 'warn', 'unknown'] as const) {
+    const count = findings.filter((f) => f.status === status).length;
+    if (count > 0) parts.push(`${count} ${status}`);
+  }
+  return parts.join(', ');
+}
+
+function renderSection(section: Section, tables: Table[], cells: CellContext): string[] {
+  const body: string[] = [];
+  for (const table of tables) {
+    if (table.title) body.push(table.title, '');
+    body.push(...renderTable(table, cells), '');
+  }
+  if (section.folded)
+    return [`<details><summary>${section.heading}</summary>`, '', ...body, '</details>', ''];
+  return [section.heading, '', ...body];
+}
+
+function renderTable(table: Table, cells: CellContext): string[] {
+  const shortNames = shortFileNames(table.rows);
+  return [
+    '| status | finding | where |',
+    '| --- | --- | --- |',
+    ...table.rows.map((finding) => {
+      const uri = cells.helpUri.get(finding.ruleId);
       const rule = uri
         ? `[${escapeMarkdownCell(finding.ruleId)}](${uri})`
         : escapeMarkdownCell(finding.ruleId);
-      const status = `${ICONS[finding.status]}${finding.regression ? ' 🆕' : ''}`;
-      const resource = `${escapeMarkdownCell(finding.resource.name)} (${escapeMarkdownCell(finding.resource.role)})`;
       const message = finding.suppression
         ? `${escapeMarkdownCell(finding.message)} — suppressed: ${escapeMarkdownCell(finding.suppression.reason)}`
         : escapeMarkdownCell(finding.message);
-      return `| ${status} | ${rule} | ${resource} | ${message} | ${escapeMarkdownCell(locationText(finding))} |`;
+      return `| ${ICONS[finding.status]} | ${resourceText(finding, table.showWorkspace)}: ${message}<br><sub>${rule}</sub> | ${whereCell(finding, shortNames, cells.blob)} |`;
     }),
   ];
-  if (section.folded)
-    return [`<details><summary>${section.heading}</summary>`, '', ...table, '', '</details>', ''];
-  return [section.heading, '', ...table, ''];
 }
 
-function verdictLine(report: Report): string {
-  const s = report.summary;
-  if (report.verdict === 'pass') {
-    const extra = s.fail + s.warn > 0 ? ` (${s.fail} fail and ${s.warn} warn already present, none new)` : '';
-    return report.summary.regressions === 0 && s.fail === 0
-      ? `✅ **Passes**: no high-availability gap that fails the gate.`
-      : `✅ **Passes**: nothing made worse${extra}.`;
+/**
+ * The resource a finding is about, leading its cell: the name in bold, then what it is
+ * ("**stmlwsdev** (default storage of mlws-dev)"). A name that did not evaluate reads as its
+ * `{parameter}` form and says so.
+ */
+function resourceText(finding: Finding, showWorkspace: boolean): string {
+  const name = displayName(finding.resource.name);
+  let about = ROLE_WORDS[finding.resource.role];
+  if (showWorkspace && finding.workspace !== undefined && finding.resource.role !== 'workspace')
+    about += ` of ${workspaceName(finding)?.text ?? finding.workspace}`;
+  if (!name.evaluated) about += `; ${name.note ?? 'name not evaluated'}`;
+  return `**${breakable(escapeMarkdownCell(name.text))}** (${escapeMarkdownCell(about)})`;
+}
+
+/**
+ * "where": the file's shortest distinguishing tail and the line (`azuredeploy.json:11`), linked
+ * to that line at the PR head when a blob URL is known; a live finding names its resource group.
+ */
+function whereCell(finding: Finding, shortNames: Map<string, string>, blob: string | undefined): string {
+  const location = finding.location;
+  if (!location) {
+    const group = /\/resourceGroups\/([^/]+)/i.exec(finding.resource.id)?.[1];
+    return group
+      ? `${breakable(escapeMarkdownCell(group))}<br><sub>resource group</sub>`
+      : breakable(escapeMarkdownCell(finding.resource.id));
   }
-  const reason = report.notes?.[0]?.replace(/^fail:\s*/, '') ?? `${s.fail} failures`;
-  return `❌ **Fails**: ${escapeMarkdownCell(reason)}`;
+  const text = breakable(
+    escapeMarkdownCell(`${shortNames.get(location.file) ?? location.file}:${location.line}`),
+  );
+  if (!blob) return text;
+  return `[${text}](${blob}/${encodePath(location.file)}#L${location.line})`;
+}
+
+/**
+ * For each file of a table, its shortest tail of path segments that no other file of the table
+ * shares (`azuredeploy.json`, or `dev/azuredeploy.json` beside `prod/azuredeploy.json`).
+ */
+export function shortFileNames(findings: Finding[]): Map<string, string> {
+  const files = [...new Set(findings.flatMap((f) => (f.location ? [f.location.file] : [])))];
+  const segments = new Map(files.map((file) => [file, file.split('/')]));
+  const tail = (file: string, count: number) => segments.get(file)!.slice(-count).join('/');
+  const short = new Map<string, string>();
+  for (const file of files) {
+    const total = segments.get(file)!.length;
+    let count = 1;
+    while (count < total && files.some((other) => other !== file && tail(other, count) === tail(file, count)))
+      count++;
+    short.set(file, tail(file, count));
+  }
+  return short;
+}
+
+/** A repository path as a URL path: each segment percent-encoded, parentheses too (they end Markdown links). */
+export function encodePath(file: string): string {
+  return file
+    .split('/')
+    .map((segment) =>
+      encodeURIComponent(segment).replace(
+        /[()'*!]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      ),
+    )
+    .join('/');
+}
+
+/**
+ * Break opportunities (`<wbr>`) after `/`, `.`, `-` and `_` in long runs without spaces, so a
+ * long file or resource name wraps inside its cell instead of widening the table past the
+ * comment's width. Works on escaped text: `<wbr>` is the only HTML it adds.
+ */
+export function breakable(escaped: string): string {
+  return escaped.replace(/\S{30,}/g, (run) => run.replace(/([/._-])(?=[^/._\s-])/g, '$1<wbr>'));
 }

@@ -1,4 +1,5 @@
 import { type Finding, type Report, type Status } from '../model.js';
+import { type DisplayName, workspaceName } from './names.js';
 
 /** Order in which statuses are listed: what needs attention first. */
 const LISTING_ORDER: Record<Status, number> = {
@@ -21,18 +22,30 @@ export function byAttention(a: Finding, b: Finding): number {
 
 export const NO_WORKSPACE = 'not tied to a workspace';
 
-/** Findings grouped by the workspace they concern, workspaces in name order, the unlinked last. */
-export function groupByWorkspace(findings: Finding[]): [string, Finding[]][] {
-  const groups = new Map<string, Finding[]>();
+/** The findings of one workspace (or of none), as the reports list them. */
+export interface WorkspaceGroup {
+  /** The workspace's readable name; undefined for the findings tied to no workspace. */
+  workspace?: DisplayName;
+  findings: Finding[];
+}
+
+/**
+ * Findings grouped by the workspace they concern, under its readable name (a workspace whose name
+ * did not evaluate is grouped under `{parameter}` placeholders, not half an expression), workspaces
+ * in name order, the unlinked last; within a group, what needs attention first.
+ */
+export function groupByWorkspace(findings: Finding[]): WorkspaceGroup[] {
+  const groups = new Map<string, WorkspaceGroup>();
   for (const finding of findings) {
-    const key = finding.workspace ?? NO_WORKSPACE;
-    const list = groups.get(key);
-    if (list) list.push(finding);
-    else groups.set(key, [finding]);
+    const workspace = workspaceName(finding);
+    const key = workspace ? `${workspace.evaluated ? 'e' : 'x'}:${workspace.text}` : '';
+    const group = groups.get(key);
+    if (group) group.findings.push(finding);
+    else groups.set(key, { workspace, findings: [finding] });
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a === NO_WORKSPACE ? 1 : b === NO_WORKSPACE ? -1 : a.localeCompare(b)))
-    .map(([key, list]) => [key, [...list].sort(byAttention)]);
+  return [...groups.values()]
+    .sort((a, b) => (!a.workspace ? 1 : !b.workspace ? -1 : a.workspace.text.localeCompare(b.workspace.text)))
+    .map((group) => ({ ...group, findings: [...group.findings].sort(byAttention) }));
 }
 
 export function locationText(finding: Finding): string {
@@ -58,4 +71,51 @@ export function countsLine(report: Report): string {
 
 export function needsAttention(finding: Finding): boolean {
   return finding.status === 'fail' || finding.status === 'warn' || finding.status === 'unknown';
+}
+
+/** `n thing` / `n things`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+/**
+ * The one-line verdict in the reader's words: "2 HA regressions; 4 existing failures, 3 warnings",
+ * "No HA regressions; 6 existing failures", "6 HA failures, 3 warnings", "No HA gaps found".
+ * `compared`: the findings were compared with a base or baseline (so "regression" means something);
+ * without it, a report with regressions counts as compared. The lead part is returned apart so the
+ * Markdown can make it bold.
+ */
+export function headlineParts(report: Report, compared?: boolean): { lead: string; rest: string } {
+  const live = report.findings.filter((f) => f.status !== 'suppressed');
+  const regressions = live.filter((f) => f.regression).length;
+  const isCompared = compared ?? regressions > 0;
+  const old = isCompared ? live.filter((f) => !f.regression) : live;
+  const fails = old.filter((f) => f.status === 'fail').length;
+  const warns = old.filter((f) => f.status === 'warn').length;
+  const unknowns = old.filter((f) => f.status === 'unknown').length;
+  const rest: string[] = [];
+  let lead: string;
+  if (isCompared) {
+    lead = regressions === 0 ? 'No HA regressions' : plural(regressions, 'HA regression');
+    if (fails > 0) rest.push(plural(fails, 'existing failure'));
+    if (warns > 0) rest.push(plural(warns, fails > 0 ? 'warning' : 'existing warning'));
+  } else if (fails > 0) {
+    lead = plural(fails, 'HA failure');
+    if (warns > 0) rest.push(plural(warns, 'warning'));
+  } else if (warns > 0) {
+    lead = plural(warns, 'HA warning');
+  } else {
+    lead = unknowns > 0 || report.errors.length > 0 ? 'No HA failure found' : 'No HA gaps found';
+  }
+  if (unknowns > 0) rest.push(`${unknowns} unknown`);
+  if (report.errors.length > 0) rest.push(`${plural(report.errors.length, 'file')} could not be evaluated`);
+  // "No HA regressions; 6 existing failures" (what else there is), "6 HA failures, 3 warnings" (a list).
+  const separator = isCompared || !(fails > 0 || warns > 0) ? '; ' : ', ';
+  return { lead, rest: rest.length > 0 ? `${separator}${rest.join(', ')}` : '' };
+}
+
+/** The headline as plain text (check-run title, log line). */
+export function headlineText(report: Report, compared?: boolean): string {
+  const { lead, rest } = headlineParts(report, compared);
+  return `${lead}${rest}`;
 }

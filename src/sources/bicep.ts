@@ -24,6 +24,8 @@ export interface BicepCompileOptions extends BicepOptions {
   explicitParameters?: string;
   /** Environment to search PATH in (tests); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Told how many files are compiled so far (0 before the first), for a progress line. */
+  onProgress?: (done: number, total: number, file?: string) => void;
 }
 
 /** One `.bicep` file compiled to an ARM template, ready to expand. */
@@ -420,6 +422,8 @@ export async function compileBicepFiles(
     return unit;
   };
 
+  let compiled = 0;
+  options.onProgress?.(0, roots.length);
   const results = await mapConcurrent(roots, concurrency, async (file) => {
     try {
       return await compileOne(file);
@@ -429,6 +433,8 @@ export async function compileBicepFiles(
         line: (error as { line?: number }).line,
         message: error instanceof Error ? error.message : String(error),
       } satisfies FileError;
+    } finally {
+      options.onProgress?.(++compiled, roots.length, file.path);
     }
   });
   const units: CompiledBicep[] = [];

@@ -20,6 +20,17 @@ export interface LoadOptions {
   logger: Logger;
   /** Resource types whose findings need lines (see `ExpandOptions.locatable`); default: all. */
   locatable?: (type: string) => boolean;
+  /** Told what is being done (templates evaluated, Bicep files compiled so far), for a progress line or log sections. */
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** How far loading has come: `done` of `total` templates evaluated, or Bicep files compiled. */
+export interface LoadProgress {
+  phase: 'evaluate' | 'compile';
+  done: number;
+  total: number;
+  /** The file just finished. */
+  file?: string;
 }
 
 export interface LoadResult {
@@ -199,8 +210,12 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
   const linked = new Set<string>();
   const unitErrors = new Map<string, FileError[]>();
   let evaluated = 0;
+  const progress = options.onProgress;
+  let done = 0;
+  progress?.({ phase: 'evaluate', done, total: topLevelCount });
 
   for (const { file } of ordered) {
+    progress?.({ phase: 'evaluate', done: done++, total: topLevelCount, file: file.path });
     if (linked.has(file.absolutePath)) continue;
     evaluated++;
     const fileErrors: FileError[] = [];
@@ -239,9 +254,15 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
       cwd: options.cwd,
       logger,
       explicitParameters: useExplicit ? explicitParameters : undefined,
+      onProgress: progress
+        ? (compiledCount, total, file) => progress({ phase: 'compile', done: compiledCount, total, file })
+        : undefined,
     });
     errors.push(...compiled.errors);
+    if (progress && compiled.units.length > 0)
+      progress({ phase: 'evaluate', done, total: topLevelCount });
     for (const unit of compiled.units) {
+      progress?.({ phase: 'evaluate', done: done++, total: topLevelCount, file: unit.file.path });
       evaluated++;
       const fileErrors: FileError[] = [];
       unitErrors.set(unit.file.path, fileErrors);
