@@ -259,8 +259,7 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
         : undefined,
     });
     errors.push(...compiled.errors);
-    if (progress && compiled.units.length > 0)
-      progress({ phase: 'evaluate', done, total: topLevelCount });
+    if (progress && compiled.units.length > 0) progress({ phase: 'evaluate', done, total: topLevelCount });
     for (const unit of compiled.units) {
       progress?.({ phase: 'evaluate', done: done++, total: topLevelCount, file: unit.file.path });
       evaluated++;
