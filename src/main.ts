@@ -8,6 +8,7 @@ import { ConfigurationError, describeError } from './errors.js';
 import { createGitHubClient } from './github.js';
 import type { Logger } from './model.js';
 import { logLine } from './report/escape.js';
+import type { WorkflowAnnotation } from './report/workflow-annotations.js';
 import { VERSION } from './version.js';
 
 /**
@@ -16,12 +17,40 @@ import { VERSION } from './version.js';
  * `::` / `##[`, so no message can become a workflow command (a forged annotation, add-mask,
  * stop-commands). @actions/core only escapes line breaks, and only in commands, not in info lines.
  */
+let groupOpen = false;
 const logger: Logger = {
   debug: (message) => core.debug(logLine(message)),
   info: (message) => core.info(logLine(message)),
   warning: (message) => core.warning(logLine(message)),
   error: (message) => core.error(logLine(message)),
+  // GitHub's log sections do not nest: a new one ends the open one.
+  startGroup: (title) => {
+    if (groupOpen) core.endGroup();
+    core.startGroup(logLine(title));
+    groupOpen = true;
+  },
+  endGroup: () => {
+    if (groupOpen) core.endGroup();
+    groupOpen = false;
+  },
 };
+
+/**
+ * An annotation as a workflow command (`::error file=…,line=…,title=…::message`): @actions/core
+ * escapes the line breaks of the message and the separators of the properties; the text was made
+ * printable, with `##[` broken, by workflowAnnotations.
+ */
+function annotate(annotation: WorkflowAnnotation): void {
+  const properties: core.AnnotationProperties = {
+    title: annotation.title,
+    file: annotation.file,
+    startLine: annotation.line,
+    endLine: annotation.endLine,
+  };
+  if (annotation.level === 'error') core.error(annotation.message, properties);
+  else if (annotation.level === 'warning') core.warning(annotation.message, properties);
+  else core.notice(annotation.message, properties);
+}
 
 /** The action: read settings, run, set outputs; the one place that fails the step. */
 async function main(): Promise<void> {
@@ -34,9 +63,10 @@ async function main(): Promise<void> {
     const github = settings.githubToken
       ? createGitHubClient(settings.githubToken, { apiUrl: context.apiUrl, logger })
       : undefined;
-    const { report, outputs } = await runAction(settings, context, {
+    const { report, outputs, compared } = await runAction(settings, context, {
       logger,
       github,
+      annotate,
       now: new Date(),
       live: {
         logger,
@@ -52,9 +82,10 @@ async function main(): Promise<void> {
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
     // In publish mode the gate already ran and set its own job's status; this step only posts.
     if (report.verdict === 'fail' && settings.mode !== 'publish')
-      core.setFailed(logLine(`AML HA gate ${headline(report)} (fail-on: ${settings.failOn}).`));
-    else logger.info(`AML HA gate ${headline(report)}`);
+      core.setFailed(logLine(`AML HA gate ${headline(report, compared)} (fail-on: ${settings.failOn}).`));
+    else logger.info(`AML HA gate ${headline(report, compared)}`);
   } catch (error) {
+    logger.endGroup?.();
     if (!(error instanceof ConfigurationError) && error instanceof Error && error.stack)
       for (const line of error.stack.split('\n')) logger.debug(line);
     core.setFailed(logLine(describeError(error)));

@@ -209,6 +209,13 @@ export interface Logger {
   info(message: string): void;
   warning(message: string): void;
   error(message: string): void;
+  /**
+   * Starts a collapsible section of the log (the action: `::group::`), ending the open one;
+   * optional, so the CLI and tests need not care.
+   */
+  startGroup?(title: string): void;
+  /** Ends the open section, if any. */
+  endGroup?(): void;
 }
 
 export const silentLogger: Logger = {

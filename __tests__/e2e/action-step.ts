@@ -36,13 +36,26 @@ export function defaultInputs(): Record<string, string> {
   );
 }
 
-/** The PR's files as the pulls/files API lists them, from `git diff` between base and head. */
+/**
+ * The PR's files as the pulls/files API lists them, from `git diff` between base and head, each
+ * with its `patch` (the diff's hunks, without the file header, as GitHub gives it).
+ */
 export function pullFiles(repo: GitFixture, baseSha = repo.baseSha): PullFile[] {
   const lines = repo.git('diff', '--name-status', '-M', baseSha, repo.headSha).split('\n').filter(Boolean);
+  const patch = (...paths: string[]) => {
+    const diff = repo.git('diff', '-M', baseSha, repo.headSha, '--', ...paths);
+    const start = diff.indexOf('\n@@');
+    return start === -1 ? undefined : diff.slice(start + 1);
+  };
   return lines.map((line) => {
     const [status, first, second] = line.split('\t');
-    if (status.startsWith('R')) return { filename: second, status: 'renamed', previous_filename: first };
-    return { filename: first, status: status === 'A' ? 'added' : status === 'D' ? 'removed' : 'modified' };
+    if (status.startsWith('R'))
+      return { filename: second, status: 'renamed', previous_filename: first, patch: patch(first, second) };
+    return {
+      filename: first,
+      status: status === 'A' ? 'added' : status === 'D' ? 'removed' : 'modified',
+      patch: patch(first),
+    };
   });
 }
 

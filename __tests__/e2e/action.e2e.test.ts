@@ -48,7 +48,7 @@ d('the action on a pull request (dist/index.js)', () => {
     );
     const first = await runStep(repo, server);
     expect(first.code).toBe(1);
-    expect(first.stdout).toMatch(/::error::AML HA gate Failed: \d+ regression/);
+    expect(first.stdout).toMatch(/::error::AML HA gate Failed: \d+ HA regression/);
     expect(first.outputs.verdict).toBe('fail');
     expect(Number(first.outputs.regressions)).toBeGreaterThanOrEqual(1);
     expect(Number(first.outputs.failures)).toBeGreaterThanOrEqual(1);

@@ -62,7 +62,9 @@ d('hostile names (dist/index.js)', () => {
       [],
     );
     expect(
-      commands.every((line) => /^::(add-mask::ghs_|debug::|warning::|error::AML HA gate Failed)/.test(line)),
+      commands.every((line) =>
+        /^::(add-mask::ghs_|debug::|warning::|error::AML HA gate Failed|group::[A-Z]|endgroup::$)/.test(line),
+      ),
     ).toBe(true);
     expect(run.stdout).toContain('x\\n::error file=README.md');
     // Comment, check run and job summary: the name is there, its mention and reference are not live.
@@ -201,7 +203,7 @@ d('publish mode with a forged report (dist/index.js)', () => {
     expect(publisher.checkRuns).toHaveLength(1);
     const check = publisher.checkRuns[0]!;
     expect(check).toMatchObject({ head_sha: repo.headSha, conclusion: 'failure' });
-    expect(check.output.title).toMatch(/^Failed: 1 regression/);
+    expect(check.output.title).toMatch(/^Failed: 1 HA regression/);
     const detailsUrl = (publisher.find('POST', /check-runs$/)[0]!.body as { details_url?: string })
       .details_url;
     expect(detailsUrl).toBe('https://github.example/contoso/ml-infra/actions/runs/99');

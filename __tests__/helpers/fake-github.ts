@@ -1,8 +1,10 @@
 /**
  * A small fake of the GitHub REST API on 127.0.0.1, implementing only what the action calls:
  * pulls/:n (+ /files with Link-header pagination, at most 3,000 files as GitHub), pulls?head=,
- * user, issues/:n/comments (list/create) and issues/comments/:id (update/delete), check-runs
- * (create/update), contents/:path?ref=.
+ * user, issues/:n/comments (list/create) and issues/comments/:id (update/delete), review comments
+ * (pulls/:n/comments list/create, pulls/:n/reviews create with comments, pulls/comments/:id
+ * update/delete; a comment must land on a line of the file's patch, as GitHub requires), GraphQL review threads (query, resolveReviewThread),
+ * check-runs (create/update), contents/:path?ref=.
  * It records every request so tests assert on what the action sent. `readOnly` answers every
  * write with 403, as GitHub does for the read-only token of a fork pull request; `failures`
  * makes matching requests fail the ways a real GitHub does on a bad day (5xx, HTML error pages,
@@ -59,6 +61,27 @@ export interface PullFile {
   filename: string;
   status: string;
   previous_filename?: string;
+  /** Unified diff hunks, as GitHub gives them (absent for large diffs). */
+  patch?: string;
+}
+
+export interface FakeReview {
+  id: number;
+  pull: number;
+  body: string;
+  event: string;
+}
+
+export interface FakeReviewComment {
+  id: number;
+  pull: number;
+  path: string;
+  /** Line at the head; null once out of date. */
+  line: number | null;
+  commit_id: string;
+  body: string;
+  user?: { login: string; type: 'Bot' | 'User' };
+  in_reply_to_id?: number;
 }
 
 export interface FakeGitHubOptions {
@@ -86,11 +109,28 @@ export interface FakeGitHub {
   url: string;
   requests: RecordedRequest[];
   comments: Map<number, FakeComment>;
+  reviewComments: Map<number, FakeReviewComment>;
+  /** Reviews created (POST pulls/:n/reviews), whose comments are in `reviewComments`. */
+  reviews: FakeReview[];
+  /** Ids of the review comments whose thread was resolved through GraphQL. */
+  resolvedThreads: Set<number>;
   checkRuns: FakeCheckRun[];
   options: FakeGitHubOptions;
   /** Requests matching a method and a path pattern. */
   find(method: string, path: RegExp): RecordedRequest[];
   close(): Promise<void>;
+}
+
+/** The head-side lines a patch shows (added or context): where GitHub lets a review comment land. */
+function diffLines(patch: string): Set<number> {
+  const lines = new Set<number>();
+  let next = 0;
+  for (const raw of patch.split('\n')) {
+    const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(raw);
+    if (hunk) next = Number(hunk[1]);
+    else if (next > 0 && (raw.startsWith('+') || raw.startsWith(' '))) lines.add(next++);
+  }
+  return lines;
 }
 
 function readBody(request: IncomingMessage): Promise<string> {
@@ -107,6 +147,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const requests: RecordedRequest[] = [];
   const comments = new Map<number, FakeComment>();
   const checkRuns: FakeCheckRun[] = [];
+  const reviewComments = new Map<number, FakeReviewComment>();
+  const resolvedThreads = new Set<number>();
+  const reviews: FakeReview[] = [];
   let nextId = 1000;
   for (const comment of options.comments ?? []) {
     const id = nextId++;
@@ -143,6 +186,18 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     body: comment.body,
     html_url: `https://github.example/pull/${comment.issue}#issuecomment-${comment.id}`,
     user: comment.user ?? { login: 'github-actions[bot]', type: 'Bot' },
+  });
+
+  const reviewCommentJson = (comment: FakeReviewComment) => ({
+    id: comment.id,
+    node_id: `PRRC_${comment.id}`,
+    body: comment.body,
+    path: comment.path,
+    line: comment.line,
+    commit_id: comment.commit_id,
+    html_url: `https://github.example/pull/${comment.pull}#discussion_r${comment.id}`,
+    user: comment.user ?? { login: 'github-actions[bot]', type: 'Bot' },
+    ...(comment.in_reply_to_id !== undefined ? { in_reply_to_id: comment.in_reply_to_id } : {}),
   });
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -182,6 +237,47 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         ...failure.headers,
       });
       response.end(failure.body ?? JSON.stringify({ message: 'Server Error' }));
+      return;
+    }
+    if (path === '/graphql' && method === 'POST') {
+      // Queries are reads (a read-only token may make them); mutations are refused like writes.
+      const { query = '', variables = {} } = (body ?? {}) as {
+        query?: string;
+        variables?: Record<string, unknown>;
+      };
+      if (/^\s*mutation/.test(query) && options.readOnly) {
+        send(response, 200, {
+          data: null,
+          errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }],
+        });
+      } else if (query.includes('resolveReviewThread')) {
+        // One alias per thread: r0 for $t0, r1 for $t1, …
+        const data: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(variables)) {
+          const index = /^t(\d+)$/.exec(name)?.[1];
+          if (index === undefined) continue;
+          resolvedThreads.add(Number(String(value).replace(/^T_/, '')));
+          data[`r${index}`] = { thread: { id: value, isResolved: true } };
+        }
+        send(response, 200, { data });
+      } else if (query.includes('reviewThreads')) {
+        const pull = Number(variables.number);
+        const nodes = [...reviewComments.values()]
+          .filter((c) => c.pull === pull && c.in_reply_to_id === undefined)
+          .map((c) => ({
+            id: `T_${c.id}`,
+            isResolved: resolvedThreads.has(c.id),
+            comments: { nodes: [{ databaseId: c.id }] },
+          }));
+        send(response, 200, {
+          data: {
+            repository: {
+              pullRequest: { reviewThreads: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } },
+            },
+          },
+        });
+      } else
+        send(response, 200, { data: null, errors: [{ message: 'fake GitHub: unknown GraphQL operation' }] });
       return;
     }
     if (method !== 'GET' && options.readOnly) {
@@ -242,6 +338,80 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         comments.delete(comment.id);
         send(response, 204);
       } else send(response, 405, { message: 'method' });
+    } else if ((match = /^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/comments$/.exec(path))) {
+      const pull = Number(match[1]);
+      if (method === 'GET') {
+        const list = [...reviewComments.values()].filter((c) => c.pull === pull).sort((a, b) => a.id - b.id);
+        paginate(response, path, url.searchParams, list.map(reviewCommentJson));
+      } else if (method === 'POST') {
+        const input = body as { body: string; commit_id: string; path: string; line: number; side?: string };
+        const file = (options.pullFiles?.[pull] ?? []).find((f) => f.filename === input.path);
+        if (!file || (file.patch !== undefined && !diffLines(file.patch).has(input.line))) {
+          send(response, 422, {
+            message: 'Validation Failed',
+            errors: ['pull_request_review_thread.line must be part of the diff'],
+          });
+          return;
+        }
+        const id = nextId++;
+        const comment: FakeReviewComment = {
+          id,
+          pull,
+          path: input.path,
+          line: input.line,
+          commit_id: input.commit_id,
+          body: input.body,
+        };
+        reviewComments.set(id, comment);
+        send(response, 201, reviewCommentJson(comment));
+      } else send(response, 405, { message: 'method' });
+    } else if ((match = /^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/reviews$/.exec(path)) && method === 'POST') {
+      const pull = Number(match[1]);
+      const input = body as {
+        commit_id: string;
+        event?: string;
+        body?: string;
+        comments?: Array<{ path: string; line: number; side?: string; body: string }>;
+      };
+      const files = options.pullFiles?.[pull] ?? [];
+      const wrong = (input.comments ?? []).find((c) => {
+        const file = files.find((f) => f.filename === c.path);
+        return !file || (file.patch !== undefined && !diffLines(file.patch).has(c.line));
+      });
+      if (wrong || (input.event === 'COMMENT' && !input.body && !input.comments?.length)) {
+        send(response, 422, {
+          message: 'Unprocessable Entity',
+          errors: [wrong ? 'Line could not be resolved' : 'Body is required'],
+        });
+        return;
+      }
+      const review = nextId++;
+      reviews.push({ id: review, pull, body: input.body ?? '', event: input.event ?? '' });
+      for (const c of input.comments ?? []) {
+        const id = nextId++;
+        reviewComments.set(id, {
+          id,
+          pull,
+          path: c.path,
+          line: c.line,
+          commit_id: input.commit_id,
+          body: c.body,
+        });
+      }
+      send(response, 200, {
+        id: review,
+        html_url: `https://github.example/pull/${pull}#pullrequestreview-${review}`,
+      });
+    } else if ((match = /^\/repos\/[^/]+\/[^/]+\/pulls\/comments\/(\d+)$/.exec(path))) {
+      const comment = reviewComments.get(Number(match[1]));
+      if (!comment) send(response, 404, { message: 'Not Found' });
+      else if (method === 'PATCH') {
+        comment.body = (body as { body: string }).body;
+        send(response, 200, reviewCommentJson(comment));
+      } else if (method === 'DELETE') {
+        reviewComments.delete(comment.id);
+        send(response, 204);
+      } else send(response, 405, { message: 'method' });
     } else if (/^\/repos\/[^/]+\/[^/]+\/check-runs$/.test(path) && method === 'POST') {
       const input = body as Record<string, unknown> & { output?: Record<string, unknown> };
       const id = nextId++;
@@ -298,6 +468,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     url: base,
     requests,
     comments,
+    reviewComments,
+    reviews,
+    resolvedThreads,
     checkRuns,
     options,
     find: (method, path) => requests.filter((r) => r.method === method && path.test(r.path)),

@@ -21597,7 +21597,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(164);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1202);
 
 process.exitCode = await (0,_cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
@@ -21605,6 +21605,8 @@ process.exitCode = await (0,_cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runC
     env: process.env,
     cwd: process.cwd(),
     isTty: process.stdout.isTTY === true,
+    columns: process.stdout.columns,
+    stderrIsTty: process.stderr.isTTY === true,
 });
 
 __webpack_async_result__();
@@ -21612,7 +21614,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 164:
+/***/ 1202:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -21788,6 +21790,14 @@ function logLine(text) {
     return printable(text)
         .replace(/^(\s*):(?=:)/, `$1:${ZWSP}`)
         .replace(/##\[/g, `#${ZWSP}#[`);
+}
+/**
+ * Text for a workflow-command annotation (`::error file=…::message`): @actions/core escapes its
+ * line breaks and the property separators, but the runner also obeys the legacy `##[` prefix
+ * anywhere in a line, so that is broken by a zero-width space.
+ */
+function annotationText(text) {
+    return text.replace(/##\[/g, `#${ZWSP}#[`);
 }
 
 ;// CONCATENATED MODULE: ./.build/model.js
@@ -23319,7 +23329,325 @@ function orderFinding(finding) {
     };
 }
 
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/parser.js
+/** Nesting deeper than this is refused rather than risking the JS stack (ARM templates never come close). */
+const MAX_DEPTH = 256;
+/**
+ * Whether ARM evaluates this JSON string: it starts with `[` and ends with `]` and does not start
+ * with `[[` (the escape for a literal string that starts with `[`).
+ */
+function isExpression(text) {
+    return text.length >= 2 && text.startsWith('[') && text.endsWith(']') && !text.startsWith('[[');
+}
+function isDigit(code) {
+    return code >= 0x30 && code <= 0x39;
+}
+/** `[A-Za-z0-9_$]` */
+function isIdentifierPart(code) {
+    return ((code >= 0x61 && code <= 0x7a) ||
+        (code >= 0x41 && code <= 0x5a) ||
+        isDigit(code) ||
+        code === 0x5f ||
+        code === 0x24);
+}
+/** Exactly the characters `/\s/` matches. */
+function isWhitespace(code) {
+    return (code === 0x20 ||
+        (code >= 0x09 && code <= 0x0d) ||
+        code === 0xa0 ||
+        code === 0xfeff ||
+        code === 0x2028 ||
+        code === 0x2029 ||
+        code === 0x1680 ||
+        (code >= 0x2000 && code <= 0x200a) ||
+        code === 0x202f ||
+        code === 0x205f ||
+        code === 0x3000);
+}
+class SyntaxFailure {
+    message;
+    offset;
+    constructor(message, offset) {
+        this.message = message;
+        this.offset = offset;
+    }
+}
+class Parser {
+    text;
+    end;
+    pos;
+    depth = 0;
+    constructor(text, start, end) {
+        this.text = text;
+        this.end = end;
+        this.pos = start;
+    }
+    parseAll() {
+        this.skipWhitespace();
+        if (this.pos >= this.end)
+            this.fail('the expression is empty; write a function call such as concat(...) or a string literal');
+        const expr = this.parseExpr();
+        this.skipWhitespace();
+        if (this.pos < this.end) {
+            this.fail(`unexpected '${this.text[this.pos]}' after the end of the expression`);
+        }
+        return expr;
+    }
+    fail(message, offset = this.pos) {
+        throw new SyntaxFailure(message, offset);
+    }
+    skipWhitespace() {
+        while (this.pos < this.end && isWhitespace(this.text.charCodeAt(this.pos)))
+            this.pos++;
+    }
+    parseExpr() {
+        if (++this.depth > MAX_DEPTH)
+            this.fail(`expression nested deeper than ${MAX_DEPTH} levels`);
+        let expr = this.parsePrimary();
+        for (;;) {
+            this.skipWhitespace();
+            const c = this.text[this.pos];
+            if (this.pos >= this.end)
+                break;
+            if (c === '.') {
+                this.pos++;
+                this.skipWhitespace();
+                const nameStart = this.pos;
+                const name = this.readIdentifier();
+                if (!name)
+                    this.fail("expected a property name after '.'", nameStart);
+                expr = { kind: 'property', target: expr, name, start: expr.start, end: this.pos };
+            }
+            else if (c === '[') {
+                this.pos++;
+                this.skipWhitespace();
+                const index = this.parseExpr();
+                this.skipWhitespace();
+                if (this.text[this.pos] !== ']' || this.pos >= this.end)
+                    this.fail("expected ']' to close the index");
+                this.pos++;
+                expr = { kind: 'index', target: expr, index, start: expr.start, end: this.pos };
+            }
+            else
+                break;
+        }
+        this.depth--;
+        return expr;
+    }
+    parsePrimary() {
+        const start = this.pos;
+        const c = this.text[this.pos];
+        if (this.pos >= this.end)
+            this.fail('expected a value (a function call, a string or a number) but the expression ended');
+        if (c === "'")
+            return this.parseString();
+        if (c === '-' || (c >= '0' && c <= '9'))
+            return this.parseNumber();
+        const name = this.readIdentifier();
+        if (!name)
+            this.fail(`unexpected '${c}'; expected a function call, a 'string' or a number`);
+        let namespace;
+        let fnName = name;
+        this.skipWhitespace();
+        if (this.text[this.pos] === '.' && this.pos < this.end) {
+            // `namespace.function(` (user-defined function)
+            const save = this.pos;
+            this.pos++;
+            this.skipWhitespace();
+            const second = this.readIdentifier();
+            this.skipWhitespace();
+            if (second && this.text[this.pos] === '(' && this.pos < this.end) {
+                namespace = name;
+                fnName = second;
+            }
+            else {
+                this.pos = save;
+            }
+        }
+        if (this.text[this.pos] !== '(' || this.pos >= this.end) {
+            const lower = name.toLowerCase();
+            const hint = lower === 'true' || lower === 'false' || lower === 'null'
+                ? ` ARM has no bare ${lower}: write ${lower}()`
+                : ` Call it as ${name}(...) or quote it as '${name}'.`;
+            this.fail(`'${name}' is not a function call or a literal.${hint}`, start);
+        }
+        this.pos++;
+        const args = [];
+        this.skipWhitespace();
+        if (this.text[this.pos] === ')' && this.pos < this.end) {
+            this.pos++;
+        }
+        else {
+            for (;;) {
+                this.skipWhitespace();
+                args.push(this.parseExpr());
+                this.skipWhitespace();
+                const d = this.text[this.pos];
+                if (this.pos >= this.end)
+                    this.fail(`the call to ${fnName} is missing its closing ')'`);
+                if (d === ',') {
+                    this.pos++;
+                    continue;
+                }
+                if (d === ')') {
+                    this.pos++;
+                    break;
+                }
+                this.fail(`expected ',' or ')' in the arguments of ${fnName} but found '${d}'`);
+            }
+        }
+        return namespace === undefined
+            ? { kind: 'call', name: fnName, args, start, end: this.pos }
+            : { kind: 'call', name: fnName, namespace, args, start, end: this.pos };
+    }
+    readIdentifier() {
+        const start = this.pos;
+        const first = this.text.charCodeAt(start);
+        if (start >= this.end || isDigit(first))
+            return '';
+        while (this.pos < this.end && isIdentifierPart(this.text.charCodeAt(this.pos)))
+            this.pos++;
+        return this.text.slice(start, this.pos);
+    }
+    parseString() {
+        const start = this.pos;
+        this.pos++;
+        let value = '';
+        for (;;) {
+            const quote = this.text.indexOf("'", this.pos);
+            if (quote < 0 || quote >= this.end)
+                this.fail("unterminated string literal: add the closing ' (write '' for a quote inside a string)", start);
+            value += this.text.slice(this.pos, quote);
+            if (this.text.charCodeAt(quote + 1) === 0x27 && quote + 1 < this.end) {
+                value += "'";
+                this.pos = quote + 2;
+                continue;
+            }
+            this.pos = quote + 1;
+            break;
+        }
+        return { kind: 'string', value, start, end: this.pos };
+    }
+    parseNumber() {
+        const start = this.pos;
+        if (this.text[this.pos] === '-')
+            this.pos++;
+        const digitsStart = this.pos;
+        while (this.pos < this.end && isDigit(this.text.charCodeAt(this.pos)))
+            this.pos++;
+        if (this.pos === digitsStart)
+            this.fail("expected digits after '-'", start);
+        if (this.text[this.pos] === '.' &&
+            /[0-9]/.test(this.text[this.pos + 1] ?? '') &&
+            this.pos + 1 < this.end) {
+            this.fail("ARM expressions have integer literals only; write json('1.5') for a decimal", start);
+        }
+        const value = Number(this.text.slice(start, this.pos));
+        return { kind: 'number', value: Object.is(value, -0) ? 0 : value, start, end: this.pos };
+    }
+}
+/**
+ * Parses an ARM expression. Accepts the whole template string (`[concat('a', 'b')]`) or the bare
+ * expression (`concat('a', 'b')`); offsets refer to `text` as given. Never throws.
+ */
+function parseExpression(text) {
+    try {
+        if (typeof text !== 'string')
+            return { ok: false, error: 'expression is not a string', offset: 0 };
+        let start = 0;
+        let end = text.length;
+        if (text.startsWith('[')) {
+            if (!text.endsWith(']') || text.length < 2) {
+                return {
+                    ok: false,
+                    error: "the expression starts with '[' but does not end with ']'",
+                    offset: text.length,
+                };
+            }
+            start = 1;
+            end = text.length - 1;
+        }
+        return { ok: true, ast: new Parser(text, start, end).parseAll() };
+    }
+    catch (error) {
+        if (error instanceof SyntaxFailure)
+            return { ok: false, error: error.message, offset: error.offset };
+        return { ok: false, error: `the expression could not be parsed (${String(error)})`, offset: 0 };
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/report/names.js
+
+/** The readable form of a name: as it is when evaluated, `{parameter}` placeholders when not. */
+function displayName(name) {
+    if (!isExpression(name))
+        return { text: name, evaluated: true };
+    const parsed = parseExpression(name);
+    if (!parsed.ok)
+        return { text: name, evaluated: false, note: 'name not evaluated' };
+    const inputs = new Set();
+    const text = readable(parsed.ast, inputs);
+    const names = [...inputs];
+    const note = names.length === 0
+        ? 'name not evaluated'
+        : `name not evaluated: it uses ${names.length === 1 ? 'parameter' : 'parameters'} ${names.join(', ')}`;
+    return { text, evaluated: false, note };
+}
+/**
+ * The workspace a finding is grouped under, readably. The graph names a child's workspace by the
+ * first `/` segment of the child's name (`ws/compute` → `ws`); for a name that is still an
+ * expression that cuts the expression text in half (`[concat(parameters('ws'), '`), so the
+ * workspace is then read from the child's whole name instead.
+ */
+function workspaceName(finding) {
+    const workspace = finding.workspace;
+    if (workspace === undefined)
+        return undefined;
+    const resource = finding.resource.name;
+    if (workspace.startsWith('[') && !isExpression(workspace) && resource.startsWith(workspace)) {
+        const whole = displayName(resource);
+        if (!whole.evaluated)
+            return { ...whole, text: whole.text.split('/')[0] || whole.text };
+    }
+    return displayName(workspace);
+}
+/** Readable text of an expression: literals as they are, inputs as `{name}`, other calls as `{f(…)}`. */
+function readable(node, inputs) {
+    switch (node.kind) {
+        case 'string':
+            return node.value;
+        case 'number':
+            return String(node.value);
+        case 'property':
+            return `{${unbrace(readable(node.target, inputs))}.${node.name}}`;
+        case 'index':
+            return `{${unbrace(readable(node.target, inputs))}[${unbrace(readable(node.index, inputs))}]}`;
+        case 'call': {
+            const name = node.name.toLowerCase();
+            const first = node.args[0];
+            if ((name === 'parameters' || name === 'variables') && first?.kind === 'string') {
+                if (name === 'parameters')
+                    inputs.add(first.value);
+                return `{${first.value}}`;
+            }
+            if (name === 'concat' && !node.namespace)
+                return node.args.map((arg) => readable(arg, inputs)).join('');
+            if (name === 'format' && !node.namespace && first?.kind === 'string') {
+                const args = node.args.slice(1).map((arg) => readable(arg, inputs));
+                return first.value.replace(/\{(\d+)(?::[^}]*)?\}/g, (whole, index) => args[Number(index)] ?? whole);
+            }
+            for (const arg of node.args)
+                readable(arg, inputs);
+            return `{${node.namespace ? `${node.namespace}.` : ''}${node.name}(…)}`;
+        }
+    }
+}
+function unbrace(text) {
+    return text.startsWith('{') && text.endsWith('}') ? text.slice(1, -1) : text;
+}
+
 ;// CONCATENATED MODULE: ./.build/report/order.js
+
 /** Order in which statuses are listed: what needs attention first. */
 const LISTING_ORDER = {
     fail: 0,
@@ -23336,20 +23664,25 @@ function byAttention(a, b) {
         a.ruleId.localeCompare(b.ruleId));
 }
 const NO_WORKSPACE = 'not tied to a workspace';
-/** Findings grouped by the workspace they concern, workspaces in name order, the unlinked last. */
+/**
+ * Findings grouped by the workspace they concern, under its readable name (a workspace whose name
+ * did not evaluate is grouped under `{parameter}` placeholders, not half an expression), workspaces
+ * in name order, the unlinked last; within a group, what needs attention first.
+ */
 function groupByWorkspace(findings) {
     const groups = new Map();
     for (const finding of findings) {
-        const key = finding.workspace ?? NO_WORKSPACE;
-        const list = groups.get(key);
-        if (list)
-            list.push(finding);
+        const workspace = workspaceName(finding);
+        const key = workspace ? `${workspace.evaluated ? 'e' : 'x'}:${workspace.text}` : '';
+        const group = groups.get(key);
+        if (group)
+            group.findings.push(finding);
         else
-            groups.set(key, [finding]);
+            groups.set(key, { workspace, findings: [finding] });
     }
-    return [...groups.entries()]
-        .sort(([a], [b]) => (a === NO_WORKSPACE ? 1 : b === NO_WORKSPACE ? -1 : a.localeCompare(b)))
-        .map(([key, list]) => [key, [...list].sort(byAttention)]);
+    return [...groups.values()]
+        .sort((a, b) => (!a.workspace ? 1 : !b.workspace ? -1 : a.workspace.text.localeCompare(b.workspace.text)))
+        .map((group) => ({ ...group, findings: [...group.findings].sort(byAttention) }));
 }
 function locationText(finding) {
     if (finding.location)
@@ -23376,51 +23709,137 @@ function countsLine(report) {
 function needsAttention(finding) {
     return finding.status === 'fail' || finding.status === 'warn' || finding.status === 'unknown';
 }
+/** `n thing` / `n things`. */
+function plural(count, singular, pluralForm = `${singular}s`) {
+    return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+/**
+ * The one-line verdict in the reader's words: "2 HA regressions; 4 existing failures, 3 warnings",
+ * "No HA regressions; 6 existing failures", "6 HA failures, 3 warnings", "No HA gaps found".
+ * `compared`: the findings were compared with a base or baseline (so "regression" means something);
+ * without it, a report with regressions counts as compared. The lead part is returned apart so the
+ * Markdown can make it bold.
+ */
+function headlineParts(report, compared) {
+    const live = report.findings.filter((f) => f.status !== 'suppressed');
+    const regressions = live.filter((f) => f.regression).length;
+    const isCompared = compared ?? regressions > 0;
+    const old = isCompared ? live.filter((f) => !f.regression) : live;
+    const fails = old.filter((f) => f.status === 'fail').length;
+    const warns = old.filter((f) => f.status === 'warn').length;
+    const unknowns = old.filter((f) => f.status === 'unknown').length;
+    const rest = [];
+    let lead;
+    if (isCompared) {
+        lead = regressions === 0 ? 'No HA regressions' : plural(regressions, 'HA regression');
+        if (fails > 0)
+            rest.push(plural(fails, 'existing failure'));
+        if (warns > 0)
+            rest.push(plural(warns, fails > 0 ? 'warning' : 'existing warning'));
+    }
+    else if (fails > 0) {
+        lead = plural(fails, 'HA failure');
+        if (warns > 0)
+            rest.push(plural(warns, 'warning'));
+    }
+    else if (warns > 0) {
+        lead = plural(warns, 'HA warning');
+    }
+    else {
+        lead = unknowns > 0 || report.errors.length > 0 ? 'No HA failure found' : 'No HA gaps found';
+    }
+    if (unknowns > 0)
+        rest.push(`${unknowns} unknown`);
+    if (report.errors.length > 0)
+        rest.push(`${plural(report.errors.length, 'file')} could not be evaluated`);
+    // "No HA regressions; 6 existing failures" (what else there is), "6 HA failures, 3 warnings" (a list).
+    const separator = isCompared || !(fails > 0 || warns > 0) ? '; ' : ', ';
+    return { lead, rest: rest.length > 0 ? `${separator}${rest.join(', ')}` : '' };
+}
+/** The headline as plain text (check-run title, log line). */
+function headlineText(report, compared) {
+    const { lead, rest } = headlineParts(report, compared);
+    return `${lead}${rest}`;
+}
 
 ;// CONCATENATED MODULE: ./.build/report/markdown.js
 
 
+
 const ICONS = {
-    fail: '❌ fail',
-    warn: '⚠️ warn',
-    unknown: '❔ unknown',
-    pass: '✅ pass',
-    info: 'ℹ️ info',
-    suppressed: '🔇 suppressed',
+    fail: '❌&nbsp;fail',
+    warn: '⚠️&nbsp;warn',
+    unknown: '❔&nbsp;unknown',
+    pass: '✅&nbsp;pass',
+    info: 'ℹ️&nbsp;info',
+    suppressed: '🔇&nbsp;suppressed',
+};
+/** What a role is, in the reader's words. */
+const markdown_ROLE_WORDS = {
+    workspace: 'workspace',
+    defaultStorage: 'default storage',
+    keyVault: 'key vault',
+    containerRegistry: 'container registry',
+    applicationInsights: 'Application Insights',
+    compute: 'compute',
+    datastore: 'datastore',
+    cosmosDb: 'Cosmos DB',
+    microsoftManaged: 'Microsoft-managed',
+    unlinked: 'not tied to a workspace',
 };
 /**
- * The PR comment / job summary body: verdict first, then regressions, then what needs attention
- * per workspace, with passes, info and suppressions folded away.
+ * The PR comment / job summary body, laid out to fit GitHub's comment width (about 960 px): the
+ * headline first ("2 HA regressions; 4 existing failures"), then the regressions (each listed
+ * once, here only), then what else needs attention per workspace, with suppressions and passes
+ * folded away, grouped under their workspace too. Three columns: the finding cell leads with the
+ * resource and its role and has the rule link under the message; "where" is a short link to the
+ * line.
  */
 function renderMarkdown(report, rules, options = {}) {
     const helpUri = new Map(rules.map((rule) => [rule.id, rule.helpUri]));
     const head = [];
     if (options.marker)
         head.push(options.marker);
-    head.push(`### ${escapeMarkdownCell(options.title ?? 'AML HA gate')}`, '', verdictLine(report), '', countsLine(report), '');
+    const { lead, rest } = headlineParts(report, options.compared);
+    const icon = report.verdict === 'pass' ? '✅' : '❌';
+    const reason = report.notes?.[0]?.replace(/^(pass|fail):\s*/, '');
+    head.push(`### ${escapeMarkdownCell(options.title ?? 'AML HA gate')}`, '', `${icon} **${lead}**${rest}`, '', `<sub>${reason ? `Gate: ${escapeMarkdownCell(reason)} · ` : ''}${countsLine(report)}</sub>`, '');
     // Notes (an expired suppression, a change to the config file) come before the tables: they
     // change how the tables read.
     for (const note of report.notes?.slice(1) ?? [])
         head.push(`> ${escapeMarkdownCell(note)}`, '');
     const sections = [];
-    const regressions = report.findings.filter((f) => f.regression).sort(byAttention);
+    const regressions = report.findings.filter((f) => f.regression && f.status !== 'suppressed');
     if (regressions.length > 0) {
         sections.push({
-            heading: '#### Regressions: new or worse than the base',
-            rows: regressions,
+            heading: `#### 🆕 Regressions: new or worse than the base (${regressions.length})`,
             folded: false,
+            tables: [{ rows: regressions.sort(byAttention), showWorkspace: true }],
         });
     }
-    for (const [workspace, findings] of groupByWorkspace(report.findings.filter(needsAttention))) {
-        const name = workspace === NO_WORKSPACE ? 'Not tied to a workspace' : `Workspace \`${escapeCodeSpan(workspace)}\``;
-        sections.push({ heading: `#### ${name}`, rows: findings, folded: false });
+    for (const group of groupByWorkspace(report.findings.filter((f) => needsAttention(f) && !f.regression))) {
+        const counts = countByStatus(group.findings);
+        sections.push({
+            heading: `#### ${workspaceTitle(group.workspace)}${counts ? ` · ${counts}` : ''}`,
+            folded: false,
+            tables: [{ rows: group.findings, showWorkspace: false }],
+        });
     }
-    const suppressed = report.findings.filter((f) => f.status === 'suppressed').sort(byAttention);
-    if (suppressed.length > 0)
-        sections.push({ heading: `Suppressed (${suppressed.length})`, rows: suppressed, folded: true });
-    const quiet = report.findings.filter((f) => f.status === 'pass' || f.status === 'info').sort(byAttention);
-    if (quiet.length > 0)
-        sections.push({ heading: `Passed and information (${quiet.length})`, rows: quiet, folded: true });
+    const folded = (title, findings) => {
+        if (findings.length === 0)
+            return;
+        sections.push({
+            heading: `${title} (${findings.length})`,
+            folded: true,
+            tables: groupByWorkspace(findings).map((group) => ({
+                title: `**${workspaceTitle(group.workspace)}**`,
+                rows: group.findings,
+                showWorkspace: false,
+            })),
+        });
+    };
+    folded('Suppressed', report.findings.filter((f) => f.status === 'suppressed'));
+    folded('Passed and information', report.findings.filter((f) => f.status === 'pass' || f.status === 'info'));
     const tail = [];
     if (report.errors.length > 0) {
         tail.push('#### Files that could not be evaluated', '');
@@ -23435,26 +23854,32 @@ function renderMarkdown(report, rules, options = {}) {
     if (options.links?.runUrl)
         links.push(`[workflow run](${options.links.runUrl})`);
     tail.push(`<sub>aml-ha-gate ${escapeMarkdownCell(report.tool.version)} · rules from [Increase Azure Machine Learning resiliency](https://learn.microsoft.com/azure/machine-learning/how-to-high-availability-machine-learning)${links.length > 0 ? ` · ${links.join(' · ')}` : ''}</sub>`);
+    const cells = { helpUri, blob: options.links?.blob };
     const render = (budgetRows) => {
         let left = budgetRows ?? Number.POSITIVE_INFINITY;
         let hidden = 0;
         const body = [];
         for (const section of sections) {
-            const rows = section.rows.slice(0, Math.max(0, left));
-            left -= rows.length;
-            hidden += section.rows.length - rows.length;
-            if (rows.length === 0)
+            const shown = [];
+            for (const table of section.tables) {
+                const rows = table.rows.slice(0, Math.max(0, left));
+                left -= rows.length;
+                hidden += table.rows.length - rows.length;
+                if (rows.length > 0)
+                    shown.push({ ...table, rows });
+            }
+            if (shown.length === 0)
                 continue;
-            body.push(...renderSection(section, rows, helpUri));
+            body.push(...renderSection(section, shown, cells));
         }
         if (hidden > 0) {
-            body.push(`> **${hidden} more finding${hidden === 1 ? '' : 's'} not shown** to stay within GitHub's size limit: see the job summary or the report file for all of them.`, '');
+            body.push(`> **${plural(hidden, 'more finding')} not shown** to stay within GitHub's size limit: see the job summary or the report file for all of them.`, '');
         }
         return [...head, ...body, ...tail].join('\n') + '\n';
     };
     let text = render(undefined);
     if (options.maxLength !== undefined && text.length > options.maxLength) {
-        const total = sections.reduce((sum, section) => sum + section.rows.length, 0);
+        const total = sections.reduce((sum, section) => sum + section.tables.reduce((rows, table) => rows + table.rows.length, 0), 0);
         let low = 0;
         let high = total;
         while (low < high) {
@@ -23470,37 +23895,114 @@ function renderMarkdown(report, rules, options = {}) {
     }
     return text;
 }
-function renderSection(section, rows, helpUri) {
-    const table = [
-        '| status | rule | resource | finding | where |',
-        '| --- | --- | --- | --- | --- |',
-        ...rows.map((finding) => {
-            const uri = helpUri.get(finding.ruleId);
+function workspaceTitle(workspace) {
+    if (!workspace)
+        return 'Not tied to a workspace';
+    const name = `Workspace \`${escapeCodeSpan(workspace.text)}\``;
+    return workspace.evaluated
+        ? name
+        : `${name} (${escapeMarkdownCell(workspace.note ?? 'name not evaluated')})`;
+}
+function countByStatus(findings) {
+    const parts = [];
+    for (const status of ['fail', 'warn', 'unknown']) {
+        const count = findings.filter((f) => f.status === status).length;
+        if (count > 0)
+            parts.push(`${count} ${status}`);
+    }
+    return parts.join(', ');
+}
+function renderSection(section, tables, cells) {
+    const body = [];
+    for (const table of tables) {
+        if (table.title)
+            body.push(table.title, '');
+        body.push(...renderTable(table, cells), '');
+    }
+    if (section.folded)
+        return [`<details><summary>${section.heading}</summary>`, '', ...body, '</details>', ''];
+    return [section.heading, '', ...body];
+}
+function renderTable(table, cells) {
+    const shortNames = shortFileNames(table.rows);
+    return [
+        '| status | finding | where |',
+        '| --- | --- | --- |',
+        ...table.rows.map((finding) => {
+            const uri = cells.helpUri.get(finding.ruleId);
             const rule = uri
                 ? `[${escapeMarkdownCell(finding.ruleId)}](${uri})`
                 : escapeMarkdownCell(finding.ruleId);
-            const status = `${ICONS[finding.status]}${finding.regression ? ' 🆕' : ''}`;
-            const resource = `${escapeMarkdownCell(finding.resource.name)} (${escapeMarkdownCell(finding.resource.role)})`;
             const message = finding.suppression
                 ? `${escapeMarkdownCell(finding.message)} — suppressed: ${escapeMarkdownCell(finding.suppression.reason)}`
                 : escapeMarkdownCell(finding.message);
-            return `| ${status} | ${rule} | ${resource} | ${message} | ${escapeMarkdownCell(locationText(finding))} |`;
+            return `| ${ICONS[finding.status]} | ${resourceText(finding, table.showWorkspace)}: ${message}<br><sub>${rule}</sub> | ${whereCell(finding, shortNames, cells.blob)} |`;
         }),
     ];
-    if (section.folded)
-        return [`<details><summary>${section.heading}</summary>`, '', ...table, '', '</details>', ''];
-    return [section.heading, '', ...table, ''];
 }
-function verdictLine(report) {
-    const s = report.summary;
-    if (report.verdict === 'pass') {
-        const extra = s.fail + s.warn > 0 ? ` (${s.fail} fail and ${s.warn} warn already present, none new)` : '';
-        return report.summary.regressions === 0 && s.fail === 0
-            ? `✅ **Passes**: no high-availability gap that fails the gate.`
-            : `✅ **Passes**: nothing made worse${extra}.`;
+/**
+ * The resource a finding is about, leading its cell: the name in bold, then what it is
+ * ("**stmlwsdev** (default storage of mlws-dev)"). A name that did not evaluate reads as its
+ * `{parameter}` form and says so.
+ */
+function resourceText(finding, showWorkspace) {
+    const name = displayName(finding.resource.name);
+    let about = markdown_ROLE_WORDS[finding.resource.role];
+    if (showWorkspace && finding.workspace !== undefined && finding.resource.role !== 'workspace')
+        about += ` of ${workspaceName(finding)?.text ?? finding.workspace}`;
+    if (!name.evaluated)
+        about += `; ${name.note ?? 'name not evaluated'}`;
+    return `**${breakable(escapeMarkdownCell(name.text))}** (${escapeMarkdownCell(about)})`;
+}
+/**
+ * "where": the file's shortest distinguishing tail and the line (`azuredeploy.json:11`), linked
+ * to that line at the PR head when a blob URL is known; a live finding names its resource group.
+ */
+function whereCell(finding, shortNames, blob) {
+    const location = finding.location;
+    if (!location) {
+        const group = /\/resourceGroups\/([^/]+)/i.exec(finding.resource.id)?.[1];
+        return group
+            ? `${breakable(escapeMarkdownCell(group))}<br><sub>resource group</sub>`
+            : breakable(escapeMarkdownCell(finding.resource.id));
     }
-    const reason = report.notes?.[0]?.replace(/^fail:\s*/, '') ?? `${s.fail} failures`;
-    return `❌ **Fails**: ${escapeMarkdownCell(reason)}`;
+    const text = breakable(escapeMarkdownCell(`${shortNames.get(location.file) ?? location.file}:${location.line}`));
+    if (!blob)
+        return text;
+    return `[${text}](${blob}/${encodePath(location.file)}#L${location.line})`;
+}
+/**
+ * For each file of a table, its shortest tail of path segments that no other file of the table
+ * shares (`azuredeploy.json`, or `dev/azuredeploy.json` beside `prod/azuredeploy.json`).
+ */
+function shortFileNames(findings) {
+    const files = [...new Set(findings.flatMap((f) => (f.location ? [f.location.file] : [])))];
+    const segments = new Map(files.map((file) => [file, file.split('/')]));
+    const tail = (file, count) => segments.get(file).slice(-count).join('/');
+    const short = new Map();
+    for (const file of files) {
+        const total = segments.get(file).length;
+        let count = 1;
+        while (count < total && files.some((other) => other !== file && tail(other, count) === tail(file, count)))
+            count++;
+        short.set(file, tail(file, count));
+    }
+    return short;
+}
+/** A repository path as a URL path: each segment percent-encoded, parentheses too (they end Markdown links). */
+function encodePath(file) {
+    return file
+        .split('/')
+        .map((segment) => encodeURIComponent(segment).replace(/[()'*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+        .join('/');
+}
+/**
+ * Break opportunities (`<wbr>`) after `/`, `.`, `-` and `_` in long runs without spaces, so a
+ * long file or resource name wraps inside its cell instead of widening the table past the
+ * comment's width. Works on escaped text: `<wbr>` is the only HTML it adds.
+ */
+function breakable(escaped) {
+    return escaped.replace(/\S{30,}/g, (run) => run.replace(/([/._-])(?=[^/._\s-])/g, '$1<wbr>'));
 }
 
 ;// CONCATENATED MODULE: ./.build/report/sarif.js
@@ -23595,6 +24097,7 @@ function renderSarif(report, rules) {
 ;// CONCATENATED MODULE: ./.build/report/table.js
 
 
+
 const COLORS = {
     fail: '\u001b[31m',
     warn: '\u001b[33m',
@@ -23606,49 +24109,176 @@ const COLORS = {
     dim: '\u001b[2m',
 };
 const RESET = '\u001b[0m';
+/** Listing order of the statuses, for "13 pass, 8 info not shown". */
+const STATUS_ORDER = ['fail', 'warn', 'unknown', 'suppressed', 'pass', 'info'];
+const INDENT = 2;
+const STATUS_WIDTH = 10;
+/** Narrowest message column worth keeping beside the rule and resource columns. */
+const MIN_MESSAGE_WIDTH = 60;
+const MAX_RESOURCE_WIDTH = 40;
 /**
- * The terminal report: verdict first, then findings per workspace, what needs attention first.
- * Every string from the repository goes through `logLine`: its control characters (ANSI escapes
- * included) are shown, not obeyed, so a name can neither recolour a row nor rewrite the line, and
- * in a workflow log it cannot read as a workflow command.
+ * The terminal report: verdict first, then findings per workspace (under its readable name), what
+ * needs attention first. `show` lists only some statuses and counts the rest, so a scan of a
+ * thousand templates reads as its failures; `width` wraps every line to the terminal. Every string
+ * from the repository goes through `logLine`: its control characters (ANSI escapes included) are
+ * shown, not obeyed, so a name can neither recolour a row nor rewrite the line, and in a workflow
+ * log it cannot read as a workflow command.
  */
-function renderTable(report, options) {
-    const paint = (style, text) => options.color ? `${COLORS[style]}${text}${RESET}` : text;
+function table_renderTable(report, options) {
+    const paint = (style, text) => options.color && text !== '' ? `${COLORS[style]}${text}${RESET}` : text;
+    const width = options.width !== undefined && options.width >= 40 ? options.width : undefined;
+    const shown = (finding) => !options.show || options.show.has(finding.status);
     const lines = [];
-    const verdict = report.verdict === 'pass' ? paint('pass', '✓ PASS') : paint('fail', '✗ FAIL');
-    lines.push(`${paint('bold', 'aml-ha-gate')} ${verdict}  ${countsLine(report)}`);
+    const verdict = report.verdict === 'pass' ? '✓ PASS' : '✗ FAIL';
+    const first = `aml-ha-gate ${verdict}  `;
+    lines.push(...fit(`${first}${countsLine(report)}`, width, 0).map((line, index) => index === 0
+        ? `${paint('bold', 'aml-ha-gate')} ${paint(report.verdict, verdict)}  ${line.slice(first.length)}`
+        : line));
     if (report.notes?.[0])
-        lines.push(paint('dim', logLine(report.notes[0])));
-    const statusWidth = 10;
-    for (const [workspace, findings] of groupByWorkspace(report.findings)) {
-        lines.push('', paint('bold', workspace === 'not tied to a workspace' ? workspace : `workspace ${logLine(workspace)}`));
-        const ruleWidth = Math.max(...findings.map((f) => logLine(f.ruleId).length));
-        const resourceWidth = Math.min(48, Math.max(...findings.map((f) => resourceText(f).length)));
-        for (const finding of findings) {
-            const status = `${finding.status.toUpperCase()}${finding.regression ? '*' : ''}`.padEnd(statusWidth);
-            lines.push(`  ${paint(finding.status, status)}${logLine(finding.ruleId).padEnd(ruleWidth)}  ${resourceText(finding).padEnd(resourceWidth)}  ${logLine(finding.message)}`);
+        lines.push(...fit(logLine(report.notes[0]), width, 0).map((line) => paint('dim', line)));
+    let quietGroups = 0;
+    const quietCounts = new Map();
+    for (const group of groupByWorkspace(report.findings)) {
+        const listed = group.findings.filter(shown);
+        const hidden = hiddenCounts(group.findings.filter((f) => !shown(f)));
+        if (listed.length === 0) {
+            quietGroups++;
+            for (const [status, count] of hidden)
+                quietCounts.set(status, (quietCounts.get(status) ?? 0) + count);
+            continue;
+        }
+        const title = group.workspace ? `workspace ${logLine(group.workspace.text)}` : 'not tied to a workspace';
+        const note = group.workspace && !group.workspace.evaluated ? `  (${logLine(group.workspace.note ?? '')})` : '';
+        lines.push('', ...fit(`${title}${note}`, width, 0).map((line, index) => index === 0 && line.startsWith(title)
+            ? `${paint('bold', title)}${paint('dim', line.slice(title.length))}`
+            : paint('dim', line)));
+        const ruleWidth = Math.max(...listed.map((f) => logLine(f.ruleId).length));
+        const resourceWidth = Math.min(MAX_RESOURCE_WIDTH, Math.max(...listed.map((f) => table_resourceText(f).length)));
+        const messageColumn = INDENT + STATUS_WIDTH + ruleWidth + 2 + resourceWidth + 2;
+        const columns = !width || width - messageColumn >= MIN_MESSAGE_WIDTH;
+        const under = ' '.repeat(INDENT + STATUS_WIDTH);
+        for (const finding of listed) {
+            const status = paint(finding.status, `${finding.status.toUpperCase()}${finding.regression ? '*' : ''}`.padEnd(STATUS_WIDTH));
+            const rule = logLine(finding.ruleId).padEnd(ruleWidth);
+            const resource = table_resourceText(finding);
+            const message = logLine(finding.message);
+            if (!width) {
+                lines.push(`${' '.repeat(INDENT)}${status}${rule}  ${resource.padEnd(resourceWidth)}  ${message}`);
+            }
+            else if (columns && resource.length <= resourceWidth) {
+                const wrapped = wrap(message, width - messageColumn);
+                lines.push(`${' '.repeat(INDENT)}${status}${rule}  ${resource.padEnd(resourceWidth)}  ${wrapped[0] ?? ''}`);
+                for (const more of wrapped.slice(1))
+                    lines.push(`${' '.repeat(messageColumn)}${more}`);
+            }
+            else {
+                const first = `${logLine(finding.ruleId)}  ${resource}`;
+                const wrapped = wrap(first, width - INDENT - STATUS_WIDTH);
+                lines.push(`${' '.repeat(INDENT)}${status}${wrapped[0] ?? ''}`);
+                for (const more of wrapped.slice(1))
+                    lines.push(`${under}${more}`);
+                for (const part of wrap(message, width - INDENT - STATUS_WIDTH))
+                    lines.push(`${under}${part}`);
+            }
             if (finding.status !== 'pass' && finding.status !== 'info') {
-                lines.push(`  ${' '.repeat(statusWidth)}${paint('dim', `at ${logLine(locationText(finding))}`)}`);
+                const at = `at ${logLine(locationText(finding))}`;
+                lines.push(`${under}${paint('dim', width ? keepTail(at, width - INDENT - STATUS_WIDTH) : at)}`);
             }
             if (finding.suppression) {
-                lines.push(`  ${' '.repeat(statusWidth)}${paint('dim', `suppressed: ${logLine(finding.suppression.reason)}`)}`);
+                for (const part of fit(`suppressed: ${logLine(finding.suppression.reason)}`, width, INDENT + STATUS_WIDTH))
+                    lines.push(`${under}${paint('dim', part)}`);
             }
         }
+        if (hidden.size > 0)
+            lines.push(`${' '.repeat(INDENT)}${paint('dim', `+ ${countsText(hidden)} not shown`)}`);
+    }
+    if (quietGroups > 0) {
+        const what = `${plural(quietGroups, 'more group')} of findings (${countsText(quietCounts)}) not shown: nothing of ${[
+            ...options.show,
+        ].join(', ')} in them. --show all lists everything.`;
+        lines.push('', ...fit(what, width, 0).map((line) => paint('dim', line)));
     }
     if (report.errors.length > 0) {
         lines.push('', paint('bold', 'files that could not be evaluated'));
         for (const error of report.errors) {
-            lines.push(`  ${paint('fail', 'ERROR')}     ${logLine(error.file)}${error.line ? `:${error.line}` : ''}: ${logLine(error.message)}`);
+            const text = `${logLine(error.file)}${error.line ? `:${error.line}` : ''}: ${logLine(error.message)}`;
+            const parts = fit(text, width, INDENT + STATUS_WIDTH);
+            lines.push(`${' '.repeat(INDENT)}${paint('fail', 'ERROR'.padEnd(STATUS_WIDTH))}${parts[0]}`);
+            for (const more of parts.slice(1))
+                lines.push(`${' '.repeat(INDENT + STATUS_WIDTH)}${more}`);
         }
     }
     if (report.summary.regressions > 0)
         lines.push('', paint('dim', '* new or worse than in the baseline'));
     for (const note of report.notes?.slice(1) ?? [])
-        lines.push('', `note: ${logLine(note)}`);
+        lines.push('', ...fit(`note: ${logLine(note)}`, width, 0));
     return `${lines.join('\n')}\n`;
 }
-function resourceText(finding) {
-    return logLine(`${finding.resource.name} (${finding.resource.role})`);
+function table_resourceText(finding) {
+    return logLine(`${displayName(finding.resource.name).text} (${finding.resource.role})`);
+}
+function hiddenCounts(findings) {
+    const counts = new Map();
+    for (const finding of findings)
+        counts.set(finding.status, (counts.get(finding.status) ?? 0) + 1);
+    return counts;
+}
+function countsText(counts) {
+    return STATUS_ORDER.filter((status) => counts.has(status))
+        .map((status) => `${counts.get(status)} ${status}`)
+        .join(', ');
+}
+/**
+ * One logical line as terminal lines: unchanged without a width; else wrapped at spaces to
+ * `width - indent` (continuation lines are indented by the caller). Plain text only: colour is
+ * added after.
+ */
+function fit(text, width, indent) {
+    if (!width || [...text].length <= width - indent)
+        return [text];
+    return wrap(text, width - indent);
+}
+/**
+ * `at path:line` cut at the front when it is wider than `room` (`at …/infra/main.json:12`): the
+ * file name and line are what the reader needs, and a path broken over lines helps nobody.
+ */
+function keepTail(text, room) {
+    const chars = [...text];
+    if (chars.length <= room)
+        return text;
+    return `at …${chars.slice(chars.length - (room - 4)).join('')}`;
+}
+/**
+ * Word wrap to `width` columns: breaks at spaces, and inside a word only when the word alone is
+ * longer than a line (a long path), so no line is wider than `width`.
+ */
+function wrap(text, width) {
+    const limit = Math.max(10, width);
+    const lines = [];
+    let line = '';
+    for (const word of text.split(' ')) {
+        let rest = word;
+        while ([...rest].length > limit) {
+            if (line) {
+                lines.push(line);
+                line = '';
+            }
+            const chars = [...rest];
+            lines.push(chars.slice(0, limit).join(''));
+            rest = chars.slice(limit).join('');
+        }
+        if (!line)
+            line = rest;
+        else if ([...line].length + 1 + [...rest].length <= limit)
+            line = `${line} ${rest}`;
+        else {
+            lines.push(line);
+            line = rest;
+        }
+    }
+    if (line || lines.length === 0)
+        lines.push(line);
+    return lines;
 }
 
 ;// CONCATENATED MODULE: ./.build/graph.js
@@ -26288,253 +26918,6 @@ function builtInFunctionNames() {
     return [...FUNCTIONS.keys()].sort();
 }
 
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/parser.js
-/** Nesting deeper than this is refused rather than risking the JS stack (ARM templates never come close). */
-const MAX_DEPTH = 256;
-/**
- * Whether ARM evaluates this JSON string: it starts with `[` and ends with `]` and does not start
- * with `[[` (the escape for a literal string that starts with `[`).
- */
-function isExpression(text) {
-    return text.length >= 2 && text.startsWith('[') && text.endsWith(']') && !text.startsWith('[[');
-}
-function isDigit(code) {
-    return code >= 0x30 && code <= 0x39;
-}
-/** `[A-Za-z0-9_$]` */
-function isIdentifierPart(code) {
-    return ((code >= 0x61 && code <= 0x7a) ||
-        (code >= 0x41 && code <= 0x5a) ||
-        isDigit(code) ||
-        code === 0x5f ||
-        code === 0x24);
-}
-/** Exactly the characters `/\s/` matches. */
-function isWhitespace(code) {
-    return (code === 0x20 ||
-        (code >= 0x09 && code <= 0x0d) ||
-        code === 0xa0 ||
-        code === 0xfeff ||
-        code === 0x2028 ||
-        code === 0x2029 ||
-        code === 0x1680 ||
-        (code >= 0x2000 && code <= 0x200a) ||
-        code === 0x202f ||
-        code === 0x205f ||
-        code === 0x3000);
-}
-class SyntaxFailure {
-    message;
-    offset;
-    constructor(message, offset) {
-        this.message = message;
-        this.offset = offset;
-    }
-}
-class Parser {
-    text;
-    end;
-    pos;
-    depth = 0;
-    constructor(text, start, end) {
-        this.text = text;
-        this.end = end;
-        this.pos = start;
-    }
-    parseAll() {
-        this.skipWhitespace();
-        if (this.pos >= this.end)
-            this.fail('the expression is empty; write a function call such as concat(...) or a string literal');
-        const expr = this.parseExpr();
-        this.skipWhitespace();
-        if (this.pos < this.end) {
-            this.fail(`unexpected '${this.text[this.pos]}' after the end of the expression`);
-        }
-        return expr;
-    }
-    fail(message, offset = this.pos) {
-        throw new SyntaxFailure(message, offset);
-    }
-    skipWhitespace() {
-        while (this.pos < this.end && isWhitespace(this.text.charCodeAt(this.pos)))
-            this.pos++;
-    }
-    parseExpr() {
-        if (++this.depth > MAX_DEPTH)
-            this.fail(`expression nested deeper than ${MAX_DEPTH} levels`);
-        let expr = this.parsePrimary();
-        for (;;) {
-            this.skipWhitespace();
-            const c = this.text[this.pos];
-            if (this.pos >= this.end)
-                break;
-            if (c === '.') {
-                this.pos++;
-                this.skipWhitespace();
-                const nameStart = this.pos;
-                const name = this.readIdentifier();
-                if (!name)
-                    this.fail("expected a property name after '.'", nameStart);
-                expr = { kind: 'property', target: expr, name, start: expr.start, end: this.pos };
-            }
-            else if (c === '[') {
-                this.pos++;
-                this.skipWhitespace();
-                const index = this.parseExpr();
-                this.skipWhitespace();
-                if (this.text[this.pos] !== ']' || this.pos >= this.end)
-                    this.fail("expected ']' to close the index");
-                this.pos++;
-                expr = { kind: 'index', target: expr, index, start: expr.start, end: this.pos };
-            }
-            else
-                break;
-        }
-        this.depth--;
-        return expr;
-    }
-    parsePrimary() {
-        const start = this.pos;
-        const c = this.text[this.pos];
-        if (this.pos >= this.end)
-            this.fail('expected a value (a function call, a string or a number) but the expression ended');
-        if (c === "'")
-            return this.parseString();
-        if (c === '-' || (c >= '0' && c <= '9'))
-            return this.parseNumber();
-        const name = this.readIdentifier();
-        if (!name)
-            this.fail(`unexpected '${c}'; expected a function call, a 'string' or a number`);
-        let namespace;
-        let fnName = name;
-        this.skipWhitespace();
-        if (this.text[this.pos] === '.' && this.pos < this.end) {
-            // `namespace.function(` (user-defined function)
-            const save = this.pos;
-            this.pos++;
-            this.skipWhitespace();
-            const second = this.readIdentifier();
-            this.skipWhitespace();
-            if (second && this.text[this.pos] === '(' && this.pos < this.end) {
-                namespace = name;
-                fnName = second;
-            }
-            else {
-                this.pos = save;
-            }
-        }
-        if (this.text[this.pos] !== '(' || this.pos >= this.end) {
-            const lower = name.toLowerCase();
-            const hint = lower === 'true' || lower === 'false' || lower === 'null'
-                ? ` ARM has no bare ${lower}: write ${lower}()`
-                : ` Call it as ${name}(...) or quote it as '${name}'.`;
-            this.fail(`'${name}' is not a function call or a literal.${hint}`, start);
-        }
-        this.pos++;
-        const args = [];
-        this.skipWhitespace();
-        if (this.text[this.pos] === ')' && this.pos < this.end) {
-            this.pos++;
-        }
-        else {
-            for (;;) {
-                this.skipWhitespace();
-                args.push(this.parseExpr());
-                this.skipWhitespace();
-                const d = this.text[this.pos];
-                if (this.pos >= this.end)
-                    this.fail(`the call to ${fnName} is missing its closing ')'`);
-                if (d === ',') {
-                    this.pos++;
-                    continue;
-                }
-                if (d === ')') {
-                    this.pos++;
-                    break;
-                }
-                this.fail(`expected ',' or ')' in the arguments of ${fnName} but found '${d}'`);
-            }
-        }
-        return namespace === undefined
-            ? { kind: 'call', name: fnName, args, start, end: this.pos }
-            : { kind: 'call', name: fnName, namespace, args, start, end: this.pos };
-    }
-    readIdentifier() {
-        const start = this.pos;
-        const first = this.text.charCodeAt(start);
-        if (start >= this.end || isDigit(first))
-            return '';
-        while (this.pos < this.end && isIdentifierPart(this.text.charCodeAt(this.pos)))
-            this.pos++;
-        return this.text.slice(start, this.pos);
-    }
-    parseString() {
-        const start = this.pos;
-        this.pos++;
-        let value = '';
-        for (;;) {
-            const quote = this.text.indexOf("'", this.pos);
-            if (quote < 0 || quote >= this.end)
-                this.fail("unterminated string literal: add the closing ' (write '' for a quote inside a string)", start);
-            value += this.text.slice(this.pos, quote);
-            if (this.text.charCodeAt(quote + 1) === 0x27 && quote + 1 < this.end) {
-                value += "'";
-                this.pos = quote + 2;
-                continue;
-            }
-            this.pos = quote + 1;
-            break;
-        }
-        return { kind: 'string', value, start, end: this.pos };
-    }
-    parseNumber() {
-        const start = this.pos;
-        if (this.text[this.pos] === '-')
-            this.pos++;
-        const digitsStart = this.pos;
-        while (this.pos < this.end && isDigit(this.text.charCodeAt(this.pos)))
-            this.pos++;
-        if (this.pos === digitsStart)
-            this.fail("expected digits after '-'", start);
-        if (this.text[this.pos] === '.' &&
-            /[0-9]/.test(this.text[this.pos + 1] ?? '') &&
-            this.pos + 1 < this.end) {
-            this.fail("ARM expressions have integer literals only; write json('1.5') for a decimal", start);
-        }
-        const value = Number(this.text.slice(start, this.pos));
-        return { kind: 'number', value: Object.is(value, -0) ? 0 : value, start, end: this.pos };
-    }
-}
-/**
- * Parses an ARM expression. Accepts the whole template string (`[concat('a', 'b')]`) or the bare
- * expression (`concat('a', 'b')`); offsets refer to `text` as given. Never throws.
- */
-function parseExpression(text) {
-    try {
-        if (typeof text !== 'string')
-            return { ok: false, error: 'expression is not a string', offset: 0 };
-        let start = 0;
-        let end = text.length;
-        if (text.startsWith('[')) {
-            if (!text.endsWith(']') || text.length < 2) {
-                return {
-                    ok: false,
-                    error: "the expression starts with '[' but does not end with ']'",
-                    offset: text.length,
-                };
-            }
-            start = 1;
-            end = text.length - 1;
-        }
-        return { ok: true, ast: new Parser(text, start, end).parseAll() };
-    }
-    catch (error) {
-        if (error instanceof SyntaxFailure)
-            return { ok: false, error: error.message, offset: error.offset };
-        return { ok: false, error: `the expression could not be parsed (${String(error)})`, offset: 0 };
-    }
-}
-
 ;// CONCATENATED MODULE: ./.build/sources/arm/expression/evaluate.js
 /**
  * Evaluates a parsed ARM expression against an `ExpressionScope`. Function calls dispatch to the
@@ -28744,6 +29127,8 @@ async function compileBicepFiles(bicepFiles, bicepParamFiles, options) {
         }
         return unit;
     };
+    let compiled = 0;
+    options.onProgress?.(0, roots.length);
     const results = await mapConcurrent(roots, concurrency, async (file) => {
         try {
             return await compileOne(file);
@@ -28754,6 +29139,9 @@ async function compileBicepFiles(bicepFiles, bicepParamFiles, options) {
                 line: error.line,
                 message: error instanceof Error ? error.message : String(error),
             };
+        }
+        finally {
+            options.onProgress?.(++compiled, roots.length, file.path);
         }
     });
     const units = [];
@@ -28935,7 +29323,11 @@ async function loadTemplates(files, options) {
     const linked = new Set();
     const unitErrors = new Map();
     let evaluated = 0;
+    const progress = options.onProgress;
+    let done = 0;
+    progress?.({ phase: 'evaluate', done, total: topLevelCount });
     for (const { file } of ordered) {
+        progress?.({ phase: 'evaluate', done: done++, total: topLevelCount, file: file.path });
         if (linked.has(file.absolutePath))
             continue;
         evaluated++;
@@ -28976,9 +29368,15 @@ async function loadTemplates(files, options) {
             cwd: options.cwd,
             logger,
             explicitParameters: useExplicit ? explicitParameters : undefined,
+            onProgress: progress
+                ? (compiledCount, total, file) => progress({ phase: 'compile', done: compiledCount, total, file })
+                : undefined,
         });
         errors.push(...compiled.errors);
+        if (progress && compiled.units.length > 0)
+            progress({ phase: 'evaluate', done, total: topLevelCount });
         for (const unit of compiled.units) {
+            progress?.({ phase: 'evaluate', done: done++, total: topLevelCount, file: unit.file.path });
             evaluated++;
             const fileErrors = [];
             unitErrors.set(unit.file.path, fileErrors);
@@ -29039,6 +29437,7 @@ async function scanTemplates(options) {
         parametersFile: options.parametersFile,
         logger: options.logger,
         locatable: hasRules,
+        onProgress: options.onProgress,
     });
     options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
     const findings = evaluateResources(resources);
@@ -29054,13 +29453,32 @@ async function scanTemplates(options) {
 }
 
 ;// CONCATENATED MODULE: ./.build/cli/io.js
-/** Colour for terminal output: FORCE_COLOR wins, NO_COLOR disables, else only on a TTY. */
+/**
+ * Colour for terminal output, as the NO_COLOR / FORCE_COLOR conventions say: FORCE_COLOR set to
+ * anything but `0` / `false` turns it on even in a pipe, FORCE_COLOR=0 and a non-empty NO_COLOR
+ * turn it off, and otherwise only a TTY gets colour (not a `dumb` one).
+ */
 function useColor(io) {
-    if (io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0')
+    const force = io.env.FORCE_COLOR;
+    if (force !== undefined) {
+        if (force === '0' || force.toLowerCase() === 'false')
+            return false;
         return true;
+    }
     if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '')
         return false;
+    if (io.env.TERM === 'dumb')
+        return false;
     return io.isTty === true;
+}
+/** The width to fit the table to: the terminal's columns on a TTY (COLUMNS overrides), none in a pipe. */
+function terminalWidth(io) {
+    if (io.isTty !== true)
+        return undefined;
+    const fromEnv = Number(io.env.COLUMNS);
+    if (Number.isInteger(fromEnv) && fromEnv > 0)
+        return fromEnv;
+    return io.columns && io.columns > 0 ? io.columns : 80;
 }
 
 // EXTERNAL MODULE: external "node:util"
@@ -29071,6 +29489,8 @@ var external_node_util_ = __nccwpck_require__(7975);
 const FAIL_ON = ['regression', 'fail', 'warn', 'never'];
 const UNKNOWN_AS = ['unknown', 'warn', 'fail'];
 const FORMATS = ['table', 'markdown', 'json', 'sarif'];
+/** Statuses `--show` accepts (`all` for every one). */
+const SHOWABLE = ['fail', 'warn', 'unknown', 'suppressed', 'pass', 'info'];
 /** Checks a flag's value against its accepted values and says which are accepted when it is not one. */
 function oneOf(flag, value, accepted) {
     if (value === undefined)
@@ -29081,6 +29501,24 @@ function oneOf(flag, value, accepted) {
     }
     return match;
 }
+/**
+ * `--show fail,warn,unknown`: the statuses the table lists (the others are counted). `all` or
+ * absent: every status. A status that does not exist is an error naming the accepted ones.
+ */
+function parseShow(value) {
+    if (value === undefined)
+        return undefined;
+    const items = value
+        .split(',')
+        .map((item) => item.trim().toLowerCase())
+        .filter((item) => item !== '');
+    if (items.length === 0 || items.includes('all'))
+        return undefined;
+    const wrong = items.filter((item) => !SHOWABLE.includes(item));
+    if (wrong.length > 0)
+        throw new ConfigurationError(`invalid --show '${value}': ${wrong.join(', ')} is not a status. Give a comma-separated list of ${SHOWABLE.join(', ')}, or all.`);
+    return new Set(items);
+}
 /** The flags every command that reports takes: format, output, baseline, gate and config. */
 const REPORT_FLAGS = {
     format: { type: 'string' },
@@ -29089,6 +29527,7 @@ const REPORT_FLAGS = {
     'fail-on': { type: 'string' },
     'unknown-as': { type: 'string' },
     config: { type: 'string' },
+    show: { type: 'string' },
     debug: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
 };
@@ -29103,7 +29542,71 @@ function parseCommandFlags(command, args, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./.build/cli/progress.js
+
+/** Redraws at most this often: a scan of 1,500 templates must not spend its time on the terminal. */
+const REDRAW_MS = 100;
+/**
+ * A one-line progress display on stderr (`evaluating 120/1473 templates: infra/x.json`), drawn
+ * only when stderr is a terminal, so pipes, files and CI logs never see it. Messages printed while
+ * it is shown clear it first and redraw it after, so the two never share a line.
+ */
+class ProgressLine {
+    write;
+    enabled;
+    columns;
+    now;
+    shown = '';
+    last = 0;
+    constructor(write, enabled, columns = 80, now = Date.now) {
+        this.write = write;
+        this.enabled = enabled;
+        this.columns = columns;
+        this.now = now;
+    }
+    /** Shows `text` in place of the previous progress (at most every 100 ms unless `force`). */
+    update(text, force = false) {
+        if (!this.enabled)
+            return;
+        const time = this.now();
+        if (!force && this.shown && time - this.last < REDRAW_MS)
+            return;
+        this.last = time;
+        const chars = [...logLine(text)];
+        const room = Math.max(10, this.columns - 1);
+        const line = chars.length > room ? `${chars.slice(0, room - 1).join('')}…` : chars.join('');
+        this.write(`\r${line}\u001b[K`);
+        this.shown = line;
+    }
+    /** Prints a message line above the progress line. */
+    print(text) {
+        if (!this.shown) {
+            this.write(text);
+            return;
+        }
+        this.write(`\r\u001b[K${text}`);
+        this.write(`\r${this.shown}\u001b[K`);
+    }
+    /** Removes the progress line. */
+    clear() {
+        if (!this.shown)
+            return;
+        this.write('\r\u001b[K');
+        this.shown = '';
+    }
+    /** A progress handler for loading templates. */
+    forLoading() {
+        return (progress) => {
+            const what = progress.phase === 'compile'
+                ? `compiling Bicep ${progress.done}/${progress.total}`
+                : `evaluating ${progress.done}/${progress.total} templates`;
+            this.update(progress.file ? `${what}: ${progress.file}` : what, progress.done === 0);
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: ./.build/cli/scan-command.js
+
 
 
 
@@ -29133,6 +29636,8 @@ Options:
   --fail-on LEVEL       regression | fail | warn | never             (default: fail, or regression with --baseline)
   --unknown-as STATUS   unknown | warn | fail: how "could not tell" counts (default: unknown)
   --config FILE         suppressions and rule overrides (default: .github/aml-ha-gate.yml when present)
+  --show STATUSES       the statuses the table lists, e.g. fail,warn,unknown; the others are counted
+                        per workspace (default: all)
   --debug               print debug details (and stacks of internal errors) to stderr
   -h, --help            show this help
 
@@ -29144,10 +29649,12 @@ async function runScanCommand(args, io) {
         io.stdout(`${SCAN_USAGE}\n`);
         return 0;
     }
-    const logger = cliLogger(io, values.debug === true);
     const format = oneOf('--format', values.format, FORMATS) ?? 'table';
     const unknownAs = oneOf('--unknown-as', values['unknown-as'], UNKNOWN_AS) ?? 'unknown';
     const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON) ?? (values.baseline ? 'regression' : 'fail');
+    const show = parseShow(values.show);
+    const progress = new ProgressLine(io.stderr, io.stderrIsTty === true, io.columns);
+    const logger = cliLogger(io, values.debug === true, progress);
     const config = await loadGateConfig(io.cwd, values.config);
     const baseline = values.baseline
         ? await readBaseline((0,external_node_path_.resolve)(io.cwd, values.baseline), values.baseline)
@@ -29156,32 +29663,45 @@ async function runScanCommand(args, io) {
     if (parametersFile && !(0,external_node_fs_.existsSync)(parametersFile)) {
         throw new ConfigurationError(`parameters file not found. Check the path given to --parameters, or leave it out to use x.parameters.json beside x.json.`, values.parameters);
     }
-    const report = await scanTemplates({
-        paths: positionals,
-        cwd: io.cwd,
-        parametersFile,
-        failOn,
-        unknownAs,
-        config,
-        baseline,
-        logger,
-        now: new Date(),
-    });
-    await emitReport(report, format, values.output, io);
+    let report;
+    try {
+        report = await scanTemplates({
+            paths: positionals,
+            cwd: io.cwd,
+            parametersFile,
+            failOn,
+            unknownAs,
+            config,
+            baseline,
+            logger,
+            now: new Date(),
+            onProgress: progress.forLoading(),
+        });
+    }
+    finally {
+        progress.clear();
+    }
+    await emitReport(report, format, values.output, io, { show, compared: baseline !== undefined });
     return report.verdict === 'pass' ? 0 : 1;
 }
 function parseFlags(args) {
     return parseCommandFlags('scan', args, { parameters: { type: 'string' }, ...REPORT_FLAGS });
 }
 /** Renders the report: the chosen format to --output (or stdout), and the table to stdout when writing a file. */
-async function emitReport(report, format, output, io) {
+async function emitReport(report, format, output, io, view = {}) {
     const color = useColor(io);
+    const width = terminalWidth(io);
+    const table = (toTerminal) => table_renderTable(report, {
+        color: toTerminal && color,
+        width: toTerminal ? width : undefined,
+        show: view.show,
+    });
     const render = (which) => {
         switch (which) {
             case 'table':
-                return renderTable(report, { color: output ? false : color });
+                return table(!output);
             case 'markdown':
-                return renderMarkdown(report, RULES, {});
+                return renderMarkdown(report, RULES, { compared: view.compared });
             case 'json':
                 return renderJson(report);
             case 'sarif':
@@ -29190,7 +29710,7 @@ async function emitReport(report, format, output, io) {
     };
     if (output) {
         await (0,promises_.writeFile)((0,external_node_path_.resolve)(io.cwd, output), ensureNewline(render(format)));
-        io.stdout(ensureNewline(renderTable(report, { color })));
+        io.stdout(ensureNewline(table(true)));
         io.stderr(`report written to ${logLine(output)}\n`);
     }
     else {
@@ -29221,15 +29741,16 @@ async function readBaseline(path, shown) {
  * control characters shown, not obeyed (no ANSI escape reaches the terminal), and cannot read as
  * a workflow command when the CLI runs in a GitHub Actions job.
  */
-function cliLogger(io, debug) {
+function cliLogger(io, debug, progress) {
+    const write = (text) => (progress ? progress.print(text) : io.stderr(text));
     return {
         debug: (message) => {
             if (debug)
-                io.stderr(`debug: ${logLine(message)}\n`);
+                write(`debug: ${logLine(message)}\n`);
         },
-        info: (message) => io.stderr(`${logLine(message)}\n`),
-        warning: (message) => io.stderr(`warning: ${logLine(message)}\n`),
-        error: (message) => io.stderr(`error: ${logLine(message)}\n`),
+        info: (message) => write(`${logLine(message)}\n`),
+        warning: (message) => write(`warning: ${logLine(message)}\n`),
+        error: (message) => write(`error: ${logLine(message)}\n`),
     };
 }
 
@@ -66220,6 +66741,7 @@ Options:
   --fail-on LEVEL         regression | fail | warn | never              (default: fail, or regression with --baseline)
   --unknown-as STATUS     unknown | warn | fail: how "could not tell" counts (default: unknown)
   --config FILE           suppressions and rule overrides (default: .github/aml-ha-gate.yml when present)
+  --show STATUSES         the statuses the table lists, e.g. fail,warn,unknown (default: all)
   --debug                 print debug details to stderr
   -h, --help              show this help
 
@@ -66238,6 +66760,7 @@ async function runWorkspaceCommand(args, io) {
     const format = oneOf('--format', values.format, FORMATS) ?? 'table';
     const unknownAs = oneOf('--unknown-as', values['unknown-as'], UNKNOWN_AS) ?? 'unknown';
     const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON) ?? (values.baseline ? 'regression' : 'fail');
+    const show = parseShow(values.show);
     const settings = {
         workspaces: positionals,
         resourceGroup: values['resource-group'],
@@ -66265,7 +66788,7 @@ async function runWorkspaceCommand(args, io) {
         now: new Date(),
         version: VERSION,
     });
-    await emitReport(report, format, values.output, io);
+    await emitReport(report, format, values.output, io, { show, compared: baseline !== undefined });
     return report.verdict === 'pass' ? 0 : 1;
 }
 /**

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GitHubClient } from '../github.js';
@@ -7,9 +8,15 @@ import { buildAnnotations, checkConclusion, publishCheckRun } from '../report/ch
 import { COMMENT_LIMIT, commentBody, upsertStickyComment } from '../report/comment.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { headlineText } from '../report/order.js';
+import { MAX_SUGGESTIONS, syncSuggestionComments } from '../report/review-comments.js';
 import { renderSarif } from '../report/sarif.js';
+import { buildSuggestions } from '../report/suggestions.js';
 import { jobSummary } from '../report/summary.js';
+import { type WorkflowAnnotation, workflowAnnotations } from '../report/workflow-annotations.js';
 import { RULES } from '../rules/index.js';
+import type { ChangedFile } from '../sources/changed.js';
+import { changedLinesFor } from './changed-lines.js';
 import type { ActionSettings } from './settings.js';
 
 /** The step's outputs, by their action.yml names. */
@@ -32,6 +39,12 @@ export interface DeliveryTarget {
   pullNumber?: number;
   headSha?: string;
   runUrl?: string;
+  /** `GITHUB_SERVER_URL` (github.com or a GitHub Enterprise Server): the comment links lines there. */
+  serverUrl?: string;
+  /** The pull request's base commit (for `git diff` when the API gave no patch). */
+  baseSha?: string;
+  /** The pull request comes from a fork: its token is read-only, so no review comment is tried. */
+  fork?: boolean;
 }
 
 export interface DeliveryDeps {
@@ -41,31 +54,37 @@ export interface DeliveryDeps {
   writeSummary: (markdown: string) => Promise<void>;
   /** Directory relative report paths resolve against. */
   cwd: string;
+  /**
+   * Writes an annotation as a workflow command (`::error file=…,line=…::`), which needs no token:
+   * used when no check run could carry the annotations.
+   */
+  annotate?: (annotation: WorkflowAnnotation) => void;
 }
 
-/** One-line headline used as the check-run title and the failure message. */
-export function headline(report: Report): string {
-  const s = report.summary;
-  const parts = [
-    `${s.regressions} regression${s.regressions === 1 ? '' : 's'}`,
-    `${s.fail} failing`,
-    `${s.warn} warning${s.warn === 1 ? '' : 's'}`,
-    `${s.unknown} unknown`,
-  ];
-  if (report.errors.length > 0)
-    parts.push(`${report.errors.length} file error${report.errors.length === 1 ? '' : 's'}`);
-  return `${report.verdict === 'pass' ? 'Passed' : 'Failed'}: ${parts.join(', ')}`;
+/** How the report is shown, besides the settings. */
+export interface DeliveryOptions {
+  /** False in publish mode (the files exist). */
+  writeFiles: boolean;
+  /** Markdown to show instead of the report's (the short "nothing to check"). */
+  markdown?: string;
+  /** The findings were compared with a base or baseline: the headline counts regressions. */
+  compared?: boolean;
+  /** The pull request's files (with their patches), for the suggested changes. */
+  changed?: ChangedFile[];
 }
 
-function markdownFor(
-  report: Report,
-  title: string,
-  maxLength: number | undefined,
-  links: { checkRunUrl?: string; runUrl?: string },
-  override?: string,
-): string {
-  if (override) return override;
-  return renderMarkdown(report, RULES, { title, maxLength, links });
+/**
+ * One-line headline used as the check-run title and the step's last log line: "Failed: 2 HA
+ * regressions; 4 existing failures", "Passed: No HA regressions; 6 existing failures".
+ */
+export function headline(report: Report, compared?: boolean): string {
+  return `${report.verdict === 'pass' ? 'Passed' : 'Failed'}: ${headlineText(report, compared)}`;
+}
+
+/** `https://HOST/OWNER/REPO/blob/SHA`: where the comment's "where" links point. */
+function blobUrl(target: DeliveryTarget): string | undefined {
+  if (!target.serverUrl || !target.owner || !target.repo || !target.headSha) return undefined;
+  return `${target.serverUrl}/${encodeURIComponent(target.owner)}/${encodeURIComponent(target.repo)}/blob/${target.headSha}`;
 }
 
 /**
@@ -79,9 +98,37 @@ export async function deliverReport(
   settings: ActionSettings,
   target: DeliveryTarget,
   deps: DeliveryDeps,
-  options: { writeFiles: boolean; markdown?: string },
+  options: DeliveryOptions,
+): Promise<ActionOutputs> {
+  const { logger } = deps;
+  logger.startGroup?.('Publish: report files, check run, comment, suggested changes, job summary');
+  try {
+    return await deliver(report, settings, target, deps, options);
+  } finally {
+    logger.endGroup?.();
+  }
+}
+
+async function deliver(
+  report: Report,
+  settings: ActionSettings,
+  target: DeliveryTarget,
+  deps: DeliveryDeps,
+  options: DeliveryOptions,
 ): Promise<ActionOutputs> {
   const { logger, github } = deps;
+  const blob = blobUrl(target);
+  const markdownFor = (
+    maxLength: number | undefined,
+    links: { checkRunUrl?: string; runUrl?: string },
+  ): string =>
+    options.markdown ??
+    renderMarkdown(report, RULES, {
+      title: settings.checkName,
+      maxLength,
+      links: { ...links, blob },
+      compared: options.compared,
+    });
   const outputs: ActionOutputs = {
     verdict: report.verdict,
     failures: String(report.summary.fail),
@@ -119,14 +166,8 @@ export async function deliverReport(
           repo: target.repo,
           headSha,
           name: settings.checkName,
-          title: headline(report),
-          summary: markdownFor(
-            report,
-            settings.checkName,
-            60_000,
-            { runUrl: target.runUrl },
-            options.markdown,
-          ),
+          title: headline(report, options.compared),
+          summary: markdownFor(60_000, { runUrl: target.runUrl }),
           conclusion: checkConclusion(report),
           annotations: buildAnnotations(report),
           detailsUrl: target.runUrl,
@@ -141,15 +182,13 @@ export async function deliverReport(
       );
     }
   }
+  if (settings.checkRun && !outputs['check-run-url'] && options.writeFiles && deps.annotate)
+    annotateWithWorkflowCommands(report, deps.annotate, logger);
 
   if (github && settings.comment !== 'off' && target.pullNumber !== undefined) {
     const pullNumber = target.pullNumber;
     const links = { checkRunUrl: outputs['check-run-url'] || undefined, runUrl: target.runUrl };
-    const body = commentBody(
-      markdownFor(report, settings.checkName, COMMENT_LIMIT - 1_000, links, options.markdown),
-      settings.checkName,
-      target.runUrl,
-    );
+    const body = commentBody(markdownFor(COMMENT_LIMIT - 1_000, links), settings.checkName, target.runUrl);
     const mode = settings.comment;
     const result = await writes.attempt('post the pull-request comment', () =>
       upsertStickyComment(
@@ -166,14 +205,104 @@ export async function deliverReport(
     }
   }
 
+  // Suggestions are comments on the pull request too: `comment: off` turns them off with the rest.
+  if (
+    github &&
+    settings.suggestions &&
+    settings.comment !== 'off' &&
+    options.writeFiles &&
+    report.mode === 'templates'
+  )
+    await suggestFixes(report, settings, target, deps, options.changed, writes);
+
   const links = { checkRunUrl: outputs['check-run-url'] || undefined, runUrl: target.runUrl };
-  await deps.writeSummary(
-    jobSummary(
-      markdownFor(report, settings.checkName, undefined, links, options.markdown),
-      settings.reportFile,
+  await deps.writeSummary(jobSummary(markdownFor(undefined, links), settings.reportFile));
+  return outputs;
+}
+
+/**
+ * Annotations without a check run: the runner makes them from workflow commands, no token
+ * needed, so a fork pull request's read-only run still marks the lines (at most 10 per level).
+ */
+function annotateWithWorkflowCommands(
+  report: Report,
+  annotate: (annotation: WorkflowAnnotation) => void,
+  logger: Logger,
+): void {
+  const { shown, notShown } = workflowAnnotations(buildAnnotations(report));
+  if (shown.length === 0) return;
+  for (const annotation of shown) annotate(annotation);
+  logger.info(
+    `no check run: ${shown.length} annotation(s) written as workflow commands instead${notShown > 0 ? ` (${notShown} more not shown: GitHub shows 10 per level and step; every finding is in the job summary and report file)` : ''}`,
+  );
+}
+
+/**
+ * One-click fixes: review comments with suggested changes on the lines the pull request changed
+ * (src/report/suggestions.ts), brought up to date with what earlier runs posted. A fork pull
+ * request is skipped up front (its token cannot comment); a refused write is the one warning of
+ * GitHubWrites.
+ */
+async function suggestFixes(
+  report: Report,
+  settings: ActionSettings,
+  target: DeliveryTarget,
+  deps: DeliveryDeps,
+  changed: ChangedFile[] | undefined,
+  writes: GitHubWrites,
+): Promise<void> {
+  const { logger, github } = deps;
+  const { pullNumber, headSha } = target;
+  if (!github || pullNumber === undefined || !headSha) return;
+  if (target.fork) {
+    logger.info('suggested changes skipped: a pull request from a fork gets a read-only token');
+    return;
+  }
+  if (writes.denied) {
+    logger.info('suggested changes skipped: the token cannot write to this repository');
+    return;
+  }
+  const paths = report.findings.flatMap((f) =>
+    (f.status === 'fail' || f.status === 'warn') && f.location ? [f.location.file] : [],
+  );
+  const changedLines = await changedLinesFor(paths, changed, {
+    cwd: deps.cwd,
+    baseSha: target.baseSha ?? '',
+    headSha,
+  });
+  const suggestions = buildSuggestions(report.findings, {
+    changedLines,
+    readFile: (file) => {
+      const absolute = path.resolve(deps.cwd, file);
+      if (path.relative(deps.cwd, absolute).startsWith('..')) return undefined;
+      try {
+        return readFileSync(absolute, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  const helpUri = new Map(RULES.map((rule) => [rule.id, rule.helpUri]));
+  const result = await writes.attempt('post the suggested changes', () =>
+    syncSuggestionComments(
+      github,
+      { owner: target.owner, repo: target.repo, pullNumber, headSha, checkName: settings.checkName },
+      suggestions,
+      (ruleId) => helpUri.get(ruleId),
+      logger,
     ),
   );
-  return outputs;
+  if (!result) return;
+  const parts = [
+    `${result.created} new`,
+    `${result.updated} updated`,
+    `${result.moved} moved`,
+    `${result.unchanged} unchanged`,
+    `${result.resolved} resolved`,
+  ];
+  logger.info(
+    `suggested changes: ${suggestions.length} on changed lines (${parts.join(', ')})${result.notPosted > 0 ? `; ${result.notPosted} more not posted (at most ${MAX_SUGGESTIONS} a run)` : ''}`,
+  );
 }
 
 /** The JSON report, with the PR context `mode: publish` needs even if the renderer leaves it out. */

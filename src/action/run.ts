@@ -6,11 +6,11 @@ import { readLive } from '../sources/live/index.js';
 import type { LiveDeps } from '../sources/live/settings.js';
 import { VERSION } from '../version.js';
 import type { RunContext } from './context.js';
-import { deliverReport, type ActionOutputs } from './deliver.js';
+import { deliverReport, type ActionOutputs, type DeliveryDeps } from './deliver.js';
 import { publishTarget, readPublishedReport } from './publish.js';
 import type { ActionSettings } from './settings.js';
 import { loadGateConfigForRun } from './gate-config.js';
-import { readBaselineInput, runTemplatesMode } from './templates-run.js';
+import { readBaselineInput, runTemplatesMode, type TemplatesRunResult } from './templates-run.js';
 
 /** What the action needs from its host, passed in so the same code runs in tests. */
 export interface ActionDeps {
@@ -21,11 +21,15 @@ export interface ActionDeps {
   /** Live mode's sign-in and logging hooks. */
   live: LiveDeps;
   writeSummary: (markdown: string) => Promise<void>;
+  /** Writes an annotation as a workflow command (used when no check run could be made). */
+  annotate?: DeliveryDeps['annotate'];
 }
 
 export interface ActionResult {
   report: Report;
   outputs: ActionOutputs;
+  /** The findings were compared with a base commit or a baseline (regressions mean something). */
+  compared: boolean;
 }
 
 /**
@@ -40,9 +44,10 @@ export async function runAction(
 ): Promise<ActionResult> {
   const { logger, github } = deps;
   const cwd = context.workspace;
-  const delivery = { logger, github, writeSummary: deps.writeSummary, cwd };
+  const delivery = { logger, github, writeSummary: deps.writeSummary, cwd, annotate: deps.annotate };
 
   if (settings.mode === 'publish') {
+    logger.startGroup?.(`Read the report file ${settings.reportFile}`);
     const report = await readPublishedReport(settings.reportFile, cwd, {
       failOn: settings.failOn,
       unknownAs: settings.unknownAs,
@@ -50,15 +55,27 @@ export async function runAction(
       version: VERSION,
     });
     const target = await publishTarget(report, context, github, logger);
-    const outputs = await deliverReport(report, settings, target, delivery, { writeFiles: false });
-    return { report, outputs };
+    // The report was computed on a pull request (compared with its base) when it names one.
+    const compared = report.context?.pullRequest !== undefined || report.summary.regressions > 0;
+    const outputs = await deliverReport(
+      report,
+      settings,
+      { ...target, serverUrl: context.serverUrl },
+      delivery,
+      { writeFiles: false, compared },
+    );
+    return { report, outputs, compared };
   }
 
   let report: Report;
   let markdown: string | undefined;
+  let compared: boolean;
+  let changed: TemplatesRunResult['changed'];
   if (settings.mode === 'workspace') {
+    logger.startGroup?.('Read the workspace through Azure Resource Manager');
     const { config, note } = await loadGateConfigForRun(settings, context, { logger, github });
     const baseline = await readBaselineInput(settings, cwd);
+    compared = baseline !== undefined;
     const live = await readLive(settings.live!, deps.live);
     report = applyGate(evaluateResources(live.resources), live.errors, {
       mode: 'workspace',
@@ -74,6 +91,8 @@ export async function runAction(
     const result = await runTemplatesMode(settings, context, { logger, github, now: deps.now });
     report = result.report;
     markdown = result.nothingToCheck;
+    compared = result.compared;
+    changed = result.changed;
   }
 
   const pr = context.pullRequest;
@@ -83,13 +102,22 @@ export async function runAction(
     headSha: pr?.headSha ?? (context.sha || undefined),
     runUrl: context.runUrl,
   };
+  const repository = `${context.owner}/${context.repo}`.toLowerCase();
   const target = {
     owner: context.owner,
     repo: context.repo,
     pullNumber: pr?.number,
     headSha: report.context.headSha,
     runUrl: context.runUrl,
+    serverUrl: context.serverUrl,
+    baseSha: pr?.baseSha,
+    fork: pr?.headRepository !== undefined && pr.headRepository.toLowerCase() !== repository,
   };
-  const outputs = await deliverReport(report, settings, target, delivery, { writeFiles: true, markdown });
-  return { report, outputs };
+  const outputs = await deliverReport(report, settings, target, delivery, {
+    writeFiles: true,
+    markdown,
+    compared,
+    changed,
+  });
+  return { report, outputs, compared };
 }

@@ -41,6 +41,8 @@ export interface ActionSettings {
   /** On a pull request: the config file of the base commit (default) or the pull request's own. */
   configFrom: (typeof CONFIG_FROM)[number];
   comment: CommentMode;
+  /** Post one-click fixes as review comments with suggested changes (templates mode, pull requests). */
+  suggestions: boolean;
   checkRun: boolean;
   checkName: string;
   reportFile: string;
@@ -125,6 +127,7 @@ export function parseSettings(input: InputReader, env: NodeJS.ProcessEnv, eventN
     config: optionalPath(input('config')),
     configFrom: choice('config-from', input('config-from'), CONFIG_FROM, 'base'),
     comment: choice('comment', input('comment'), COMMENT_MODES, 'update'),
+    suggestions: bool('suggestions', input('suggestions'), true),
     checkRun: bool('check-run', input('check-run'), true),
     checkName: input('check-name').trim() || 'AML HA gate',
     reportFile,

@@ -17,7 +17,7 @@ import {
 } from '../sources/changed.js';
 import { discoverTemplates, type DiscoveredFile } from '../sources/discover.js';
 import { hasRules } from '../rules/index.js';
-import { loadTemplates } from '../sources/templates.js';
+import { loadTemplates, type LoadProgress } from '../sources/templates.js';
 import { VERSION } from '../version.js';
 import { escapeMarkdownCell } from '../report/escape.js';
 import type { PullRequestContext, RunContext } from './context.js';
@@ -34,6 +34,10 @@ export interface TemplatesRunResult {
   report: Report;
   /** Short Markdown used instead of the full report when the PR changes no template. */
   nothingToCheck?: string;
+  /** The findings were compared with the PR's base or the `baseline` input. */
+  compared: boolean;
+  /** The pull request's files (with the API's patches), when they are known. */
+  changed?: ChangedFile[];
 }
 
 /** The findings of the `baseline` input's report, when given. */
@@ -68,6 +72,7 @@ export async function runTemplatesMode(
   const cwd = context.workspace;
   const pr = context.pullRequest;
 
+  logger.startGroup?.('Discover the templates to check');
   let changed: ChangedFile[] | undefined;
   if (settings.scope === 'changed') {
     if (!pr) logger.warning('scope: changed needs a pull_request event; checking all templates instead.');
@@ -112,19 +117,41 @@ export async function runTemplatesMode(
     withConfigNote(report);
     return {
       report,
+      compared: false,
+      changed,
       nothingToCheck: `### ✅ ${escapeMarkdownCell(settings.checkName)}\n\n${note}\n${configNote ? `\n> ${escapeMarkdownCell(configNote)}\n` : ''}`,
     };
   }
 
-  const head = await loadTemplates(files, { cwd, logger, locatable: hasRules });
+  const templates = files.filter((file) => file.kind !== 'parameters').length;
+  const at = pr ? ` at ${pr.headSha.slice(0, 7)}` : '';
+  logger.startGroup?.(`Evaluate ${templates} template(s)${at}`);
+  let phase: LoadProgress['phase'] = 'evaluate';
+  const head = await loadTemplates(files, {
+    cwd,
+    logger,
+    locatable: hasRules,
+    // Bicep files are compiled after the ARM templates are evaluated: the log says which is which.
+    onProgress: (progress) => {
+      if (progress.phase === phase) return;
+      phase = progress.phase;
+      logger.startGroup?.(
+        phase === 'compile'
+          ? `Compile ${progress.total} Bicep file(s)`
+          : `Evaluate the compiled Bicep templates${at}`,
+      );
+    },
+  });
   const findings = evaluateResources(head.resources);
 
   let baseline = baselineInput;
   if (!baseline && pr) {
+    logger.startGroup?.(`Evaluate the same templates at the base ${pr.baseSha.slice(0, 7)}`);
     baseline = await baseFindings(files, changed, pr.baseSha, context, deps);
   }
+  logger.endGroup?.();
   const report = applyGate(findings, head.errors, { ...gateOptions, baseline });
-  return { report: withConfigNote(report) };
+  return { report: withConfigNote(report), compared: baseline !== undefined, changed };
 }
 
 /**

@@ -118,7 +118,7 @@ export async function upsertStickyComment(
 }
 
 /** The login of the token's user (GET /user); undefined for an installation token, which cannot ask. */
-async function tokenLogin(octokit: GitHubClient): Promise<string | undefined> {
+export async function tokenLogin(octokit: GitHubClient): Promise<string | undefined> {
   try {
     const { data } = await octokit.rest.users.getAuthenticated();
     return typeof data?.login === 'string' ? data.login : undefined;

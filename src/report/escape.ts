@@ -87,3 +87,12 @@ export function logLine(text: string): string {
     .replace(/^(\s*):(?=:)/, `$1:${ZWSP}`)
     .replace(/##\[/g, `#${ZWSP}#[`);
 }
+
+/**
+ * Text for a workflow-command annotation (`::error file=…::message`): @actions/core escapes its
+ * line breaks and the property separators, but the runner also obeys the legacy `##[` prefix
+ * anywhere in a line, so that is broken by a zero-width space.
+ */
+export function annotationText(text: string): string {
+  return text.replace(/##\[/g, `#${ZWSP}#[`);
+}

@@ -19,6 +19,8 @@ export interface ChangedFile {
   status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged' | string;
   /** The path before a rename. */
   previousPath?: string;
+  /** The file's diff hunks as the pulls/files API gives them (absent for large or binary diffs, and from git). */
+  patch?: string;
 }
 
 /** GitHub lists at most this many files of a pull request (pulls/files, and the PR's "Files" tab). */
@@ -57,7 +59,12 @@ export async function listChangedFiles(
     const what = `the files of pull request #${target.pullNumber} (page ${page})`;
     if (!Array.isArray(data)) throw new UnexpectedResponseError(what, data);
     for (const item of data as unknown[]) {
-      const file = item as { filename?: unknown; status?: unknown; previous_filename?: unknown } | null;
+      const file = item as {
+        filename?: unknown;
+        status?: unknown;
+        previous_filename?: unknown;
+        patch?: unknown;
+      } | null;
       if (
         !file ||
         typeof file.filename !== 'string' ||
@@ -70,6 +77,7 @@ export async function listChangedFiles(
         path: file.filename,
         status: file.status,
         previousPath: (file.previous_filename as string | null | undefined) ?? undefined,
+        ...(typeof file.patch === 'string' ? { patch: file.patch } : {}),
       });
     }
     if (files.length >= PULL_FILES_LIMIT) throw new TooManyChangedFilesError(target.pullNumber);
