@@ -70,11 +70,11 @@ export function suggestionBody(
   for (const finding of suggestion.findings) lines.push(findingLine(finding, helpUri));
   const marks = fence(suggestion.replacement);
   lines.push('', `${marks}suggestion`, suggestion.replacement, marks, '');
-  const from = JSON.stringify(suggestion.fix.from);
-  const to = JSON.stringify(suggestion.fix.to);
-  const note = suggestion.fix.note ? ` ${suggestion.fix.note}` : '';
+  // The change and its note are the fix table's own words (src/rules/fixes.ts), not repository text.
+  const change = `\`${String(suggestion.fix.from)}\` → \`${String(suggestion.fix.to)}\`.`;
+  lines.push(suggestion.fix.note ? `${change} ${suggestion.fix.note}` : change, '');
   lines.push(
-    `<sub>${escapeMarkdownCell(`${from} → ${to}.`)}${escapeMarkdownCell(note)} · suggested by ${escapeMarkdownCell(checkName)}</sub>`,
+    `<sub>Suggested by ${escapeMarkdownCell(checkName)}: commit it from here, or change the line yourself. This comment is updated on later runs, and marked resolved once the line no longer needs it.</sub>`,
   );
   return `${lines.join('\n')}\n`;
 }
