@@ -3,7 +3,7 @@ import { ConfigurationError } from './errors.js';
 import { applyGate, type GateOptions } from './gate.js';
 import type { Finding, Logger, Report } from './model.js';
 import { discoverTemplates } from './sources/discover.js';
-import { hasRules } from './rules/index.js';
+import { needsLines } from './rules/index.js';
 import { loadTemplates } from './sources/templates.js';
 import { VERSION } from './version.js';
 
@@ -38,7 +38,7 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
     cwd: options.cwd,
     parametersFile: options.parametersFile,
     logger: options.logger,
-    locatable: hasRules,
+    locatable: needsLines,
   });
   options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
   const findings = evaluateResources(resources);

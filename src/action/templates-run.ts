@@ -15,7 +15,7 @@ import {
   type ChangedFile,
 } from '../sources/changed.js';
 import { discoverTemplates, type DiscoveredFile } from '../sources/discover.js';
-import { hasRules } from '../rules/index.js';
+import { needsLines } from '../rules/index.js';
 import { loadTemplates } from '../sources/templates.js';
 import { VERSION } from '../version.js';
 import type { RunContext } from './context.js';
@@ -122,7 +122,7 @@ export async function runTemplatesMode(
     return { report, nothingToCheck: `### ✅ ${settings.checkName}\n\n${note}\n` };
   }
 
-  const head = await loadTemplates(files, { cwd, logger, locatable: hasRules });
+  const head = await loadTemplates(files, { cwd, logger, locatable: needsLines });
   const findings = evaluateResources(head.resources);
 
   let baseline = baselineInput;
@@ -179,6 +179,6 @@ async function baseFindings(
   if (present.length === 0) return [];
   const baseFiles = await discoverTemplates(present, tree.dir);
   const quiet: Logger = { ...logger, info: logger.debug, warning: logger.debug };
-  const base = await loadTemplates(baseFiles, { cwd: tree.dir, logger: quiet, locatable: hasRules });
+  const base = await loadTemplates(baseFiles, { cwd: tree.dir, logger: quiet, locatable: needsLines });
   return evaluateResources(base.resources);
 }
