@@ -202,7 +202,7 @@ export function outsideReferences(resources: Resource[]): Reference[] {
   const found: Reference[] = [];
   const seen = new Set<string>();
   const consider = (reference: Reference, unit: string) => {
-    if (!reference.id || index.find(reference.id, unit)) return;
+    if (!reference.id || !hasRules(reference.type) || index.find(reference.id, unit)) return;
     const key = standInKey(reference);
     if (seen.has(key)) return;
     seen.add(key);

@@ -39,6 +39,9 @@ describe('action.yml', () => {
         'cloud',
         'arm-endpoint',
         'authority-host',
+        'location',
+        'deployment-name',
+        'management-group',
       ].sort(),
     );
     for (const [name, input] of Object.entries(manifest.inputs)) {

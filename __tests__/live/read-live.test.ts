@@ -89,7 +89,7 @@ d('readLive against fake GitHub OIDC, Entra ID and ARM', () => {
     // Each type was read with its tested api-version.
     const versionOf = (path: string) =>
       world!.arm.requests.find((request) => request.path.toLowerCase() === path.toLowerCase())?.apiVersion;
-    expect(versionOf(fixture.workspaceId)).toBe('2024-10-01');
+    expect(versionOf(fixture.workspaceId)).toBe('2025-12-01');
     expect(versionOf(fixture.ids.appInsights)).toBe('2020-02-02');
     expect(versionOf(fixture.ids.storage)).toBe('2023-05-01');
   });

@@ -64,7 +64,12 @@ export async function runAction(
       version: VERSION,
     });
   } else {
-    const result = await runTemplatesMode(settings, context, { logger, github, now: deps.now });
+    const result = await runTemplatesMode(settings, context, {
+      logger,
+      github,
+      now: deps.now,
+      live: deps.live,
+    });
     report = result.report;
     markdown = result.nothingToCheck;
   }

@@ -6,7 +6,8 @@ import { evaluateResources } from '../engine.js';
 import { ConfigurationError, describeError } from '../errors.js';
 import { applyGate, parseBaselineReport } from '../gate.js';
 import type { GitHubClient } from '../github.js';
-import type { Finding, Logger, Report } from '../model.js';
+import { mergeDeploymentSettings, type DeploymentSettings } from '../deployment-settings.js';
+import type { Finding, Logger, Report, Resource } from '../model.js';
 import {
   listChangedFiles,
   globMatcher,
@@ -15,7 +16,10 @@ import {
   type ChangedFile,
 } from '../sources/changed.js';
 import { discoverTemplates, type DiscoveredFile } from '../sources/discover.js';
-import { needsLines } from '../rules/index.js';
+import { needsLines, RULES } from '../rules/index.js';
+import { deploymentContextFor } from '../sources/arm/deployment-context.js';
+import { AzureDependencyReader, readOutsideDependencies } from '../sources/live/dependencies.js';
+import type { LiveDeps } from '../sources/live/settings.js';
 import { loadTemplates } from '../sources/templates.js';
 import { VERSION } from '../version.js';
 import type { RunContext } from './context.js';
@@ -25,6 +29,8 @@ export interface TemplatesRunDeps {
   logger: Logger;
   github?: GitHubClient;
   now: Date;
+  /** Sign-in hooks for reading the templates' outside dependencies (used when `settings.azure` is set). */
+  live?: LiveDeps;
 }
 
 export interface TemplatesRunResult {
@@ -71,6 +77,11 @@ export async function runTemplatesMode(
   const cwd = context.workspace;
   const config = await loadActionConfig(settings, cwd);
   const baselineInput = await readBaselineInput(settings, cwd);
+  const deployment = mergeDeploymentSettings(settings.deployment, config.deployment);
+  // One reader for head and base: each dependency is read once, and both sides judge it alike.
+  const azure =
+    settings.azure && deps.live ? new AzureDependencyReader(settings.azure, deps.live) : undefined;
+  const scan = { deployment, azure };
   const gateOptions = {
     mode: 'templates' as const,
     failOn: settings.failOn,
@@ -122,15 +133,30 @@ export async function runTemplatesMode(
     return { report, nothingToCheck: `### ✅ ${settings.checkName}\n\n${note}\n` };
   }
 
-  const head = await loadTemplates(files, { cwd, logger, locatable: needsLines });
-  const findings = evaluateResources(head.resources);
+  const head = await loadTemplates(files, {
+    cwd,
+    logger,
+    locatable: needsLines,
+    deployment: deploymentContextFor(deployment),
+  });
+  const findings = await evaluateTemplates(head.resources, scan, logger);
 
   let baseline = baselineInput;
   if (!baseline && pr) {
-    baseline = await baseFindings(files, changed, pr.baseSha, context, deps);
+    baseline = await baseFindings(files, changed, pr.baseSha, context, deps, scan);
   }
   const report = applyGate(findings, head.errors, { ...gateOptions, baseline });
   return { report };
+}
+
+/** Findings of loaded templates, with their outside dependencies read from Azure when signed in. */
+async function evaluateTemplates(
+  resources: Resource[],
+  scan: { deployment: DeploymentSettings; azure?: AzureDependencyReader },
+  logger: Logger,
+): Promise<Finding[]> {
+  const outside = await readOutsideDependencies(resources, scan.azure, scan.deployment, logger);
+  return evaluateResources([...resources, ...outside], RULES, { deployment: scan.deployment });
 }
 
 /**
@@ -144,6 +170,7 @@ async function baseFindings(
   baseSha: string,
   context: RunContext,
   deps: TemplatesRunDeps,
+  scan: { deployment: DeploymentSettings; azure?: AzureDependencyReader },
 ): Promise<Finding[]> {
   const { logger } = deps;
   const renamedFrom = new Map(
@@ -179,6 +206,11 @@ async function baseFindings(
   if (present.length === 0) return [];
   const baseFiles = await discoverTemplates(present, tree.dir);
   const quiet: Logger = { ...logger, info: logger.debug, warning: logger.debug };
-  const base = await loadTemplates(baseFiles, { cwd: tree.dir, logger: quiet, locatable: needsLines });
-  return evaluateResources(base.resources);
+  const base = await loadTemplates(baseFiles, {
+    cwd: tree.dir,
+    logger: quiet,
+    locatable: needsLines,
+    deployment: deploymentContextFor(scan.deployment),
+  });
+  return evaluateTemplates(base.resources, scan, quiet);
 }
