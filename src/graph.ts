@@ -113,6 +113,7 @@ export function linkResources(resources: Resource[], options: GraphOptions = {})
       return;
     }
     if (!reference.standIn || reference.from.origin !== 'template' || !hasRules(reference.type)) return;
+    if (reference.id && index.declares(reference.id)) return; // declared, only not told apart
     if (!reference.id && reference.role === 'workspace') return; // the project's own rules say so
     const key = standInKey(reference);
     let standIn = standIns.get(key);
@@ -201,8 +202,8 @@ export function outsideReferences(resources: Resource[]): Reference[] {
   const index = new ResourceIndex(resources);
   const found: Reference[] = [];
   const seen = new Set<string>();
-  const consider = (reference: Reference, unit: string) => {
-    if (!reference.id || !hasRules(reference.type) || index.find(reference.id, unit)) return;
+  const consider = (reference: Reference) => {
+    if (!reference.id || !hasRules(reference.type) || index.declares(reference.id)) return;
     const key = standInKey(reference);
     if (seen.has(key)) return;
     seen.add(key);
@@ -211,16 +212,13 @@ export function outsideReferences(resources: Resource[]): Reference[] {
   for (const resource of resources) {
     if (resource.origin !== 'template') continue;
     const type = resource.type.toLowerCase();
-    const unit = unitOf(resource);
-    if (type === WORKSPACE_TYPE)
-      for (const reference of workspaceReferences(resource)) consider(reference, unit);
-    else if (type === COMPUTE_TYPE)
-      for (const reference of computeReferences(resource)) consider(reference, unit);
+    if (type === WORKSPACE_TYPE) for (const reference of workspaceReferences(resource)) consider(reference);
+    else if (type === COMPUTE_TYPE) for (const reference of computeReferences(resource)) consider(reference);
     else if (type === DATASTORE_TYPE) {
       const byName = index.datastoreTargetsByName(resource);
       for (const reference of datastoreReferences(resource)) {
         if (byName.some((target) => target.type.toLowerCase() === reference.type.toLowerCase())) continue;
-        consider(reference, unit);
+        consider(reference);
       }
     }
   }
@@ -478,18 +476,26 @@ class ResourceIndex {
   find(pointer: Value | undefined, unit: string): Resource | undefined {
     if (typeof pointer !== 'string' || pointer === '' || isUnknown(pointer)) return undefined;
     const parsed = parseResourceId(pointer);
-    const exact = this.byId.get(pointer.toLowerCase().replace(/\/+$/, '')) ?? [];
-    if (exact.length > 0) {
-      const local = exact.filter((candidate) => unitOf(candidate) === unit);
-      return local.length === 1 ? local[0] : exact[0];
+    const candidateLists = [
+      this.byId.get(pointer.toLowerCase().replace(/\/+$/, '')) ?? [],
+      parsed ? (this.byTypeName.get(`${parsed.type}|${parsed.name}`.toLowerCase()) ?? []) : [],
+    ];
+    for (const candidates of candidateLists) {
+      const local = candidates.filter((candidate) => unitOf(candidate) === unit);
+      if (local.length === 1) return local[0];
+      if (local.length === 0 && candidates.length === 1) return candidates[0];
     }
-    const candidates = parsed
-      ? (this.byTypeName.get(`${parsed.type}|${parsed.name}`.toLowerCase()) ?? [])
-      : [];
-    const local = candidates.filter((candidate) => unitOf(candidate) === unit);
-    if (local.length === 1) return local[0];
-    if (local.length === 0 && candidates.length === 1) return candidates[0];
     return undefined;
+  }
+
+  /** Whether any scanned resource has this id, or the provider type and name it names (even several). */
+  declares(pointer: string): boolean {
+    const parsed = parseResourceId(pointer);
+    return (
+      (this.byId.get(pointer.toLowerCase().replace(/\/+$/, ''))?.length ?? 0) > 0 ||
+      (parsed !== undefined &&
+        (this.byTypeName.get(`${parsed.type}|${parsed.name}`.toLowerCase())?.length ?? 0) > 0)
+    );
   }
 
   parentOf(resource: Resource): Resource | undefined {

@@ -52,8 +52,8 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
   });
   options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
   const outside = await readOutsideDependencies(resources, options.azure, deployment, options.logger);
-  const findings = evaluateResources([...resources, ...outside], RULES, { deployment });
-  return applyGate(findings, errors, {
+  const findings = evaluateResources([...resources, ...outside.resources], RULES, { deployment });
+  const report = applyGate(findings, errors, {
     mode: 'templates',
     failOn: options.failOn,
     unknownAs: options.unknownAs,
@@ -62,4 +62,6 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
     now: options.now,
     version: VERSION,
   });
+  if (outside.note) report.notes = [...(report.notes ?? []), outside.note];
+  return report;
 }

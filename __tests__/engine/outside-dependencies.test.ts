@@ -196,4 +196,32 @@ describe('dependencies outside the scanned templates', () => {
       ),
     ).toBe(true);
   });
+
+  test('a project whose hub another scanned template declares: judged through that hub', async () => {
+    const hubId = real('rg-hub', 'Microsoft.MachineLearningServices/workspaces', 'hub-shared');
+    const template = (resource: object) =>
+      JSON.stringify({ $schema: DEPLOYMENT_SCHEMA, contentVersion: '1.0.0.0', resources: [resource] });
+    const findings = await findingsOf({
+      'project.json': template({
+        type: 'Microsoft.MachineLearningServices/workspaces',
+        apiVersion: '2024-10-01',
+        name: 'proj',
+        kind: 'Project',
+        location: 'westeurope',
+        properties: { hubResourceId: hubId },
+      }),
+      'hub.json': template({
+        type: 'Microsoft.MachineLearningServices/workspaces',
+        apiVersion: '2024-10-01',
+        name: 'hub-shared',
+        kind: 'Hub',
+        location: 'westeurope',
+        properties: {},
+      }),
+    });
+    expect(
+      findings.find((f) => f.ruleId === 'HA.Workspace.RegistryLinked' && f.resource.name === 'proj')?.status,
+    ).toBe('pass');
+    expect(findings.filter((f) => f.message.includes('not in the scanned templates'))).toEqual([]);
+  });
 });

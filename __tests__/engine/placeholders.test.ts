@@ -116,6 +116,38 @@ describe('the location is a placeholder until set', () => {
     expect(finding?.status).toBe('warn');
   });
 
+  test("a nested deployment to another resource group: that group's location is not the one set", async () => {
+    const nested = (resourceGroup: string) => ({
+      type: 'Microsoft.Resources/deployments',
+      apiVersion: '2022-09-01',
+      name: 'clusterDeployment',
+      resourceGroup,
+      properties: {
+        mode: 'Incremental',
+        expressionEvaluationOptions: { scope: 'inner' },
+        template: {
+          $schema: DEPLOYMENT_SCHEMA,
+          contentVersion: '1.0.0.0',
+          resources: [{ ...cluster, location: '[resourceGroup().location]' }],
+        },
+      },
+    });
+    const other = find(
+      await findingsOf([nested('rg-aks')], { location: 'westeurope' }),
+      'HA.AKS.AvailabilityZones',
+    );
+    expect(other?.status).toBe('unknown');
+    expect(other?.message).toContain('resource group rg-aks');
+    const same = find(
+      await findingsOf([nested('[resourceGroup().name]')], {
+        location: 'westeurope',
+        resourceGroup: 'rg-ml',
+      }),
+      'HA.AKS.AvailabilityZones',
+    );
+    expect(same?.status).toBe('fail');
+  });
+
   test('no message states the placeholder region or subscription as real', async () => {
     const findings = await findingsOf([
       cluster,

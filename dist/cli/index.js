@@ -47053,6 +47053,7 @@ class ResourceIndex {
 
 
 
+
 /**
  * Runs the rule catalog over resources from any source: links them (roles), applies each rule
  * whose types match, and turns outcomes into findings with resource, workspace and location.
@@ -47080,7 +47081,7 @@ function evaluateResources(resources, rules = RULES, options = {}) {
             if (resource.readError && outcomes.length > 0)
                 outcomes.splice(0, outcomes.length, unreadable(resource.readError));
             for (const outcome of outcomes)
-                findings.push(toFinding(rule, resource, adjust(outcome, resource)));
+                findings.push(toFinding(rule, resource, adjust(outcome, resource), options.deployment ?? {}));
         }
     }
     const order = new Map(rules.map((rule, index) => [rule.id, index]));
@@ -47111,7 +47112,7 @@ function adjust(outcome, resource) {
     }
     return outcome;
 }
-function toFinding(rule, resource, outcome) {
+function toFinding(rule, resource, outcome, deployment) {
     // A dependency of the templates read from Azure: say so, and annotate the property that names it.
     const fromAzure = resource.origin === 'live' && resource.dependencyOf !== undefined && !resource.readError;
     const finding = {
@@ -47121,7 +47122,11 @@ function toFinding(rule, resource, outcome) {
         resource: { type: resource.type, name: resource.name, id: resource.id, role: resource.role },
         evidence: {
             path: outcome.evidence.path,
-            value: isUnknown(outcome.evidence.value) ? outcome.evidence.value.reason : outcome.evidence.value,
+            value: isUnknown(outcome.evidence.value)
+                ? outcome.evidence.value.reason
+                : typeof outcome.evidence.value === 'string' && resource.origin === 'template'
+                    ? displayId(outcome.evidence.value, deployment) // a placeholder scope shown as such
+                    : outcome.evidence.value,
         },
         regression: false,
     };
@@ -47190,6 +47195,7 @@ function childKey(type, parentName, unit) {
 
 ;// CONCATENATED MODULE: ./.build/sources/arm/deployment-context.js
 
+
 /**
  * Placeholder deployment the templates are evaluated in, unless the user sets its parts. The ids
  * and names keep their placeholder values (so resources still get names, and names stay stable
@@ -47205,6 +47211,10 @@ const DEFAULT_DEPLOYMENT = {
     deploymentName: 'deployment',
     environment: azureCloudEnvironment(),
 };
+/** `resourceGroup().location` inside a nested deployment to another resource group: only Azure knows it. */
+function otherGroupLocation(resourceGroup) {
+    return new model_UnknownValue(`the location of resource group ${resourceGroup}, which a nested deployment targets (the location setting is the deployment's own resource group's)`);
+}
 /** The deployment context for what the user set: each setting replaces its placeholder. */
 function deploymentContextFor(settings) {
     const context = { ...DEFAULT_DEPLOYMENT };
@@ -82224,18 +82234,20 @@ class AzureDependencyReader {
 }
 /**
  * The resources a scan adds to the templates' own: what they name but do not declare, read from
- * Azure when a reader is given. Without one, nothing is added (the graph stands in for them) and
- * the log says how many could have been read.
+ * Azure when a reader is given. Without one, nothing is added (the graph stands in for them, as
+ * unknown) and `note` tells the reader of the report how they could be judged.
  */
 async function readOutsideDependencies(resources, reader, deployment, logger) {
-    const references = outsideReferences(resources);
+    const references = outsideReferences(resources).filter((reference) => reference.standIn);
     if (references.length === 0)
-        return [];
+        return { resources: [] };
     if (!reader) {
-        logger.info(`${references.length} dependenc${references.length === 1 ? 'y' : 'ies'} of the templates ${references.length === 1 ? 'is' : 'are'} not in the scanned templates: ${references.length === 1 ? 'its' : 'their'} findings are unknown. Sign in to Azure to read them (action: client-id and tenant-id; CLI: --read-azure).`);
-        return [];
+        const count = references.length;
+        const note = `${count} dependenc${count === 1 ? 'y' : 'ies'} the templates name ${count === 1 ? 'is' : 'are'} not in the scanned templates, so ${count === 1 ? 'its' : 'their'} findings are unknown: scan the templates that create ${count === 1 ? 'it' : 'them'}, or let the gate read ${count === 1 ? 'it' : 'them'} from Azure (action: client-id and tenant-id with id-token: write; CLI: --read-azure).`;
+        logger.info(note);
+        return { resources: [], note };
     }
-    return reader.read(references, deployment);
+    return { resources: await reader.read(outsideReferences(resources), deployment) };
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -86134,7 +86146,11 @@ class Frame {
         const rg = property(entry.raw, 'resourceGroup');
         if (rg !== undefined) {
             const value = this.evaluate(rg);
-            context.resourceGroupName = typeof value === 'string' ? value : `[${entry.name} resource group]`;
+            const name = typeof value === 'string' ? value : `[${entry.name} resource group]`;
+            // Another resource group has a location of its own, which no setting gives.
+            if (name.toLowerCase() !== context.resourceGroupName.toLowerCase())
+                context.resourceGroupLocation = otherGroupLocation(name);
+            context.resourceGroupName = name;
         }
         const sub = property(entry.raw, 'subscriptionId');
         if (sub !== undefined) {
@@ -87050,8 +87066,8 @@ async function scanTemplates(options) {
     });
     options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
     const outside = await readOutsideDependencies(resources, options.azure, deployment, options.logger);
-    const findings = evaluateResources([...resources, ...outside], RULES, { deployment });
-    return applyGate(findings, errors, {
+    const findings = evaluateResources([...resources, ...outside.resources], RULES, { deployment });
+    const report = applyGate(findings, errors, {
         mode: 'templates',
         failOn: options.failOn,
         unknownAs: options.unknownAs,
@@ -87060,6 +87076,9 @@ async function scanTemplates(options) {
         now: options.now,
         version: VERSION,
     });
+    if (outside.note)
+        report.notes = [...(report.notes ?? []), outside.note];
+    return report;
 }
 
 ;// CONCATENATED MODULE: ./.build/cli/options.js

@@ -139,13 +139,14 @@ export async function runTemplatesMode(
     locatable: needsLines,
     deployment: deploymentContextFor(deployment),
   });
-  const findings = await evaluateTemplates(head.resources, scan, logger);
+  const { findings, note } = await evaluateTemplates(head.resources, scan, logger);
 
   let baseline = baselineInput;
   if (!baseline && pr) {
     baseline = await baseFindings(files, changed, pr.baseSha, context, deps, scan);
   }
   const report = applyGate(findings, head.errors, { ...gateOptions, baseline });
+  if (note) report.notes = [...(report.notes ?? []), note];
   return { report };
 }
 
@@ -154,9 +155,12 @@ async function evaluateTemplates(
   resources: Resource[],
   scan: { deployment: DeploymentSettings; azure?: AzureDependencyReader },
   logger: Logger,
-): Promise<Finding[]> {
+): Promise<{ findings: Finding[]; note?: string }> {
   const outside = await readOutsideDependencies(resources, scan.azure, scan.deployment, logger);
-  return evaluateResources([...resources, ...outside], RULES, { deployment: scan.deployment });
+  const findings = evaluateResources([...resources, ...outside.resources], RULES, {
+    deployment: scan.deployment,
+  });
+  return { findings, note: outside.note };
 }
 
 /**
@@ -212,5 +216,5 @@ async function baseFindings(
     locatable: needsLines,
     deployment: deploymentContextFor(scan.deployment),
   });
-  return evaluateTemplates(base.resources, scan, quiet);
+  return (await evaluateTemplates(base.resources, scan, quiet)).findings;
 }

@@ -46,7 +46,9 @@ function registryThroughHub(resource: LinkedResource, context: RuleContext): Rul
   if (hubId.kind === 'unknown') return unknownOutcome(hubId, 'which hub the project uses');
   const id = asString(hubId);
   if (!id) return undefined;
-  const hub = context.byId(id);
+  // By id, else by name (a hub declared in another scanned template has a placeholder-scoped id).
+  const named = context.ofType(WORKSPACE).filter((r) => equalsIgnoreCase(r.name, id.split('/').pop() ?? ''));
+  const hub = context.byId(id) ?? (named.length === 1 ? named[0] : undefined);
   if (!hub) {
     return outcome(
       'unknown',

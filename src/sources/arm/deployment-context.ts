@@ -4,7 +4,7 @@ import {
   PLACEHOLDER_SUBSCRIPTION,
   type DeploymentSettings,
 } from '../../deployment-settings.js';
-import type { ObjectValue } from '../../model.js';
+import { UnknownValue, type ObjectValue } from '../../model.js';
 import type { DeploymentContext, DeploymentScope } from './expression/api.js';
 
 /**
@@ -22,6 +22,13 @@ export const DEFAULT_DEPLOYMENT: DeploymentContext = {
   deploymentName: 'deployment',
   environment: azureCloudEnvironment(),
 };
+
+/** `resourceGroup().location` inside a nested deployment to another resource group: only Azure knows it. */
+export function otherGroupLocation(resourceGroup: string): UnknownValue {
+  return new UnknownValue(
+    `the location of resource group ${resourceGroup}, which a nested deployment targets (the location setting is the deployment's own resource group's)`,
+  );
+}
 
 /** The deployment context for what the user set: each setting replaces its placeholder. */
 export function deploymentContextFor(settings: DeploymentSettings): DeploymentContext {

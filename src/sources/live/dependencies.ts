@@ -119,22 +119,22 @@ export class AzureDependencyReader {
 
 /**
  * The resources a scan adds to the templates' own: what they name but do not declare, read from
- * Azure when a reader is given. Without one, nothing is added (the graph stands in for them) and
- * the log says how many could have been read.
+ * Azure when a reader is given. Without one, nothing is added (the graph stands in for them, as
+ * unknown) and `note` tells the reader of the report how they could be judged.
  */
 export async function readOutsideDependencies(
   resources: Resource[],
   reader: AzureDependencyReader | undefined,
   deployment: DeploymentSettings,
   logger: LiveDeps['logger'],
-): Promise<Resource[]> {
-  const references = outsideReferences(resources);
-  if (references.length === 0) return [];
+): Promise<{ resources: Resource[]; note?: string }> {
+  const references = outsideReferences(resources).filter((reference) => reference.standIn);
+  if (references.length === 0) return { resources: [] };
   if (!reader) {
-    logger.info(
-      `${references.length} dependenc${references.length === 1 ? 'y' : 'ies'} of the templates ${references.length === 1 ? 'is' : 'are'} not in the scanned templates: ${references.length === 1 ? 'its' : 'their'} findings are unknown. Sign in to Azure to read them (action: client-id and tenant-id; CLI: --read-azure).`,
-    );
-    return [];
+    const count = references.length;
+    const note = `${count} dependenc${count === 1 ? 'y' : 'ies'} the templates name ${count === 1 ? 'is' : 'are'} not in the scanned templates, so ${count === 1 ? 'its' : 'their'} findings are unknown: scan the templates that create ${count === 1 ? 'it' : 'them'}, or let the gate read ${count === 1 ? 'it' : 'them'} from Azure (action: client-id and tenant-id with id-token: write; CLI: --read-azure).`;
+    logger.info(note);
+    return { resources: [], note };
   }
-  return reader.read(references, deployment);
+  return { resources: await reader.read(outsideReferences(resources), deployment) };
 }
