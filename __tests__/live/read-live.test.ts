@@ -370,7 +370,9 @@ d('many workspaces: Azure Resource Graph', () => {
     const posts = world.arm.requests.filter((request) => request.method === 'POST');
     expect(posts.length).toBe(graphRead.graphQueries);
     expect(graphRead.graphQueries).toBeGreaterThan(0);
-    expect(graphRead.graphQueries).toBeLessThanOrEqual(8);
+    // A few queries per wave of the crawl, not one per resource. Ids asked within 10 ms go out
+    // together, so on a loaded machine a wave may split in two: the bound allows for it.
+    expect(graphRead.graphQueries).toBeLessThanOrEqual(fixtures.length * 2);
     // Resource bodies came from Resource Graph: the only resource GET was the key vault it did not
     // return (read again to learn why); the other ARM requests list child collections.
     const knownIds = new Set(

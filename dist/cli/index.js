@@ -45525,7 +45525,9 @@ function registryThroughHub(resource, context) {
     const id = asString(hubId);
     if (!id)
         return undefined;
-    const hub = context.byId(id);
+    // By id, else by name (a hub declared in another scanned template has a placeholder-scoped id).
+    const named = context.ofType(WORKSPACE).filter((r) => equalsIgnoreCase(r.name, id.split('/').pop() ?? ''));
+    const hub = context.byId(id) ?? (named.length === 1 ? named[0] : undefined);
     if (!hub) {
         return outcome('unknown', `Project workspace: its hub ${id.split('/').pop()} was not scanned, so its container registry cannot be told. Scan the hub's template too, or run workspace mode.`, hubId.path, id);
     }
@@ -46626,6 +46628,8 @@ function linkResources(resources, options = {}) {
         }
         if (!reference.standIn || reference.from.origin !== 'template' || !hasRules(reference.type))
             return;
+        if (reference.id && index.declares(reference.id))
+            return; // declared, only not told apart
         if (!reference.id && reference.role === 'workspace')
             return; // the project's own rules say so
         const key = standInKey(reference);
@@ -46717,8 +46721,8 @@ function outsideReferences(resources) {
     const index = new ResourceIndex(resources);
     const found = [];
     const seen = new Set();
-    const consider = (reference, unit) => {
-        if (!reference.id || !hasRules(reference.type) || index.find(reference.id, unit))
+    const consider = (reference) => {
+        if (!reference.id || !hasRules(reference.type) || index.declares(reference.id))
             return;
         const key = standInKey(reference);
         if (seen.has(key))
@@ -46730,19 +46734,18 @@ function outsideReferences(resources) {
         if (resource.origin !== 'template')
             continue;
         const type = resource.type.toLowerCase();
-        const unit = unitOf(resource);
         if (type === WORKSPACE_TYPE)
             for (const reference of workspaceReferences(resource))
-                consider(reference, unit);
+                consider(reference);
         else if (type === COMPUTE_TYPE)
             for (const reference of computeReferences(resource))
-                consider(reference, unit);
+                consider(reference);
         else if (type === DATASTORE_TYPE) {
             const byName = index.datastoreTargetsByName(resource);
             for (const reference of datastoreReferences(resource)) {
                 if (byName.some((target) => target.type.toLowerCase() === reference.type.toLowerCase()))
                     continue;
-                consider(reference, unit);
+                consider(reference);
             }
         }
     }
@@ -46992,20 +46995,25 @@ class ResourceIndex {
         if (typeof pointer !== 'string' || pointer === '' || isUnknown(pointer))
             return undefined;
         const parsed = parseResourceId(pointer);
-        const exact = this.byId.get(pointer.toLowerCase().replace(/\/+$/, '')) ?? [];
-        if (exact.length > 0) {
-            const local = exact.filter((candidate) => unitOf(candidate) === unit);
-            return local.length === 1 ? local[0] : exact[0];
+        const candidateLists = [
+            this.byId.get(pointer.toLowerCase().replace(/\/+$/, '')) ?? [],
+            parsed ? (this.byTypeName.get(`${parsed.type}|${parsed.name}`.toLowerCase()) ?? []) : [],
+        ];
+        for (const candidates of candidateLists) {
+            const local = candidates.filter((candidate) => unitOf(candidate) === unit);
+            if (local.length === 1)
+                return local[0];
+            if (local.length === 0 && candidates.length === 1)
+                return candidates[0];
         }
-        const candidates = parsed
-            ? (this.byTypeName.get(`${parsed.type}|${parsed.name}`.toLowerCase()) ?? [])
-            : [];
-        const local = candidates.filter((candidate) => unitOf(candidate) === unit);
-        if (local.length === 1)
-            return local[0];
-        if (local.length === 0 && candidates.length === 1)
-            return candidates[0];
         return undefined;
+    }
+    /** Whether any scanned resource has this id, or the provider type and name it names (even several). */
+    declares(pointer) {
+        const parsed = parseResourceId(pointer);
+        return ((this.byId.get(pointer.toLowerCase().replace(/\/+$/, ''))?.length ?? 0) > 0 ||
+            (parsed !== undefined &&
+                (this.byTypeName.get(`${parsed.type}|${parsed.name}`.toLowerCase())?.length ?? 0) > 0));
     }
     parentOf(resource) {
         const typeParts = resource.type.split('/');
@@ -82244,7 +82252,7 @@ async function readOutsideDependencies(resources, reader, deployment, logger) {
     if (!reader) {
         const count = references.length;
         const note = `${count} dependenc${count === 1 ? 'y' : 'ies'} the templates name ${count === 1 ? 'is' : 'are'} not in the scanned templates, so ${count === 1 ? 'its' : 'their'} findings are unknown: scan the templates that create ${count === 1 ? 'it' : 'them'}, or let the gate read ${count === 1 ? 'it' : 'them'} from Azure (action: client-id and tenant-id with id-token: write; CLI: --read-azure).`;
-        logger.info(note);
+        logger.debug(note);
         return { resources: [], note };
     }
     return { resources: await reader.read(outsideReferences(resources), deployment) };

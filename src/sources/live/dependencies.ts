@@ -133,7 +133,7 @@ export async function readOutsideDependencies(
   if (!reader) {
     const count = references.length;
     const note = `${count} dependenc${count === 1 ? 'y' : 'ies'} the templates name ${count === 1 ? 'is' : 'are'} not in the scanned templates, so ${count === 1 ? 'its' : 'their'} findings are unknown: scan the templates that create ${count === 1 ? 'it' : 'them'}, or let the gate read ${count === 1 ? 'it' : 'them'} from Azure (action: client-id and tenant-id with id-token: write; CLI: --read-azure).`;
-    logger.info(note);
+    logger.debug(note);
     return { resources: [], note };
   }
   return { resources: await reader.read(outsideReferences(resources), deployment) };
