@@ -247,7 +247,11 @@ function workspaceReferences(workspace: Resource): Reference[] {
   return references;
 }
 
-/** The cluster behind an attached AKS / Kubernetes compute: `HA.AKS.AvailabilityZones` reports it when missing. */
+/**
+ * The resource behind an attached compute (`properties.resourceId`, by `properties.computeType`:
+ * both in every api-version, 2018-03-01-preview … 2026-05-15-preview). For AKS / Kubernetes,
+ * `HA.AKS.AvailabilityZones` reports a cluster that was not scanned itself: no stand-in.
+ */
 function computeReferences(compute: Resource): (Reference & { id: string })[] {
   const target = readValue(compute, 'properties.resourceId');
   const computeType = readValue(compute, 'properties.computeType');

@@ -110,6 +110,28 @@ d('readLive against fake GitHub OIDC, Entra ID and ARM', () => {
     expect(archive).toMatchObject({ status: 'warn', workspace: 'mlw-prod', resource: { role: 'datastore' } });
   });
 
+  test("a project's hub is read too, with what it depends on", async () => {
+    const fixture = buildWorkspaceFixture({ healthy: true });
+    const projectId = fixture.workspaceId.replace(/mlw-prod$/, 'proj-fraud');
+    const project = {
+      id: projectId,
+      name: 'proj-fraud',
+      type: 'Microsoft.MachineLearningServices/workspaces',
+      kind: 'Project',
+      location: 'westeurope',
+      properties: { hubResourceId: fixture.workspaceId, provisioningState: 'Succeeded' },
+    };
+    world = await startLiveWorld({ resources: [...fixture.resources, project] });
+    const { resources } = await readLive(world.settings({ workspaces: [projectId] }), world.deps());
+    expect(byName(resources, 'mlw-prod')?.origin).toBe('live');
+    expect(byName(resources, 'crmlwprod/northeurope')).toBeDefined();
+    const registry = evaluateResources(resources).find(
+      (finding) => finding.ruleId === 'HA.Workspace.RegistryLinked' && finding.resource.name === 'proj-fraud',
+    );
+    expect(registry?.status).toBe('pass');
+    expect(registry?.message).toContain('hub mlw-prod');
+  });
+
   test('a workspace with gaps comes back as ARM describes it', async () => {
     const fixture = buildWorkspaceFixture({ healthy: false });
     world = await startLiveWorld({ resources: fixture.resources });

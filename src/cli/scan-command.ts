@@ -86,6 +86,12 @@ export async function runScanCommand(args: string[], io: CliIo): Promise<number>
 
   const config = await loadGateConfig(io.cwd, values.config);
   const deployment = mergeDeploymentSettings(deploymentSettingsFrom(values), config.deployment);
+  const signInFlags = ['auth', 'client-id', 'audience', 'cloud', 'arm-endpoint', 'authority-host'] as const;
+  const stray = signInFlags.filter((flag) => values[flag] !== undefined);
+  if (values['read-azure'] !== true && stray.length > 0)
+    logger.warning(
+      `${stray.map((flag) => `--${flag}`).join(', ')} only matter with --read-azure: nothing is read from Azure.`,
+    );
   const azure =
     values['read-azure'] === true
       ? new AzureDependencyReader(signInSettingsFrom(values, io.env), liveDepsFor(io, logger))
