@@ -21,7 +21,7 @@ export function evaluateResources(
   options: GraphOptions = {},
 ): Finding[] {
   const linked = linkResources(resources, options);
-  const context = buildContext(linked);
+  const context = buildContext(linked, options.deployment ?? {});
   const byType = new Map<string, RuleDefinition[]>();
   for (const rule of rules) {
     for (const type of rule.appliesTo) {
@@ -129,7 +129,7 @@ function locate(resource: Resource, path: string): SourceLocation | undefined {
   return resource.source;
 }
 
-function buildContext(linked: LinkedResource[]): RuleContext {
+function buildContext(linked: LinkedResource[], deployment: DeploymentSettings): RuleContext {
   const byId = new Map(linked.map((resource) => [resource.id.toLowerCase(), resource]));
   const workspaces = new Map(
     linked
@@ -157,6 +157,7 @@ function buildContext(linked: LinkedResource[]): RuleContext {
     childrenOf: (parent, type) => children.get(childKey(type, parent.name, parent.unit)) ?? [],
     byId: (id) => byId.get(id.toLowerCase()),
     ofType: (type) => byType.get(type.toLowerCase()) ?? [],
+    showId: (id) => displayId(id, deployment),
   };
 }
 

@@ -114,7 +114,8 @@ export function linkResources(resources: Resource[], options: GraphOptions = {})
     }
     if (!reference.standIn || reference.from.origin !== 'template' || !hasRules(reference.type)) return;
     if (reference.id && index.declares(reference.id)) return; // declared, only not told apart
-    if (!reference.id && reference.role === 'workspace') return; // the project's own rules say so
+    // A hub outside: the project's own rules say so (a stand-in workspace would only repeat it).
+    if (reference.role === 'workspace') return;
     const key = standInKey(reference);
     let standIn = standIns.get(key);
     if (!standIn) {

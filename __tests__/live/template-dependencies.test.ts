@@ -120,12 +120,13 @@ d('outside dependencies read from Azure', () => {
     const plain = await scan(dir, undefined, logger);
     expect(world.arm.requests).toHaveLength(0);
     expect(world.entra.tokenRequests).toHaveLength(0);
-    for (const name of ['stmlwprod', 'kv-mlw-prod', 'crmlwprod', 'appi-shared', 'mlw-prod']) {
+    for (const name of ['stmlwprod', 'kv-mlw-prod', 'crmlwprod', 'appi-shared']) {
       const findings = plain.findings.filter((finding) => finding.resource.name === name);
       expect({ name, count: findings.length > 0 }).toEqual({ name, count: true });
       expect(findings.every((finding) => finding.status === 'unknown')).toBe(true);
     }
     expect(one(plain.findings, 'HA.Workspace.RegistryLinked', 'mlw-new')?.status).toBe('pass');
+    expect(one(plain.findings, 'HA.Workspace.RegistryLinked', 'proj')?.status).toBe('unknown');
     expect(one(plain.findings, 'HA.Workspace.SharedDefaultStorage', 'mlw-new')?.status).toBe('pass');
     expect(one(plain.findings, 'HA.AKS.AvailabilityZones', 'mlw-new/aks')?.status).toBe('unknown');
     expect(plain.notes?.join('\n')).toContain('let the gate read them from Azure');

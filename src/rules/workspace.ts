@@ -52,7 +52,7 @@ function registryThroughHub(resource: LinkedResource, context: RuleContext): Rul
   if (!hub) {
     return outcome(
       'unknown',
-      `Project workspace: its hub ${id.split('/').pop()} was not scanned, so its container registry cannot be told. Scan the hub's template too, or run workspace mode.`,
+      `Project workspace: it uses the container registry of its hub ${id.split('/').pop()} (${context.showId(id)}), which is not in the scanned templates: scan the template that creates it, or run workspace mode.`,
       hubId.path,
       id,
     );

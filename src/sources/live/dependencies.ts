@@ -47,7 +47,8 @@ export class AzureDependencyReader {
       if (!reference.id) return false;
       const placeholders = placeholderScopeOf(reference.id, deployment);
       if (placeholders.length === 0) return true;
-      if (!reference.standIn) return false; // the rule on what names it says it was not scanned
+      // What the rule on the referrer reports itself when missing (an AKS cluster, a project's hub).
+      if (!reference.standIn || reference.role === 'workspace') return false;
       const what = placeholders
         .map((name) => (name === 'subscriptionId' ? 'subscription' : 'resource group'))
         .join(' and ');
