@@ -45529,7 +45529,7 @@ function registryThroughHub(resource, context) {
     const named = context.ofType(WORKSPACE).filter((r) => equalsIgnoreCase(r.name, id.split('/').pop() ?? ''));
     const hub = context.byId(id) ?? (named.length === 1 ? named[0] : undefined);
     if (!hub) {
-        return outcome('unknown', `Project workspace: its hub ${id.split('/').pop()} was not scanned, so its container registry cannot be told. Scan the hub's template too, or run workspace mode.`, hubId.path, id);
+        return outcome('unknown', `Project workspace: it uses the container registry of its hub ${id.split('/').pop()} (${context.showId(id)}), which is not in the scanned templates: scan the template that creates it, or run workspace mode.`, hubId.path, id);
     }
     if (hub.readError)
         return outcome('unknown', `Project workspace: cannot tell its hub's registry: ${hub.readError}`, hubId.path, id);
@@ -46630,8 +46630,9 @@ function linkResources(resources, options = {}) {
             return;
         if (reference.id && index.declares(reference.id))
             return; // declared, only not told apart
-        if (!reference.id && reference.role === 'workspace')
-            return; // the project's own rules say so
+        // A hub outside: the project's own rules say so (a stand-in workspace would only repeat it).
+        if (reference.role === 'workspace')
+            return;
         const key = standInKey(reference);
         let standIn = standIns.get(key);
         if (!standIn) {
@@ -46775,7 +46776,11 @@ function workspaceReferences(workspace) {
     }
     return references;
 }
-/** The cluster behind an attached AKS / Kubernetes compute: `HA.AKS.AvailabilityZones` reports it when missing. */
+/**
+ * The resource behind an attached compute (`properties.resourceId`, by `properties.computeType`:
+ * both in every api-version, 2018-03-01-preview … 2026-05-15-preview). For AKS / Kubernetes,
+ * `HA.AKS.AvailabilityZones` reports a cluster that was not scanned itself: no stand-in.
+ */
 function computeReferences(compute) {
     const target = readValue(compute, 'properties.resourceId');
     const computeType = readValue(compute, 'properties.computeType');
@@ -47068,7 +47073,7 @@ class ResourceIndex {
  */
 function evaluateResources(resources, rules = RULES, options = {}) {
     const linked = linkResources(resources, options);
-    const context = buildContext(linked);
+    const context = buildContext(linked, options.deployment ?? {});
     const byType = new Map();
     for (const rule of rules) {
         for (const type of rule.appliesTo) {
@@ -47165,7 +47170,7 @@ function locate(resource, path) {
     }
     return resource.source;
 }
-function buildContext(linked) {
+function buildContext(linked, deployment) {
     const byId = new Map(linked.map((resource) => [resource.id.toLowerCase(), resource]));
     const workspaces = new Map(linked
         .filter((resource) => resource.role === 'workspace')
@@ -47195,6 +47200,7 @@ function buildContext(linked) {
         childrenOf: (parent, type) => children.get(childKey(type, parent.name, parent.unit)) ?? [],
         byId: (id) => byId.get(id.toLowerCase()),
         ofType: (type) => byType.get(type.toLowerCase()) ?? [],
+        showId: (id) => displayId(id, deployment),
     };
 }
 function childKey(type, parentName, unit) {
@@ -82181,8 +82187,9 @@ class AzureDependencyReader {
             const placeholders = placeholderScopeOf(reference.id, deployment);
             if (placeholders.length === 0)
                 return true;
-            if (!reference.standIn)
-                return false; // the rule on what names it says it was not scanned
+            // What the rule on the referrer reports itself when missing (an AKS cluster, a project's hub).
+            if (!reference.standIn || reference.role === 'workspace')
+                return false;
             const what = placeholders
                 .map((name) => (name === 'subscriptionId' ? 'subscription' : 'resource group'))
                 .join(' and ');
@@ -87306,6 +87313,10 @@ async function runScanCommand(args, io) {
     const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON) ?? (values.baseline ? 'regression' : 'fail');
     const config = await loadGateConfig(io.cwd, values.config);
     const deployment = mergeDeploymentSettings(deploymentSettingsFrom(values), config.deployment);
+    const signInFlags = ['auth', 'client-id', 'audience', 'cloud', 'arm-endpoint', 'authority-host'];
+    const stray = signInFlags.filter((flag) => values[flag] !== undefined);
+    if (values['read-azure'] !== true && stray.length > 0)
+        logger.warning(`${stray.map((flag) => `--${flag}`).join(', ')} only matter with --read-azure: nothing is read from Azure.`);
     const azure = values['read-azure'] === true
         ? new AzureDependencyReader(signInSettingsFrom(values, io.env), liveDepsFor(io, logger))
         : undefined;
