@@ -87,9 +87,7 @@ export function convertInstances(instances: Instance[], options: ConvertOptions)
         if (value !== undefined) setPath(draft.body, pointer.armPath, value);
       } else {
         const references = options.config.referencesAt(draft.instance.parsed, pointer.tfPath);
-        const shown = references.find(
-          (reference) => !/^(local|var|module|each|count)\.?[^.]*$/.test(reference),
-        );
+        const shown = [...references].sort((a, b) => b.length - a.length)[0];
         if (shown && isUnknown(getPath(draft.body, pointer.armPath))) {
           setPath(
             draft.body,

@@ -214,7 +214,10 @@ function syntaxError(text: string, file: string): ConfigurationError {
   if (text.trim() === '') return new ConfigurationError(`is empty. ${HOW_TO_MAKE}`, file);
   if (!first) return new ConfigurationError(`is not valid JSON. ${HOW_TO_MAKE}`, file);
   const line = lineAt(text, first.offset);
-  const atEnd = first.offset >= text.trimEnd().length - 1;
+  const endsEarly = ['UnexpectedEndOfString', 'UnexpectedEndOfComment', 'UnexpectedEndOfNumber'];
+  const atEnd =
+    first.offset + first.length >= text.trimEnd().length - 1 ||
+    endsEarly.includes(printParseErrorCode(first.error));
   if (atEnd) {
     return new ConfigurationError(
       `ends before the JSON does (line ${line}): the file is truncated. Write it again with terraform show -json tfplan > plan.json and check that the step finished.`,
