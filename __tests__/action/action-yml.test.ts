@@ -18,6 +18,7 @@ describe('action.yml', () => {
       [
         'mode',
         'templates',
+        'terraform-plan',
         'scope',
         'fail-on',
         'unknown-as',
