@@ -80,7 +80,11 @@ async function runAction(repo: GitFixture, server: FakeGitHub, extra: Record<str
   };
   for (const [name, value] of Object.entries(inputs(extra))) env[`INPUT_${name.toUpperCase()}`] = value;
   const result = await new Promise<{ code: number | null; stdout: string }>((done, fail) => {
-    const child = spawn(process.execPath, [action], { cwd: repo.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [action], {
+      cwd: repo.dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.resume();
@@ -128,7 +132,9 @@ d('the action on a pull request whose Terraform plan makes HA worse (dist/index.
 
     expect(server.checkRuns).toHaveLength(1);
     expect(server.checkRuns[0]).toMatchObject({ head_sha: repo.headSha, conclusion: 'failure' });
-    const annotation = server.checkRuns[0].annotations.find((a) => String(a.title).includes('HA.Storage.Redundancy'));
+    const annotation = server.checkRuns[0].annotations.find((a) =>
+      String(a.title).includes('HA.Storage.Redundancy'),
+    );
     expect(annotation).toMatchObject({
       path: 'infra/main.tf',
       start_line: line,

@@ -21,7 +21,12 @@ async function run(args: string[]) {
 
 describe('aml-ha-gate scan on a Terraform plan', () => {
   test('the example plan: a regression on the line of the .tf file that makes it', async () => {
-    const { code, stdout } = await run(['scan', 'examples/terraform-workspace/plan.json', '--fail-on', 'regression']);
+    const { code, stdout } = await run([
+      'scan',
+      'examples/terraform-workspace/plan.json',
+      '--fail-on',
+      'regression',
+    ]);
     expect(code).toBe(1);
     const line =
       readFileSync(join(repoRoot, 'examples/terraform-workspace/main.tf'), 'utf8')

@@ -70,6 +70,8 @@ export interface TypeMapping {
   children?: ChildSpec[];
   /** Evidence paths rules use that are not ARM properties of the resource → Terraform attribute to point at. */
   evidence?: Record<string, string>;
+  /** Rules that read this resource through another one (agent pools through their cluster). */
+  readBy?: string[];
 }
 
 const AZURERM_DOCS = 'https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/';
@@ -125,6 +127,7 @@ function datastore(datastoreType: string, name: string, target: string): TypeMap
   return {
     armType: 'Microsoft.MachineLearningServices/workspaces/datastores',
     doc: doc(name),
+    readBy: ['roles: datastore'],
     parent: { tf: 'workspace_id', type: WORKSPACE },
     fields: [
       { arm: 'properties.datastoreType', value: datastoreType },
@@ -211,12 +214,14 @@ export const AZURERM: Readonly<Record<string, TypeMapping>> = {
   azurerm_storage_container: {
     armType: BLOB_CONTAINER,
     doc: doc('storage_container'),
+    readBy: ['roles: datastore'],
     parent: { tf: 'storage_account_id|storage_account_name', type: STORAGE, infix: 'default' },
     fields: [],
   },
   azurerm_storage_share: {
     armType: FILE_SHARE,
     doc: doc('storage_share'),
+    readBy: ['roles: datastore'],
     parent: { tf: 'storage_account_id|storage_account_name', type: STORAGE, infix: 'default' },
     fields: [],
   },
@@ -254,6 +259,7 @@ export const AZURERM: Readonly<Record<string, TypeMapping>> = {
   azurerm_log_analytics_workspace: {
     armType: LOG_ANALYTICS,
     doc: doc('log_analytics_workspace'),
+    readBy: ['HA.AppInsights.Retention'],
     fields: [location, { arm: 'sku.name', tf: 'sku' }],
   },
   azurerm_application_insights: {
@@ -290,6 +296,7 @@ export const AZURERM: Readonly<Record<string, TypeMapping>> = {
     armType: 'Microsoft.ContainerService/managedClusters/agentPools',
     doc: doc('kubernetes_cluster_node_pool'),
     parent: { tf: 'kubernetes_cluster_id', type: CLUSTER },
+    readBy: ['HA.AKS.AvailabilityZones'],
     fields: [
       { arm: 'properties.type', value: 'VirtualMachineScaleSets' },
       { arm: 'properties.vmSize', tf: 'vm_size' },
@@ -343,6 +350,7 @@ export const AZURERM: Readonly<Record<string, TypeMapping>> = {
   azurerm_mssql_server: {
     armType: SQL_SERVER,
     doc: doc('mssql_server'),
+    readBy: ['HA.Sql.GeoReplication'],
     fields: [location],
   },
   azurerm_mssql_database: {
@@ -366,6 +374,7 @@ export const AZURERM: Readonly<Record<string, TypeMapping>> = {
     armType: 'Microsoft.Sql/servers/failoverGroups',
     doc: doc('mssql_failover_group'),
     parent: { tf: 'server_id', type: SQL_SERVER },
+    readBy: ['HA.Sql.GeoReplication'],
     fields: [{ arm: 'properties.databases', tf: 'databases', pointsTo: [SQL_DATABASE], many: true }],
   },
   azurerm_postgresql_flexible_server: flexibleServer(
