@@ -367,6 +367,156 @@ describe('a Terraform plan becomes the ARM resources the rules read', () => {
   });
 });
 
+describe('the other services of the mapping', () => {
+  test('node pools, SQL with a failover group, MySQL, Databricks, container groups, HDInsight, datastores', async () => {
+    const group = 'rg-data';
+    const spec: PlanSpec = {
+      resources: [
+        {
+          address: 'azurerm_kubernetes_cluster.aks',
+          after: {
+            name: 'aks-zonal',
+            location: 'westeurope',
+            resource_group_name: group,
+            sku_tier: 'Standard',
+            default_node_pool: [{ name: 'system', type: 'VirtualMachineScaleSets', zones: ['1', '2', '3'] }],
+          },
+          unknown: ['id'],
+        },
+        {
+          address: 'azurerm_kubernetes_cluster_node_pool.gpu',
+          after: { name: 'gpu', vm_size: 'Standard_NC6s_v3', zones: null },
+          unknown: ['id', 'kubernetes_cluster_id'],
+          expressions: { kubernetes_cluster_id: ref('azurerm_kubernetes_cluster.aks.id') },
+        },
+        {
+          address: 'azurerm_mssql_server.sql',
+          after: { name: 'sql-ml', location: 'westeurope', resource_group_name: group },
+          unknown: ['id'],
+        },
+        {
+          address: 'azurerm_mssql_database.features',
+          after: { name: 'features', sku_name: 'BC_Gen5_2', zone_redundant: true },
+          unknown: ['id', 'server_id'],
+          expressions: { server_id: ref('azurerm_mssql_server.sql.id') },
+        },
+        {
+          address: 'azurerm_mssql_failover_group.fog',
+          after: {
+            name: 'fog-ml',
+            partner_server: [
+              { id: '/subscriptions/x/resourceGroups/dr/providers/Microsoft.Sql/servers/sql-dr' },
+            ],
+          },
+          unknown: ['id', 'server_id', 'databases'],
+          expressions: {
+            server_id: ref('azurerm_mssql_server.sql.id'),
+            databases: ref('azurerm_mssql_database.features.id'),
+          },
+        },
+        {
+          address: 'azurerm_mysql_flexible_server.meta',
+          after: {
+            name: 'mysql-ml',
+            location: 'westeurope',
+            resource_group_name: group,
+            sku_name: 'B_Standard_B1s',
+            geo_redundant_backup_enabled: true,
+          },
+          unknown: ['id'],
+        },
+        {
+          address: 'azurerm_databricks_workspace.dbw',
+          after: { name: 'dbw-ml', location: 'westeurope', resource_group_name: group, sku: 'premium' },
+          unknown: ['id'],
+        },
+        {
+          address: 'azurerm_container_group.aci',
+          after: { name: 'aci-ml', location: 'westeurope', resource_group_name: group, zones: ['1'] },
+          unknown: ['id'],
+        },
+        {
+          address: 'azurerm_hdinsight_spark_cluster.spark',
+          after: {
+            name: 'hdi-ml',
+            location: 'westeurope',
+            resource_group_name: group,
+            roles: [
+              {
+                head_node: [{ vm_size: 'Standard_E8_V3', username: 'acctestusrvm' }],
+                worker_node: [{ vm_size: 'Standard_E8_V3', target_instance_count: 3 }],
+                zookeeper_node: [{ vm_size: 'Medium' }],
+              },
+            ],
+          },
+          unknown: ['id'],
+        },
+      ],
+    };
+    const { report } = await scan({ 'plan.json': planJson(spec) });
+    expect(find(report, 'HA.AKS.AvailabilityZones', 'aks-zonal')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('Node pool gpu has no availability zones'),
+    });
+    expect(find(report, 'HA.Sql.ZoneRedundancy', 'sql-ml/features').status).toBe('pass');
+    expect(find(report, 'HA.Sql.GeoReplication', 'sql-ml/features').status).toBe('pass');
+    expect(find(report, 'HA.MySQL.HighAvailability', 'mysql-ml')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('Burstable tier'),
+    });
+    expect(find(report, 'HA.MySQL.GeoRedundantBackup', 'mysql-ml').status).toBe('pass');
+    expect(find(report, 'HA.Databricks.RegionalDR', 'dbw-ml').status).toBe('info');
+    expect(find(report, 'HA.ContainerInstances.Orchestrator', 'aci-ml').message).toMatch(/pinned to zone 1/);
+    expect(find(report, 'HA.HDInsight.HeadNodes', 'hdi-ml')).toMatchObject({
+      status: 'pass',
+      message: expect.stringContaining('fixed 2'),
+    });
+  });
+
+  test('a datastore links its storage account through the container, even when every id is known after apply', async () => {
+    const spec: PlanSpec = {
+      resources: [
+        { address: 'azurerm_storage_account.ml', after: storage('stdefault', 'ZRS'), unknown: ['id'] },
+        { address: 'azurerm_storage_account.lake', after: storage('stlake', 'LRS'), unknown: ['id'] },
+        { address: 'azurerm_storage_account.other', after: storage('stother', 'LRS'), unknown: ['id'] },
+        {
+          address: 'azurerm_machine_learning_workspace.a',
+          after: workspace('mlws-a'),
+          unknown: ['id', 'storage_account_id'],
+          expressions: { storage_account_id: ref('azurerm_storage_account.ml.id') },
+        },
+        {
+          address: 'azurerm_machine_learning_workspace.b',
+          after: workspace('mlws-b'),
+          unknown: ['id', 'storage_account_id'],
+          expressions: { storage_account_id: ref('azurerm_storage_account.other.id') },
+        },
+        {
+          address: 'azurerm_storage_container.data',
+          after: { name: 'data', container_access_type: 'private' },
+          unknown: ['id', 'storage_account_id'],
+          expressions: { storage_account_id: ref('azurerm_storage_account.lake.id') },
+        },
+        {
+          address: 'azurerm_machine_learning_datastore_blobstorage.data',
+          after: { name: 'lake' },
+          unknown: ['id', 'workspace_id', 'storage_container_id'],
+          expressions: {
+            workspace_id: ref('azurerm_machine_learning_workspace.a.id'),
+            storage_container_id: ref('azurerm_storage_container.data.id'),
+          },
+        },
+      ],
+    };
+    const { report } = await scan({ 'plan.json': planJson(spec) });
+    // Two workspaces: no lone-workspace fallback; the link comes from the datastore itself.
+    expect(find(report, 'HA.Storage.Redundancy', 'stlake')).toMatchObject({
+      workspace: 'mlws-a',
+      resource: { role: 'datastore' },
+    });
+  });
+});
+
 describe('sensitive values are never printed', () => {
   test('a replication type from a sensitive variable: unknown, and in no report format', async () => {
     const text = planJson(sensitiveReplication());
