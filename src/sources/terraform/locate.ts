@@ -17,6 +17,8 @@ export type BlockPlace = { file: string; block: HclBlock } | { missing: string }
 export class TerraformLocator {
   private readonly blocksByDir = new Map<string, Map<string, { file: string; block: HclBlock }>>();
   private modulesJson: Map<string, string> | undefined;
+  private readonly dirs = new Map<string, string | { missing: string }>();
+  private readonly missing = new Map<string, { missing: string }>();
 
   constructor(
     private readonly rootDir: string,
@@ -25,19 +27,29 @@ export class TerraformLocator {
   ) {}
 
   place(parsed: ParsedAddress): BlockPlace {
-    const dir = this.moduleDir(parsed.modulePath);
+    const pathKey = parsed.modulePath.join('.');
+    let dir = this.dirs.get(pathKey);
+    if (dir === undefined) {
+      dir = this.moduleDir(parsed.modulePath);
+      this.dirs.set(pathKey, dir);
+    }
     if (typeof dir !== 'string') return dir;
     const key = `${parsed.mode}.${parsed.type}.${parsed.name}`;
     const blocks = this.blocks(dir);
     const found = blocks.get(key);
     if (found) return found;
-    const shown = displayPath(dir, this.cwd);
-    if (blocks.size === 0) {
-      return {
-        missing: `${shown} holds no .tf file with resource blocks (write the plan JSON into the root module's folder, or keep the .tf files beside it)`,
+    let missing = this.missing.get(dir);
+    if (!missing) {
+      const shown = displayPath(dir, this.cwd);
+      missing = {
+        missing:
+          blocks.size === 0
+            ? `${shown} holds no .tf file with resource blocks (write the plan JSON into the root module's folder, or keep the .tf files beside it)`
+            : `their resource blocks are not in the .tf files of ${shown}`,
       };
+      this.missing.set(dir, missing);
     }
-    return { missing: `their resource blocks are not in the .tf files of ${shown}` };
+    return missing;
   }
 
   /** The line of a Terraform attribute path in a block, else of its nearest enclosing path, else the block's. */

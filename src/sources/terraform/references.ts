@@ -71,11 +71,33 @@ function bracketLength(text: string, at: number): number {
 const NOT_FOLLOWED = new Set(['local', 'each', 'count', 'path', 'terraform', 'self', 'data']);
 
 export class ConfigIndex {
+  /** Resource address without its instance key → the instances (`a.b` → `a.b[0]`, `a.b[1]`). */
+  private readonly byResource = new Map<string, string[]>();
+  /** Module call address without its key → instance prefixes (`module.a` → `module.a["x"].`). */
+  private readonly byModuleCall = new Map<string, Set<string>>();
+
   constructor(
     private readonly root: ConfigModule | undefined,
     /** Every resource instance address the plan has, to expand a reference without an index. */
-    private readonly instances: readonly string[],
-  ) {}
+    instances: readonly string[],
+  ) {
+    for (const instance of instances) {
+      const parsed = parseAddress(instance);
+      if (!parsed) continue;
+      const base = instance.slice(0, instance.length - parsed.key.length);
+      const list = this.byResource.get(base);
+      if (list) list.push(instance);
+      else this.byResource.set(base, [instance]);
+      let prefix = '';
+      for (const match of parsed.modulePrefix.matchAll(/module\.[A-Za-z0-9_-]+(\[[^\]]*\])?\./g)) {
+        const call = `${prefix}${match[0].slice(0, match[0].length - 1 - (match[1]?.length ?? 0))}`;
+        prefix += match[0];
+        const prefixes = this.byModuleCall.get(call);
+        if (prefixes) prefixes.add(prefix);
+        else this.byModuleCall.set(call, new Set([prefix]));
+      }
+    }
+  }
 
   /** The configuration of the module at a call path (`['a', 'b']`; `[]` is the root). */
   module(path: readonly string[]): ConfigModule | undefined {
@@ -178,22 +200,13 @@ export class ConfigIndex {
         found.add(`${base}${reference.slice(resource[0].length, resource[0].length + keyLength)}`);
         continue;
       }
-      for (const instance of this.instances)
-        if (instance === base || (instance.startsWith(base) && instance[base.length] === '['))
-          found.add(instance);
+      for (const instance of this.byResource.get(base) ?? []) found.add(instance);
     }
   }
 
   /** Instance prefixes (`module.a[0].`) of a module call, from the instances in the plan. */
   private moduleInstances(call: string): string[] {
-    const prefixes = new Set<string>();
-    for (const instance of this.instances) {
-      if (!instance.startsWith(call)) continue;
-      const keyLength = bracketLength(instance, call.length);
-      if (instance[call.length + keyLength] === '.')
-        prefixes.add(instance.slice(0, call.length + keyLength + 1));
-    }
-    return [...prefixes];
+    return [...(this.byModuleCall.get(call) ?? [])];
   }
 }
 
