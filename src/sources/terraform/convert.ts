@@ -54,7 +54,7 @@ export function convertInstances(instances: Instance[], options: ConvertOptions)
     if (made) pending.push(made);
   }
   const byAddress = new Map<string, PendingDraft>();
-  for (const draft of pending) if (!draft.childOf) byAddress.set(draft.instance.address, draft);
+  for (const draft of pending) byAddress.set(draft.instance.address, draft);
 
   // Names and ids: top-level resources first, then children once their parent is named.
   const resolveTargets = (draft: PendingDraft, tfPath: string, types: string[]): PendingDraft[] => {
@@ -128,8 +128,6 @@ interface PendingDraft {
   ownName?: string;
   /** How the parent is found: an attribute holding its id or name. */
   parent?: { tfPath: string; value: Value | undefined; type: string; infix?: string };
-  /** Children made from a block of their parent (registry replications). */
-  childOf?: PendingDraft;
   name?: string;
   id?: string;
   resourceGroup?: string;
@@ -142,13 +140,6 @@ type Resolver = (draft: PendingDraft, tfPath: string, types: string[]) => Pendin
 function nameAndId(draft: PendingDraft, options: ConvertOptions, resolve: Resolver): boolean {
   const known = knownId(draft.instance.attributes);
   const own = draft.ownName ?? draft.instance.address;
-  if (draft.childOf) {
-    const parent = draft.childOf;
-    if (!parent.name || !parent.id) return false;
-    draft.name = `${parent.name}/${own}`;
-    draft.id = `${parent.id}/${lastTypeSegment(draft.armType)}/${own}`;
-    return true;
-  }
   if (!draft.parent) {
     draft.name = own;
     draft.id = known ?? buildId(draft.armType, own, resourceGroupOf(draft), options.subscription);
@@ -184,7 +175,7 @@ function nameAndId(draft: PendingDraft, options: ConvertOptions, resolve: Resolv
 /** A child whose parent could not be found: named after its Terraform address, under its own type. */
 function fallbackNameAndId(draft: PendingDraft, options: ConvertOptions): void {
   const own = draft.ownName ?? draft.instance.address;
-  draft.name = draft.childOf?.name ? `${draft.childOf.name}/${own}` : `${draft.instance.address}/${own}`;
+  draft.name = `${draft.instance.address}/${own}`;
   draft.id =
     knownId(draft.instance.attributes) ??
     buildId(draft.armType, draft.name, resourceGroupOf(draft), options.subscription);
@@ -558,8 +549,9 @@ function cloneValue(value: Value): Value {
 export function getPath(body: ObjectValue, path: string): Value | undefined {
   let current: Value | undefined = body;
   for (const segment of splitPropertyPath(path)) {
-    if (current === undefined || current === null || isUnknown(current) || typeof current !== 'object')
-      return current === null ? undefined : isUnknown(current) ? current : undefined;
+    if (current === undefined || current === null) return undefined;
+    if (isUnknown(current)) return current;
+    if (typeof current !== 'object') return undefined;
     current = Array.isArray(current)
       ? current[segment as number]
       : (current as ObjectValue)[segment as string];

@@ -15,13 +15,7 @@ import { childDrafts, convertInstances, type Draft, type Instance } from './conv
 import { TerraformLocator } from './locate.js';
 import { AZURERM, isMappedType } from './mapping.js';
 import { withMarks } from './marks.js';
-import {
-  decodePlanBytes,
-  readPlan,
-  type JsonObject,
-  type TerraformPlan,
-  type ValuesModule,
-} from './plan-format.js';
+import { decodePlanBytes, readPlan, type TerraformPlan, type ValuesModule } from './plan-format.js';
 import { ConfigIndex, parseAddress } from './references.js';
 
 /**
@@ -300,5 +294,3 @@ export function markReplacements(findings: Finding[], scan: Pick<TerraformScan, 
     return words ? { ...finding, message: `${finding.message} ${words}` } : finding;
   });
 }
-
-export type { JsonObject };
