@@ -426,6 +426,16 @@ describe('the other services of the mapping', () => {
           unknown: ['id'],
         },
         {
+          address: 'azurerm_postgresql_server.old',
+          after: {
+            name: 'psql-single',
+            location: 'westeurope',
+            resource_group_name: group,
+            sku_name: 'GP_Gen5_2',
+          },
+          unknown: ['id'],
+        },
+        {
           address: 'azurerm_databricks_workspace.dbw',
           after: { name: 'dbw-ml', location: 'westeurope', resource_group_name: group, sku: 'premium' },
           unknown: ['id'],
@@ -466,6 +476,7 @@ describe('the other services of the mapping', () => {
     });
     expect(find(report, 'HA.MySQL.GeoRedundantBackup', 'mysql-ml').status).toBe('pass');
     expect(find(report, 'HA.Databricks.RegionalDR', 'dbw-ml').status).toBe('info');
+    expect(find(report, 'HA.PostgreSQL.SingleServerRetired', 'psql-single').status).toBe('fail');
     expect(find(report, 'HA.ContainerInstances.Orchestrator', 'aci-ml').message).toMatch(/pinned to zone 1/);
     expect(find(report, 'HA.HDInsight.HeadNodes', 'hdi-ml')).toMatchObject({
       status: 'pass',

@@ -385,6 +385,21 @@ export const AZURERM: Readonly<Record<string, TypeMapping>> = {
     'Microsoft.DBforMySQL/flexibleServers',
     'mysql_flexible_server',
   ),
+  azurerm_postgresql_server: {
+    armType: 'Microsoft.DBforPostgreSQL/servers',
+    doc: doc('postgresql_server'),
+    fields: [location, { arm: 'sku.name', tf: 'sku_name' }],
+  },
+  azurerm_mysql_server: {
+    armType: 'Microsoft.DBforMySQL/servers',
+    doc: doc('mysql_server'),
+    fields: [location, { arm: 'sku.name', tf: 'sku_name' }],
+  },
+  azurerm_data_lake_store: {
+    armType: 'Microsoft.DataLakeStore/accounts',
+    doc: doc('data_lake_store'),
+    fields: [location],
+  },
   azurerm_databricks_workspace: {
     armType: 'Microsoft.Databricks/workspaces',
     doc: doc('databricks_workspace'),
