@@ -51968,6 +51968,21 @@ const AZURERM = {
     },
     azurerm_postgresql_flexible_server: flexibleServer('Microsoft.DBforPostgreSQL/flexibleServers', 'postgresql_flexible_server'),
     azurerm_mysql_flexible_server: flexibleServer('Microsoft.DBforMySQL/flexibleServers', 'mysql_flexible_server'),
+    azurerm_postgresql_server: {
+        armType: 'Microsoft.DBforPostgreSQL/servers',
+        doc: doc('postgresql_server'),
+        fields: [mapping_location, { arm: 'sku.name', tf: 'sku_name' }],
+    },
+    azurerm_mysql_server: {
+        armType: 'Microsoft.DBforMySQL/servers',
+        doc: doc('mysql_server'),
+        fields: [mapping_location, { arm: 'sku.name', tf: 'sku_name' }],
+    },
+    azurerm_data_lake_store: {
+        armType: 'Microsoft.DataLakeStore/accounts',
+        doc: doc('data_lake_store'),
+        fields: [mapping_location],
+    },
     azurerm_databricks_workspace: {
         armType: 'Microsoft.Databricks/workspaces',
         doc: doc('databricks_workspace'),
