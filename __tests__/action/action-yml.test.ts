@@ -36,6 +36,7 @@ describe('action.yml', () => {
         'unknown-as',
         'baseline',
         'config',
+        'config-from',
         'comment',
         'check-run',
         'check-name',
