@@ -40,8 +40,7 @@ export function evaluateResources(
       // anything about a resource of its type and role) cannot tell.
       if (resource.readError && outcomes.length > 0)
         outcomes.splice(0, outcomes.length, unreadable(resource.readError));
-      for (const outcome of outcomes)
-        findings.push(toFinding(rule, resource, adjust(outcome, resource), options.deployment ?? {}));
+      for (const outcome of outcomes) findings.push(toFinding(rule, resource, adjust(outcome, resource)));
     }
   }
   const order = new Map(rules.map((rule, index) => [rule.id, index]));
@@ -80,12 +79,7 @@ function adjust(outcome: RuleOutcome, resource: LinkedResource): RuleOutcome {
   return outcome;
 }
 
-function toFinding(
-  rule: RuleDefinition,
-  resource: LinkedResource,
-  outcome: RuleOutcome,
-  deployment: DeploymentSettings,
-): Finding {
+function toFinding(rule: RuleDefinition, resource: LinkedResource, outcome: RuleOutcome): Finding {
   // A dependency of the templates read from Azure: say so, and annotate the property that names it.
   const fromAzure = resource.origin === 'live' && resource.dependencyOf !== undefined && !resource.readError;
   const finding: Finding = {
@@ -95,11 +89,7 @@ function toFinding(
     resource: { type: resource.type, name: resource.name, id: resource.id, role: resource.role },
     evidence: {
       path: outcome.evidence.path,
-      value: isUnknown(outcome.evidence.value)
-        ? outcome.evidence.value.reason
-        : typeof outcome.evidence.value === 'string' && resource.origin === 'template'
-          ? displayId(outcome.evidence.value, deployment) // a placeholder scope shown as such
-          : outcome.evidence.value,
+      value: isUnknown(outcome.evidence.value) ? outcome.evidence.value.reason : outcome.evidence.value,
     },
     regression: false,
   };

@@ -8,6 +8,7 @@ import { deploymentContextFor } from './sources/arm/deployment-context.js';
 import { discoverTemplates } from './sources/discover.js';
 import { readOutsideDependencies, type AzureDependencyReader } from './sources/live/dependencies.js';
 import { loadTemplates } from './sources/templates.js';
+import { loadTerraformPlans, markReplacements } from './sources/terraform/index.js';
 import { VERSION } from './version.js';
 
 /** Everything a template scan needs; the CLI and the action both build one. */
@@ -39,7 +40,7 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
   const files = await discoverTemplates(paths, options.cwd);
   if (!files.some((file) => file.kind !== 'parameters')) {
     throw new ConfigurationError(
-      `nothing to scan in ${paths.join(', ')}: no ARM template (a .json file whose $schema is deploymentTemplate.json) or .bicep file found. Pass the folder that holds your templates.`,
+      `nothing to scan in ${paths.join(', ')}: no ARM template (a .json file whose $schema is deploymentTemplate.json), .bicep file or Terraform plan JSON (terraform show -json tfplan) found. Pass the folder that holds your templates.`,
     );
   }
   const deployment = options.deployment ?? {};
@@ -50,10 +51,27 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
     logger: options.logger,
     locatable: needsLines,
   });
+  const plans = loadTerraformPlans(
+    files.filter((file) => file.kind === 'terraform-plan'),
+    { cwd: options.cwd, logger: options.logger },
+  );
   options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
-  const outside = await readOutsideDependencies(resources, options.azure, deployment, options.logger);
-  const findings = evaluateResources([...resources, ...outside.resources], RULES, { deployment });
-  const report = applyGate(findings, errors, {
+  const scanned = [...resources, ...plans.resources];
+  const outside = await readOutsideDependencies(scanned, options.azure, deployment, options.logger);
+  const findings = markReplacements(
+    evaluateResources([...scanned, ...outside.resources], RULES, { deployment }),
+    plans,
+  );
+  const report = applyGate(findings, [...errors, ...plans.errors], {
+    ...(plans.plans > 0
+      ? {
+          ownBaseline: {
+            findings: evaluateResources(plans.before),
+            covers: (finding) => plans.ids.has(finding.resource.id.toLowerCase()),
+          },
+          notes: plans.notes,
+        }
+      : {}),
     mode: 'templates',
     failOn: options.failOn,
     unknownAs: options.unknownAs,

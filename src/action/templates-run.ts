@@ -22,6 +22,8 @@ import { deploymentContextFor } from '../sources/arm/deployment-context.js';
 import { AzureDependencyReader, readOutsideDependencies } from '../sources/live/dependencies.js';
 import type { LiveDeps } from '../sources/live/settings.js';
 import { loadTemplates } from '../sources/templates.js';
+import { discoverPlanFiles } from '../sources/terraform/files.js';
+import { loadTerraformPlans, markReplacements } from '../sources/terraform/index.js';
 import { VERSION } from '../version.js';
 import { escapeMarkdownCell } from '../report/escape.js';
 import type { PullRequestContext, RunContext } from './context.js';
@@ -113,7 +115,13 @@ export async function runTemplatesMode(
     logger.info(`${files.filter((f) => f.kind !== 'parameters').length} template(s) to check`);
   }
 
-  if (!files.some((file) => file.kind !== 'parameters')) {
+  // Plans come from the terraform-plan input only (they are written by the pipeline, not committed).
+  files = files.filter((file) => file.kind !== 'terraform-plan');
+  const planFiles =
+    settings.terraformPlans.length > 0 ? await discoverPlanFiles(settings.terraformPlans, cwd) : [];
+  if (planFiles.length > 0) logger.info(`${planFiles.length} Terraform plan(s) to check`);
+
+  if (!files.some((file) => file.kind !== 'parameters') && planFiles.length === 0) {
     const report = applyGate([], [], { ...gateOptions, baseline: baselineInput });
     const what = changed
       ? 'This pull request changes no ARM template, parameters file or Bicep file'
@@ -133,14 +141,29 @@ export async function runTemplatesMode(
     locatable: needsLines,
     deployment: deploymentContextFor(deployment),
   });
-  const { findings, note } = await evaluateTemplates(head.resources, scan, logger);
+  const plans = loadTerraformPlans(planFiles, { cwd, logger });
+  const evaluated = await evaluateTemplates([...head.resources, ...plans.resources], scan, logger);
+  const findings = markReplacements(evaluated.findings, plans);
 
   let baseline = baselineInput;
-  if (!baseline && pr) {
+  if (!baseline && pr && files.some((file) => file.kind !== 'parameters')) {
     baseline = await baseFindings(files, changed, pr.baseSha, context, deps, scan);
   }
-  const report = applyGate(findings, head.errors, { ...gateOptions, baseline });
-  if (note) report.notes = [...(report.notes ?? []), note];
+  const report = applyGate(findings, [...head.errors, ...plans.errors], {
+    ...gateOptions,
+    baseline,
+    ...(plans.plans > 0
+      ? {
+          // A plan carries its own before: its findings are judged against it, not the base branch.
+          ownBaseline: {
+            findings: evaluateResources(plans.before),
+            covers: (finding: Finding) => plans.ids.has(finding.resource.id.toLowerCase()),
+          },
+          notes: plans.notes,
+        }
+      : {}),
+  });
+  if (evaluated.note) report.notes = [...(report.notes ?? []), evaluated.note];
   return { report: withConfigNote(report) };
 }
 
