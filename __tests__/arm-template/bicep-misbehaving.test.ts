@@ -6,11 +6,14 @@
  * the compiler's behind. No timed assertions: a hang shows as the test's own timeout.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { silentLogger } from '../../src/model.js';
 import { discoverTemplates } from '../../src/sources/discover.js';
 import { loadTemplates, type LoadOptions } from '../../src/sources/templates.js';
+import { repoRoot } from '../helpers/real-bicep.js';
 import { DEPLOYMENT_SCHEMA, tempDir, writeTree } from './scan-helper.js';
 
 const isWindows = process.platform === 'win32';
@@ -248,5 +251,35 @@ process.stdout.write(compiled.replace('goodstore', 'env-' + (seen.join('-') || '
     });
     expect(errors).toEqual([]);
     expect(resources.map((r) => r.name)).toEqual(['env-clean-home']);
+  });
+
+  test('when the scan is interrupted (Ctrl-C, a cancelled job), the compilers it started end with it', async () => {
+    const fake = fakeBicep(`
+const child = spawn(process.execPath, ${SLEEPER}, { stdio: 'inherit' });
+note('child', child.pid);
+setInterval(() => {}, 1000);
+`);
+    // A scan in a process of its own, compiling with the hanging fake, interrupted once it runs.
+    const dir = tempDir('interrupted-');
+    const script = path.join(dir, 'scan.mts');
+    const module = pathToFileURL(path.join(repoRoot, 'src/sources/bounded-process.ts')).href;
+    writeFileSync(
+      script,
+      `import { runBounded } from ${JSON.stringify(module)};
+await runBounded('bicep', ['build', '--stdout', 'hang.bicep'], {
+  cwd: ${JSON.stringify(dir)}, env: { PATH: ${JSON.stringify(fake.path)} }, timeoutMs: 600_000, maxStdoutBytes: 1024,
+});
+`,
+    );
+    const scan = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      scan.on('exit', (_code, signal) => resolve(signal)),
+    );
+    while (pidsIn(fake.pids, 'child').length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    scan.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    for (const pid of [...pidsIn(fake.pids, 'compiler'), ...pidsIn(fake.pids, 'child')]) {
+      expect(await gone(pid)).toBe(true);
+    }
   });
 });

@@ -56,6 +56,44 @@ function endTree(child: ChildProcess): void {
   }
 }
 
+/**
+ * Compilers running now. Their groups are not the terminal's foreground group, so Ctrl-C (or the
+ * runner cancelling the job) would not reach them: when this process is interrupted or exits,
+ * their trees are ended first, then the signal takes its usual course.
+ */
+const running = new Set<ChildProcess>();
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function endAll(): void {
+  for (const child of running) endTree(child);
+  running.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  endAll();
+  unlisten();
+  process.kill(process.pid, signal);
+}
+
+function listen(): void {
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  process.on('exit', endAll);
+}
+
+function unlisten(): void {
+  for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+  process.removeListener('exit', endAll);
+}
+
+function track(child: ChildProcess): void {
+  if (running.size === 0) listen();
+  running.add(child);
+}
+
+function untrack(child: ChildProcess): void {
+  if (running.delete(child) && running.size === 0) unlisten();
+}
+
 /** Collects a stream's bytes up to a cap, counting everything it saw. */
 class Capped {
   private readonly chunks: Buffer[] = [];
@@ -102,6 +140,7 @@ export function runBounded(
       });
       return;
     }
+    track(child);
     const stdout = new Capped(options.maxStdoutBytes);
     const stderr = new Capped(options.maxStderrBytes ?? DEFAULT_MAX_STDERR);
     let timedOut = false;
@@ -113,6 +152,7 @@ export function runBounded(
     const finish = (spawnError?: Error): void => {
       if (settled) return;
       settled = true;
+      untrack(child);
       clearTimeout(timer);
       if (drainTimer) clearTimeout(drainTimer);
       // Our ends of the pipes: closing them frees us from whatever still holds the other end.
