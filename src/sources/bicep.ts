@@ -74,12 +74,25 @@ interface BicepSource {
   params: Map<string, number>;
   modules: { symbol: string; path: string; line: number; block: string }[];
   using?: string;
+  usingLine?: number;
 }
 
 const RESOURCE_RE = /^\s*resource\s+([A-Za-z_]\w*)\s+'([^'@]+)@[^']*'/;
 const MODULE_RE = /^\s*module\s+([A-Za-z_]\w*)\s+'([^']+)'/;
 const PARAM_RE = /^\s*param\s+([A-Za-z_]\w*)\b/;
 const USING_RE = /^\s*using\s+'([^']+)'/;
+
+/**
+ * A module or `using` reference that is not a local file: a registry (`br:host/repo:tag`, or an
+ * alias `br/public:…`), a template spec (`ts:…`, `ts/alias:…`), or another scheme. The Bicep CLI
+ * restores those itself.
+ */
+export function isExternalReference(reference: string): boolean {
+  return (
+    /^(br|ts)(\/[^:/]*)?:/i.test(reference) ||
+    (/^[a-z][a-z0-9+.-]+:/i.test(reference) && !/^file:/i.test(reference))
+  );
+}
 
 /** Reads the declarations of a Bicep or bicepparam source: resources, modules, params, `using`. */
 export function scanBicepSource(text: string): BicepSource {
@@ -115,7 +128,10 @@ export function scanBicepSource(text: string): BicepSource {
       return;
     }
     match = USING_RE.exec(text);
-    if (match) source.using = match[1];
+    if (match) {
+      source.using = match[1];
+      source.usingLine = i + 1;
+    }
   });
   return source;
 }
@@ -141,7 +157,7 @@ export function createBicepSourceMap(
   const moduleMap = (symbol: string, modulePath: string): SourceMap | undefined => {
     if (moduleMaps.has(symbol)) return moduleMaps.get(symbol);
     let map: SourceMap | undefined;
-    if (!/^[a-z]+:/i.test(modulePath) || /^file:/i.test(modulePath)) {
+    if (!isExternalReference(modulePath)) {
       const target = path.resolve(path.dirname(absolutePath), modulePath);
       if (!seen.has(target) && target.toLowerCase().endsWith('.bicep')) {
         map = createBicepSourceMap(target, cwd, readText, new Set(seen));
@@ -195,7 +211,7 @@ function moduleTargets(files: DiscoveredFile[]): Set<string> {
     const text = readTextOrUndefined(file.absolutePath);
     if (!text) continue;
     for (const module of scanBicepSource(text).modules) {
-      if (/^[a-z]+:/i.test(module.path)) continue;
+      if (isExternalReference(module.path)) continue;
       targets.add(path.resolve(path.dirname(file.absolutePath), module.path));
     }
   }
@@ -243,14 +259,37 @@ export async function compileBicepFiles(
   const errors: FileError[] = [];
   const modules = moduleTargets(bicepFiles);
   const roots = bicepFiles.filter((f) => !modules.has(f.absolutePath));
-  if (roots.length === 0) return { units: [], errors };
+
+  // Which .bicepparam goes with which .bicep (`using './main.bicep'`); those that use a registry
+  // or template-spec template (`using 'br/public:…'`) are compiled on their own.
+  const paramsByTemplate = new Map<string, DiscoveredFile[]>();
+  const externalParams: { file: DiscoveredFile; using: string; line: number }[] = [];
+  const explicit = options.explicitParameters;
+  const paramCandidates = explicit?.toLowerCase().endsWith('.bicepparam')
+    ? [{ path: displayPath(explicit, options.cwd), absolutePath: explicit, kind: 'bicepparam' as const }]
+    : bicepParamFiles;
+  for (const file of paramCandidates) {
+    const source = scanBicepSource(readTextOrUndefined(file.absolutePath) ?? '');
+    const using = source.using;
+    if (explicit && file.absolutePath === explicit && roots.length === 1) {
+      paramsByTemplate.set(roots[0].absolutePath, [file]);
+    } else if (using && isExternalReference(using)) {
+      externalParams.push({ file, using, line: source.usingLine ?? 1 });
+    } else if (using && using.toLowerCase() !== 'none') {
+      const target = path.resolve(path.dirname(file.absolutePath), using);
+      paramsByTemplate.set(target, [...(paramsByTemplate.get(target) ?? []), file]);
+    }
+  }
+
+  const scanned = [...roots, ...externalParams.map((p) => p.file)];
+  if (scanned.length === 0) return { units: [], errors };
   const env = options.env ?? process.env;
   const cli = findBicepCli({ command: options.command, env });
   if (!cli) {
-    const shown = roots.slice(0, 5).map((f) => f.path);
+    const shown = scanned.slice(0, 5).map((f) => f.path);
     errors.push({
-      file: roots[0].path,
-      message: `Bicep CLI not found${options.command ? ` (${options.command})` : ''}: ${roots.length} .bicep file(s) not scanned (${shown.join(', ')}${roots.length > shown.length ? ', …' : ''}). Install it (az bicep install, or the bicep binary on PATH) or scan the compiled ARM JSON.`,
+      file: scanned[0].path,
+      message: `Bicep CLI not found${options.command ? ` (${options.command})` : ''}: ${scanned.length} Bicep file(s) not scanned (${shown.join(', ')}${scanned.length > shown.length ? ', …' : ''}). Install it (az bicep install, or the bicep binary on PATH) or scan the compiled ARM JSON.`,
     });
     return { units: [], errors };
   }
@@ -258,24 +297,6 @@ export async function compileBicepFiles(
   const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const concurrency = options.concurrency ?? Math.min(4, Math.max(1, os.cpus().length));
   const childEnv = compilerEnvironment(env);
-
-  // Which .bicepparam goes with which .bicep (`using './main.bicep'`).
-  const paramsByTemplate = new Map<string, DiscoveredFile[]>();
-  const explicit = options.explicitParameters;
-  const paramCandidates = explicit?.toLowerCase().endsWith('.bicepparam')
-    ? [{ path: displayPath(explicit, options.cwd), absolutePath: explicit, kind: 'bicepparam' as const }]
-    : bicepParamFiles;
-  for (const file of paramCandidates) {
-    const using = scanBicepSource(readTextOrUndefined(file.absolutePath) ?? '').using;
-    const target =
-      explicit && file.absolutePath === explicit && roots.length === 1
-        ? roots[0].absolutePath
-        : using && !/^[a-z]+:/i.test(using)
-          ? path.resolve(path.dirname(file.absolutePath), using)
-          : undefined;
-    if (!target) continue;
-    paramsByTemplate.set(target, [...(paramsByTemplate.get(target) ?? []), file]);
-  }
 
   /** Runs one compile; its output, or the file errors saying why there is none. */
   const compile = async (
@@ -315,6 +336,53 @@ export async function compileBicepFiles(
     return { stdout: result.stdout };
   };
 
+  /** A .bicepparam's values (located on its `param` lines) and the template build-params printed. */
+  const compileParams = async (
+    paramFile: DiscoveredFile,
+  ): Promise<{ templateJson?: string; parameters: Map<string, SuppliedParameter> } | FileError[]> => {
+    const built = await compile('build-params', paramFile);
+    if ('errors' in built) return built.errors;
+    const output = buildParamsOutput(built.stdout);
+    const document = parseJsonDocument(output.parametersJson, paramFile.path, paramFile.absolutePath);
+    const lines = scanBicepSource(readTextOrUndefined(paramFile.absolutePath) ?? '').params;
+    const parameters = readParametersDocument(document);
+    for (const [name, supplied] of parameters) {
+      const line = lines.get(name) ?? 1;
+      supplied.locate = () => ({ file: paramFile.path, line });
+    }
+    return { templateJson: output.templateJson, parameters };
+  };
+
+  /**
+   * A .bicepparam whose template comes from a registry or a template spec: the compiler restores
+   * it and prints it; its resources point at the `using` line, the one place in the repository
+   * that names them.
+   */
+  const compileExternal = async (
+    entry: (typeof externalParams)[number],
+  ): Promise<CompiledBicep | FileError[]> => {
+    const built = await compileParams(entry.file);
+    if (Array.isArray(built)) return built;
+    if (built.templateJson === undefined) {
+      return [
+        {
+          file: entry.file.path,
+          line: entry.line,
+          message: `${cli.describe} build-params did not print the template of ${entry.using} (a Bicep CLI older than 0.20?): update the Bicep CLI, or scan the template's own source`,
+        },
+      ];
+    }
+    const sourceMap: SourceMap = {
+      file: entry.file.path,
+      resourceLine: () => entry.line,
+      parameterLine: (name) =>
+        scanBicepSource(readTextOrUndefined(entry.file.absolutePath) ?? '').params.get(name.toLowerCase()),
+      module: () => undefined,
+      moduleLine: () => entry.line,
+    };
+    return { file: entry.file, templateJson: built.templateJson, sourceMap, parameters: built.parameters };
+  };
+
   const compileOne = async (file: DiscoveredFile): Promise<CompiledBicep | FileError[]> => {
     const paramFiles = paramsByTemplate.get(file.absolutePath) ?? [];
     if (paramFiles.length > 1) {
@@ -327,17 +395,9 @@ export async function compileBicepFiles(
     let parameters: Map<string, SuppliedParameter> | undefined;
     if (paramFile) {
       // One compile gives both: build-params prints the template it uses beside the values.
-      const built = await compile('build-params', paramFile);
-      if ('errors' in built) return built.errors;
-      const output = buildParamsOutput(built.stdout);
-      templateJson = output.templateJson;
-      const document = parseJsonDocument(output.parametersJson, paramFile.path, paramFile.absolutePath);
-      const lines = scanBicepSource(readTextOrUndefined(paramFile.absolutePath) ?? '').params;
-      parameters = readParametersDocument(document);
-      for (const [name, supplied] of parameters) {
-        const line = lines.get(name) ?? 1;
-        supplied.locate = () => ({ file: paramFile.path, line });
-      }
+      const built = await compileParams(paramFile);
+      if (Array.isArray(built)) return built;
+      ({ templateJson, parameters } = built);
     }
     if (templateJson === undefined) {
       const built = await compile('build', file);
@@ -348,16 +408,20 @@ export async function compileBicepFiles(
     return { file, templateJson, sourceMap, ...(parameters ? { parameters } : {}) };
   };
 
+  const jobs: { file: DiscoveredFile; run: () => Promise<CompiledBicep | FileError[]> }[] = [
+    ...roots.map((file) => ({ file, run: () => compileOne(file) })),
+    ...externalParams.map((entry) => ({ file: entry.file, run: () => compileExternal(entry) })),
+  ];
   const results = await mapConcurrent(
-    roots,
+    jobs,
     concurrency,
-    async (file): Promise<CompiledBicep | FileError[]> => {
+    async (job): Promise<CompiledBicep | FileError[]> => {
       try {
-        return await compileOne(file);
+        return await job.run();
       } catch (error) {
         return [
           {
-            file: (error as { file?: string }).file ?? file.path,
+            file: (error as { file?: string }).file ?? job.file.path,
             line: (error as { line?: number }).line,
             message: error instanceof Error ? error.message : String(error),
           },
