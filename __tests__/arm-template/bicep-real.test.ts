@@ -196,6 +196,13 @@ withBicep('real Bicep', () => {
           '}', // 13
           '',
         ),
+        'prod.bicepparam': lines(
+          '// the AVM storage account module with our values', // 1
+          "using 'br/public:avm/res/storage/storage-account:0.9.0'", // 2
+          '', // 3
+          "param name = 'st1'", // 4
+          '',
+        ),
         'ok/main.bicep': mainBicep,
         'ok/modules/vault.bicep': vaultBicep,
       });
@@ -218,6 +225,11 @@ withBicep('real Bicep', () => {
           file: 'main.bicep',
           line: 11,
           message: `module br:contoso.azurecr.io/bicep/modules/storage:v1 cannot be restored (Connection refused (127.0.0.1:9)), ${fix}`,
+        },
+        {
+          file: 'prod.bicepparam',
+          line: 2,
+          message: `module br:mcr.microsoft.com/bicep/avm/res/storage/storage-account:0.9.0 cannot be restored (Connection refused (127.0.0.1:9)), ${fix}`,
         },
       ]);
       expect(resources.map((r) => r.type)).toContain('Microsoft.Storage/storageAccounts');
