@@ -21597,7 +21597,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1207);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8768);
 
 process.exitCode = await (0,_cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
@@ -21612,7 +21612,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1207:
+/***/ 8768:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -23097,12 +23097,25 @@ function globMatch(glob, value) {
  * regressions against the baseline, then counts and the pass/fail decision (docs/rules.md).
  */
 function applyGate(findings, errors, options) {
-    const notes = [];
+    const notes = [...(options.notes ?? [])];
     const config = options.config;
     let current = config ? applyOverrides(findings, config) : findings;
     if (config && config.suppressions.length > 0)
         current = applySuppressions(current, config, options.now, notes);
-    if (options.baseline)
+    if (options.ownBaseline) {
+        const { covers, findings: before } = options.ownBaseline;
+        const own = markRegressions(current, before, options.unknownAs);
+        const saved = options.baseline
+            ? markRegressions(current, options.baseline, options.unknownAs)
+            : undefined;
+        current = current.map((finding, index) => {
+            if (!covers(finding))
+                return saved ? saved[index] : finding;
+            const regression = own[index].regression && (!saved || saved[index].regression);
+            return regression === finding.regression ? finding : { ...finding, regression };
+        });
+    }
+    else if (options.baseline)
         current = markRegressions(current, options.baseline, options.unknownAs);
     const summary = summarize(current);
     const { verdict, reason } = decide(current, errors, options);
@@ -24038,13 +24051,23 @@ function displayPath(absolutePath, cwd) {
 function classifyJsonHead(head) {
     const match = /"\$schema"\s*:\s*"([^"]*)"/i.exec(head);
     if (!match)
-        return undefined;
+        return isTerraformJson(head) ? 'terraform-plan' : undefined;
     const schema = match[1].toLowerCase();
     if (/deploymentparameters\.json/.test(schema))
         return 'parameters';
     if (/deploymenttemplate\.json/.test(schema))
         return 'template';
     return undefined;
+}
+/**
+ * The JSON `terraform show -json` writes starts with `format_version` and `terraform_version`
+ * (a plan, or a state the plan reader then refuses with a clear message); a raw state file
+ * (`terraform.tfstate`) has `terraform_version` and `lineage`.
+ */
+function isTerraformJson(head) {
+    if (!/"terraform_version"\s*:/.test(head))
+        return false;
+    return /"format_version"\s*:/.test(head) || /"lineage"\s*:/.test(head);
 }
 function sniffJson(absolutePath) {
     // Synchronous on purpose: thousands of small reads are much faster without the thread pool
@@ -24061,9 +24084,16 @@ function sniffJson(absolutePath) {
                 break;
             bytesRead += n;
         }
-        const kind = classifyJsonHead(buffer.toString('utf8', 0, Math.min(bytesRead, SNIFF_BYTES)));
+        const utf16 = buffer[0] === 0xff && buffer[1] === 0xfe;
+        const head = utf16
+            ? buffer.toString('utf16le', 2, Math.min(bytesRead, SNIFF_BYTES * 2))
+            : buffer.toString('utf8', 0, Math.min(bytesRead, SNIFF_BYTES));
+        const kind = classifyJsonHead(head);
         if (!kind)
             return undefined;
+        // Plans are read (and decoded) by the plan reader itself.
+        if (kind === 'terraform-plan' || utf16)
+            return { kind };
         return whole ? { kind, text: buffer.toString('utf8', 0, bytesRead) } : { kind };
     }
     finally {
@@ -29421,7 +29451,1915 @@ async function loadTemplates(files, options) {
     return { resources: kept, errors, templates: evaluated };
 }
 
+;// CONCATENATED MODULE: ./.build/sources/terraform/marks.js
+
+/** Reason of a value Terraform only knows once the change is applied. */
+const KNOWN_AFTER_APPLY = 'known after apply';
+/** Reason shown instead of a sensitive value: the value itself is dropped on reading. */
+const SENSITIVE = 'sensitive in the plan (value not shown)';
+/**
+ * Combines a plan value with its marks into our `Value`: a leaf marked sensitive becomes an
+ * `UnknownValue` and its value is dropped here, before anything can print it; a leaf marked
+ * unknown (`after_unknown`, absent from `after`) becomes "known after apply". Marks have the
+ * value's shape with `true` at marked leaves (`true` for a whole attribute or block marks all of it).
+ */
+function withMarks(value, unknown, sensitive) {
+    if (sensitive === true)
+        return new model_UnknownValue(SENSITIVE);
+    if (unknown === true)
+        return new model_UnknownValue(KNOWN_AFTER_APPLY);
+    if (Array.isArray(value) || Array.isArray(unknown)) {
+        const items = Array.isArray(value) ? value : [];
+        const unknownItems = Array.isArray(unknown) ? unknown : [];
+        const sensitiveItems = Array.isArray(sensitive) ? sensitive : [];
+        const length = Math.max(items.length, unknownItems.length);
+        const result = [];
+        for (let i = 0; i < length; i++)
+            result.push(withMarks(items[i], unknownItems[i], sensitiveItems[i]));
+        return result;
+    }
+    if (marks_isObject(value) || marks_isObject(unknown)) {
+        const object = marks_isObject(value) ? value : {};
+        const unknownObject = marks_isObject(unknown) ? unknown : {};
+        const sensitiveObject = marks_isObject(sensitive) ? sensitive : {};
+        const result = {};
+        for (const key of new Set([...Object.keys(object), ...Object.keys(unknownObject)])) {
+            if (!(key in object) && unknownObject[key] !== true && !marks_isObject(unknownObject[key]))
+                continue;
+            result[key] = withMarks(object[key], unknownObject[key], sensitiveObject[key]);
+        }
+        return result;
+    }
+    return value === undefined ? null : value;
+}
+function marks_isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/mapping.js
+/**
+ * Terraform resource types → ARM resource types and property paths, as data in one place. Each
+ * entry follows the provider's documentation for the type (the `doc` link: argument names and
+ * nested blocks) and the ARM REST API for the property it fills, so that the graph and every rule
+ * read a Terraform resource exactly as they read the same resource from a template.
+ *
+ * Attribute paths (`tf`) use dots, with list indexes for nested blocks (`high_availability.0.mode`);
+ * `a|b` names alternatives across provider versions (the first one the plan has wins). A field
+ * with `pointsTo` holds the id of another resource: when the plan only knows it after apply (a
+ * first deployment), it is linked through the configuration's references to the resource of that
+ * ARM type.
+ */
+const AZURERM_DOCS = 'https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/';
+const doc = (name) => `${AZURERM_DOCS}${name}`;
+const STORAGE = 'Microsoft.Storage/storageAccounts';
+const KEY_VAULT = 'Microsoft.KeyVault/vaults';
+const mapping_REGISTRY = 'Microsoft.ContainerRegistry/registries';
+const APP_INSIGHTS = 'Microsoft.Insights/components';
+const mapping_WORKSPACE = 'Microsoft.MachineLearningServices/workspaces';
+const mapping_CLUSTER = 'Microsoft.ContainerService/managedClusters';
+const COSMOS = 'Microsoft.DocumentDB/databaseAccounts';
+const LOG_ANALYTICS = 'Microsoft.OperationalInsights/workspaces';
+const SQL_SERVER = 'Microsoft.Sql/servers';
+const SQL_DATABASE = 'Microsoft.Sql/servers/databases';
+const BLOB_CONTAINER = 'Microsoft.Storage/storageAccounts/blobServices/containers';
+const FILE_SHARE = 'Microsoft.Storage/storageAccounts/fileServices/shares';
+const mapping_location = { arm: 'location', tf: 'location' };
+/** The pointers every workspace kind has to its associated resources, and CMK encryption. */
+const WORKSPACE_LINKS = [
+    { arm: 'properties.storageAccount', tf: 'storage_account_id', pointsTo: [STORAGE] },
+    { arm: 'properties.keyVault', tf: 'key_vault_id', pointsTo: [KEY_VAULT] },
+    { arm: 'properties.containerRegistry', tf: 'container_registry_id', pointsTo: [mapping_REGISTRY] },
+    { arm: 'properties.applicationInsights', tf: 'application_insights_id', pointsTo: [APP_INSIGHTS] },
+    { arm: 'properties.encryption.status', tf: 'encryption', convert: 'blockPresent' },
+    {
+        arm: 'properties.encryption.keyVaultProperties.keyVaultArmId',
+        tf: 'encryption.0.key_vault_id',
+        pointsTo: [KEY_VAULT],
+    },
+    { arm: 'properties.encryption.keyVaultProperties.keyIdentifier', tf: 'encryption.0.key_id' },
+];
+/** Azure ML compute targets of the three azurerm compute types. */
+function compute(computeType, name, extra = []) {
+    return {
+        armType: 'Microsoft.MachineLearningServices/workspaces/computes',
+        doc: doc(name),
+        parent: { tf: 'machine_learning_workspace_id', type: mapping_WORKSPACE },
+        fields: [
+            mapping_location,
+            { arm: 'properties.computeType', value: computeType },
+            { arm: 'properties.computeLocation', tf: 'location' },
+            ...extra,
+        ],
+    };
+}
+/** Azure ML datastores: linked to the storage account behind their container or share. */
+function datastore(datastoreType, name, target) {
+    return {
+        armType: 'Microsoft.MachineLearningServices/workspaces/datastores',
+        doc: doc(name),
+        readBy: ['roles: datastore'],
+        parent: { tf: 'workspace_id', type: mapping_WORKSPACE },
+        fields: [
+            { arm: 'properties.datastoreType', value: datastoreType },
+            {
+                arm: 'properties.accountName',
+                tf: target,
+                convert: 'storageAccountName',
+                pointsTo: [BLOB_CONTAINER, FILE_SHARE, STORAGE],
+            },
+        ],
+    };
+}
+/** PostgreSQL and MySQL flexible servers share their azurerm shape. */
+function flexibleServer(armType, name) {
+    return {
+        armType,
+        doc: doc(name),
+        fields: [
+            mapping_location,
+            { arm: 'sku.name', tf: 'sku_name', convert: 'flexibleSkuName' },
+            { arm: 'sku.tier', tf: 'sku_name', convert: 'flexibleSkuTier' },
+            { arm: 'properties.highAvailability.mode', tf: 'high_availability.0.mode' },
+            {
+                arm: 'properties.backup.geoRedundantBackup',
+                tf: 'geo_redundant_backup_enabled',
+                convert: 'enabledDisabled',
+            },
+        ],
+    };
+}
+function hdinsight(name) {
+    return {
+        armType: 'Microsoft.HDInsight/clusters',
+        doc: doc(name),
+        fields: [mapping_location, { arm: 'properties.computeProfile.roles', tf: 'roles.0', convert: 'hdinsightRoles' }],
+    };
+}
+/** The azurerm types this tool reads, with the ARM type and properties each becomes. */
+const AZURERM = {
+    azurerm_machine_learning_workspace: {
+        armType: mapping_WORKSPACE,
+        doc: doc('machine_learning_workspace'),
+        fields: [
+            mapping_location,
+            { arm: 'kind', tf: 'kind' },
+            { arm: 'sku.name', tf: 'sku_name' },
+            ...WORKSPACE_LINKS,
+            { arm: 'properties.enableServiceSideCMKEncryption', tf: 'service_side_encryption_enabled' },
+            { arm: 'properties.hbiWorkspace', tf: 'high_business_impact' },
+        ],
+    },
+    azurerm_ai_foundry: {
+        armType: mapping_WORKSPACE,
+        doc: doc('ai_foundry'),
+        fields: [
+            mapping_location,
+            { arm: 'kind', value: 'Hub' },
+            ...WORKSPACE_LINKS,
+            { arm: 'properties.hbiWorkspace', tf: 'high_business_impact_enabled' },
+        ],
+    },
+    azurerm_ai_foundry_project: {
+        armType: mapping_WORKSPACE,
+        doc: doc('ai_foundry_project'),
+        fields: [
+            mapping_location,
+            { arm: 'kind', value: 'Project' },
+            { arm: 'properties.hubResourceId', tf: 'ai_services_hub_id', pointsTo: [mapping_WORKSPACE] },
+        ],
+    },
+    azurerm_storage_account: {
+        armType: STORAGE,
+        doc: doc('storage_account'),
+        fields: [
+            mapping_location,
+            { arm: 'sku.name', tf: ['account_tier', 'account_replication_type'], convert: 'joinUnderscore' },
+            { arm: 'kind', tf: 'account_kind' },
+            { arm: 'properties.isHnsEnabled', tf: 'is_hns_enabled' },
+        ],
+    },
+    azurerm_storage_container: {
+        armType: BLOB_CONTAINER,
+        doc: doc('storage_container'),
+        readBy: ['roles: datastore'],
+        parent: { tf: 'storage_account_id|storage_account_name', type: STORAGE, infix: 'default' },
+        fields: [],
+    },
+    azurerm_storage_share: {
+        armType: FILE_SHARE,
+        doc: doc('storage_share'),
+        readBy: ['roles: datastore'],
+        parent: { tf: 'storage_account_id|storage_account_name', type: STORAGE, infix: 'default' },
+        fields: [],
+    },
+    azurerm_key_vault: {
+        armType: KEY_VAULT,
+        doc: doc('key_vault'),
+        fields: [
+            mapping_location,
+            { arm: 'sku.name', tf: 'sku_name' },
+            { arm: 'properties.enablePurgeProtection', tf: 'purge_protection_enabled' },
+            { arm: 'properties.softDeleteRetentionInDays', tf: 'soft_delete_retention_days' },
+        ],
+    },
+    azurerm_container_registry: {
+        armType: mapping_REGISTRY,
+        doc: doc('container_registry'),
+        fields: [
+            mapping_location,
+            { arm: 'sku.name', tf: 'sku' },
+            { arm: 'properties.zoneRedundancy', tf: 'zone_redundancy_enabled', convert: 'enabledDisabled' },
+        ],
+        children: [
+            {
+                tf: 'georeplications',
+                armType: 'Microsoft.ContainerRegistry/registries/replications',
+                nameFrom: 'location',
+                fields: [
+                    { arm: 'location', tf: 'location' },
+                    { arm: 'properties.zoneRedundancy', tf: 'zone_redundancy_enabled', convert: 'enabledDisabled' },
+                ],
+            },
+        ],
+        evidence: { 'replications[].location': 'georeplications' },
+    },
+    azurerm_log_analytics_workspace: {
+        armType: LOG_ANALYTICS,
+        doc: doc('log_analytics_workspace'),
+        readBy: ['HA.AppInsights.Retention'],
+        fields: [mapping_location, { arm: 'sku.name', tf: 'sku' }],
+    },
+    azurerm_application_insights: {
+        armType: APP_INSIGHTS,
+        doc: doc('application_insights'),
+        fields: [
+            mapping_location,
+            { arm: 'kind', tf: 'application_type' },
+            { arm: 'properties.Application_Type', tf: 'application_type' },
+            { arm: 'properties.WorkspaceResourceId', tf: 'workspace_id', pointsTo: [LOG_ANALYTICS] },
+            { arm: 'properties.RetentionInDays', tf: 'retention_in_days' },
+        ],
+    },
+    azurerm_kubernetes_cluster: {
+        armType: mapping_CLUSTER,
+        doc: doc('kubernetes_cluster'),
+        fields: [
+            mapping_location,
+            { arm: 'sku.tier', tf: 'sku_tier' },
+            {
+                arm: 'properties.agentPoolProfiles',
+                tf: 'default_node_pool',
+                each: [
+                    { arm: 'name', tf: 'name' },
+                    { arm: 'type', tf: 'type' },
+                    { arm: 'vmSize', tf: 'vm_size' },
+                    { arm: 'availabilityZones', tf: 'zones|availability_zones' },
+                ],
+            },
+        ],
+        evidence: { 'properties.agentPoolProfiles[].availabilityZones': 'default_node_pool.0.zones' },
+    },
+    azurerm_kubernetes_cluster_node_pool: {
+        armType: 'Microsoft.ContainerService/managedClusters/agentPools',
+        doc: doc('kubernetes_cluster_node_pool'),
+        parent: { tf: 'kubernetes_cluster_id', type: mapping_CLUSTER },
+        readBy: ['HA.AKS.AvailabilityZones'],
+        fields: [
+            { arm: 'properties.type', value: 'VirtualMachineScaleSets' },
+            { arm: 'properties.vmSize', tf: 'vm_size' },
+            { arm: 'properties.availabilityZones', tf: 'zones|availability_zones' },
+        ],
+    },
+    azurerm_machine_learning_compute_cluster: compute('AmlCompute', 'machine_learning_compute_cluster'),
+    azurerm_machine_learning_compute_instance: compute('ComputeInstance', 'machine_learning_compute_instance'),
+    azurerm_machine_learning_inference_cluster: compute('AKS', 'machine_learning_inference_cluster', [
+        { arm: 'properties.resourceId', tf: 'kubernetes_cluster_id', pointsTo: [mapping_CLUSTER] },
+    ]),
+    azurerm_machine_learning_datastore_blobstorage: datastore('AzureBlob', 'machine_learning_datastore_blobstorage', 'storage_container_id'),
+    azurerm_machine_learning_datastore_datalake_gen2: datastore('AzureDataLakeGen2', 'machine_learning_datastore_datalake_gen2', 'storage_container_id'),
+    azurerm_machine_learning_datastore_fileshare: datastore('AzureFile', 'machine_learning_datastore_fileshare', 'storage_fileshare_id'),
+    azurerm_cosmosdb_account: {
+        armType: COSMOS,
+        doc: doc('cosmosdb_account'),
+        fields: [
+            mapping_location,
+            {
+                arm: 'properties.locations',
+                tf: 'geo_location',
+                each: [
+                    { arm: 'locationName', tf: 'location' },
+                    { arm: 'failoverPriority', tf: 'failover_priority' },
+                    { arm: 'isZoneRedundant', tf: 'zone_redundant' },
+                ],
+            },
+            {
+                arm: 'properties.enableAutomaticFailover',
+                tf: 'automatic_failover_enabled|enable_automatic_failover',
+            },
+            {
+                arm: 'properties.enableMultipleWriteLocations',
+                tf: 'multiple_write_locations_enabled|enable_multiple_write_locations',
+            },
+        ],
+    },
+    azurerm_mssql_server: {
+        armType: SQL_SERVER,
+        doc: doc('mssql_server'),
+        readBy: ['HA.Sql.GeoReplication'],
+        fields: [mapping_location],
+    },
+    azurerm_mssql_database: {
+        armType: SQL_DATABASE,
+        doc: doc('mssql_database'),
+        parent: { tf: 'server_id', type: SQL_SERVER },
+        fields: [
+            { arm: 'sku.name', tf: 'sku_name' },
+            { arm: 'properties.zoneRedundant', tf: 'zone_redundant' },
+            { arm: 'properties.createMode', tf: 'create_mode' },
+            { arm: 'properties.sourceDatabaseId', tf: 'creation_source_database_id', pointsTo: [SQL_DATABASE] },
+        ],
+    },
+    azurerm_mssql_elasticpool: {
+        armType: 'Microsoft.Sql/servers/elasticPools',
+        doc: doc('mssql_elasticpool'),
+        parent: { tf: 'server_name', type: SQL_SERVER },
+        fields: [mapping_location, { arm: 'properties.zoneRedundant', tf: 'zone_redundant' }],
+    },
+    azurerm_mssql_failover_group: {
+        armType: 'Microsoft.Sql/servers/failoverGroups',
+        doc: doc('mssql_failover_group'),
+        parent: { tf: 'server_id', type: SQL_SERVER },
+        readBy: ['HA.Sql.GeoReplication'],
+        fields: [{ arm: 'properties.databases', tf: 'databases', pointsTo: [SQL_DATABASE], many: true }],
+    },
+    azurerm_postgresql_flexible_server: flexibleServer('Microsoft.DBforPostgreSQL/flexibleServers', 'postgresql_flexible_server'),
+    azurerm_mysql_flexible_server: flexibleServer('Microsoft.DBforMySQL/flexibleServers', 'mysql_flexible_server'),
+    azurerm_postgresql_server: {
+        armType: 'Microsoft.DBforPostgreSQL/servers',
+        doc: doc('postgresql_server'),
+        fields: [mapping_location, { arm: 'sku.name', tf: 'sku_name' }],
+    },
+    azurerm_mysql_server: {
+        armType: 'Microsoft.DBforMySQL/servers',
+        doc: doc('mysql_server'),
+        fields: [mapping_location, { arm: 'sku.name', tf: 'sku_name' }],
+    },
+    azurerm_data_lake_store: {
+        armType: 'Microsoft.DataLakeStore/accounts',
+        doc: doc('data_lake_store'),
+        fields: [mapping_location],
+    },
+    azurerm_databricks_workspace: {
+        armType: 'Microsoft.Databricks/workspaces',
+        doc: doc('databricks_workspace'),
+        fields: [mapping_location, { arm: 'sku.name', tf: 'sku' }],
+    },
+    azurerm_container_group: {
+        armType: 'Microsoft.ContainerInstance/containerGroups',
+        doc: doc('container_group'),
+        fields: [mapping_location, { arm: 'zones', tf: 'zones' }],
+    },
+    azurerm_hdinsight_hadoop_cluster: hdinsight('hdinsight_hadoop_cluster'),
+    azurerm_hdinsight_spark_cluster: hdinsight('hdinsight_spark_cluster'),
+    azurerm_hdinsight_hbase_cluster: hdinsight('hdinsight_hbase_cluster'),
+    azurerm_hdinsight_kafka_cluster: hdinsight('hdinsight_kafka_cluster'),
+    azurerm_hdinsight_interactive_query_cluster: hdinsight('hdinsight_interactive_query_cluster'),
+};
+/**
+ * azapi resources: `type` is `Provider/type@api-version` and `body` the ARM body (an object in
+ * azapi 2.x, a JSON string in 1.x), so no per-type mapping is needed. When the body holds ids only
+ * known after apply, these ARM properties are linked through references by the type they point at.
+ */
+const AZAPI_DOCS = {
+    azapi_resource: 'https://registry.terraform.io/providers/Azure/azapi/latest/docs/resources/resource',
+    azapi_update_resource: 'https://registry.terraform.io/providers/Azure/azapi/latest/docs/resources/update_resource',
+};
+const AZAPI_POINTERS = {
+    'properties.storageAccount': [STORAGE],
+    'properties.keyVault': [KEY_VAULT],
+    'properties.containerRegistry': [mapping_REGISTRY],
+    'properties.applicationInsights': [APP_INSIGHTS],
+    'properties.hubResourceId': [mapping_WORKSPACE],
+    'properties.encryption.keyVaultProperties.keyVaultArmId': [KEY_VAULT],
+    'properties.encryption.cosmosDbResourceId': [COSMOS],
+    'properties.encryption.cosmosDbArmId': [COSMOS],
+    'properties.resourceId': [mapping_CLUSTER, 'Microsoft.Kubernetes/connectedClusters'],
+    'properties.WorkspaceResourceId': [LOG_ANALYTICS],
+};
+/** The Terraform types read, for the README's table and for skipping the rest quickly. */
+function isMappedType(type) {
+    return type in AZURERM || type in AZAPI_DOCS;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/convert.js
+
+
+
+const PLACEHOLDER_RG = 'rg';
+function convertInstances(instances, options) {
+    const drafts = [];
+    const pending = [];
+    for (const instance of instances) {
+        const made = instance.type.startsWith('azapi_') ? fromAzapi(instance) : fromAzurerm(instance);
+        if (made)
+            pending.push(made);
+    }
+    const byAddress = new Map();
+    for (const draft of pending)
+        byAddress.set(draft.instance.address, draft);
+    // Names and ids: top-level resources first, then children once their parent is named.
+    const resolveTargets = (draft, tfPath, types) => {
+        const references = options.config.referencesAt(draft.instance.parsed, tfPath);
+        const lowered = types.map((type) => type.toLowerCase());
+        return options.config
+            .targets(references, draft.instance.parsed)
+            .map((address) => byAddress.get(address))
+            .filter((target) => !!target && lowered.includes(target.armType.toLowerCase()));
+    };
+    let left = pending;
+    for (let round = 0; round < 4 && left.length > 0; round++) {
+        const waiting = [];
+        for (const draft of left) {
+            if (!nameAndId(draft, options, resolveTargets))
+                waiting.push(draft);
+        }
+        if (waiting.length === left.length)
+            break;
+        left = waiting;
+    }
+    for (const draft of left)
+        fallbackNameAndId(draft, options);
+    for (const draft of pending) {
+        for (const pointer of draft.pointers) {
+            const targets = resolveTargets(draft, pointer.tfPath, pointer.types);
+            const ids = [...new Set(targets.map((target) => target.id))];
+            if (pointer.many ? ids.length > 0 : ids.length === 1) {
+                const resolved = pointer.many ? ids : ids[0];
+                const value = pointer.convert ? convert(pointer.convert, [resolved]) : resolved;
+                if (value !== undefined)
+                    setPath(draft.body, pointer.armPath, value);
+            }
+            else {
+                const references = options.config.referencesAt(draft.instance.parsed, pointer.tfPath);
+                const shown = [...references].sort((a, b) => b.length - a.length)[0];
+                if (shown && isUnknown(getPath(draft.body, pointer.armPath))) {
+                    setPath(draft.body, pointer.armPath, new model_UnknownValue(`${KNOWN_AFTER_APPLY} (${pointer.tfPath} = ${shown})`));
+                }
+            }
+        }
+        drafts.push({
+            instance: draft.instance,
+            armType: draft.armType,
+            name: draft.name,
+            id: draft.id,
+            body: draft.body,
+            tfPathOf: draft.tfPathOf,
+            ...(draft.patch ? { patch: true } : {}),
+        });
+    }
+    return drafts;
+}
+/** Sets `name` and `id` when the parent (if any) is known; false to wait for it. */
+function nameAndId(draft, options, resolve) {
+    const known = knownId(draft.instance.attributes);
+    const own = draft.ownName ?? draft.instance.address;
+    if (!draft.parent) {
+        draft.name = own;
+        draft.id = known ?? buildId(draft.armType, own, resourceGroupOf(draft), options.subscription);
+        return true;
+    }
+    const { value, type, infix, tfPath } = draft.parent;
+    let parentName;
+    let parentId;
+    if (typeof value === 'string' && value !== '') {
+        if (value.startsWith('/')) {
+            parentId = value;
+            parentName = namesInId(value, type);
+        }
+        else
+            parentName = value;
+    }
+    else {
+        const [target, ...others] = resolve(draft, tfPath, [type]);
+        if (target && others.length === 0) {
+            if (!target.name || !target.id)
+                return false;
+            parentName = target.name;
+            parentId = target.id;
+        }
+    }
+    if (!parentName)
+        return false;
+    const middle = infix ? `${infix}/` : '';
+    draft.name = `${parentName}/${middle}${own}`;
+    draft.id =
+        known ??
+            (parentId
+                ? `${parentId}${childTail(type, draft.armType, infix)}/${own}`
+                : buildId(draft.armType, draft.name, resourceGroupOf(draft), options.subscription));
+    return true;
+}
+/** A child whose parent could not be found: named after its Terraform address, under its own type. */
+function fallbackNameAndId(draft, options) {
+    const own = draft.ownName ?? draft.instance.address;
+    draft.name = `${draft.instance.address}/${own}`;
+    draft.id =
+        knownId(draft.instance.attributes) ??
+            buildId(draft.armType, draft.name, resourceGroupOf(draft), options.subscription);
+}
+function knownId(attributes) {
+    const id = attributes.id;
+    return typeof id === 'string' && id.startsWith('/subscriptions/') ? id : undefined;
+}
+function resourceGroupOf(draft) {
+    if (draft.resourceGroup)
+        return draft.resourceGroup;
+    const group = draft.instance.attributes.resource_group_name;
+    return typeof group === 'string' && group !== '' ? group : PLACEHOLDER_RG;
+}
+/** `/subscriptions/s/resourceGroups/g/providers/NS/t1/n1/t2/n2` for a type and an ARM name. */
+function buildId(armType, name, resourceGroup, subscription) {
+    const types = armType.split('/');
+    const names = name.split('/');
+    let tail = types[0];
+    for (let i = 1; i < types.length; i++)
+        tail += `/${types[i]}/${names[i - 1] ?? names[names.length - 1]}`;
+    return `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/${tail}`;
+}
+function lastTypeSegment(armType) {
+    return armType.split('/').pop();
+}
+/** The type segments between a parent type and its child's, with the fixed infix names. */
+function childTail(parentType, childType, infix) {
+    const extra = childType.split('/').slice(parentType.split('/').length);
+    if (extra.length === 2 && infix)
+        return `/${extra[0]}/${infix}/${extra[1]}`;
+    return `/${extra[extra.length - 1]}`;
+}
+/** The ARM name (`ws`, `srv/db`) an id gives for a resource of `type`. */
+function namesInId(id, type) {
+    const match = /\/providers\/[^/]+\/(.+)$/i.exec(id.replace(/\/+$/, ''));
+    if (!match)
+        return undefined;
+    const segments = match[1].split('/');
+    const depth = type.split('/').length - 1;
+    const names = [];
+    for (let i = 1; i < segments.length && names.length < depth; i += 2)
+        names.push(segments[i]);
+    return names.length === depth ? names.join('/') : undefined;
+}
+// ---------------------------------------------------------------------------------------------
+// azurerm: the mapping table
+function fromAzurerm(instance) {
+    const mapping = AZURERM[instance.type];
+    if (!mapping)
+        return undefined;
+    const attributes = instance.attributes;
+    const draft = {
+        instance,
+        armType: mapping.armType,
+        body: {},
+        pointers: [],
+        tfPathOf: (armPath) => tfPathFor(mapping, attributes, armPath),
+    };
+    const name = attributes.name;
+    if (typeof name === 'string' && name !== '')
+        draft.ownName = name;
+    if (mapping.parent) {
+        const tfPath = present(attributes, mapping.parent.tf);
+        draft.parent = {
+            tfPath,
+            value: readTf(attributes, tfPath),
+            type: mapping.parent.type,
+            ...(mapping.parent.infix ? { infix: mapping.parent.infix } : {}),
+        };
+    }
+    applyFields(mapping.fields, attributes, draft.body, '', draft.pointers, '');
+    return draft;
+}
+/** Children declared as blocks of their parent (registry georeplications), as pending drafts too. */
+function childDrafts(parent, instance) {
+    const mapping = AZURERM[instance.type];
+    const result = [];
+    for (const spec of mapping?.children ?? []) {
+        const items = readTf(instance.attributes, spec.tf);
+        if (!Array.isArray(items))
+            continue;
+        items.forEach((item, index) => {
+            const attributes = item !== null && typeof item === 'object' && !Array.isArray(item) && !isUnknown(item) ? item : {};
+            const own = typeof attributes[spec.nameFrom] === 'string' ? attributes[spec.nameFrom] : String(index);
+            const body = {};
+            applyFields(spec.fields, attributes, body, '', [], '');
+            result.push({
+                instance,
+                armType: spec.armType,
+                name: `${parent.name}/${own}`,
+                id: `${parent.id}/${lastTypeSegment(spec.armType)}/${own}`,
+                body,
+                tfPathOf: (armPath) => childTfPath(spec, index, armPath),
+            });
+        });
+    }
+    return result;
+}
+function childTfPath(spec, index, armPath) {
+    const field = spec.fields.find((candidate) => candidate.arm === armPath && typeof candidate.tf === 'string');
+    return `${spec.tf}.${index}${field ? `.${firstAlternative(field.tf)}` : ''}`;
+}
+function applyFields(fields, attributes, body, armPrefix, pointers, tfPrefix) {
+    for (const field of fields) {
+        const armPath = `${armPrefix}${field.arm}`;
+        if (field.value !== undefined) {
+            setPath(body, armPath, field.value);
+            continue;
+        }
+        const paths = (Array.isArray(field.tf) ? field.tf : [field.tf]).map((tf) => present(attributes, tf));
+        const inputs = paths.map((tf) => readTf(attributes, tf));
+        if (field.each) {
+            const items = inputs[0];
+            if (isUnknown(items))
+                setPath(body, armPath, items);
+            else if (Array.isArray(items)) {
+                const mapped = items.map((item) => {
+                    if (isUnknown(item) || item === null || typeof item !== 'object' || Array.isArray(item))
+                        return item;
+                    const out = {};
+                    applyFields(field.each, item, out, '', [], '');
+                    return out;
+                });
+                setPath(body, armPath, mapped);
+            }
+            continue;
+        }
+        if (field.pointsTo &&
+            inputs.some((input) => isUnknown(input) || (field.many && convert_containsUnknown(input)))) {
+            pointers.push({
+                armPath,
+                tfPath: `${tfPrefix}${paths[0]}`,
+                types: field.pointsTo,
+                many: field.many === true,
+                ...(field.convert ? { convert: field.convert } : {}),
+            });
+        }
+        if (inputs.every((input) => input === undefined))
+            continue;
+        const value = field.convert ? convert(field.convert, inputs) : inputs[0];
+        if (value !== undefined)
+            setPath(body, armPath, value);
+    }
+}
+function convert_containsUnknown(value) {
+    return Array.isArray(value) && value.some((item) => isUnknown(item));
+}
+/** The ARM property path → the Terraform attribute that sets it (longest field prefix). */
+function tfPathFor(mapping, attributes, armPath) {
+    if (mapping.evidence?.[armPath])
+        return mapping.evidence[armPath];
+    let best;
+    for (const field of mapping.fields) {
+        if (!field.tf)
+            continue;
+        if (armPath === field.arm || armPath.startsWith(`${field.arm}.`) || armPath.startsWith(`${field.arm}[`)) {
+            if (!best || field.arm.length > best.field.arm.length)
+                best = { field, rest: armPath.slice(field.arm.length) };
+        }
+    }
+    if (!best)
+        return undefined;
+    const tf = Array.isArray(best.field.tf) ? best.field.tf[best.field.tf.length - 1] : best.field.tf;
+    const base = present(attributes, tf);
+    if (!best.field.each)
+        return base;
+    const item = /^\[(\d+)\]\.?(.*)$/.exec(best.rest);
+    if (!item)
+        return base;
+    const sub = best.field.each.find((candidate) => candidate.arm === item[2] && typeof candidate.tf === 'string');
+    return `${base}.${item[1]}${sub ? `.${firstAlternative(sub.tf)}` : ''}`;
+}
+function firstAlternative(tf) {
+    return tf.split('|')[0];
+}
+/** The alternative (`zones|availability_zones`) the attributes hold, else the first. */
+function present(attributes, tf) {
+    const alternatives = tf.split('|');
+    return alternatives.find((candidate) => readTf(attributes, candidate) !== undefined) ?? alternatives[0];
+}
+/** Reads `a.0.b` from the attributes; `undefined` when absent or null. */
+function readTf(attributes, tfPath) {
+    let current = attributes;
+    for (const segment of tfPath.split('.')) {
+        if (current === undefined || current === null)
+            return undefined;
+        if (isUnknown(current))
+            return current;
+        if (Array.isArray(current))
+            current = current[Number(segment)];
+        else if (typeof current === 'object')
+            current = current[segment];
+        else
+            return undefined;
+    }
+    return current === null ? undefined : current;
+}
+function convert(converter, inputs) {
+    const unknown = inputs.find((input) => isUnknown(input));
+    if (unknown !== undefined && converter !== 'blockPresent')
+        return unknown;
+    const [first] = inputs;
+    switch (converter) {
+        case 'enabledDisabled':
+            return typeof first === 'boolean' ? (first ? 'Enabled' : 'Disabled') : first;
+        case 'joinUnderscore':
+            return inputs.every((input) => typeof input === 'string') ? inputs.join('_') : undefined;
+        case 'blockPresent':
+            if (isUnknown(first))
+                return first;
+            return Array.isArray(first) && first.length > 0 ? 'Enabled' : undefined;
+        case 'flexibleSkuName': {
+            if (typeof first !== 'string')
+                return first;
+            const match = /^(B|GP|MO)_(.+)$/.exec(first);
+            return match ? match[2] : first;
+        }
+        case 'flexibleSkuTier': {
+            if (typeof first !== 'string')
+                return undefined;
+            const prefix = first.split('_')[0];
+            return prefix === 'B'
+                ? 'Burstable'
+                : prefix === 'GP'
+                    ? 'GeneralPurpose'
+                    : prefix === 'MO'
+                        ? 'MemoryOptimized'
+                        : undefined;
+        }
+        case 'storageAccountName': {
+            const value = Array.isArray(first) ? first[0] : first;
+            if (typeof value !== 'string')
+                return value;
+            const fromId = /\/storageAccounts\/([^/]+)/i.exec(value);
+            if (fromId)
+                return fromId[1];
+            const fromUrl = /^https?:\/\/([a-z0-9]+)\.(?:blob|dfs|file)\./i.exec(value);
+            return fromUrl ? fromUrl[1] : undefined;
+        }
+        case 'hdinsightRoles':
+            return hdinsightRoles(first);
+    }
+}
+/** azurerm `roles { head_node {…} worker_node {…} zookeeper_node {…} }` → ARM compute profile roles. */
+function hdinsightRoles(roles) {
+    if (roles === undefined ||
+        roles === null ||
+        typeof roles !== 'object' ||
+        Array.isArray(roles) ||
+        isUnknown(roles))
+        return roles;
+    const result = [];
+    const names = {
+        head_node: 'headnode',
+        worker_node: 'workernode',
+        zookeeper_node: 'zookeepernode',
+        edge_node: 'edgenode',
+    };
+    for (const [block, armName] of Object.entries(names)) {
+        const node = readTf(roles, `${block}.0`);
+        if (node === undefined)
+            continue;
+        const role = { name: armName };
+        if (node !== null && typeof node === 'object' && !Array.isArray(node) && !isUnknown(node)) {
+            const count = node.target_instance_count;
+            if (count !== undefined && count !== null)
+                role.targetInstanceCount = count;
+            if (node.vm_size !== undefined && node.vm_size !== null)
+                role.hardwareProfile = { vmSize: node.vm_size };
+        }
+        result.push(role);
+    }
+    return result;
+}
+// ---------------------------------------------------------------------------------------------
+// azapi: the body is the ARM body already
+function fromAzapi(instance) {
+    if (instance.type !== 'azapi_resource' && instance.type !== 'azapi_update_resource')
+        return undefined;
+    const attributes = instance.attributes;
+    const typeValue = attributes.type;
+    if (typeof typeValue !== 'string')
+        return undefined;
+    const armType = typeValue.split('@')[0];
+    const rawBody = attributes.body;
+    let body;
+    if (typeof rawBody === 'string') {
+        try {
+            const parsed = JSON.parse(rawBody);
+            body =
+                parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+                    ? parsed
+                    : {};
+        }
+        catch {
+            body = {};
+        }
+    }
+    else if (isUnknown(rawBody))
+        body = { properties: rawBody };
+    else if (rawBody !== null &&
+        rawBody !== undefined &&
+        typeof rawBody === 'object' &&
+        !Array.isArray(rawBody))
+        body = structuredCloneValue(rawBody);
+    else
+        body = {};
+    if (attributes.location !== undefined && attributes.location !== null && attributes.location !== '')
+        body.location = attributes.location;
+    const draft = {
+        instance,
+        armType,
+        body,
+        pointers: [],
+        tfPathOf: (armPath) => `body.${splitPropertyPath(armPath)
+            .filter((s) => typeof s === 'string')
+            .join('.')}`,
+    };
+    if (instance.type === 'azapi_update_resource')
+        draft.patch = true;
+    const resourceId = attributes.resource_id;
+    const name = attributes.name;
+    if (typeof name === 'string' && name !== '')
+        draft.ownName = name;
+    else if (typeof resourceId === 'string' && resourceId.includes('/'))
+        draft.ownName = resourceId.split('/').pop();
+    const depth = armType.split('/').length - 1;
+    const parentId = attributes.parent_id;
+    if (typeof parentId === 'string') {
+        const group = /\/resourceGroups\/([^/]+)/i.exec(parentId)?.[1];
+        if (group)
+            draft.resourceGroup = group;
+    }
+    if (depth > 1) {
+        const parentType = armType.split('/').slice(0, -1).join('/');
+        if (typeof resourceId === 'string' && resourceId.startsWith('/')) {
+            const parentOfId = resourceId.split('/').slice(0, -2).join('/');
+            draft.parent = { tfPath: 'resource_id', value: parentOfId, type: parentType };
+        }
+        else
+            draft.parent = { tfPath: 'parent_id', value: parentId, type: parentType };
+    }
+    // Ids in the body only known after apply: linked by the type of resource they point at.
+    for (const [armPath, types] of Object.entries(AZAPI_POINTERS)) {
+        if (isUnknown(getPath(body, armPath)))
+            draft.pointers.push({ armPath, tfPath: 'body', types, many: false });
+    }
+    return draft;
+}
+function structuredCloneValue(value) {
+    const copy = {};
+    for (const [key, item] of Object.entries(value))
+        copy[key] = convert_cloneValue(item);
+    return copy;
+}
+function convert_cloneValue(value) {
+    if (isUnknown(value) || value === null || typeof value !== 'object')
+        return value;
+    if (Array.isArray(value))
+        return value.map(convert_cloneValue);
+    return structuredCloneValue(value);
+}
+// ---------------------------------------------------------------------------------------------
+/** Reads an ARM dot path from a body (exact keys). */
+function getPath(body, path) {
+    let current = body;
+    for (const segment of splitPropertyPath(path)) {
+        if (current === undefined || current === null)
+            return undefined;
+        if (isUnknown(current))
+            return current;
+        if (typeof current !== 'object')
+            return undefined;
+        current = Array.isArray(current)
+            ? current[segment]
+            : current[segment];
+    }
+    return current;
+}
+/** Sets an ARM dot path in a body, creating the objects on the way (an unknown on the way stays). */
+function setPath(body, path, value) {
+    const segments = path.split('.');
+    let current = body;
+    for (const segment of segments.slice(0, -1)) {
+        const next = current[segment];
+        if (next === undefined ||
+            next === null ||
+            typeof next !== 'object' ||
+            Array.isArray(next) ||
+            isUnknown(next)) {
+            if (isUnknown(next))
+                return;
+            const created = {};
+            current[segment] = created;
+            current = created;
+        }
+        else
+            current = next;
+    }
+    current[segments[segments.length - 1]] = value;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/hcl-blocks.js
+/**
+ * Finds `resource "type" "name" { … }` and `data "type" "name" { … }` blocks in a `.tf` file and
+ * the line of each attribute, nested block and object key inside them. A small scanner, not an HCL
+ * parser: it knows strings (with `${…}` and `%{…}` templates), heredocs and the three comment
+ * forms, so braces inside them are not counted, and it reads nothing else. Paths use the plan's
+ * shape: nested blocks are lists (`default_node_pool.0.zones`, `geo_location.1.location`), object
+ * keys are not (`body.properties.storageAccount`). What it cannot place (keys built by `for`
+ * expressions, `dynamic` blocks) is simply absent: a lookup falls back to the nearest enclosing path.
+ */
+function scanHclBlocks(text) {
+    const tokens = tokenize(text);
+    const blocks = [];
+    let position = 0;
+    const peek = () => tokens[position];
+    const next = () => tokens[position++];
+    const skipNewlines = () => {
+        while (peek()?.kind === 'newline')
+            position++;
+    };
+    /** Skips to the token that closes the bracket just consumed (`{`, `[` or `(`). */
+    const skipBalanced = () => {
+        let depth = 1;
+        while (position < tokens.length && depth > 0) {
+            const token = next();
+            if (token.kind !== 'punct')
+                continue;
+            if (token.text === '{' || token.text === '[' || token.text === '(')
+                depth++;
+            else if (token.text === '}' || token.text === ']' || token.text === ')')
+                depth--;
+        }
+    };
+    /** An expression, recording object keys under `prefix`; stops before a token in `stops`. */
+    const expression = (prefix, stops, record) => {
+        while (position < tokens.length) {
+            const token = peek();
+            const key = token.kind === 'newline' ? '\n' : token.kind === 'punct' ? token.text : '';
+            if (stops.has(key))
+                return;
+            position++;
+            if (token.kind !== 'punct')
+                continue;
+            if (token.text === '{')
+                object(prefix, record);
+            else if (token.text === '[' || token.text === '(')
+                tuple(prefix, record, token.text === '[' ? ']' : ')');
+            else if (token.text === '}' || token.text === ']' || token.text === ')') {
+                position--; // not ours: the caller closes it
+                return;
+            }
+        }
+    };
+    const objectStops = new Set(['\n', ',', '}']);
+    const object = (prefix, record) => {
+        for (;;) {
+            while (peek() && (peek().kind === 'newline' || peek().text === ','))
+                position++;
+            const token = next();
+            if (!token)
+                return;
+            if (token.kind === 'punct' && token.text === '}')
+                return;
+            const separator = peek();
+            if ((token.kind === 'ident' || token.kind === 'string') &&
+                separator?.kind === 'punct' &&
+                (separator.text === '=' || separator.text === ':')) {
+                position++;
+                const path = `${prefix}${unquote(token)}`;
+                if (record && !record.has(path))
+                    record.set(path, token.line);
+                expression(`${path}.`, objectStops, record);
+                continue;
+            }
+            // A `for` expression or something else this scanner does not read: skip to the closing brace.
+            position--;
+            skipBalanced();
+            return;
+        }
+    };
+    const tupleStops = new Set([',', ']', ')']);
+    const tuple = (prefix, record, close) => {
+        for (;;) {
+            while (peek() && (peek().kind === 'newline' || peek().text === ','))
+                position++;
+            const token = peek();
+            if (!token)
+                return;
+            if (token.kind === 'punct' && token.text === close) {
+                position++;
+                return;
+            }
+            const before = position;
+            expression(prefix, tupleStops, record);
+            if (position === before)
+                position++; // a stray closer: step over it
+        }
+    };
+    const attributeStops = new Set(['\n', '}']);
+    /** A block body after its `{`, up to and including its `}`. */
+    const body = (prefix, record) => {
+        const counts = new Map();
+        for (;;) {
+            skipNewlines();
+            const token = next();
+            if (!token)
+                return;
+            if (token.kind === 'punct' && token.text === '}')
+                return;
+            if (token.kind !== 'ident')
+                continue;
+            if (peek()?.kind === 'punct' && peek().text === '=') {
+                position++;
+                const path = `${prefix}${token.text}`;
+                if (record && !record.has(path))
+                    record.set(path, token.line);
+                expression(`${path}.`, attributeStops, record);
+                continue;
+            }
+            const labels = [];
+            while (peek() && (peek().kind === 'string' || peek().kind === 'ident'))
+                labels.push(next());
+            if (!(peek()?.kind === 'punct' && peek().text === '{')) {
+                while (peek() && peek().kind !== 'newline')
+                    position++;
+                continue;
+            }
+            position++;
+            if (!record &&
+                prefix === '' &&
+                (token.text === 'resource' || token.text === 'data') &&
+                labels.length === 2) {
+                const block = {
+                    mode: token.text === 'resource' ? 'managed' : 'data',
+                    type: unquote(labels[0]),
+                    name: unquote(labels[1]),
+                    line: token.line,
+                    paths: new Map(),
+                };
+                blocks.push(block);
+                body('', block.paths);
+                continue;
+            }
+            if (!record) {
+                skipBalanced();
+                continue;
+            }
+            const index = counts.get(token.text) ?? 0;
+            counts.set(token.text, index + 1);
+            const path = `${prefix}${token.text}.${index}`;
+            if (!record.has(path))
+                record.set(path, token.line);
+            if (!record.has(`${prefix}${token.text}`))
+                record.set(`${prefix}${token.text}`, token.line);
+            body(`${path}.`, record);
+        }
+    };
+    body('', undefined);
+    return blocks;
+}
+function unquote(token) {
+    return token.kind === 'string' ? token.text.slice(1, -1) : token.text;
+}
+const IDENT_START = /[A-Za-z_]/;
+const IDENT_PART = /[A-Za-z0-9_-]/;
+function tokenize(text) {
+    const tokens = [];
+    let line = 1;
+    let i = 0;
+    const length = text.length;
+    const push = (kind, value, at) => tokens.push({ kind, text: value, line: at });
+    /** Skips a quoted template from its opening quote; returns the index after the closing quote. */
+    const skipString = (start) => {
+        let j = start + 1;
+        while (j < length) {
+            const char = text[j];
+            if (char === '\\') {
+                j += 2;
+                continue;
+            }
+            if (char === '"')
+                return j + 1;
+            if (char === '\n')
+                line++;
+            if ((char === '$' || char === '%') && text[j + 1] === '{' && text[j - 1] !== char) {
+                j = skipTemplate(j + 2);
+                continue;
+            }
+            j++;
+        }
+        return j;
+    };
+    /** Skips a `${ … }` template body (which may hold strings and braces); returns the index after `}`. */
+    const skipTemplate = (start) => {
+        let depth = 1;
+        let j = start;
+        while (j < length && depth > 0) {
+            const char = text[j];
+            if (char === '"') {
+                j = skipString(j);
+                continue;
+            }
+            if (char === '\n')
+                line++;
+            if (char === '{')
+                depth++;
+            else if (char === '}')
+                depth--;
+            j++;
+        }
+        return j;
+    };
+    while (i < length) {
+        const char = text[i];
+        if (char === '\n') {
+            push('newline', '\n', line);
+            line++;
+            i++;
+            continue;
+        }
+        if (char === ' ' || char === '\t' || char === '\r') {
+            i++;
+            continue;
+        }
+        if (char === '#' || (char === '/' && text[i + 1] === '/')) {
+            while (i < length && text[i] !== '\n')
+                i++;
+            continue;
+        }
+        if (char === '/' && text[i + 1] === '*') {
+            const end = text.indexOf('*/', i + 2);
+            const stop = end < 0 ? length : end + 2;
+            for (let j = i; j < stop; j++)
+                if (text[j] === '\n')
+                    line++;
+            i = stop;
+            continue;
+        }
+        if (char === '"') {
+            const startLine = line;
+            const end = skipString(i);
+            push('string', text.slice(i, end), startLine);
+            i = end;
+            continue;
+        }
+        if (char === '<' && text[i + 1] === '<') {
+            const heredoc = /^<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text.slice(i, i + 200));
+            if (heredoc) {
+                const startLine = line;
+                let j = i + heredoc[0].length;
+                line++;
+                for (;;) {
+                    const end = text.indexOf('\n', j);
+                    const current = text.slice(j, end < 0 ? length : end);
+                    if (current.trim() === heredoc[1] || end < 0) {
+                        j = end < 0 ? length : end;
+                        break;
+                    }
+                    line++;
+                    j = end + 1;
+                }
+                push('other', '<<heredoc', startLine);
+                i = j;
+                continue;
+            }
+        }
+        if (IDENT_START.test(char)) {
+            let j = i + 1;
+            while (j < length && IDENT_PART.test(text[j]))
+                j++;
+            push('ident', text.slice(i, j), line);
+            i = j;
+            continue;
+        }
+        if ('{}[]()=:,'.includes(char)) {
+            // `==`, `=>`, `!=`, `<=`, `>=` are operators, not an attribute's `=`.
+            if (char === '=' && (text[i + 1] === '=' || text[i + 1] === '>')) {
+                push('other', text.slice(i, i + 2), line);
+                i += 2;
+                continue;
+            }
+            push('punct', char, line);
+            i++;
+            continue;
+        }
+        if ((char === '!' || char === '<' || char === '>') && text[i + 1] === '=') {
+            push('other', text.slice(i, i + 2), line);
+            i += 2;
+            continue;
+        }
+        push('other', char, line);
+        i++;
+    }
+    return tokens;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/locate.js
+
+
+
+
+/**
+ * Finds each resource's block in the `.tf` files of the module that declared it: the root module
+ * is the folder of the plan file (write the plan JSON there), a child module's folder comes from
+ * its local `source` (`./modules/ws`, relative to the calling module) or, for registry and git
+ * sources, from `.terraform/modules/modules.json` that `terraform init` writes in the root.
+ */
+class TerraformLocator {
+    rootDir;
+    config;
+    cwd;
+    blocksByDir = new Map();
+    modulesJson;
+    dirs = new Map();
+    missing = new Map();
+    constructor(rootDir, config, cwd) {
+        this.rootDir = rootDir;
+        this.config = config;
+        this.cwd = cwd;
+    }
+    place(parsed) {
+        const pathKey = parsed.modulePath.join('.');
+        let dir = this.dirs.get(pathKey);
+        if (dir === undefined) {
+            dir = this.moduleDir(parsed.modulePath);
+            this.dirs.set(pathKey, dir);
+        }
+        if (typeof dir !== 'string')
+            return dir;
+        const key = `${parsed.mode}.${parsed.type}.${parsed.name}`;
+        const blocks = this.blocks(dir);
+        const found = blocks.get(key);
+        if (found)
+            return found;
+        let missing = this.missing.get(dir);
+        if (!missing) {
+            const shown = displayPath(dir, this.cwd);
+            missing = {
+                missing: blocks.size === 0
+                    ? `${shown} holds no .tf file with resource blocks (write the plan JSON into the root module's folder, or keep the .tf files beside it)`
+                    : `their resource blocks are not in the .tf files of ${shown}`,
+            };
+            this.missing.set(dir, missing);
+        }
+        return missing;
+    }
+    /** The line of a Terraform attribute path in a block, else of its nearest enclosing path, else the block's. */
+    static lineOf(place, tfPath) {
+        let current = tfPath ?? '';
+        while (current) {
+            const line = place.block.paths.get(current);
+            if (line !== undefined)
+                return { file: place.file, line };
+            const cut = current.lastIndexOf('.');
+            current = cut > 0 ? current.slice(0, cut) : '';
+        }
+        return { file: place.file, line: place.block.line };
+    }
+    moduleDir(modulePath) {
+        let dir = this.rootDir;
+        const sources = this.config.sources(modulePath);
+        for (let i = 0; i < modulePath.length; i++) {
+            const source = sources[i];
+            if (source && (source.startsWith('./') || source.startsWith('../'))) {
+                dir = external_node_path_.resolve(dir, source);
+                continue;
+            }
+            const key = modulePath.slice(0, i + 1).join('.');
+            const installed = this.installedModules().get(key);
+            if (installed === undefined) {
+                return {
+                    missing: `module.${modulePath.slice(0, i + 1).join('.module.')} comes from ${source ?? 'an unknown source'}, not a local folder, and .terraform/modules/modules.json beside the plan does not list it (run terraform init there)`,
+                };
+            }
+            dir = external_node_path_.resolve(this.rootDir, installed);
+        }
+        return dir;
+    }
+    /** `Key` → `Dir` of the modules `terraform init` installed (registry, git, …). */
+    installedModules() {
+        if (!this.modulesJson) {
+            this.modulesJson = new Map();
+            try {
+                const manifest = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_.join(this.rootDir, '.terraform', 'modules', 'modules.json'), 'utf8'));
+                for (const entry of manifest.Modules ?? []) {
+                    if (typeof entry.Key === 'string' && typeof entry.Dir === 'string')
+                        this.modulesJson.set(entry.Key, entry.Dir);
+                }
+            }
+            catch {
+                // No manifest: only local module sources can be placed.
+            }
+        }
+        return this.modulesJson;
+    }
+    blocks(dir) {
+        let blocks = this.blocksByDir.get(dir);
+        if (blocks)
+            return blocks;
+        blocks = new Map();
+        this.blocksByDir.set(dir, blocks);
+        let names;
+        try {
+            names = (0,external_node_fs_.readdirSync)(dir)
+                .filter((name) => name.endsWith('.tf'))
+                .sort();
+        }
+        catch {
+            return blocks;
+        }
+        for (const name of names) {
+            const absolute = external_node_path_.join(dir, name);
+            let text;
+            try {
+                text = (0,external_node_fs_.readFileSync)(absolute, 'utf8');
+            }
+            catch {
+                continue;
+            }
+            const file = displayPath(absolute, this.cwd);
+            for (const block of scanHclBlocks(text)) {
+                const key = `${block.mode}.${block.type}.${block.name}`;
+                if (!blocks.has(key))
+                    blocks.set(key, { file, block });
+            }
+        }
+        return blocks;
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/plan-format.js
+
+
+/** Major versions of the JSON format this reader understands. */
+const SUPPORTED_MAJORS = new Set(['0', '1']);
+const HOW_TO_MAKE = 'Make it with: terraform plan -out tfplan, then terraform show -json tfplan > plan.json';
+/** Decodes the bytes of a plan file: UTF-8 (with or without BOM) or UTF-16 (PowerShell's `>` on Windows). */
+function decodePlanBytes(bytes) {
+    if (bytes[0] === 0xff && bytes[1] === 0xfe)
+        return Buffer.from(bytes).toString('utf16le', 2);
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+        const swapped = Buffer.from(bytes.subarray(2));
+        swapped.swap16();
+        return swapped.toString('utf16le');
+    }
+    const text = Buffer.from(bytes).toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+/**
+ * Parses and checks the JSON of a plan. Every problem is a `ConfigurationError` naming the file
+ * and, for syntax errors, the line: never the text around it, which may hold sensitive values.
+ */
+function readPlan(text, file) {
+    let root;
+    try {
+        root = JSON.parse(text);
+    }
+    catch {
+        throw syntaxError(text, file);
+    }
+    if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+        throw new ConfigurationError(`is not the JSON of a Terraform plan (not a JSON object). ${HOW_TO_MAKE}`, file);
+    }
+    const plan = root;
+    if (typeof plan.lineage === 'string' && plan.format_version === undefined) {
+        throw new ConfigurationError(`is a Terraform state file (terraform.tfstate), not a plan: the gate needs the planned changes. ${HOW_TO_MAKE}`, file);
+    }
+    const formatVersion = typeof plan.format_version === 'string' ? plan.format_version : undefined;
+    if (formatVersion === undefined) {
+        throw new ConfigurationError(`has no format_version: it is not the JSON of a Terraform plan. ${HOW_TO_MAKE}`, file);
+    }
+    const major = formatVersion.split('.')[0];
+    if (!SUPPORTED_MAJORS.has(major)) {
+        throw new ConfigurationError(`is a plan in JSON format ${formatVersion}, which this version of aml-ha-gate cannot read (it reads formats 0.x and 1.x, Terraform 0.12 and later). Update aml-ha-gate, or write the plan with the Terraform version your pipeline used before.`, file);
+    }
+    const isPlan = plan.planned_values !== undefined ||
+        plan.resource_changes !== undefined ||
+        plan.configuration !== undefined;
+    if (!isPlan) {
+        const what = plan.values !== undefined
+            ? 'is the JSON of a Terraform state (terraform show -json without a plan file), not of a plan'
+            : 'has no planned_values or resource_changes: it is not the JSON of a Terraform plan';
+        throw new ConfigurationError(`${what}. ${HOW_TO_MAKE}`, file);
+    }
+    const changes = plan.resource_changes;
+    if (changes !== undefined && !Array.isArray(changes)) {
+        throw new ConfigurationError(`resource_changes is not a list: the file is not a plan written by terraform show -json.`, file);
+    }
+    const resourceChanges = (changes ?? []).filter(isResourceChange);
+    if (changes && resourceChanges.length !== changes.length) {
+        throw new ConfigurationError(`${changes.length - resourceChanges.length} entries of resource_changes lack address, type or change.actions: the file is not a plan written by terraform show -json.`, file);
+    }
+    return {
+        file,
+        formatVersion,
+        terraformVersion: typeof plan.terraform_version === 'string' ? plan.terraform_version : 'unknown',
+        resourceChanges,
+        plannedValues: rootModule(plan.planned_values),
+        priorState: rootModule(plan.prior_state?.values),
+        configuration: rootModule(plan.configuration),
+        errored: plan.errored === true,
+    };
+}
+function rootModule(section) {
+    const root = section?.root_module;
+    return root && typeof root === 'object' ? root : undefined;
+}
+function isResourceChange(entry) {
+    const candidate = entry;
+    return (!!candidate &&
+        typeof candidate.address === 'string' &&
+        typeof candidate.type === 'string' &&
+        typeof candidate.name === 'string' &&
+        Array.isArray(candidate.change?.actions));
+}
+/** Where the JSON breaks, by line only: a truncated file is named as such. */
+function syntaxError(text, file) {
+    const errors = [];
+    (0,main.parse)(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const first = errors[0];
+    if (text.trim() === '')
+        return new ConfigurationError(`is empty. ${HOW_TO_MAKE}`, file);
+    if (!first)
+        return new ConfigurationError(`is not valid JSON. ${HOW_TO_MAKE}`, file);
+    const line = lineAt(text, first.offset);
+    const endsEarly = ['UnexpectedEndOfString', 'UnexpectedEndOfComment', 'UnexpectedEndOfNumber'];
+    const atEnd = first.offset + first.length >= text.trimEnd().length - 1 ||
+        endsEarly.includes((0,main.printParseErrorCode)(first.error));
+    if (atEnd) {
+        return new ConfigurationError(`ends before the JSON does (line ${line}): the file is truncated. Write it again with terraform show -json tfplan > plan.json and check that the step finished.`, file, line);
+    }
+    return new ConfigurationError(`is not valid JSON (${(0,main.printParseErrorCode)(first.error)} at line ${line}): it is not a plan written by terraform show -json. ${HOW_TO_MAKE}`, file, line);
+}
+function lineAt(text, offset) {
+    let line = 1;
+    for (let i = 0; i < offset && i < text.length; i++)
+        if (text.charCodeAt(i) === 10)
+            line++;
+    return line;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/references.js
+/** Splits `module.a["k"].module.b.azurerm_x.y[0]`; undefined when it is not a resource address. */
+function parseAddress(address) {
+    let rest = address;
+    let modulePrefix = '';
+    const modulePath = [];
+    for (;;) {
+        const match = /^module\.([A-Za-z0-9_-]+)/.exec(rest);
+        if (!match)
+            break;
+        let consumed = match[0].length;
+        consumed += bracketLength(rest, consumed);
+        if (rest[consumed] !== '.')
+            return undefined;
+        modulePath.push(match[1]);
+        modulePrefix += rest.slice(0, consumed + 1);
+        rest = rest.slice(consumed + 1);
+    }
+    let mode = 'managed';
+    if (rest.startsWith('data.')) {
+        mode = 'data';
+        rest = rest.slice(5);
+    }
+    const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)/.exec(rest);
+    if (!match)
+        return undefined;
+    const keyLength = bracketLength(rest, match[0].length);
+    return {
+        modulePrefix,
+        modulePath,
+        mode,
+        type: match[1],
+        name: match[2],
+        key: rest.slice(match[0].length, match[0].length + keyLength),
+    };
+}
+/** Length of a `[...]` at `at` (quotes respected), or 0. */
+function bracketLength(text, at) {
+    if (text[at] !== '[')
+        return 0;
+    let inString = false;
+    for (let i = at + 1; i < text.length; i++) {
+        const char = text[i];
+        if (inString) {
+            if (char === '\\')
+                i++;
+            else if (char === '"')
+                inString = false;
+        }
+        else if (char === '"')
+            inString = true;
+        else if (char === ']')
+            return i - at + 1;
+    }
+    return 0;
+}
+const NOT_FOLLOWED = new Set(['local', 'each', 'count', 'path', 'terraform', 'self', 'data']);
+class ConfigIndex {
+    root;
+    /** Resource address without its instance key → the instances (`a.b` → `a.b[0]`, `a.b[1]`). */
+    byResource = new Map();
+    /** Module call address without its key → instance prefixes (`module.a` → `module.a["x"].`). */
+    byModuleCall = new Map();
+    constructor(root, 
+    /** Every resource instance address the plan has, to expand a reference without an index. */
+    instances) {
+        this.root = root;
+        for (const instance of instances) {
+            const parsed = parseAddress(instance);
+            if (!parsed)
+                continue;
+            const base = instance.slice(0, instance.length - parsed.key.length);
+            const list = this.byResource.get(base);
+            if (list)
+                list.push(instance);
+            else
+                this.byResource.set(base, [instance]);
+            let prefix = '';
+            for (const match of parsed.modulePrefix.matchAll(/module\.[A-Za-z0-9_-]+(\[[^\]]*\])?\./g)) {
+                const call = `${prefix}${match[0].slice(0, match[0].length - 1 - (match[1]?.length ?? 0))}`;
+                prefix += match[0];
+                const prefixes = this.byModuleCall.get(call);
+                if (prefixes)
+                    prefixes.add(prefix);
+                else
+                    this.byModuleCall.set(call, new Set([prefix]));
+            }
+        }
+    }
+    /** The configuration of the module at a call path (`['a', 'b']`; `[]` is the root). */
+    module(path) {
+        let current = this.root;
+        for (const name of path)
+            current = current?.module_calls?.[name]?.module;
+        return current;
+    }
+    /** `source` of each module call along the path, from the root down. */
+    sources(path) {
+        const result = [];
+        let current = this.root;
+        for (const name of path) {
+            const call = current?.module_calls?.[name];
+            result.push(call?.source);
+            current = call?.module;
+        }
+        return result;
+    }
+    resource(parsed) {
+        const address = `${parsed.mode === 'data' ? 'data.' : ''}${parsed.type}.${parsed.name}`;
+        return this.module(parsed.modulePath)?.resources?.find((r) => r.address === address);
+    }
+    /** References of the expression at a Terraform attribute path (`encryption.0.key_vault_id`). */
+    referencesAt(parsed, tfPath) {
+        let node = this.resource(parsed)?.expressions;
+        for (const segment of tfPath.split('.')) {
+            if (node === undefined || node === null)
+                return [];
+            node = Array.isArray(node) ? node[Number(segment)] : node[segment];
+        }
+        const references = node?.references;
+        return Array.isArray(references) ? references : [];
+    }
+    /**
+     * The resource instances an expression's references lead to: directly, through `var.` (the
+     * module call's argument in the parent), and through `module.x.out` (the child's output).
+     * `local.` values are not in the plan's configuration, so they are not followed.
+     */
+    targets(references, parsed) {
+        const found = new Set();
+        this.follow(references, parsed.modulePrefix, parsed.modulePath, found, 0);
+        return [...found];
+    }
+    follow(references, prefix, path, found, depth) {
+        if (depth > 32)
+            return;
+        // The list repeats each traversal shortened step by step; follow only the longest forms.
+        const sorted = [...new Set(references)].sort((a, b) => b.length - a.length);
+        const followed = [];
+        for (const reference of sorted) {
+            if (followed.some((longer) => longer.startsWith(`${reference}.`) || longer.startsWith(`${reference}[`)))
+                continue;
+            followed.push(reference);
+            const head = reference.split(/[.[]/)[0];
+            if (NOT_FOLLOWED.has(head))
+                continue;
+            if (head === 'var') {
+                if (path.length === 0)
+                    continue;
+                const variable = /^var\.([A-Za-z0-9_-]+)/.exec(reference)?.[1];
+                const parentPath = path.slice(0, -1);
+                const call = this.module(parentPath)?.module_calls?.[path[path.length - 1]];
+                const expression = variable ? call?.expressions?.[variable] : undefined;
+                if (expression?.references)
+                    this.follow(expression.references, parentPrefix(prefix), parentPath, found, depth + 1);
+                continue;
+            }
+            if (head === 'module') {
+                const match = /^module\.([A-Za-z0-9_-]+)/.exec(reference);
+                if (!match)
+                    continue;
+                const keyLength = bracketLength(reference, match[0].length);
+                const afterKey = match[0].length + keyLength;
+                const output = /^\.([A-Za-z0-9_-]+)/.exec(reference.slice(afterKey))?.[1];
+                if (!output)
+                    continue;
+                const childPath = [...path, match[1]];
+                const expression = this.module(childPath)?.outputs?.[output]?.expression;
+                if (!expression?.references)
+                    continue;
+                const childPrefixes = keyLength
+                    ? [`${prefix}${reference.slice(0, afterKey)}.`]
+                    : this.moduleInstances(`${prefix}module.${match[1]}`);
+                for (const childPrefix of childPrefixes)
+                    this.follow(expression.references, childPrefix, childPath, found, depth + 1);
+                continue;
+            }
+            const resource = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)/.exec(reference);
+            if (!resource)
+                continue;
+            const keyLength = bracketLength(reference, resource[0].length);
+            const base = `${prefix}${resource[0]}`;
+            if (keyLength) {
+                found.add(`${base}${reference.slice(resource[0].length, resource[0].length + keyLength)}`);
+                continue;
+            }
+            for (const instance of this.byResource.get(base) ?? [])
+                found.add(instance);
+        }
+    }
+    /** Instance prefixes (`module.a[0].`) of a module call, from the instances in the plan. */
+    moduleInstances(call) {
+        return [...(this.byModuleCall.get(call) ?? [])];
+    }
+}
+/** `module.a["k"].module.b.` → `module.a["k"].` */
+function parentPrefix(prefix) {
+    const trimmed = prefix.slice(0, -1);
+    const index = trimmed.lastIndexOf('module.');
+    return index <= 0 ? '' : trimmed.slice(0, index);
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/index.js
+
+
+
+
+
+
+
+
+
+
+const PLACEHOLDER_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+/** Reads each plan file; a file that cannot be read or is not a plan is one `FileError`, the others still count. */
+function loadTerraformPlans(files, options) {
+    const scan = {
+        resources: [],
+        before: [],
+        errors: [],
+        notes: [],
+        ids: new Set(),
+        replaced: new Map(),
+        plans: 0,
+    };
+    for (const file of files) {
+        let plan;
+        try {
+            let bytes;
+            try {
+                bytes = (0,external_node_fs_.readFileSync)(file.absolutePath);
+            }
+            catch (error) {
+                throw new ConfigurationError(`cannot read the plan: ${describeError(error)}`, file.path);
+            }
+            plan = readPlan(decodePlanBytes(bytes), file.path);
+        }
+        catch (error) {
+            scan.errors.push(error instanceof ConfigurationError
+                ? {
+                    file: error.file ?? file.path,
+                    ...(error.line ? { line: error.line } : {}),
+                    message: error.message,
+                }
+                : { file: file.path, message: `could not read the plan: ${describeError(error)}` });
+            continue;
+        }
+        scan.plans++;
+        options.logger.debug(`${file.path}: Terraform ${plan.terraformVersion}, JSON format ${plan.formatVersion}, ${plan.resourceChanges.length} resource changes`);
+        if (plan.errored) {
+            scan.errors.push({
+                file: file.path,
+                message: 'Terraform stopped planning on an error, so the plan is partial: its findings cover only what was planned. Fix the errors terraform plan reported and plan again.',
+            });
+        }
+        addPlan(plan, external_node_path_.dirname(file.absolutePath), options.cwd, scan);
+    }
+    return scan;
+}
+function addPlan(plan, rootDir, cwd, scan) {
+    const after = [];
+    const before = [];
+    const actions = new Map();
+    if (plan.resourceChanges.length > 0) {
+        for (const change of plan.resourceChanges) {
+            if (change.mode !== 'managed' || change.deposed || !isMappedType(change.type))
+                continue;
+            const parsed = parseAddress(change.address);
+            if (!parsed)
+                continue;
+            actions.set(change.address, change.change.actions);
+            const { after: afterValue, before: beforeValue } = change.change;
+            if (afterValue && typeof afterValue === 'object') {
+                const attributes = withMarks(afterValue, change.change.after_unknown, change.change.after_sensitive);
+                after.push({
+                    address: change.address,
+                    parsed,
+                    type: change.type,
+                    attributes: attributes,
+                });
+            }
+            if (beforeValue && typeof beforeValue === 'object') {
+                const attributes = withMarks(beforeValue, undefined, change.change.before_sensitive);
+                before.push({
+                    address: change.address,
+                    parsed,
+                    type: change.type,
+                    attributes: attributes,
+                });
+            }
+        }
+    }
+    else {
+        // A plan without resource_changes (format 0.1 with no change): planned values and prior state.
+        collectValues(plan.plannedValues, after);
+        collectValues(plan.priorState, before);
+    }
+    const config = new ConfigIndex(plan.configuration, [
+        ...new Set([...after, ...before].map((instance) => instance.address)),
+    ]);
+    const subscription = subscriptionOf([...after, ...before]) ?? PLACEHOLDER_SUBSCRIPTION;
+    const locator = new TerraformLocator(rootDir, config, cwd);
+    const unplaced = new Map();
+    const addresses = new Map();
+    const toResources = (instances) => {
+        const drafts = convertInstances(instances, { config, subscription });
+        const withChildren = [];
+        for (const draft of drafts) {
+            withChildren.push(draft);
+            if (!draft.patch && AZURERM[draft.instance.type]?.children)
+                withChildren.push(...childDrafts(draft, draft.instance));
+        }
+        return applyPatches(withChildren).map((draft) => {
+            const resource = toResource(draft, plan.file, locator, unplaced);
+            addresses.set(resource, draft.instance.address);
+            return resource;
+        });
+    };
+    const afterResources = toResources(after);
+    scan.before.push(...toResources(before));
+    scan.resources.push(...afterResources);
+    for (const resource of afterResources)
+        scan.ids.add(resource.id.toLowerCase());
+    // What the plan deletes or replaces, in Terraform's words.
+    const deleted = [];
+    const replacedAddresses = [];
+    for (const [address, list] of actions) {
+        if (!list.includes('delete'))
+            continue;
+        if (list.includes('create'))
+            replacedAddresses.push(address);
+        else
+            deleted.push(address);
+    }
+    for (const resource of afterResources) {
+        const address = addresses.get(resource);
+        if (address && replacedAddresses.includes(address)) {
+            const order = actions.get(address)[0] === 'create'
+                ? 'create the new one, then delete the old'
+                : 'delete, then create';
+            scan.replaced.set(resource.id.toLowerCase(), `Terraform replaces ${address} (${order}).`);
+        }
+    }
+    if (replacedAddresses.length > 0)
+        scan.notes.push(`${plan.file}: Terraform replaces ${replacedAddresses.join(', ')} (the old resource is deleted).`);
+    if (deleted.length > 0)
+        scan.notes.push(`${plan.file}: Terraform deletes ${deleted.join(', ')}; its findings are gone from this report.`);
+    for (const [reason, addresses] of unplaced) {
+        scan.notes.push(`${plan.file}: the findings of ${addresses.join(', ')} carry no line: ${reason}.`);
+    }
+}
+function collectValues(module, into) {
+    if (!module)
+        return;
+    for (const resource of module.resources ?? []) {
+        if (resource.mode !== 'managed' || !isMappedType(resource.type) || !resource.values)
+            continue;
+        const parsed = parseAddress(resource.address);
+        if (!parsed)
+            continue;
+        const attributes = withMarks(resource.values, undefined, resource.sensitive_values);
+        into.push({
+            address: resource.address,
+            parsed,
+            type: resource.type,
+            attributes: attributes,
+        });
+    }
+    for (const child of module.child_modules ?? [])
+        collectValues(child, into);
+}
+/** The subscription named by any known ARM id in the plan, for the placeholder ids of new resources. */
+function subscriptionOf(instances) {
+    for (const instance of instances) {
+        const id = instance.attributes.id;
+        const match = typeof id === 'string' ? /^\/subscriptions\/([0-9a-f-]{36})\//i.exec(id) : null;
+        if (match)
+            return match[1];
+    }
+    return undefined;
+}
+/** azapi_update_resource bodies merged into the resource they patch; a patch of a resource not in the plan cannot be judged. */
+function applyPatches(drafts) {
+    const patches = drafts.filter((draft) => draft.patch);
+    if (patches.length === 0)
+        return drafts;
+    const kept = drafts.filter((draft) => !draft.patch);
+    for (const patch of patches) {
+        const target = kept.find((draft) => draft.id.toLowerCase() === patch.id.toLowerCase()) ??
+            kept.find((draft) => draft.armType.toLowerCase() === patch.armType.toLowerCase() &&
+                draft.name.toLowerCase() === patch.name.toLowerCase());
+        if (target)
+            mergeInto(target.body, patch.body);
+        else
+            kept.push({ ...patch, patch: true });
+    }
+    return kept;
+}
+function mergeInto(target, patch) {
+    for (const [key, value] of Object.entries(patch)) {
+        const existing = target[key];
+        if (isPlainObject(existing) && isPlainObject(value))
+            mergeInto(existing, value);
+        else
+            target[key] = value;
+    }
+}
+function isPlainObject(value) {
+    return (value !== null &&
+        value !== undefined &&
+        typeof value === 'object' &&
+        !Array.isArray(value) &&
+        !isUnknown(value));
+}
+function toResource(draft, planFile, locator, unplaced) {
+    const resource = {
+        type: draft.armType,
+        name: draft.name,
+        id: draft.id,
+        body: draft.body,
+        deployed: true,
+        origin: 'template',
+        unit: planFile,
+    };
+    if (draft.patch) {
+        resource.readError = `${draft.instance.address} (azapi_update_resource) changes only part of ${draft.name}, which this plan does not declare: the rest of it is not in the plan. Check it in workspace mode.`;
+    }
+    const place = locator.place(draft.instance.parsed);
+    if ('missing' in place) {
+        const list = unplaced.get(place.missing);
+        if (list) {
+            if (!list.includes(draft.instance.address))
+                list.push(draft.instance.address);
+        }
+        else
+            unplaced.set(place.missing, [draft.instance.address]);
+        return resource;
+    }
+    resource.source = { file: place.file, line: place.block.line };
+    resource.locate = (armPath) => TerraformLocator.lineOf(place, armPath === '' ? undefined : draft.tfPathOf(armPath));
+    return resource;
+}
+/** Says on each finding of a replaced resource that Terraform replaces it. */
+function markReplacements(findings, scan) {
+    if (scan.replaced.size === 0)
+        return findings;
+    return findings.map((finding) => {
+        const words = scan.replaced.get(finding.resource.id.toLowerCase());
+        return words ? { ...finding, message: `${finding.message} ${words}` } : finding;
+    });
+}
+
 ;// CONCATENATED MODULE: ./.build/scan.js
+
 
 
 
@@ -29437,7 +31375,7 @@ async function scanTemplates(options) {
     const paths = options.paths.length > 0 ? options.paths : ['.'];
     const files = await discoverTemplates(paths, options.cwd);
     if (!files.some((file) => file.kind !== 'parameters')) {
-        throw new ConfigurationError(`nothing to scan in ${paths.join(', ')}: no ARM template (a .json file whose $schema is deploymentTemplate.json) or .bicep file found. Pass the folder that holds your templates.`);
+        throw new ConfigurationError(`nothing to scan in ${paths.join(', ')}: no ARM template (a .json file whose $schema is deploymentTemplate.json), .bicep file or Terraform plan JSON (terraform show -json tfplan) found. Pass the folder that holds your templates.`);
     }
     const { resources, errors } = await loadTemplates(files, {
         cwd: options.cwd,
@@ -29445,9 +31383,19 @@ async function scanTemplates(options) {
         logger: options.logger,
         locatable: hasRules,
     });
+    const plans = loadTerraformPlans(files.filter((file) => file.kind === 'terraform-plan'), { cwd: options.cwd, logger: options.logger });
     options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
-    const findings = evaluateResources(resources);
-    return applyGate(findings, errors, {
+    const findings = markReplacements(evaluateResources([...resources, ...plans.resources]), plans);
+    return applyGate(findings, [...errors, ...plans.errors], {
+        ...(plans.plans > 0
+            ? {
+                ownBaseline: {
+                    findings: evaluateResources(plans.before),
+                    covers: (finding) => plans.ids.has(finding.resource.id.toLowerCase()),
+                },
+                notes: plans.notes,
+            }
+            : {}),
         mode: 'templates',
         failOn: options.failOn,
         unknownAs: options.unknownAs,
@@ -29526,9 +31474,11 @@ function parseCommandFlags(command, args, options) {
 
 const SCAN_USAGE = `Usage: aml-ha-gate scan [PATH ...] [options]
 
-Scans ARM templates (.json) and Bicep files (.bicep, .bicepparam) for Azure Machine Learning
-high-availability gaps. PATH is a file or a directory (walked for templates, skipping
-node_modules and .git); with no PATH the current directory is scanned.
+Scans ARM templates (.json), Bicep files (.bicep, .bicepparam) and the JSON of Terraform plans
+(terraform show -json tfplan > plan.json) for Azure Machine Learning high-availability gaps.
+PATH is a file or a directory (walked for templates and plans, skipping node_modules and .git);
+with no PATH the current directory is scanned. A plan's findings that are worse than before the
+plan (or new and failing) are regressions, with no baseline needed.
 
 Options:
   --parameters FILE     parameters file for a single template (default: x.parameters.json beside x.json)
@@ -44447,7 +46397,7 @@ async function crawlWorkspace(reader, workspaceId, logger) {
         throw new WorkspaceReadError(`${workspaceId} is a ${wsParsed?.type ?? 'resource'}, not an Azure Machine Learning workspace (${crawler_WORKSPACE_TYPE}).`, workspaceId);
     }
     const crawl = new Crawl(reader, logger, wsParsed.subscriptionId);
-    crawl.add(toResource(workspace, wsId));
+    crawl.add(crawler_toResource(workspace, wsId));
     const properties = objectAt(workspace, 'properties') ?? {};
     const encryption = objectAt(properties, 'encryption') ?? {};
     const tasks = [];
@@ -44497,7 +46447,7 @@ class Crawl {
         const key = idKey(id);
         let pending = this.inFlight.get(key);
         if (!pending) {
-            pending = this.reader.get(id).then((body) => this.add(toResource(body, id)), (error) => {
+            pending = this.reader.get(id).then((body) => this.add(crawler_toResource(body, id)), (error) => {
                 const message = describeReadError(error, id);
                 this.logger.warning(message);
                 return this.add(unreadable(id, message));
@@ -44520,7 +46470,7 @@ class Crawl {
     addChildren(items, parentId, segment) {
         return items.map((item) => {
             const id = stringAt(item, 'id') ?? `${parentId}/${segment}/${stringAt(item, 'name') ?? ''}`;
-            return this.add(toResource(item, id));
+            return this.add(crawler_toResource(item, id));
         });
     }
     async readRegistry(id) {
@@ -44634,7 +46584,7 @@ class Crawl {
     }
 }
 /** A live resource from ARM's GET body: its type (canonical spelling), name from the id, group and unit. */
-function toResource(body, requestedId) {
+function crawler_toResource(body, requestedId) {
     const id = stringAt(body, 'id') ?? requestedId;
     const parsed = resource_id_parseResourceId(id) ?? resource_id_parseResourceId(requestedId);
     const type = canonicalType(stringAt(body, 'type') ?? parsed?.type ?? 'unknown');
@@ -49505,7 +51455,7 @@ function parseClaims(claims, correlationId = "") {
         // Malformed JSON
         throw ClientConfigurationError_createClientConfigurationError(invalidClaims, correlationId);
     }
-    if (!isPlainObject(parsed)) {
+    if (!RequestParameterBuilder_isPlainObject(parsed)) {
         // Valid JSON, but not an object (e.g. an array, a scalar, or the literal `null`).
         throw ClientConfigurationError_createClientConfigurationError(invalidClaims, correlationId);
     }
@@ -49516,7 +51466,7 @@ function parseClaims(claims, correlationId = "") {
  * @param value - The value to test
  * @returns True when value is a plain object that can be deep-merged
  */
-function isPlainObject(value) {
+function RequestParameterBuilder_isPlainObject(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 /**
@@ -49533,7 +51483,7 @@ function deepMergeClaims(baseClaims, claimsToMerge) {
     const merged = { ...baseClaims };
     for (const [key, mergeInValue] of Object.entries(claimsToMerge)) {
         const baseValue = merged[key];
-        if (isPlainObject(baseValue) && isPlainObject(mergeInValue)) {
+        if (RequestParameterBuilder_isPlainObject(baseValue) && RequestParameterBuilder_isPlainObject(mergeInValue)) {
             merged[key] = deepMergeClaims(baseValue, mergeInValue);
         }
         else {
