@@ -21597,7 +21597,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6987);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7026);
 
 process.exitCode = await (0,_cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
@@ -21612,7 +21612,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6987:
+/***/ 7026:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64246,15 +64246,9 @@ function readParametersDocument(document) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./.build/sources/bicep.js
+;// CONCATENATED MODULE: ./.build/sources/bicep-cli.js
 
 
-
-
-
-
-
-const DEFAULT_TIMEOUT_MS = 60_000;
 function onPath(name, env) {
     const dirs = (env.PATH ?? env.Path ?? '').split(external_node_path_.delimiter).filter(Boolean);
     const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, name] : [name];
@@ -64304,51 +64298,379 @@ function findBicepCli(options) {
     const azCli = onPath('az', env);
     return azCli ? az(azCli) : undefined;
 }
-function bicep_run(cli, args, cwd, timeoutMs, env) {
-    return new Promise((resolve) => {
-        const child = (0,external_node_child_process_.spawn)(cli.command, args, {
-            cwd,
-            env,
-            stdio: ['ignore', 'pipe', 'pipe'],
+/** Variables the compiler may need: where things are, locale, proxies and certificates. */
+const KEPT_NAMES = new Set([
+    'PATH',
+    'PATHEXT',
+    'HOME',
+    'USERPROFILE',
+    'HOMEDRIVE',
+    'HOMEPATH',
+    'TMPDIR',
+    'TMP',
+    'TEMP',
+    'LANG',
+    'LANGUAGE',
+    'TZ',
+    'SYSTEMROOT',
+    'SYSTEMDRIVE',
+    'WINDIR',
+    'COMSPEC',
+    'APPDATA',
+    'LOCALAPPDATA',
+    'PROGRAMDATA',
+    'PROGRAMFILES',
+    'PROGRAMFILES(X86)',
+    'PROGRAMW6432',
+    'COMMONPROGRAMFILES',
+    'XDG_CONFIG_HOME',
+    'XDG_CACHE_HOME',
+    'XDG_DATA_HOME',
+    'XDG_RUNTIME_DIR',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+    'ALL_PROXY',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'REQUESTS_CA_BUNDLE',
+    'AZURE_CONFIG_DIR',
+    'AZURE_EXTENSION_DIR',
+].map((name) => name.toLowerCase()));
+/** Settings of .NET (Bicep is a .NET program), Bicep itself and the Azure CLI's config. */
+const KEPT_PREFIXES = ['lc_', 'dotnet_', 'bicep_', 'azure_core_', 'azure_bicep_'];
+/**
+ * The environment the compiler runs with: only what it needs to start, find its caches and reach
+ * a registry. A `.bicepparam` can read any environment variable into a parameter
+ * (`readEnvironmentVariable()`), and parameter values end up in findings posted on the pull
+ * request, so the runner's tokens (`ACTIONS_ID_TOKEN_REQUEST_TOKEN`, `ACTIONS_RUNTIME_TOKEN`,
+ * `GITHUB_TOKEN`, `AZURE_CLIENT_SECRET`, …) and everything else is left out.
+ */
+function compilerEnvironment(env) {
+    const kept = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined)
+            continue;
+        const lower = name.toLowerCase();
+        if (KEPT_NAMES.has(lower) || KEPT_PREFIXES.some((prefix) => lower.startsWith(prefix)))
+            kept[name] = value;
+    }
+    return kept;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/bicep-diagnostics.js
+
+
+const DIAGNOSTIC_RE = /^(.*?)\((\d+),(\d+)\)\s*:\s*(Error|Warning|Info)\s+([A-Za-z0-9_-]+)\s*:\s*(.*)$/;
+/**
+ * The compiler's diagnostics, in order. A message the compiler wrapped onto further lines (a
+ * credential chain's reasons, say) is joined onto its diagnostic.
+ */
+function parseBicepDiagnostics(output) {
+    const diagnostics = [];
+    for (const raw of output.split(/\r?\n/)) {
+        const text = raw.trimEnd();
+        if (text.trim() === '')
+            continue;
+        const match = DIAGNOSTIC_RE.exec(text);
+        if (match) {
+            diagnostics.push({
+                file: match[1].trim() || undefined,
+                line: Number(match[2]),
+                level: match[4],
+                code: match[5],
+                message: match[6].trim(),
+            });
+        }
+        else if (diagnostics.length > 0) {
+            const last = diagnostics[diagnostics.length - 1];
+            last.message = `${last.message} ${text.trim()}`;
+        }
+    }
+    return diagnostics;
+}
+/**
+ * The first compiler error, for callers that want only one: its line and `CODE: message`
+ * (errors in the file itself first, then any).
+ */
+function parseBicepDiagnostic(output) {
+    const error = parseBicepDiagnostics(output).find((d) => d.level === 'Error');
+    if (error)
+        return { line: error.line, message: `${error.code}: ${error.message}` };
+    return { message: withoutStackTrace(output) || 'the Bicep compiler failed without a message' };
+}
+/** The first lines of an output that has no diagnostics, leaving out .NET stack frames. */
+function withoutStackTrace(output) {
+    return output
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !/^at\s/.test(line) && !/^-+\s*End of/.test(line))
+        .slice(0, 2)
+        .join(' ')
+        .slice(0, 400);
+}
+/** What the compiler's message cannot know about how the scan runs it, by diagnostic code. */
+const HINTS = {
+    // readEnvironmentVariable() without the variable (and no default).
+    BCP427: "the scan runs the Bicep CLI without the job's environment variables, so that a pull request cannot read the runner's tokens into a finding: write the value in the .bicepparam, or give readEnvironmentVariable() a default",
+};
+/** Artifact restore failures: not restored (`--no-restore` / offline), or the restore failed. */
+const RESTORE_CODES = new Set(['BCP190', 'BCP191', 'BCP192']);
+/** "The referenced module has errors": the module's own errors say what is wrong. */
+const MODULE_HAS_ERRORS = 'BCP104';
+/** `br:host/repo:tag`, `br/alias:…`, `ts:sub/rg/name:version`: what the compiler says it could not restore. */
+function restoreMessage(diagnostic) {
+    const reference = /reference "([^"]+)"/.exec(diagnostic.message)?.[1] ?? 'a registry module';
+    const detail = diagnostic.message.replace(/\s*\[https?:\/\/[^\]]*\]\s*$/, '');
+    // "Retry failed after 4 tries. … (Name or service not known (host:443)) (…)": the cause, once.
+    const network = /\(([^()]+?) \(([^()]+?:\d+)\)\)/.exec(detail);
+    const cause = network
+        ? `${network[1]} (${network[2]})`
+        : (detail
+            .split(/":\s*/)
+            .slice(1)
+            .join('": ')
+            .split(/(?<=\.)\s/)[0]
+            ?.trim() ?? '');
+    const templateSpec = reference.startsWith('ts:');
+    const fix = templateSpec
+        ? 'the Bicep CLI reads template specs from Azure when it compiles: run the scan where it is signed in to Azure (az login) with read access to the template spec, or scan the compiled ARM JSON (bicep build) instead'
+        : 'the Bicep CLI downloads registry modules when it compiles: run the scan where the registry is reachable (and signed in, az login, for a private registry), restore the modules beforehand (bicep restore), or scan the compiled ARM JSON (bicep build) instead';
+    return `module ${reference} cannot be restored${cause ? ` (${cause})` : ''}, so this file was not scanned: ${fix}`;
+}
+/**
+ * The file errors of a failed compile of `root`, from the compiler's own diagnostics:
+ * - each registry or template-spec module that could not be restored, on its line, with what to do;
+ * - otherwise the first error, in the file it is in (a module's error is shown in the module, not
+ *   as "the referenced module has errors" in the file that uses it), with a count of the others;
+ * - no diagnostic at all (a crash): the first lines of the output, without a stack trace.
+ */
+function bicepCompileErrors(output, root, cwd, describe, exitCode) {
+    const diagnostics = parseBicepDiagnostics(output);
+    const errors = diagnostics.filter((d) => d.level === 'Error');
+    const shown = (d) => d.file ? displayPath(external_node_path_.resolve(external_node_path_.dirname(root.absolutePath), d.file), cwd) : root.path;
+    const restore = errors.filter((d) => RESTORE_CODES.has(d.code));
+    if (restore.length > 0) {
+        return restore.map((d) => ({ file: shown(d), line: d.line, message: restoreMessage(d) }));
+    }
+    if (errors.length === 0) {
+        const text = withoutStackTrace(output);
+        return [
+            {
+                file: root.path,
+                message: text
+                    ? `${describe} failed: ${text}`
+                    : `${describe} failed with exit code ${exitCode ?? 'unknown'} and no message`,
+            },
+        ];
+    }
+    const first = errors.find((d) => d.code !== MODULE_HAS_ERRORS) ?? errors[0];
+    const file = shown(first);
+    // "The referenced module has errors" in the files that use the module is the same error again.
+    const others = errors.filter((d) => d !== first && (d.code !== MODULE_HAS_ERRORS || first.code === MODULE_HAS_ERRORS)).length;
+    const where = file !== root.path ? ` (used by ${root.path})` : '';
+    const more = others > 0 ? ` (and ${others} more error${others === 1 ? '' : 's'})` : '';
+    const hint = HINTS[first.code] ? ` (${HINTS[first.code]})` : '';
+    // The compiler's link to the diagnostic's documentation stays at the end.
+    const link = /\s*(\[https?:\/\/[^\]\s]*\])$/.exec(first.message);
+    const text = link ? first.message.slice(0, link.index) : first.message;
+    return [
+        {
+            file,
+            line: first.line,
+            message: `Bicep compile error ${first.code}: ${text}${hint}${where}${more}${link ? ` ${link[1]}` : ''}`,
+        },
+    ];
+}
+
+;// CONCATENATED MODULE: ./.build/sources/bounded-process.js
+
+/** After the compiler exited: how long output still in the pipes may take to arrive. */
+const DRAIN_MS = 1000;
+const DEFAULT_MAX_STDERR = 256 * 1024;
+/** Ends the process and everything in its process group (POSIX), or its tree (Windows). */
+function endTree(child) {
+    const pid = child.pid;
+    if (pid === undefined)
+        return;
+    if (process.platform === 'win32') {
+        const killer = (0,external_node_child_process_.spawn)('taskkill', ['/pid', String(pid), '/T', '/F'], {
+            stdio: 'ignore',
             windowsHide: true,
         });
-        const stdout = [];
-        const stderr = [];
+        killer.on('error', () => child.kill('SIGKILL'));
+        return;
+    }
+    try {
+        process.kill(-pid, 'SIGKILL');
+    }
+    catch {
+        // the group is gone already
+    }
+}
+/**
+ * Compilers running now. Their groups are not the terminal's foreground group, so Ctrl-C (or the
+ * runner cancelling the job) would not reach them: when this process is interrupted or exits,
+ * their trees are ended first, then the signal takes its usual course.
+ */
+const running = new Set();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+function endAll() {
+    for (const child of running)
+        endTree(child);
+    running.clear();
+}
+function onSignal(signal) {
+    endAll();
+    unlisten();
+    process.kill(process.pid, signal);
+}
+function listen() {
+    for (const signal of SIGNALS)
+        process.on(signal, onSignal);
+    process.on('exit', endAll);
+}
+function unlisten() {
+    for (const signal of SIGNALS)
+        process.removeListener(signal, onSignal);
+    process.removeListener('exit', endAll);
+}
+function track(child) {
+    if (running.size === 0)
+        listen();
+    running.add(child);
+}
+function untrack(child) {
+    if (running.delete(child) && running.size === 0)
+        unlisten();
+}
+/** Collects a stream's bytes up to a cap, counting everything it saw. */
+class Capped {
+    cap;
+    chunks = [];
+    kept = 0;
+    seen = 0;
+    constructor(cap) {
+        this.cap = cap;
+    }
+    push(chunk) {
+        this.seen += chunk.length;
+        if (this.kept >= this.cap)
+            return;
+        const part = this.kept + chunk.length > this.cap ? chunk.subarray(0, this.cap - this.kept) : chunk;
+        this.chunks.push(part);
+        this.kept += part.length;
+    }
+    text() {
+        return Buffer.concat(this.chunks).toString('utf8');
+    }
+}
+function runBounded(command, args, options) {
+    return new Promise((resolve) => {
+        let child;
+        try {
+            child = (0,external_node_child_process_.spawn)(command, args, {
+                cwd: options.cwd,
+                env: options.env,
+                stdio: ['ignore', 'pipe', 'pipe'],
+                windowsHide: true,
+                // Its own process group, so that the group can be ended as a whole (POSIX only: on
+                // Windows `detached` opens a console instead; taskkill /T ends the tree there).
+                detached: process.platform !== 'win32',
+            });
+        }
+        catch (error) {
+            resolve({
+                code: null,
+                stdout: '',
+                stderr: '',
+                timedOut: false,
+                overflow: false,
+                spawnError: error,
+            });
+            return;
+        }
+        track(child);
+        const stdout = new Capped(options.maxStdoutBytes);
+        const stderr = new Capped(options.maxStderrBytes ?? DEFAULT_MAX_STDERR);
         let timedOut = false;
+        let overflow = false;
+        let exitCode = null;
         let settled = false;
-        const timer = setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGKILL');
-        }, timeoutMs);
-        child.stdout.on('data', (chunk) => stdout.push(chunk));
-        child.stderr.on('data', (chunk) => stderr.push(chunk));
-        const finish = (code, spawnError) => {
+        let drainTimer;
+        const finish = (spawnError) => {
             if (settled)
                 return;
             settled = true;
+            untrack(child);
             clearTimeout(timer);
+            if (drainTimer)
+                clearTimeout(drainTimer);
+            // Our ends of the pipes: closing them frees us from whatever still holds the other end.
+            child.stdout?.destroy();
+            child.stderr?.destroy();
             resolve({
-                code,
-                stdout: Buffer.concat(stdout).toString('utf8'),
-                stderr: Buffer.concat(stderr).toString('utf8'),
+                code: timedOut || overflow ? null : exitCode,
+                stdout: stdout.text(),
+                stderr: stderr.text(),
                 timedOut,
+                overflow,
                 spawnError,
             });
         };
-        child.on('error', (error) => finish(null, error));
-        child.on('close', (code) => finish(code));
+        const timer = setTimeout(() => {
+            timedOut = true;
+            endTree(child);
+            finish();
+        }, options.timeoutMs);
+        child.stdout?.on('data', (chunk) => {
+            stdout.push(chunk);
+            if (stdout.seen > options.maxStdoutBytes && !overflow) {
+                overflow = true;
+                endTree(child);
+                finish();
+            }
+        });
+        child.stderr?.on('data', (chunk) => stderr.push(chunk));
+        child.on('error', (error) => finish(error));
+        child.on('close', () => finish());
+        child.on('exit', (code) => {
+            exitCode = code;
+            // Whatever is left of its group is an orphan of a finished compiler: end it, so its copy of
+            // the pipes closes. Then give the output still in the pipes a moment to arrive; the check
+            // runs after an I/O phase (setImmediate), so a busy event loop cannot cut it short.
+            endTree(child);
+            let seen = stdout.seen + stderr.seen;
+            const wait = () => {
+                drainTimer = setTimeout(() => {
+                    setImmediate(() => {
+                        const now = stdout.seen + stderr.seen;
+                        if (now !== seen) {
+                            seen = now;
+                            wait();
+                        }
+                        else
+                            finish();
+                    });
+                }, DRAIN_MS);
+            };
+            wait();
+        });
     });
 }
-/** The first compiler diagnostic of level Error: `file(line,col) : Error BCP000: message`. */
-function parseBicepDiagnostic(stderr) {
-    const lines = stderr.split(/\r?\n/).filter((l) => l.trim() !== '');
-    for (const text of lines) {
-        const match = /\((\d+),(\d+)\)\s*:\s*Error\s+([A-Za-z0-9-]+)\s*:\s*(.*)$/.exec(text);
-        if (match)
-            return { line: Number(match[1]), message: `${match[3]}: ${match[4].trim()}` };
-    }
-    return { message: lines.slice(0, 3).join(' ').trim() || 'the Bicep compiler failed without a message' };
-}
+
+;// CONCATENATED MODULE: ./.build/sources/bicep.js
+
+
+
+
+
+
+
+
+
+
+
 async function mapConcurrent(items, limit, task) {
     const results = new Array(items.length);
     let next = 0;
@@ -64365,6 +64687,15 @@ const RESOURCE_RE = /^\s*resource\s+([A-Za-z_]\w*)\s+'([^'@]+)@[^']*'/;
 const MODULE_RE = /^\s*module\s+([A-Za-z_]\w*)\s+'([^']+)'/;
 const PARAM_RE = /^\s*param\s+([A-Za-z_]\w*)\b/;
 const USING_RE = /^\s*using\s+'([^']+)'/;
+/**
+ * A module or `using` reference that is not a local file: a registry (`br:host/repo:tag`, or an
+ * alias `br/public:…`), a template spec (`ts:…`, `ts/alias:…`), or another scheme. The Bicep CLI
+ * restores those itself.
+ */
+function isExternalReference(reference) {
+    return (/^(br|ts)(\/[^:/]*)?:/i.test(reference) ||
+        (/^[a-z][a-z0-9+.-]+:/i.test(reference) && !/^file:/i.test(reference)));
+}
 /** Reads the declarations of a Bicep or bicepparam source: resources, modules, params, `using`. */
 function scanBicepSource(text) {
     const lines = text.split(/\r?\n/);
@@ -64402,8 +64733,10 @@ function scanBicepSource(text) {
             return;
         }
         match = USING_RE.exec(text);
-        if (match)
+        if (match) {
             source.using = match[1];
+            source.usingLine = i + 1;
+        }
     });
     return source;
 }
@@ -64423,7 +64756,7 @@ function createBicepSourceMap(absolutePath, cwd, readText, seen = new Set()) {
         if (moduleMaps.has(symbol))
             return moduleMaps.get(symbol);
         let map;
-        if (!/^[a-z]+:/i.test(modulePath) || /^file:/i.test(modulePath)) {
+        if (!isExternalReference(modulePath)) {
             const target = external_node_path_.resolve(external_node_path_.dirname(absolutePath), modulePath);
             if (!seen.has(target) && target.toLowerCase().endsWith('.bicep')) {
                 map = createBicepSourceMap(target, cwd, readText, new Set(seen));
@@ -64478,130 +64811,202 @@ function moduleTargets(files) {
         if (!text)
             continue;
         for (const module of scanBicepSource(text).modules) {
-            if (/^[a-z]+:/i.test(module.path))
+            if (isExternalReference(module.path))
                 continue;
             targets.add(external_node_path_.resolve(external_node_path_.dirname(file.absolutePath), module.path));
         }
     }
     return targets;
 }
-/** The parameters JSON inside `bicep build-params --stdout` output (plain, or wrapped in `parametersJson`). */
-function parametersText(stdout) {
+/** What `bicep build-params --stdout` prints: the parameters JSON, and (since 0.2x) the template too. */
+function buildParamsOutput(stdout) {
     try {
         const parsed = JSON.parse(stdout);
-        if (typeof parsed.parametersJson === 'string')
-            return parsed.parametersJson;
+        if (typeof parsed.parametersJson === 'string') {
+            return {
+                parametersJson: parsed.parametersJson,
+                templateJson: typeof parsed.templateJson === 'string' ? parsed.templateJson : undefined,
+            };
+        }
     }
     catch {
-        // let the JSONC parser report it
+        // a plain parameters file (older CLIs), or not JSON: the JSONC parser reports it
     }
-    return stdout;
+    return { parametersJson: stdout };
+}
+const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * Most bytes read from the compiler's stdout. ARM takes templates up to 4 MB; the compiler prints
+ * them indented, so 32 MB leaves room for any template ARM would accept.
+ */
+const DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+function megabytes(bytes) {
+    return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 /**
- * Compiles `.bicep` files with the Bicep CLI (bounded parallelism, per-file timeout) and the
- * `.bicepparam` files that use them. Compile errors are reported per file with the compiler's
- * message and line; a missing CLI is one error for all the files.
+ * Compiles `.bicep` files with the Bicep CLI (bounded parallelism, per-file timeout, capped
+ * output, the whole process tree ended on timeout) and the `.bicepparam` files that use them.
+ * Compile errors are reported on the file and line of the compiler's own diagnostics; a missing
+ * CLI is one error for all the files.
  */
 async function compileBicepFiles(bicepFiles, bicepParamFiles, options) {
     const errors = [];
     const modules = moduleTargets(bicepFiles);
     const roots = bicepFiles.filter((f) => !modules.has(f.absolutePath));
-    if (roots.length === 0)
-        return { units: [], errors };
-    const env = options.env ?? process.env;
-    const cli = findBicepCli({ command: options.command, env });
-    if (!cli) {
-        const shown = roots.slice(0, 5).map((f) => f.path);
-        errors.push({
-            file: roots[0].path,
-            message: `Bicep CLI not found${options.command ? ` (${options.command})` : ''}: ${roots.length} .bicep file(s) not scanned (${shown.join(', ')}${roots.length > shown.length ? ', …' : ''}). Install it (az bicep install, or the bicep binary on PATH) or scan the compiled ARM JSON.`,
-        });
-        return { units: [], errors };
-    }
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const concurrency = options.concurrency ?? Math.min(4, Math.max(1, external_node_os_.cpus().length));
-    // Which .bicepparam goes with which .bicep (`using './main.bicep'`).
+    // Which .bicepparam goes with which .bicep (`using './main.bicep'`); those that use a registry
+    // or template-spec template (`using 'br/public:…'`) are compiled on their own.
     const paramsByTemplate = new Map();
+    const externalParams = [];
     const explicit = options.explicitParameters;
     const paramCandidates = explicit?.toLowerCase().endsWith('.bicepparam')
         ? [{ path: displayPath(explicit, options.cwd), absolutePath: explicit, kind: 'bicepparam' }]
         : bicepParamFiles;
     for (const file of paramCandidates) {
-        const using = scanBicepSource(readTextOrUndefined(file.absolutePath) ?? '').using;
-        const target = explicit && file.absolutePath === explicit && roots.length === 1
-            ? roots[0].absolutePath
-            : using && !/^[a-z]+:/i.test(using)
-                ? external_node_path_.resolve(external_node_path_.dirname(file.absolutePath), using)
-                : undefined;
-        if (!target)
-            continue;
-        paramsByTemplate.set(target, [...(paramsByTemplate.get(target) ?? []), file]);
-    }
-    const compileOne = async (file) => {
-        const result = await bicep_run(cli, cli.build(file.absolutePath), options.cwd, timeoutMs, env);
-        if (result.spawnError) {
-            return { file: file.path, message: `could not run ${cli.describe}: ${result.spawnError.message}` };
+        const source = scanBicepSource(readTextOrUndefined(file.absolutePath) ?? '');
+        const using = source.using;
+        if (explicit && file.absolutePath === explicit && roots.length === 1) {
+            paramsByTemplate.set(roots[0].absolutePath, [file]);
         }
+        else if (using && isExternalReference(using)) {
+            externalParams.push({ file, using, line: source.usingLine ?? 1 });
+        }
+        else if (using && using.toLowerCase() !== 'none') {
+            const target = external_node_path_.resolve(external_node_path_.dirname(file.absolutePath), using);
+            paramsByTemplate.set(target, [...(paramsByTemplate.get(target) ?? []), file]);
+        }
+    }
+    const scanned = [...roots, ...externalParams.map((p) => p.file)];
+    if (scanned.length === 0)
+        return { units: [], errors };
+    const env = options.env ?? process.env;
+    const cli = findBicepCli({ command: options.command, env });
+    if (!cli) {
+        const shown = scanned.slice(0, 5).map((f) => f.path);
+        errors.push({
+            file: scanned[0].path,
+            message: `Bicep CLI not found${options.command ? ` (${options.command})` : ''}: ${scanned.length} Bicep file(s) not scanned (${shown.join(', ')}${scanned.length > shown.length ? ', …' : ''}). Install it (az bicep install, or the bicep binary on PATH) or scan the compiled ARM JSON.`,
+        });
+        return { units: [], errors };
+    }
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    const concurrency = options.concurrency ?? Math.min(4, Math.max(1, external_node_os_.cpus().length));
+    const childEnv = compilerEnvironment(env);
+    /** Runs one compile; its output, or the file errors saying why there is none. */
+    const compile = async (verb, file) => {
+        const args = verb === 'build' ? cli.build(file.absolutePath) : cli.buildParams(file.absolutePath);
+        const result = await runBounded(cli.command, args, {
+            cwd: options.cwd,
+            env: childEnv,
+            timeoutMs,
+            maxStdoutBytes: maxOutputBytes,
+        });
+        const fail = (message) => ({ errors: [{ file: file.path, message }] });
+        if (result.spawnError)
+            return fail(`could not run ${cli.describe}: ${result.spawnError.message}`);
         if (result.timedOut) {
-            return {
-                file: file.path,
-                message: `${cli.describe} build did not finish within ${Math.round(timeoutMs / 1000)} s: stopped`,
-            };
+            return fail(`${cli.describe} ${verb} did not finish within ${Math.round(timeoutMs / 1000)} s: stopped it and the processes it started`);
+        }
+        if (result.overflow) {
+            return fail(`${cli.describe} ${verb} printed more than ${megabytes(maxOutputBytes)}: stopped reading and ended it (ARM takes templates up to 4 MB)`);
         }
         if (result.code !== 0) {
-            const diagnostic = parseBicepDiagnostic(result.stderr || result.stdout);
-            return { file: file.path, line: diagnostic.line, message: `Bicep compile error ${diagnostic.message}` };
+            return {
+                errors: bicepCompileErrors(result.stderr || result.stdout, file, options.cwd, cli.describe, result.code),
+            };
         }
-        const sourceMap = createBicepSourceMap(file.absolutePath, options.cwd, readTextOrUndefined);
-        const unit = { file, templateJson: result.stdout, sourceMap };
+        return { stdout: result.stdout };
+    };
+    /** A .bicepparam's values (located on its `param` lines) and the template build-params printed. */
+    const compileParams = async (paramFile) => {
+        const built = await compile('build-params', paramFile);
+        if ('errors' in built)
+            return built.errors;
+        const output = buildParamsOutput(built.stdout);
+        const document = parseJsonDocument(output.parametersJson, paramFile.path, paramFile.absolutePath);
+        const lines = scanBicepSource(readTextOrUndefined(paramFile.absolutePath) ?? '').params;
+        const parameters = readParametersDocument(document);
+        for (const [name, supplied] of parameters) {
+            const line = lines.get(name) ?? 1;
+            supplied.locate = () => ({ file: paramFile.path, line });
+        }
+        return { templateJson: output.templateJson, parameters };
+    };
+    /**
+     * A .bicepparam whose template comes from a registry or a template spec: the compiler restores
+     * it and prints it; its resources point at the `using` line, the one place in the repository
+     * that names them.
+     */
+    const compileExternal = async (entry) => {
+        const built = await compileParams(entry.file);
+        if (Array.isArray(built))
+            return built;
+        if (built.templateJson === undefined) {
+            return [
+                {
+                    file: entry.file.path,
+                    line: entry.line,
+                    message: `${cli.describe} build-params did not print the template of ${entry.using} (a Bicep CLI older than 0.20?): update the Bicep CLI, or scan the template's own source`,
+                },
+            ];
+        }
+        const sourceMap = {
+            file: entry.file.path,
+            resourceLine: () => entry.line,
+            parameterLine: (name) => scanBicepSource(readTextOrUndefined(entry.file.absolutePath) ?? '').params.get(name.toLowerCase()),
+            module: () => undefined,
+            moduleLine: () => entry.line,
+        };
+        return { file: entry.file, templateJson: built.templateJson, sourceMap, parameters: built.parameters };
+    };
+    const compileOne = async (file) => {
         const paramFiles = paramsByTemplate.get(file.absolutePath) ?? [];
         if (paramFiles.length > 1) {
             options.logger.info(`${file.path}: ${paramFiles.length} .bicepparam files use it (${paramFiles.map((f) => f.path).join(', ')}); evaluated with its defaults. Pass --parameters to choose one.`);
         }
-        else if (paramFiles.length === 1) {
-            const paramFile = paramFiles[0];
-            const built = await bicep_run(cli, cli.buildParams(paramFile.absolutePath), options.cwd, timeoutMs, env);
-            if (built.timedOut || built.code !== 0 || built.spawnError) {
-                const diagnostic = built.timedOut
-                    ? { message: `did not finish within ${Math.round(timeoutMs / 1000)} s: stopped` }
-                    : built.spawnError
-                        ? { message: built.spawnError.message }
-                        : parseBicepDiagnostic(built.stderr || built.stdout);
-                return {
-                    file: paramFile.path,
-                    line: diagnostic.line,
-                    message: `Bicep compile error ${diagnostic.message}`,
-                };
-            }
-            const document = parseJsonDocument(parametersText(built.stdout), paramFile.path, paramFile.absolutePath);
-            const lines = scanBicepSource(readTextOrUndefined(paramFile.absolutePath) ?? '').params;
-            const parameters = readParametersDocument(document);
-            for (const [name, supplied] of parameters) {
-                const line = lines.get(name) ?? 1;
-                supplied.locate = () => ({ file: paramFile.path, line });
-            }
-            unit.parameters = parameters;
+        const paramFile = paramFiles.length === 1 ? paramFiles[0] : undefined;
+        let templateJson;
+        let parameters;
+        if (paramFile) {
+            // One compile gives both: build-params prints the template it uses beside the values.
+            const built = await compileParams(paramFile);
+            if (Array.isArray(built))
+                return built;
+            ({ templateJson, parameters } = built);
         }
-        return unit;
+        if (templateJson === undefined) {
+            const built = await compile('build', file);
+            if ('errors' in built)
+                return built.errors;
+            templateJson = built.stdout;
+        }
+        const sourceMap = createBicepSourceMap(file.absolutePath, options.cwd, readTextOrUndefined);
+        return { file, templateJson, sourceMap, ...(parameters ? { parameters } : {}) };
     };
-    const results = await mapConcurrent(roots, concurrency, async (file) => {
+    const jobs = [
+        ...roots.map((file) => ({ file, run: () => compileOne(file) })),
+        ...externalParams.map((entry) => ({ file: entry.file, run: () => compileExternal(entry) })),
+    ];
+    const results = await mapConcurrent(jobs, concurrency, async (job) => {
         try {
-            return await compileOne(file);
+            return await job.run();
         }
         catch (error) {
-            return {
-                file: file.path,
-                line: error.line,
-                message: error instanceof Error ? error.message : String(error),
-            };
+            return [
+                {
+                    file: error.file ?? job.file.path,
+                    line: error.line,
+                    message: error instanceof Error ? error.message : String(error),
+                },
+            ];
         }
     });
     const units = [];
     for (const result of results) {
-        if ('templateJson' in result)
-            units.push(result);
+        if (Array.isArray(result))
+            errors.push(...result);
         else
-            errors.push(result);
+            units.push(result);
     }
     return { units, errors };
 }
@@ -64810,7 +65215,7 @@ async function loadTemplates(files, options) {
             fileErrors.push(toFileError(error, file.path));
         }
     }
-    if (bicepFiles.length > 0) {
+    if (bicepFiles.length > 0 || bicepParamFiles.length > 0) {
         const compiled = await compileBicepFiles(bicepFiles, bicepParamFiles, {
             ...options.bicep,
             cwd: options.cwd,
