@@ -30,6 +30,7 @@ describe('action.yml', () => {
       [
         'mode',
         'templates',
+        'terraform-plan',
         'scope',
         'fail-on',
         'unknown-as',
@@ -37,6 +38,7 @@ describe('action.yml', () => {
         'config',
         'config-from',
         'comment',
+        'suggestions',
         'check-run',
         'check-name',
         'report-file',
@@ -52,6 +54,9 @@ describe('action.yml', () => {
         'cloud',
         'arm-endpoint',
         'authority-host',
+        'location',
+        'deployment-name',
+        'management-group',
       ].sort(),
     );
     for (const [name, input] of Object.entries(manifest.inputs)) {

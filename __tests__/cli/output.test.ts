@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type CliIo, terminalWidth, useColor } from '../../src/cli/io.js';
 import { ProgressLine } from '../../src/cli/progress.js';
+import { findBicepCli } from '../../src/sources/bicep-cli.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { wrap } from '../../src/report/table.js';
 
@@ -141,6 +142,20 @@ describe('progress', () => {
     const pipe = await run(['scan', 'examples', '--fail-on', 'never'], { stderrIsTty: false });
     expect(pipe.stderr).toBe('');
     expect(tty.stdout).toBe(pipe.stdout);
+  });
+
+  // The scan finds the Bicep CLI on PATH (.ci/run puts the one scripts/install-bicep.sh restores there).
+  (findBicepCli({}) ? test : test.skip)('Bicep compilation shows as its own progress', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aml-ha-gate-progress-'));
+    writeFileSync(
+      join(dir, 'main.bicep'),
+      "resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'stprogress'\n  location: 'eastus'\n  sku: { name: 'Standard_LRS' }\n  kind: 'StorageV2'\n}\n",
+    );
+    const { stderr, stdout } = await run(['scan', dir, '--fail-on', 'never'], { stderrIsTty: true });
+    expect(stderr).toContain('\rcompiling Bicep 0/1');
+    expect(stderr).toContain('\revaluating 0/1 templates');
+    expect(stderr.endsWith(`\r${ESC}[K`)).toBe(true);
+    expect(stdout).toContain('stprogress');
   });
 
   test('messages print above the line, which is redrawn; redraws are throttled; long lines are cut', () => {

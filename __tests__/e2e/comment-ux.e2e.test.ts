@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../helpers/fake-github.js';
 import { actionEntry, PR, pullFiles, runStep, warningLines } from './action-step.js';
+import { findBicepCli } from '../../src/sources/bicep-cli.js';
 import { createGitFixture, workspaceTemplate, type FileSet, type GitFixture } from './git-fixture.js';
 
 const bundled = existsSync(actionEntry) && readFileSync(actionEntry, 'utf8').includes('aml-ha-gate-fix:');
@@ -242,5 +243,68 @@ d('the log (dist/index.js)', () => {
     ]);
     // The verdict is the last line, outside every section.
     expect(run.stdout.trim().split('\n').pop()).toMatch(/^::error::AML HA gate Failed: 1 HA regression/);
+  });
+});
+
+/** A workspace in Bicep whose default storage SKU is `sku`. */
+function workspaceBicep(sku: string): string {
+  return [
+    "resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = {",
+    "  name: 'stbicep01'",
+    "  location: 'eastus'",
+    "  sku: { name: '" + sku + "' }",
+    "  kind: 'StorageV2'",
+    '}',
+    '',
+    "resource ws 'Microsoft.MachineLearningServices/workspaces@2024-04-01' = {",
+    "  name: 'mlwsbicep01'",
+    "  location: 'eastus'",
+    "  identity: { type: 'SystemAssigned' }",
+    '  properties: {',
+    '    storageAccount: st.id',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+// The action finds the Bicep CLI on PATH, as on a runner (.ci/run puts the one it installs there).
+const withBicep = bundled && findBicepCli({}) ? describe : describe.skip;
+if (bundled && !findBicepCli({}))
+  console.warn(
+    'Bicep comment e2e skipped: no Bicep CLI on PATH (bash scripts/install-bicep.sh; .ci/run puts it there)',
+  );
+
+withBicep('a Bicep pull request (dist/index.js, the real Bicep CLI)', () => {
+  test('the log has a compile section; the suggestion lands on the .bicep line', async () => {
+    const file = 'infra/main.bicep';
+    const { repo, server } = await world(
+      { [file]: workspaceBicep('Standard_ZRS') },
+      { [file]: workspaceBicep('Standard_LRS') },
+    );
+    const run = await runStep(repo, server);
+    expect(run.code).toBe(1);
+    const sections = run.stdout.split('\n').filter((l) => l.startsWith('::group::'));
+    expect(sections).toEqual([
+      '::group::Discover the templates to check',
+      `::group::Evaluate 1 template(s) at ${repo.headSha.slice(0, 7)}`,
+      '::group::Compile 1 Bicep file(s)',
+      `::group::Evaluate the compiled Bicep templates at ${repo.headSha.slice(0, 7)}`,
+      `::group::Evaluate the same templates at the base ${repo.baseSha.slice(0, 7)}`,
+      '::group::Publish: report files, check run, comment, suggested changes, job summary',
+    ]);
+    // Compiled Bicep locates the finding on its resource's line; the link goes there.
+    const finding = run.report!.findings.find((f) => f.ruleId === 'HA.Storage.Redundancy')!;
+    expect(finding.location).toEqual({ file, line: 1 });
+    const [comment] = [...server.comments.values()];
+    expect(comment!.body).toContain(
+      `[main.bicep:1](https://github.example/contoso/ml-infra/blob/${repo.headSha}/infra/main.bicep#L1)`,
+    );
+    // The suggestion follows sku.name from there to the line that holds the literal.
+    const line = lineOf(repo, file, "  sku: { name: 'Standard_LRS' }");
+    expect(server.reviewComments.size).toBe(1);
+    const [suggestion] = [...server.reviewComments.values()];
+    expect(suggestion).toMatchObject({ path: file, line, commit_id: repo.headSha });
+    expect(suggestion!.body).toContain("```suggestion\n  sku: { name: 'Standard_ZRS' }\n```");
   });
 });

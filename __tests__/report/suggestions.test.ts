@@ -197,6 +197,50 @@ describe('which line', () => {
     expect(suggestion).toMatchObject({ line: 4, replacement: "    name: 'Standard_ZRS' // TODO" });
   });
 
+  test('Bicep: a finding on the `resource` line (as compiled Bicep locates it) follows the property path', () => {
+    const inline = [
+      "resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = {",
+      "  name: 'stdata'",
+      "  sku: { name: 'Standard_LRS' }",
+      "  kind: 'StorageV2'",
+      '}',
+    ].join('\n');
+    expect(
+      buildSuggestions([storageFinding('infra/main.bicep', 1, 'Standard_LRS')], {
+        readFile: () => inline,
+        changedLines: allChanged({ 'infra/main.bicep': inline }),
+      }),
+    ).toMatchObject([{ line: 3, replacement: "  sku: { name: 'Standard_ZRS' }" }]);
+    const vault = [
+      "resource kv 'Microsoft.KeyVault/vaults@2023-07-01' = {",
+      "  name: 'kv'",
+      '  properties: {',
+      "    sku: { family: 'A', name: 'standard' }",
+      '    enableSoftDelete: true',
+      '    enablePurgeProtection: false',
+      '  }',
+      '}',
+    ].join('\n');
+    const purge = finding('HA.KeyVault.Recoverability', 'fail', 'kv', {
+      location: { file: 'infra/kv.bicep', line: 1 },
+      evidence: { path: 'properties.enablePurgeProtection', value: false },
+    });
+    expect(
+      buildSuggestions([purge], {
+        readFile: () => vault,
+        changedLines: allChanged({ 'infra/kv.bicep': vault }),
+      }),
+    ).toMatchObject([{ line: 6, replacement: '    enablePurgeProtection: true' }]);
+    // A path that is not written out (the value comes from elsewhere): no guess.
+    const other = inline.replace("sku: { name: 'Standard_LRS' }", 'sku: skuObject');
+    expect(
+      buildSuggestions([storageFinding('infra/main.bicep', 1, 'Standard_LRS')], {
+        readFile: () => other,
+        changedLines: allChanged({ 'infra/main.bicep': other }),
+      }),
+    ).toEqual([]);
+  });
+
   test('only on a line the pull request added or changed, whose text at the head is the checkout’s', () => {
     const findingOnDefault = storageFinding('infra/main.json', 3, 'Standard_LRS');
     const others = new Map([[9, '    "name": "Standard_LRS"']]);

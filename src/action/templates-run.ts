@@ -4,8 +4,9 @@ import path from 'node:path';
 import { evaluateResources } from '../engine.js';
 import { ConfigurationError, describeError } from '../errors.js';
 import { applyGate, parseBaselineReport } from '../gate.js';
+import { mergeDeploymentSettings, type DeploymentSettings } from '../deployment-settings.js';
 import { describeGitHubError, GitHubUnavailableError, type GitHubClient } from '../github.js';
-import type { Finding, Logger, Report } from '../model.js';
+import type { Finding, Logger, Report, Resource } from '../model.js';
 import {
   changedFilesFromGit,
   globMatcher,
@@ -16,8 +17,13 @@ import {
   type ChangedFile,
 } from '../sources/changed.js';
 import { discoverTemplates, type DiscoveredFile } from '../sources/discover.js';
-import { hasRules } from '../rules/index.js';
+import { needsLines, RULES } from '../rules/index.js';
+import { deploymentContextFor } from '../sources/arm/deployment-context.js';
+import { AzureDependencyReader, readOutsideDependencies } from '../sources/live/dependencies.js';
+import type { LiveDeps } from '../sources/live/settings.js';
 import { loadTemplates, type LoadProgress } from '../sources/templates.js';
+import { discoverPlanFiles } from '../sources/terraform/files.js';
+import { loadTerraformPlans, markReplacements } from '../sources/terraform/index.js';
 import { VERSION } from '../version.js';
 import { escapeMarkdownCell } from '../report/escape.js';
 import type { PullRequestContext, RunContext } from './context.js';
@@ -28,6 +34,8 @@ export interface TemplatesRunDeps {
   logger: Logger;
   github?: GitHubClient;
   now: Date;
+  /** Sign-in hooks for reading the templates' outside dependencies (used when `settings.azure` is set). */
+  live?: LiveDeps;
 }
 
 export interface TemplatesRunResult {
@@ -85,6 +93,11 @@ export async function runTemplatesMode(
     changed,
   });
   const baselineInput = await readBaselineInput(settings, cwd);
+  const deployment = mergeDeploymentSettings(settings.deployment, config.deployment);
+  // One reader for head and base: each dependency is read once, and both sides judge it alike.
+  const azure =
+    settings.azure && deps.live ? new AzureDependencyReader(settings.azure, deps.live) : undefined;
+  const scan = { deployment, azure };
   const gateOptions = {
     mode: 'templates' as const,
     failOn: settings.failOn,
@@ -107,7 +120,13 @@ export async function runTemplatesMode(
     logger.info(`${files.filter((f) => f.kind !== 'parameters').length} template(s) to check`);
   }
 
-  if (!files.some((file) => file.kind !== 'parameters')) {
+  // Plans come from the terraform-plan input only (they are written by the pipeline, not committed).
+  files = files.filter((file) => file.kind !== 'terraform-plan');
+  const planFiles =
+    settings.terraformPlans.length > 0 ? await discoverPlanFiles(settings.terraformPlans, cwd) : [];
+  if (planFiles.length > 0) logger.info(`${planFiles.length} Terraform plan(s) to check`);
+
+  if (!files.some((file) => file.kind !== 'parameters') && planFiles.length === 0) {
     const report = applyGate([], [], { ...gateOptions, baseline: baselineInput });
     const what = changed
       ? 'This pull request changes no ARM template, parameters file or Bicep file'
@@ -125,12 +144,17 @@ export async function runTemplatesMode(
 
   const templates = files.filter((file) => file.kind !== 'parameters').length;
   const at = pr ? ` at ${pr.headSha.slice(0, 7)}` : '';
-  logger.startGroup?.(`Evaluate ${templates} template(s)${at}`);
+  const what = [
+    ...(templates > 0 ? [`${templates} template(s)`] : []),
+    ...(planFiles.length > 0 ? [`${planFiles.length} Terraform plan(s)`] : []),
+  ].join(' and ');
+  logger.startGroup?.(`Evaluate ${what}${at}`);
   let phase: LoadProgress['phase'] = 'evaluate';
   const head = await loadTemplates(files, {
     cwd,
     logger,
-    locatable: hasRules,
+    locatable: needsLines,
+    deployment: deploymentContextFor(deployment),
     // Bicep files are compiled after the ARM templates are evaluated: the log says which is which.
     onProgress: (progress) => {
       if (progress.phase === phase) return;
@@ -142,16 +166,36 @@ export async function runTemplatesMode(
       );
     },
   });
-  const findings = evaluateResources(head.resources);
+  const plans = loadTerraformPlans(planFiles, { cwd, logger });
+  const evaluated = await evaluateTemplates([...head.resources, ...plans.resources], scan, logger);
+  const findings = markReplacements(evaluated.findings, plans);
 
   let baseline = baselineInput;
-  if (!baseline && pr) {
+  if (!baseline && pr && files.some((file) => file.kind !== 'parameters')) {
     logger.startGroup?.(`Evaluate the same templates at the base ${pr.baseSha.slice(0, 7)}`);
-    baseline = await baseFindings(files, changed, pr.baseSha, context, deps);
+    baseline = await baseFindings(files, changed, pr.baseSha, context, deps, scan);
   }
   logger.endGroup?.();
-  const report = applyGate(findings, head.errors, { ...gateOptions, baseline });
-  return { report: withConfigNote(report), compared: baseline !== undefined, changed };
+  const report = applyGate(findings, [...head.errors, ...plans.errors], {
+    ...gateOptions,
+    baseline,
+    ...(plans.plans > 0
+      ? {
+          // A plan carries its own before: its findings are judged against it, not the base branch.
+          ownBaseline: {
+            findings: evaluateResources(plans.before),
+            covers: (finding: Finding) => plans.ids.has(finding.resource.id.toLowerCase()),
+          },
+          notes: plans.notes,
+        }
+      : {}),
+  });
+  if (evaluated.note) report.notes = [...(report.notes ?? []), evaluated.note];
+  return {
+    report: withConfigNote(report),
+    compared: baseline !== undefined || plans.plans > 0,
+    changed,
+  };
 }
 
 /**
@@ -196,6 +240,19 @@ async function pullRequestChanges(
   return undefined;
 }
 
+/** Findings of loaded templates, with their outside dependencies read from Azure when signed in. */
+async function evaluateTemplates(
+  resources: Resource[],
+  scan: { deployment: DeploymentSettings; azure?: AzureDependencyReader },
+  logger: Logger,
+): Promise<{ findings: Finding[]; note?: string }> {
+  const outside = await readOutsideDependencies(resources, scan.azure, scan.deployment, logger);
+  const findings = evaluateResources([...resources, ...outside.resources], RULES, {
+    deployment: scan.deployment,
+  });
+  return { findings, note: outside.note };
+}
+
 /**
  * The findings of the same templates at the PR's base commit (renamed files at their old path).
  * A template the PR adds has no base version, so its findings count as new. When the base cannot
@@ -207,6 +264,7 @@ async function baseFindings(
   baseSha: string,
   context: RunContext,
   deps: TemplatesRunDeps,
+  scan: { deployment: DeploymentSettings; azure?: AzureDependencyReader },
 ): Promise<Finding[]> {
   const { logger } = deps;
   const renamedFrom = new Map(
@@ -245,6 +303,11 @@ async function baseFindings(
   if (present.length === 0) return [];
   const baseFiles = await discoverTemplates(present, tree.dir);
   const quiet: Logger = { ...logger, info: logger.debug, warning: logger.debug };
-  const base = await loadTemplates(baseFiles, { cwd: tree.dir, logger: quiet, locatable: hasRules });
-  return evaluateResources(base.resources);
+  const base = await loadTemplates(baseFiles, {
+    cwd: tree.dir,
+    logger: quiet,
+    locatable: needsLines,
+    deployment: deploymentContextFor(scan.deployment),
+  });
+  return (await evaluateTemplates(base.resources, scan, quiet)).findings;
 }

@@ -157,9 +157,8 @@ function literalLine(
     .pop()!
     .replace(/\[\d+\]$/, '');
   const keys = new Set(['defaultValue', 'value', last].map((key) => key.toLowerCase()));
-  return syntax === 'json'
-    ? jsonValueLine(source, line, keys, value)
-    : bicepBlockLine(lines, line, keys, value);
+  if (syntax === 'json') return jsonValueLine(source, line, keys, value);
+  return bicepBlockLine(lines, line, keys, value) ?? bicepPathLine(lines, line, path, value);
 }
 
 /** JSON: the line of the `defaultValue` / `value` / last-segment member of the object that starts on `line`. */
@@ -220,6 +219,43 @@ function bicepBlockLine(
   keys: Set<string>,
   value: string | boolean,
 ): number | undefined {
+  const hits = bicepMembers(lines, line, (key, index) => {
+    return keys.has(key) && occurrences(lines[index - 1]!, value, 'bicep') === 1;
+  });
+  return hits?.length === 1 ? hits[0] : undefined;
+}
+
+/**
+ * Bicep: a finding on a `resource … = {` line (where compiled Bicep locates a resource) follows
+ * the evidence path down the blocks (`sku` → `name`, `properties` → `enablePurgeProtection`) to
+ * the line that holds the literal, inline (`sku: { name: 'Standard_LRS' }`) or in a nested block.
+ */
+function bicepPathLine(
+  lines: string[],
+  line: number,
+  path: string,
+  value: string | boolean,
+): number | undefined {
+  let current = line;
+  for (const segment of path.split('.')) {
+    if (/\[/.test(segment)) return undefined;
+    const hits = bicepMembers(lines, current, (key) => key === segment.toLowerCase());
+    if (hits?.length !== 1) return undefined;
+    current = hits[0]!;
+    if (occurrences(lines[current - 1]!, value, 'bicep') === 1) return current;
+  }
+  return undefined;
+}
+
+/**
+ * The 1-based lines of the direct members (`key:`) of the `{ … }` block opened on `line` that
+ * `accept` (given the lower-case key); undefined when `line` opens no block.
+ */
+function bicepMembers(
+  lines: string[],
+  line: number,
+  accept: (key: string, line: number) => boolean,
+): number[] | undefined {
   const opened = withoutStrings(lines[line - 1]!, 'bicep');
   if (!/\{\s*(\/\/.*)?$/.test(opened)) return undefined;
   let depth = 0;
@@ -228,8 +264,7 @@ function bicepBlockLine(
     const bare = withoutStrings(lines[index]!, 'bicep').replace(/\/\/.*$/, '');
     if (index > line - 1 && depth === 1) {
       const member = /^\s*([A-Za-z_$][\w$]*)\s*:/.exec(lines[index]!);
-      if (member && keys.has(member[1]!.toLowerCase()) && occurrences(lines[index]!, value, 'bicep') === 1)
-        hits.push(index + 1);
+      if (member && accept(member[1]!.toLowerCase(), index + 1)) hits.push(index + 1);
     }
     for (const char of bare) {
       if (char === '{') depth++;
@@ -237,7 +272,7 @@ function bicepBlockLine(
     }
     if (depth <= 0) break;
   }
-  return hits.length === 1 ? hits[0] : undefined;
+  return hits;
 }
 
 function lineStarts(text: string): number[] {

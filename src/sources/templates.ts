@@ -248,7 +248,7 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
     }
   }
 
-  if (bicepFiles.length > 0) {
+  if (bicepFiles.length > 0 || bicepParamFiles.length > 0) {
     const compiled = await compileBicepFiles(bicepFiles, bicepParamFiles, {
       ...options.bicep,
       cwd: options.cwd,
@@ -259,9 +259,11 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
         : undefined,
     });
     errors.push(...compiled.errors);
-    if (progress && compiled.units.length > 0) progress({ phase: 'evaluate', done, total: topLevelCount });
+    // The compiled units include .bicepparam files that use a template from outside the scan.
+    const total = jsonTemplates.length + compiled.units.length;
+    if (progress && compiled.units.length > 0) progress({ phase: 'evaluate', done, total });
     for (const unit of compiled.units) {
-      progress?.({ phase: 'evaluate', done: done++, total: topLevelCount, file: unit.file.path });
+      progress?.({ phase: 'evaluate', done: done++, total, file: unit.file.path });
       evaluated++;
       const fileErrors: FileError[] = [];
       unitErrors.set(unit.file.path, fileErrors);
