@@ -1,0 +1,34 @@
+/**
+ * The `outputs` section, as a deployment reports it (`{ name: { type, value } }`): what
+ * `reference(<deployment>).outputs.x.value` reads in the template around it. Secure outputs stay
+ * unknown; an output that cannot be evaluated is unknown, not an error (ARM evaluates outputs
+ * after deploying, with runtime values this scan does not have).
+ */
+import { ConfigurationError } from '../../../errors.js';
+import { UnknownValue, type ObjectValue, type Value } from '../../../model.js';
+import { setKey } from '../expression/values.js';
+import { childAt, entries, isJsonObject, property, stringProperty } from '../jsonc.js';
+import type { Frame } from './frame.js';
+
+export function readOutputs(frame: Frame): ObjectValue | undefined {
+  const outputs = childAt(frame.template, frame.templatePath, 'outputs');
+  if (!outputs || !isJsonObject(outputs[0])) return undefined;
+  const out: ObjectValue = {};
+  for (const [name, declaration] of entries(outputs[0])) {
+    const raw = property(declaration, 'value');
+    const type = stringProperty(declaration, 'type') ?? 'string';
+    let value: Value;
+    frame.anchor = [...outputs[1], name];
+    try {
+      value = raw === undefined ? new UnknownValue(`output ${name} has no value`) : frame.evaluate(raw);
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      value = new UnknownValue(`output ${name}: ${error.message}`);
+    } finally {
+      frame.anchor = undefined;
+    }
+    if (/^secure/i.test(type)) value = new UnknownValue(`secure output ${name}`);
+    setKey(out, name, { type, value });
+  }
+  return out;
+}
