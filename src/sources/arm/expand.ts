@@ -4,6 +4,7 @@
  * one module each, in the order ARM runs them (see expand/frame.ts).
  */
 import { ConfigurationError } from '../../errors.js';
+import type { Resource } from '../../model.js';
 import type { DeploymentContext } from './expression/api.js';
 import { scopeOfSchema } from './deployment-context.js';
 import { isJsonObject, stringProperty } from './jsonc.js';
@@ -15,6 +16,8 @@ import {
   type TemplateDocument,
 } from './expand/expansion.js';
 import { Frame } from './expand/frame.js';
+import { mergeRedeclared } from './expand/merge.js';
+import { DeploymentOrder } from './expand/order.js';
 
 export type { ExpandOptions, ExpandResult, SourceMap, TemplateDocument } from './expand/expansion.js';
 export { COPY_LIMIT } from './expand/values.js';
@@ -23,7 +26,8 @@ export { COPY_LIMIT } from './expand/values.js';
  * Expands one top-level template the way ARM would deploy it: parameters (parameters file >
  * default > unknown), variables, conditions, copy loops, child resources, nested and linked
  * deployments. Returns the deployed resources, each able to tell the line any of its values was
- * set on; problems are `FileError`s and never stop the other resources.
+ * set on, one per id (a resource declared again later is merged, expand/merge.ts); problems are
+ * `FileError`s and never stop the other resources.
  */
 export function expandTemplate(document: TemplateDocument, options: ExpandOptions): ExpandResult {
   const expansion = new Expansion(options);
@@ -40,12 +44,20 @@ export function expandTemplate(document: TemplateDocument, options: ExpandOption
     scope: scopeOfSchema(schema),
     templateLinkUri: pathToFileUrl(document.absolutePath),
   };
-  const frame = new Frame(expansion, document, document.root, [], deployment, options.parameters, 0);
+  const supply = options.parameters ? { values: options.parameters } : undefined;
+  const frame = new Frame(expansion, document, document.root, [], deployment, supply, 0);
   try {
     frame.run(options.unit);
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     expansion.addError({ file: error.file ?? document.file, line: error.line, message: error.message });
   }
-  return { resources: expansion.resources, errors: expansion.errors, linkedFiles: expansion.linkedFiles };
+  const order = new DeploymentOrder();
+  const entry = (resource: Resource) => expansion.declarations.get(resource)!;
+  const resources = mergeRedeclared(expansion.resources, {
+    known: (resource) => entry(resource).nameKnown,
+    sameTemplate: (a, b) => entry(a).frame === entry(b).frame,
+    before: (a, b) => order.compare(entry(a), entry(b)),
+  });
+  return { resources, errors: expansion.errors, linkedFiles: expansion.linkedFiles };
 }

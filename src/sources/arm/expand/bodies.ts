@@ -90,6 +90,7 @@ export function emit(frame: Frame, unit: string): void {
       if (!locatable || locatable(entry.type))
         resource.locate = (path) => frame.locator.locateValue(entry, path);
       expansion.resources.push(resource);
+      expansion.declarations.set(resource, entry);
       if (isDeploymentType(entry.type) && !entry.expanded) expandDeployment(frame, entry, unit);
     } catch (error) {
       if (!(error instanceof ConfigurationError)) throw error;

@@ -8,8 +8,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../../../errors.js';
-import { UnknownValue, isUnknown } from '../../../model.js';
+import { UnknownValue, isUnknown, type SourceLocation, type Value } from '../../../model.js';
 import type { DeploymentContext } from '../expression/api.js';
+import { findKey, isObject, typeName } from '../expression/values.js';
 import { scopeOfSchema } from '../deployment-context.js';
 import {
   childAt,
@@ -22,6 +23,7 @@ import {
 } from '../jsonc.js';
 import type { SuppliedParameter } from '../parameters.js';
 import { Frame } from './frame.js';
+import type { Supply } from './parameters.js';
 import { sourceLine } from './locations.js';
 import { readOutputs } from './outputs.js';
 import { entryLine, type ResourceEntry } from './resources.js';
@@ -44,9 +46,12 @@ export function expandDeployment(frame: Frame, entry: ResourceEntry, unit: strin
     );
   }
   frame.within(entry.loops, entry.path, () => {
-    const inner = innerFrame(frame, entry, properties);
+    const { context, standIn } = nestedContext(frame, entry);
+    const inner = innerFrame(frame, entry, properties, context);
     if (!inner) return;
     inner.inheritedDeployed = entry.deployed;
+    inner.deployedBy = entry;
+    inner.scopeKnown = frame.scopeKnown && !standIn;
     inner.chain = new Set([...frame.chain, frame.doc.absolutePath]);
     inner.run(unit);
     // reference(<deployment>).outputs.x.value in the template around it.
@@ -69,9 +74,9 @@ function innerFrame(
   frame: Frame,
   entry: ResourceEntry,
   properties: [JsonValue, JsonPath],
+  context: DeploymentContext,
 ): Frame | undefined {
   const { expansion } = frame;
-  const context = nestedContext(frame, entry);
   const template = childAt(properties[0], properties[1], 'template');
   const link = childAt(properties[0], properties[1], 'templateLink');
   const scopeText = stringProperty(property(properties[0], 'expressionEvaluationOptions'), 'scope');
@@ -156,18 +161,24 @@ function scopeOf(
   return schema ? fromSchema : context.scope;
 }
 
-/** The deployment context of a nested deployment: its name, resource group, subscription, scope. */
-function nestedContext(frame: Frame, entry: ResourceEntry): DeploymentContext {
+/**
+ * The deployment context of a nested deployment: its name, resource group, subscription, scope;
+ * `standIn` when its resource group or subscription could not be evaluated.
+ */
+function nestedContext(frame: Frame, entry: ResourceEntry): { context: DeploymentContext; standIn: boolean } {
   const context: DeploymentContext = { ...frame.deployment, deploymentName: entry.name };
+  let standIn = false;
   const rg = property(entry.raw, 'resourceGroup');
   if (rg !== undefined) {
     const value = frame.evaluate(rg);
     context.resourceGroupName = typeof value === 'string' ? value : `[${entry.name} resource group]`;
+    if (typeof value !== 'string') standIn = true;
   }
   const sub = property(entry.raw, 'subscriptionId');
   if (sub !== undefined) {
     const value = frame.evaluate(sub);
     if (typeof value === 'string') context.subscriptionId = value;
+    else standIn = true;
   }
   const scope = property(entry.raw, 'scope');
   if (scope !== undefined) {
@@ -178,30 +189,59 @@ function nestedContext(frame: Frame, entry: ResourceEntry): DeploymentContext {
       context.scope = 'managementGroup';
     } else if (typeof value === 'string' && value.replace(/^\//, '') === '') context.scope = 'tenant';
   }
-  return context;
+  return { context, standIn };
 }
 
-/** `properties.parameters` of a deployment, evaluated in the template around it. */
+/**
+ * `properties.parameters` of a deployment, evaluated in the template around it. An entry is
+ * `{ "value": … }`, a Key Vault `{ "reference": … }`, or one expression that gives either (or null:
+ * no value), which Bicep writes for a module argument that may be left out:
+ * `"x": "[if(c, createObject('value', v), null())]"`. The whole `parameters` may be one
+ * expression too.
+ */
 function passedParameters(
   frame: Frame,
   properties: JsonValue,
   propertiesPath: JsonPath,
   entry: ResourceEntry,
-): Map<string, SuppliedParameter> {
+): Supply {
   const { expansion } = frame;
-  const out = new Map<string, SuppliedParameter>();
+  const values = new Map<string, SuppliedParameter>();
+  const supply: Supply = { values };
   const fallback = frame.sourceMap ? { file: frame.sourceMap.file, line: sourceLine(entry) } : undefined;
+  /** The entry's own line: the expression is the line to edit, whatever it reads. */
+  const lineOf = (rawPath: JsonPath) => () =>
+    fallback ?? { file: frame.doc.file, line: frame.doc.lineOf(rawPath) };
   const parameters = childAt(properties, propertiesPath, 'parameters');
+  if (parameters && typeof parameters[0] === 'string') {
+    const evaluated = frame.evaluate(parameters[0]);
+    if (isUnknown(evaluated)) {
+      supply.unknown = new UnknownValue(
+        `the parameters deployment '${entry.name}' passes are not known: ${evaluated.reason}`,
+      );
+    } else if (evaluated !== null) {
+      if (!isObject(evaluated)) throw notAnObject(frame, entry, 'parameters', evaluated, parameters[1]);
+      for (const [name, passed] of Object.entries(evaluated)) {
+        addEvaluated(frame, entry, values, name, passed, parameters[1], lineOf(parameters[1]));
+      }
+    }
+  }
   for (const [name, declaration] of entries(parameters?.[0])) {
-    const value = childAt(declaration, [...parameters![1], name], 'value');
+    const declarationPath = [...parameters![1], name];
+    if (typeof declaration === 'string') {
+      const passed = frame.evaluate(declaration);
+      addEvaluated(frame, entry, values, name, passed, declarationPath, lineOf(declarationPath));
+      continue;
+    }
+    const value = childAt(declaration, declarationPath, 'value');
     if (value) {
       const [raw, rawPath] = value;
-      out.set(name.toLowerCase(), {
+      values.set(name.toLowerCase(), {
         value: frame.evaluate(raw),
         locate: () => frame.valueLocation(raw, rawPath, fallback),
       });
     } else if (property(declaration, 'reference') !== undefined) {
-      out.set(name.toLowerCase(), {
+      values.set(name.toLowerCase(), {
         value: new UnknownValue(`parameter ${name} is a Key Vault reference`),
       });
     }
@@ -212,11 +252,50 @@ function passedParameters(
     if (file) {
       const document = expansion.options.readDocument(file);
       for (const [key, supplied] of expansion.options.readParameters(document)) {
-        if (!out.has(key)) out.set(key, supplied);
+        if (!values.has(key)) values.set(key, supplied);
       }
     }
   }
-  return out;
+  return supply;
+}
+
+/** One evaluated parameter entry: `{ value }`, `{ reference }`, null (not supplied) or unknown. */
+function addEvaluated(
+  frame: Frame,
+  entry: ResourceEntry,
+  values: Map<string, SuppliedParameter>,
+  name: string,
+  passed: Value,
+  path: JsonPath,
+  locate: () => SourceLocation,
+): void {
+  if (passed === null) return;
+  if (isUnknown(passed)) {
+    values.set(name.toLowerCase(), { value: passed, locate });
+    return;
+  }
+  if (!isObject(passed)) throw notAnObject(frame, entry, `parameter '${name}'`, passed, path);
+  const valueKey = findKey(passed, 'value');
+  if (valueKey !== undefined) values.set(name.toLowerCase(), { value: passed[valueKey], locate });
+  else if (findKey(passed, 'reference') !== undefined)
+    values.set(name.toLowerCase(), {
+      value: new UnknownValue(`parameter ${name} is a Key Vault reference`),
+      locate,
+    });
+}
+
+function notAnObject(
+  frame: Frame,
+  entry: ResourceEntry,
+  what: string,
+  value: Value,
+  path: JsonPath,
+): ConfigurationError {
+  return new ConfigurationError(
+    `deployment '${entry.name}' passes ${what} as ${typeName(value)}: ARM expects an object ({ "name": { "value": … } } for all parameters, { "value": … } for one)`,
+    frame.doc.file,
+    frame.doc.lineOf(path),
+  );
 }
 
 /** The local file a `templateLink`/`parametersLink` points at, or undefined when it is not local. */

@@ -7,6 +7,7 @@ import type { FileError, Logger, Resource } from '../../../model.js';
 import type { DeploymentContext } from '../expression/api.js';
 import type { JsonDocument } from '../jsonc.js';
 import type { SuppliedParameter } from '../parameters.js';
+import type { ResourceEntry } from './resources.js';
 
 /**
  * A compiled Bicep file's way back to its source: findings must point at the `.bicep` file, at
@@ -58,6 +59,8 @@ export interface ExpandResult {
 /** The shared state of one expansion (all frames of one top-level template). */
 export class Expansion {
   readonly resources: Resource[] = [];
+  /** The declaration each emitted resource comes from (for the deployment order of redeclared ones). */
+  readonly declarations = new WeakMap<Resource, ResourceEntry>();
   readonly errors: FileError[] = [];
   readonly linkedFiles = new Set<string>();
   /** Linked template URLs already mapped to a local file (or to none). */

@@ -13,13 +13,12 @@ import { ConfigurationError } from '../../../errors.js';
 import { UnknownValue, isUnknown, type SourceLocation, type Value } from '../../../model.js';
 import type { DeploymentContext, ExpressionScope, UserFunction } from '../expression/api.js';
 import type { JsonObject, JsonPath, JsonValue } from '../jsonc.js';
-import type { SuppliedParameter } from '../parameters.js';
 import { emit, evaluateEntry } from './bodies.js';
 import { expandDeployment } from './deployments.js';
 import type { Expansion, SourceMap, TemplateDocument } from './expansion.js';
 import { readUserFunctions } from './functions.js';
 import { Locator } from './locations.js';
-import { ParameterBinding } from './parameters.js';
+import { ParameterBinding, type Supply } from './parameters.js';
 import {
   findEntry,
   isDeploymentType,
@@ -44,6 +43,10 @@ export class Frame implements ExpressionScope {
   readonly entries: ResourceEntry[] = [];
   /** Deployed status inherited from the deployment that runs this template. */
   inheritedDeployed: true | UnknownValue = true;
+  /** The resource group and subscription it deploys to are known (not stand-ins). */
+  scopeKnown = true;
+  /** The deployment that runs this template (none for the scanned template). */
+  deployedBy: ResourceEntry | undefined;
   /** The top-level template being scanned, once `run` starts. */
   unit: string | undefined;
   /** The declaration being evaluated: errors without a line of their own point at it. */
@@ -56,7 +59,7 @@ export class Frame implements ExpressionScope {
     /** Where the template is in `doc` (`[]`, or a nested deployment's `properties.template`). */
     readonly templatePath: JsonPath,
     readonly deployment: DeploymentContext,
-    supplied: Map<string, SuppliedParameter> | undefined,
+    supplied: Supply | undefined,
     readonly depth: number,
     /** Outer-scope nested templates see the parameters and variables of the template around them. */
     readonly outer?: Frame,

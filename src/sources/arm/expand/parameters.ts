@@ -1,17 +1,36 @@
 /**
- * Parameter binding, ARM's first phase: each parameter gets the value supplied for it (parameters
- * file, or the deployment that runs the template), else its default, else null when it may be
- * null, else an unknown; then every value is checked against its `allowedValues`.
+ * Parameter binding, ARM's first phase. Each parameter gets, in this order:
+ * - the value supplied for it (a parameters file, or the deployment that runs the template), unless
+ *   that value is null: "the ARM engine will interpret a null value as equivalent to no value having
+ *   been supplied for the parameter" (Bicep maintainers, https://github.com/Azure/bicep/pull/11532);
+ * - else its default: "The default value is used when a value isn't provided during deployment."
+ *   (https://learn.microsoft.com/azure/azure-resource-manager/templates/parameters#default-value);
+ * - else null when its type is nullable, directly or through `$ref`: "The nullable constraint
+ *   indicates that the value may be null or omitted."
+ *   (https://learn.microsoft.com/azure/azure-resource-manager/templates/definitions#nullable-constraint);
+ * - else an unknown (the value is given at deployment).
+ * The parts of the value whose type is secure are then replaced by unknowns, so a secret never
+ * enters the model, and every value is checked against the `allowedValues` of its type and of the
+ * types of its parts; null is no value and is not checked.
  */
 import { ConfigurationError } from '../../../errors.js';
-import { UnknownValue, isUnknown, type SourceLocation, type Value } from '../../../model.js';
-import { childAt, entries, property, stringProperty, type JsonPath, type JsonValue } from '../jsonc.js';
+import { UnknownValue, type SourceLocation, type Value } from '../../../model.js';
+import { childAt, entries, type JsonPath, type JsonValue } from '../jsonc.js';
 import type { SuppliedParameter } from '../parameters.js';
 import type { Frame } from './frame.js';
+import { TemplateTypes } from './types.js';
 
 export interface ParameterValue {
   value: Value;
   locate?: () => SourceLocation;
+}
+
+/** The values given to a template from outside: a parameters file, or the deployment that runs it. */
+export interface Supply {
+  /** By lower-case parameter name. */
+  values: Map<string, SuppliedParameter>;
+  /** Set when the deployment's whole `parameters` could not be evaluated: every parameter is this. */
+  unknown?: UnknownValue;
 }
 
 interface ParameterEntry {
@@ -23,28 +42,34 @@ interface ParameterEntry {
   resolved?: ParameterValue;
   resolving?: boolean;
   supplied?: SuppliedParameter;
-  secure: boolean;
 }
 
 /** The parameters of one template, bound on first use. */
 export class ParameterBinding {
   private readonly entries = new Map<string, ParameterEntry>();
+  readonly types: TemplateTypes;
+  private readonly unknownSupply: UnknownValue | undefined;
 
   constructor(
     private readonly frame: Frame,
-    supplied: Map<string, SuppliedParameter> | undefined,
+    supply: Supply | undefined,
   ) {
+    this.types = new TemplateTypes(frame.template, frame.templatePath);
+    this.unknownSupply = supply?.unknown;
     const parameters = childAt(frame.template, frame.templatePath, 'parameters');
     for (const [name, declaration] of entries(parameters?.[0])) {
-      const type = (stringProperty(declaration, 'type') ?? '').toLowerCase();
       this.entries.set(name.toLowerCase(), {
         name,
         declaration,
         path: [...parameters![1], name],
-        supplied: supplied?.get(name.toLowerCase()),
-        secure: type === 'securestring' || type === 'secureobject',
+        supplied: supply?.values.get(name.toLowerCase()),
       });
     }
+  }
+
+  /** How many parameters the template declares. */
+  get count(): number {
+    return this.entries.size;
   }
 
   /** `parameters('name')`: the bound value and where it was set. */
@@ -65,39 +90,43 @@ export class ParameterBinding {
     }
     entry.resolving = true;
     try {
-      entry.resolved = this.resolve(entry);
+      const bound = this.bind(entry);
+      entry.resolved = {
+        ...bound,
+        value: this.types.maskSecure(bound.value, entry.declaration, entry.path, `parameter ${entry.name}`),
+      };
       return entry.resolved;
     } finally {
       entry.resolving = false;
     }
   }
 
-  private resolve(entry: ParameterEntry): ParameterValue {
+  /** Supplied (not null) > default > null when nullable > unknown. */
+  private bind(entry: ParameterEntry): ParameterValue {
     const frame = this.frame;
+    const supplied = entry.supplied;
+    if (supplied && supplied.value !== null) return { value: supplied.value, locate: supplied.locate };
+    if (!supplied && this.unknownSupply) {
+      return { value: this.unknownSupply, locate: () => this.declarationLocation(entry) };
+    }
     const defaultValue = childAt(entry.declaration, entry.path, 'defaultValue');
-    let resolved: ParameterValue;
-    if (entry.supplied) {
-      resolved = { value: entry.supplied.value, locate: entry.supplied.locate };
-    } else if (defaultValue) {
+    if (defaultValue) {
       const [value, valuePath] = defaultValue;
-      resolved = {
+      return {
         value: frame.within([], valuePath, () => frame.evaluate(value)),
         locate: () =>
           frame.sourceMap
             ? this.declarationLocation(entry)
             : { file: frame.doc.file, line: frame.doc.lineOf(valuePath) },
       };
-    } else if (property(entry.declaration, 'nullable') === true) {
-      resolved = { value: null, locate: () => this.declarationLocation(entry) };
-    } else {
-      resolved = {
-        value: new UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`),
-        locate: () => this.declarationLocation(entry),
-      };
     }
-    if (entry.secure && !isEmptyValue(resolved.value))
-      resolved = { ...resolved, value: new UnknownValue(`secure parameter ${entry.name}`) };
-    return resolved;
+    if (this.types.resolve(entry.declaration, entry.path).nullable) {
+      return { value: null, locate: supplied?.locate ?? (() => this.declarationLocation(entry)) };
+    }
+    return {
+      value: new UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`),
+      locate: () => this.declarationLocation(entry),
+    };
   }
 
   private declarationLocation(entry: ParameterEntry): SourceLocation {
@@ -106,7 +135,7 @@ export class ParameterBinding {
     return { file: doc.file, line: doc.lineOf(entry.path) };
   }
 
-  /** Checks every parameter value against its `allowedValues`, as ARM does before deploying. */
+  /** Checks every parameter value against the `allowedValues` of its type, as ARM does before deploying. */
   validate(): void {
     const { expansion, doc, sourceMap } = this.frame;
     for (const entry of this.entries.values()) {
@@ -120,47 +149,20 @@ export class ParameterBinding {
         }
         throw error;
       }
-      const allowedValues = childAt(entry.declaration, entry.path, 'allowedValues');
-      if (!allowedValues || !Array.isArray(allowedValues[0]) || entry.secure) continue;
-      const allowed = allowedValues[0];
-      const values =
-        Array.isArray(resolved.value) && !allowed.some(Array.isArray) ? resolved.value : [resolved.value];
-      for (const value of values) {
-        if (containsUnknown(value)) continue;
-        if (!allowed.some((candidate) => sameValue(candidate, value))) {
-          const where = resolved.locate?.() ?? this.declarationLocation(entry);
-          const declared = sourceMap
-            ? `${sourceMap.file}:${sourceMap.parameterLine(entry.name) ?? 1}`
-            : `${doc.file}:${doc.lineOf(allowedValues[1])}`;
-          expansion.addError({
-            file: where.file,
-            line: where.line,
-            message: `parameter '${entry.name}' is ${JSON.stringify(value)}, which is not one of its allowed values (${allowed
-              .map((a) => JSON.stringify(a))
-              .join(', ')}, declared at ${declared}). Use one of them.`,
-          });
-        }
+      for (const violation of this.types.violations(resolved.value, entry.declaration, entry.path)) {
+        const where = resolved.locate?.() ?? this.declarationLocation(entry);
+        const declared = sourceMap
+          ? `${sourceMap.file}:${sourceMap.parameterLine(entry.name) ?? 1}`
+          : `${doc.file}:${doc.lineOf(violation.declaredAt)}`;
+        const part = violation.at ? ` (${violation.at})` : '';
+        expansion.addError({
+          file: where.file,
+          line: where.line,
+          message: `parameter '${entry.name}'${part} is ${JSON.stringify(violation.value)}, which is not one of its allowed values (${violation.allowed
+            .map((a) => JSON.stringify(a))
+            .join(', ')}, declared at ${declared}). Use one of them.`,
+        });
       }
     }
   }
-}
-
-function isEmptyValue(value: Value): boolean {
-  if (value === '' || value === null) return true;
-  return (
-    typeof value === 'object' && !Array.isArray(value) && !isUnknown(value) && Object.keys(value).length === 0
-  );
-}
-
-function containsUnknown(value: Value): boolean {
-  if (isUnknown(value)) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(containsUnknown);
-  return false;
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
-  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
-  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -36,6 +36,11 @@ export interface ResourceEntry {
   type: string;
   name: string;
   id: string;
+  /**
+   * The name and scope were evaluated (no symbolic name or expression text standing in for them),
+   * so the id is the resource's own.
+   */
+  nameKnown: boolean;
   loops: Loop[];
   deployed: true | UnknownValue;
   existing: boolean;
@@ -173,6 +178,7 @@ function registerInstance(
       type,
       name,
       id: buildResourceId(frame.deployment, type, name, extensionScope),
+      nameKnown: typeof nameValue === 'string' && (!parent || parent.nameKnown) && frame.scopeKnown,
       loops,
       deployed,
       existing,
