@@ -18,9 +18,11 @@ function declared(id: string, body: ObjectValue, file: string, known = true): Re
 
 const inOrder = (list: Resource[]): Declarations => ({
   known: (r) => (r as Resource & { known: boolean }).known,
-  sameTemplate: () => false,
+  template: (r) => r,
   before: (a, b) => list.indexOf(a) - list.indexOf(b),
 });
+
+const merged = {};
 
 describe('mergeRedeclared', () => {
   test('later writes win per property; null does not erase; arrays are replaced; the first keeps its place', () => {
@@ -56,6 +58,6 @@ describe('mergeRedeclared', () => {
     expect(mergeRedeclared([a, b], inOrder([a, b]))).toEqual([a, b]);
     const c = declared('/x/ws', { p: 1 }, 'c');
     const d = declared('/x/ws', { p: 2 }, 'd');
-    expect(mergeRedeclared([c, d], { ...inOrder([c, d]), sameTemplate: () => true })).toEqual([c, d]);
+    expect(mergeRedeclared([c, d], { ...inOrder([c, d]), template: () => merged })).toEqual([c, d]);
   });
 });

@@ -16,6 +16,7 @@ import {
   type TemplateDocument,
 } from './expand/expansion.js';
 import { Frame } from './expand/frame.js';
+import { TemplateLimitError, withBudget } from './limits.js';
 import { mergeRedeclared } from './expand/merge.js';
 import { DeploymentOrder } from './expand/order.js';
 
@@ -27,7 +28,8 @@ export { COPY_LIMIT } from './expand/values.js';
  * default > unknown), variables, conditions, copy loops, child resources, nested and linked
  * deployments. Returns the deployed resources, each able to tell the line any of its values was
  * set on, one per id (a resource declared again later is merged, expand/merge.ts); problems are
- * `FileError`s and never stop the other resources.
+ * `FileError`s and never stop the other resources. A template over one of the limits (limits.ts)
+ * is one error and no resources, as ARM would reject it whole.
  */
 export function expandTemplate(document: TemplateDocument, options: ExpandOptions): ExpandResult {
   const expansion = new Expansion(options);
@@ -47,17 +49,40 @@ export function expandTemplate(document: TemplateDocument, options: ExpandOption
   const supply = options.parameters ? { values: options.parameters } : undefined;
   const frame = new Frame(expansion, document, document.root, [], deployment, supply, 0);
   try {
-    frame.run(options.unit);
+    return withBudget(expansion.budget, () => {
+      try {
+        frame.run(options.unit);
+      } catch (error) {
+        if (!(error instanceof ConfigurationError) || error instanceof TemplateLimitError) throw error;
+        expansion.addError({ file: error.file ?? document.file, line: error.line, message: error.message });
+      }
+      const order = new DeploymentOrder();
+      const entry = (resource: Resource) => expansion.declarations.get(resource)!;
+      const resources = mergeRedeclared(expansion.resources, {
+        known: (resource) => entry(resource).nameKnown,
+        template: (resource) => entry(resource).frame,
+        before: (a, b) => order.compare(entry(a), entry(b)),
+      });
+      return {
+        resources,
+        errors: expansion.errors,
+        linkedFiles: expansion.linkedFiles,
+        work: workOf(expansion),
+      };
+    });
   } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    expansion.addError({ file: error.file ?? document.file, line: error.line, message: error.message });
+    if (!(error instanceof TemplateLimitError)) throw error;
+    // ARM rejects a template over a limit as a whole: none of its resources are deployed.
+    const limit = { file: error.file ?? document.file, line: error.line, message: error.message };
+    return {
+      resources: [],
+      errors: [...expansion.errors, limit],
+      linkedFiles: expansion.linkedFiles,
+      work: workOf(expansion),
+    };
   }
-  const order = new DeploymentOrder();
-  const entry = (resource: Resource) => expansion.declarations.get(resource)!;
-  const resources = mergeRedeclared(expansion.resources, {
-    known: (resource) => entry(resource).nameKnown,
-    sameTemplate: (a, b) => entry(a).frame === entry(b).frame,
-    before: (a, b) => order.compare(entry(a), entry(b)),
-  });
-  return { resources, errors: expansion.errors, linkedFiles: expansion.linkedFiles };
+}
+
+function workOf(expansion: Expansion): ExpandResult['work'] {
+  return { steps: expansion.budget.used, largestValue: expansion.budget.largestValue };
 }

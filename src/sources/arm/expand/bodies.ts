@@ -4,6 +4,7 @@
  * runs as soon as the deployment itself is emitted (deployments.ts).
  */
 import { ConfigurationError } from '../../../errors.js';
+import { COSTS, TemplateLimitError, charge } from '../limits.js';
 import type { ObjectValue, Resource } from '../../../model.js';
 import { setKey } from '../expression/values.js';
 import { entries, type JsonValue } from '../jsonc.js';
@@ -75,6 +76,7 @@ export function emit(frame: Frame, unit: string): void {
   const locatable = expansion.options.locatable;
   for (const entry of frame.entries) {
     try {
+      charge(COSTS.resource);
       const body = evaluateEntry(entry);
       if (!body) continue;
       if (entry.existing) continue;
@@ -93,6 +95,7 @@ export function emit(frame: Frame, unit: string): void {
       expansion.declarations.set(resource, entry);
       if (isDeploymentType(entry.type) && !entry.expanded) expandDeployment(frame, entry, unit);
     } catch (error) {
+      if (error instanceof TemplateLimitError) throw error.at(frame.doc.file, entryLine(entry));
       if (!(error instanceof ConfigurationError)) throw error;
       expansion.addError(frame.errorAt(error, entryLine(entry)));
     }

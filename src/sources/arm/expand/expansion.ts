@@ -6,6 +6,7 @@
 import type { FileError, Logger, Resource } from '../../../model.js';
 import type { DeploymentContext } from '../expression/api.js';
 import type { JsonDocument } from '../jsonc.js';
+import { WorkBudget } from '../limits.js';
 import type { SuppliedParameter } from '../parameters.js';
 import type { ResourceEntry } from './resources.js';
 
@@ -54,6 +55,8 @@ export interface ExpandResult {
   errors: FileError[];
   /** Absolute paths of the templates reached through `templateLink` (not to be scanned on their own). */
   linkedFiles: Set<string>;
+  /** Evaluation steps taken and the largest value built, against limits.ts (benchmarks read them). */
+  work?: { steps: number; largestValue: number };
 }
 
 /** The shared state of one expansion (all frames of one top-level template). */
@@ -65,6 +68,8 @@ export class Expansion {
   readonly linkedFiles = new Set<string>();
   /** Linked template URLs already mapped to a local file (or to none). */
   readonly localCopies = new Map<string, string | undefined>();
+  /** The work this template and everything it deploys may take (limits.ts). */
+  readonly budget = new WorkBudget();
   private readonly errorKeys = new Set<string>();
   constructor(readonly options: ExpandOptions) {}
 

@@ -10,12 +10,14 @@
  * Evaluated values are shared, never copied: nothing downstream changes them in place.
  */
 import { ConfigurationError } from '../../../errors.js';
+import { TemplateLimitError } from '../limits.js';
 import { UnknownValue, isUnknown, type SourceLocation, type Value } from '../../../model.js';
 import type { DeploymentContext, ExpressionScope, UserFunction } from '../expression/api.js';
 import type { JsonObject, JsonPath, JsonValue } from '../jsonc.js';
 import { emit, evaluateEntry } from './bodies.js';
 import { expandDeployment } from './deployments.js';
 import type { Expansion, SourceMap, TemplateDocument } from './expansion.js';
+import { checkDeclarations } from './counts.js';
 import { readUserFunctions } from './functions.js';
 import { Locator } from './locations.js';
 import { ParameterBinding, type Supply } from './parameters.js';
@@ -41,6 +43,8 @@ export class Frame implements ExpressionScope {
   loops: Loop[] = [];
   /** Declared resources, in declaration order (copies expanded). */
   readonly entries: ResourceEntry[] = [];
+  /** Resources it deploys (not `existing`), against ARM's limit (counts.ts). */
+  resourceCount = 0;
   /** Deployed status inherited from the deployment that runs this template. */
   inheritedDeployed: true | UnknownValue = true;
   /** The resource group and subscription it deploys to are known (not stand-ins). */
@@ -136,6 +140,10 @@ export class Frame implements ExpressionScope {
     this.anchor = anchor;
     try {
       return body();
+    } catch (error) {
+      // A limit is reported at the declaration being evaluated when it was reached.
+      if (error instanceof TemplateLimitError) throw error.at(this.doc.file, this.anchorLine());
+      throw error;
     } finally {
       this.loops = savedLoops;
       this.anchor = savedAnchor;
@@ -162,10 +170,12 @@ export class Frame implements ExpressionScope {
   /** Binds and checks the parameters, declares and emits the resources of this template. */
   run(unit: string): void {
     this.unit = unit;
+    checkDeclarations(this);
     this.parameters.validate();
     try {
       registerResources(this, childAt(this.template, this.templatePath, 'resources'), undefined);
     } catch (error) {
+      if (error instanceof TemplateLimitError) throw error.at(this.doc.file, this.anchorLine());
       if (!(error instanceof ConfigurationError)) throw error;
       this.expansion.addError(this.errorAt(error));
     }

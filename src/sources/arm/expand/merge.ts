@@ -18,10 +18,10 @@ export interface Declarations {
   /** Its id is its own (name and scope evaluated, not stand-ins that may coincide). */
   known(resource: Resource): boolean;
   /**
-   * Declared by the same template: ARM rejects a template that declares one resource twice, so
+   * The template that declares it: ARM rejects a template that declares one resource twice, so
    * such ids (placeholder parameter values, usually) are left as they are.
    */
-  sameTemplate(a: Resource, b: Resource): boolean;
+  template(resource: Resource): object;
   /** Deployment order: negative when `a` is deployed first. */
   before(a: Resource, b: Resource): number;
 }
@@ -41,9 +41,7 @@ export function mergeRedeclared(resources: Resource[], declarations: Declaration
   }
   let merging = false;
   for (const [key, group] of groups) {
-    const separate = group.every((a, i) =>
-      group.every((b, j) => i === j || !declarations.sameTemplate(a, b)),
-    );
+    const separate = new Set(group.map(declarations.template)).size === group.length;
     if (group.length === 1 || !separate) groups.delete(key);
     else merging = true;
   }

@@ -7,6 +7,7 @@
  * names the other runs later; otherwise the order they are declared in.
  */
 import { ConfigurationError } from '../../../errors.js';
+import { TemplateLimitError } from '../limits.js';
 import { property, stringProperty } from '../jsonc.js';
 import { findEntry, type ResourceEntry } from './resources.js';
 
@@ -23,8 +24,7 @@ export class DeploymentOrder {
     const [x, y] = [pathA[i], pathB[i]];
     if (this.dependsOn(y, x)) return -1;
     if (this.dependsOn(x, y)) return 1;
-    const entries = x.frame.entries;
-    return entries.indexOf(x) - entries.indexOf(y);
+    return x.index - y.index;
   }
 
   /** Whether `entry` depends on `other`, directly or through other resources of its template. */
@@ -57,7 +57,7 @@ export class DeploymentOrder {
       try {
         target = frame.within(entry.loops, entry.path, () => frame.evaluate(item));
       } catch (error) {
-        if (error instanceof ConfigurationError) continue;
+        if (error instanceof ConfigurationError && !(error instanceof TemplateLimitError)) continue;
         throw error;
       }
       if (typeof target !== 'string') continue;

@@ -6,6 +6,7 @@
  * after deploying, with runtime values this scan does not have).
  */
 import { ConfigurationError } from '../../../errors.js';
+import { TemplateLimitError } from '../limits.js';
 import { UnknownValue, type ObjectValue, type Value } from '../../../model.js';
 import { setKey } from '../expression/values.js';
 import { childAt, entries, isJsonObject, property, stringProperty } from '../jsonc.js';
@@ -26,7 +27,7 @@ export function readOutputs(frame: Frame): ObjectValue | undefined {
     try {
       value = raw === undefined ? new UnknownValue(`output ${name} has no value`) : frame.evaluate(raw);
     } catch (error) {
-      if (!(error instanceof ConfigurationError)) throw error;
+      if (!(error instanceof ConfigurationError) || error instanceof TemplateLimitError) throw error;
       value = new UnknownValue(`output ${name}: ${error.message}`);
     } finally {
       frame.anchor = undefined;

@@ -14,6 +14,7 @@
  * types of its parts; null is no value and is not checked.
  */
 import { ConfigurationError } from '../../../errors.js';
+import { TemplateLimitError } from '../limits.js';
 import { UnknownValue, type SourceLocation, type Value } from '../../../model.js';
 import { childAt, entries, type JsonPath, type JsonValue } from '../jsonc.js';
 import type { SuppliedParameter } from '../parameters.js';
@@ -143,7 +144,7 @@ export class ParameterBinding {
       try {
         resolved = this.value(entry.name);
       } catch (error) {
-        if (error instanceof ConfigurationError) {
+        if (error instanceof ConfigurationError && !(error instanceof TemplateLimitError)) {
           expansion.addError({ file: error.file ?? doc.file, line: error.line, message: error.message });
           continue;
         }

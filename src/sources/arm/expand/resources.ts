@@ -4,6 +4,7 @@
  * type, name and id; child resources follow their parent. Bodies are evaluated later (bodies.ts).
  */
 import { ConfigurationError } from '../../../errors.js';
+import { TemplateLimitError, charge } from '../limits.js';
 import { UnknownValue, isUnknown, type ObjectValue } from '../../../model.js';
 import { buildResourceId } from '../deployment-context.js';
 import {
@@ -19,6 +20,7 @@ import {
 } from '../jsonc.js';
 import type { Frame } from './frame.js';
 import { copyCount } from './values.js';
+import { countResource } from './counts.js';
 
 export interface Loop {
   name: string | undefined;
@@ -48,6 +50,8 @@ export interface ResourceEntry {
   evaluating?: boolean;
   /** Deployments: the template it runs has been expanded (outputs known). */
   expanded?: boolean;
+  /** Its place in its frame's `entries` (declaration order). */
+  index: number;
 }
 
 export function isDeploymentType(type: string): boolean {
@@ -71,6 +75,7 @@ export function registerResources(
       registerResource(frame, raw, rawPath, symbolicName, parent);
     } catch (error) {
       // One bad resource is one error; the template's other resources are still evaluated.
+      if (error instanceof TemplateLimitError) throw error.at(frame.doc.file, frame.doc.lineOf(rawPath));
       if (!(error instanceof ConfigurationError)) throw error;
       frame.expansion.addError(frame.errorAt(error, frame.doc.lineOf(rawPath)));
     }
@@ -134,6 +139,7 @@ function registerInstance(
 ): void {
   frame.loops = loops;
   frame.anchor = rawPath;
+  charge(1);
   try {
     let deployed: true | UnknownValue = parent ? parent.deployed : frame.inheritedDeployed;
     if (unknownCount) deployed = new UnknownValue(`copy count unknown: ${unknownCount.reason}`);
@@ -182,8 +188,10 @@ function registerInstance(
       loops,
       deployed,
       existing,
+      index: frame.entries.length,
     };
     frame.entries.push(entry);
+    if (!existing) countResource(frame);
     registerResources(frame, childAt(raw, rawPath, 'resources'), entry);
   } finally {
     frame.loops = [];

@@ -3,6 +3,7 @@
  * (`copy: [{ name, count, input }]`), and the count rules every copy loop shares.
  */
 import { ConfigurationError } from '../../../errors.js';
+import { TemplateLimitError, charge, ensureSize, sizeOf } from '../limits.js';
 import { UnknownValue, isUnknown, type ObjectValue, type Value } from '../../../model.js';
 import { evaluateTemplateString } from '../expression/index.js';
 import { setKey } from '../expression/values.js';
@@ -23,6 +24,7 @@ export function evaluateValue(frame: Frame, value: JsonValue): Value {
   }
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
+    charge(value.length);
     let out: Value[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
@@ -37,6 +39,7 @@ export function evaluateValue(frame: Frame, value: JsonValue): Value {
   }
   let out: ObjectValue | undefined;
   const keys = Object.keys(value);
+  charge(keys.length);
   for (let k = 0; k < keys.length; k++) {
     const rawKey = keys[k];
     const item = value[rawKey];
@@ -68,6 +71,7 @@ export function evaluateTemplateText(frame: Frame, text: string): Value {
   try {
     return evaluateTemplateString(text, frame);
   } catch (error) {
+    if (error instanceof TemplateLimitError) throw error.at(frame.doc.file, frame.anchorLine());
     if (error instanceof ConfigurationError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     if (/\breference\s*\(/i.test(text) && /doesn't exist/.test(message)) {
@@ -102,6 +106,8 @@ export function evaluateCopyLoop(frame: Frame, spec: JsonObject, kind: Loop['kin
       frame.loops.pop();
     }
   }
+  // Each item is within the size limit; a loop of loops may not be.
+  ensureSize(sizeOf(items), `copy loop '${name ?? '?'}'`);
   return items;
 }
 
