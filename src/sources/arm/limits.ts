@@ -81,7 +81,8 @@ export class WorkBudget {
   constructor(readonly limit: number = LIMITS.work) {}
 }
 
-let active: WorkBudget | undefined;
+/** The budget work is charged to now (read by the evaluator's hot loop; set by `withBudget`). */
+export let active: WorkBudget | undefined;
 
 /** Runs `body` charging its work to `budget` (evaluation is synchronous: one budget at a time). */
 export function withBudget<T>(budget: WorkBudget, body: () => T): T {
@@ -96,12 +97,15 @@ export function withBudget<T>(budget: WorkBudget, body: () => T): T {
 
 /** Charges `units` of work to the budget in use, if any; throws once it is spent. */
 export function charge(units: number): void {
-  if (active !== undefined && (active.used += units) > active.limit) {
-    const limit = active.limit;
-    throw new TemplateLimitError(
-      `evaluating this template takes more than ${limit.toLocaleString('en-US')} steps, the limit per scanned template: values that reuse each other, or copy loops inside copy loops, multiply the work. ARM limits a template to 4 MB after expansion (${TEMPLATE_LIMITS}); simplify the template.`,
-    );
-  }
+  if (active !== undefined && (active.used += units) > active.limit) overBudget();
+}
+
+/** The error for a spent budget. */
+export function overBudget(): never {
+  const limit = active!.limit;
+  throw new TemplateLimitError(
+    `evaluating this template takes more than ${limit.toLocaleString('en-US')} steps, the limit per scanned template: values that reuse each other, or copy loops inside copy loops, multiply the work. ARM limits a template to 4 MB after expansion (${TEMPLATE_LIMITS}); simplify the template.`,
+  );
 }
 
 /** Throws when a value of `size` characters would be over `LIMITS.valueSize`. */
@@ -114,19 +118,24 @@ export function ensureSize(size: number, what = 'a value'): void {
   }
 }
 
-/** Size and "holds an unknown" of arrays and objects already measured (values are never changed in place). */
+/**
+ * Size and "holds an unknown" of the arrays and objects already measured (values are never
+ * changed in place). Small values are not remembered: measuring one again costs less than
+ * remembering it, and a value can only be expensive to measure if it is large.
+ */
 const measured = new WeakMap<object, number>();
+const REMEMBERED_FROM = 512;
 
 /**
  * About the length of `value`'s JSON text; a part that appears several times counts each time.
- * Arrays and objects are measured once and remembered, so a value built from parts already
+ * Large arrays and objects are measured once and remembered, so a value built from parts already
  * measured costs only its own items.
  */
 export function sizeOf(value: Value): number {
   return Math.floor(measure(value) / 2);
 }
 
-/** Whether `value` holds an unknown anywhere; undefined when it has not been measured. */
+/** Whether `value` holds an unknown anywhere; undefined when it is not remembered. */
 export function measuredUnknown(value: Value): boolean | undefined {
   if (value === null || typeof value !== 'object' || isUnknown(value)) return undefined;
   const known = measured.get(value);
@@ -166,6 +175,6 @@ function measure(value: Value): number {
   }
   // Sizes are kept below 2^52 so that the flag bit survives.
   const result = Math.min(size, 2 ** 51) * 2 + unknown;
-  measured.set(value, result);
+  if (size >= REMEMBERED_FROM) measured.set(value, result);
   return result;
 }

@@ -5,19 +5,19 @@
  * (variables.ts, functions.ts), resources are declared with their copy loops and conditions
  * (resources.ts), their bodies evaluated and emitted (bodies.ts), nested and linked deployments
  * run (deployments.ts), outputs computed (outputs.ts); lines are worked out on demand
- * (locations.ts).
+ * (locations.ts). ARM's limits on each section are checked as they are read (counts.ts).
  *
  * Evaluated values are shared, never copied: nothing downstream changes them in place.
  */
 import { ConfigurationError } from '../../../errors.js';
-import { TemplateLimitError } from '../limits.js';
 import { UnknownValue, isUnknown, type SourceLocation, type Value } from '../../../model.js';
 import type { DeploymentContext, ExpressionScope, UserFunction } from '../expression/api.js';
-import type { JsonObject, JsonPath, JsonValue } from '../jsonc.js';
+import { childAt, type JsonObject, type JsonPath, type JsonValue } from '../jsonc.js';
+import { TemplateLimitError } from '../limits.js';
 import { emit, evaluateEntry } from './bodies.js';
+import { checkDeclarations } from './counts.js';
 import { expandDeployment } from './deployments.js';
 import type { Expansion, SourceMap, TemplateDocument } from './expansion.js';
-import { checkDeclarations } from './counts.js';
 import { readUserFunctions } from './functions.js';
 import { Locator } from './locations.js';
 import { ParameterBinding, type Supply } from './parameters.js';
@@ -30,7 +30,6 @@ import {
 } from './resources.js';
 import { evaluateTemplateText, evaluateValue } from './values.js';
 import { Variables } from './variables.js';
-import { childAt } from '../jsonc.js';
 
 export class Frame implements ExpressionScope {
   readonly parameters: ParameterBinding;

@@ -31,21 +31,24 @@ export interface Declarations {
  * the deployment, merged into one at the place of the first.
  */
 export function mergeRedeclared(resources: Resource[], declarations: Declarations): Resource[] {
+  // Most deployments declare each resource once: find out without building a group per resource.
+  const first = new Map<string, Resource>();
   const groups = new Map<string, Resource[]>();
   for (const resource of resources) {
     if (!declarations.known(resource)) continue;
     const key = resource.id.toLowerCase();
-    const group = groups.get(key);
-    if (group) group.push(resource);
-    else groups.set(key, [resource]);
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, resource);
+    else {
+      const group = groups.get(key);
+      if (group) group.push(resource);
+      else groups.set(key, [earlier, resource]);
+    }
   }
-  let merging = false;
   for (const [key, group] of groups) {
-    const separate = new Set(group.map(declarations.template)).size === group.length;
-    if (group.length === 1 || !separate) groups.delete(key);
-    else merging = true;
+    if (new Set(group.map(declarations.template)).size !== group.length) groups.delete(key);
   }
-  if (!merging) return resources;
+  if (groups.size === 0) return resources;
   const out: Resource[] = [];
   for (const resource of resources) {
     const group = declarations.known(resource) ? groups.get(resource.id.toLowerCase()) : undefined;

@@ -14,7 +14,7 @@
  * types of its parts; null is no value and is not checked.
  */
 import { ConfigurationError } from '../../../errors.js';
-import { TemplateLimitError } from '../limits.js';
+import { TemplateLimitError, ensureSize, sizeOf } from '../limits.js';
 import { UnknownValue, type SourceLocation, type Value } from '../../../model.js';
 import { childAt, entries, type JsonPath, type JsonValue } from '../jsonc.js';
 import type { SuppliedParameter } from '../parameters.js';
@@ -92,10 +92,11 @@ export class ParameterBinding {
     entry.resolving = true;
     try {
       const bound = this.bind(entry);
-      entry.resolved = {
-        ...bound,
-        value: this.types.maskSecure(bound.value, entry.declaration, entry.path, `parameter ${entry.name}`),
-      };
+      const label = `parameter ${entry.name}`;
+      const value = this.types.maskSecure(bound.value, entry.declaration, entry.path, label);
+      // A default may reuse other parameters: each value is checked once (see variables.ts).
+      if (typeof value === 'object' && value !== null) ensureSize(sizeOf(value), `parameter '${entry.name}'`);
+      entry.resolved = { ...bound, value };
       return entry.resolved;
     } finally {
       entry.resolving = false;

@@ -21,34 +21,70 @@ interface Layer {
   path: JsonPath;
 }
 
+/** Keys of a type declaration that matter here, in lower case. */
+const TYPE_KEYS = new Set([
+  'type',
+  'nullable',
+  'allowedvalues',
+  'properties',
+  'additionalproperties',
+  'items',
+  'prefixitems',
+  'discriminator',
+]);
+/** Keys that give the types of the parts of a value. */
+const PART_KEYS = ['properties', 'additionalproperties', 'items', 'prefixitems', 'discriminator'];
+
 /** A type with its `$ref` chain followed: the first layer that sets a key wins. */
 export class ResolvedType {
-  constructor(readonly layers: readonly Layer[]) {}
+  /** The keys that matter, by lower-case name: where each is first set. */
+  private readonly keys = new Map<string, { layer: Layer; key: string }>();
+
+  constructor(readonly layers: readonly Layer[]) {
+    for (const layer of layers) {
+      for (const key of Object.keys(layer.declaration)) {
+        const lower = key.toLowerCase();
+        if (TYPE_KEYS.has(lower) && !this.keys.has(lower)) this.keys.set(lower, { layer, key });
+      }
+    }
+  }
 
   /** The value of `key` in the nearest layer that sets it, with its path. */
   get(key: string): [JsonValue, JsonPath] | undefined {
-    for (const layer of this.layers) {
-      const found = propertyKey(layer.declaration, key);
-      if (found !== undefined) return [layer.declaration[found], [...layer.path, found]];
-    }
-    return undefined;
+    const found = this.keys.get(key.toLowerCase());
+    return found && [found.layer.declaration[found.key], [...found.layer.path, found.key]];
+  }
+
+  private value(key: string): JsonValue | undefined {
+    const found = this.keys.get(key);
+    return found && found.layer.declaration[found.key];
   }
 
   /** `string`, `securestring`, `object`, … in lower case, when declared. */
   get type(): string | undefined {
-    const type = this.get('type')?.[0];
+    const type = this.value('type');
     return typeof type === 'string' ? type.toLowerCase() : undefined;
   }
 
   /** May the value be null (or left out)? "The nullable constraint indicates that the value may be null or omitted." */
   get nullable(): boolean {
-    return this.get('nullable')?.[0] === true;
+    return this.value('nullable') === true;
   }
 
   /** Is the value secret (`securestring` / `secureObject`)? */
   get secure(): boolean {
     const type = this.type;
     return type === 'securestring' || type === 'secureobject';
+  }
+
+  /** Does it give types to the parts of a value (object properties, array items)? */
+  get hasParts(): boolean {
+    return PART_KEYS.some((key) => this.keys.has(key));
+  }
+
+  /** Does it restrict the value to `allowedValues`? */
+  get hasAllowedValues(): boolean {
+    return this.keys.has('allowedvalues');
   }
 }
 
@@ -120,7 +156,13 @@ export class TemplateTypes {
    * string or object is no secret and stays). Parts that are not secure are shared, not copied.
    */
   maskSecure(value: Value, declaration: JsonValue | undefined, path: JsonPath, label: string): Value {
-    if (!isJsonObject(declaration) || !this.mayHoldSecure(declaration, path, 0)) return value;
+    if (!isJsonObject(declaration)) return value;
+    const plain = plainType(declaration);
+    if (plain !== undefined)
+      return plain === 'securestring' || plain === 'secureobject'
+        ? this.mask(value, this.resolve(declaration, path), label)
+        : value;
+    if (!this.mayHoldSecure(declaration, path, 0)) return value;
     return this.mask(value, this.resolve(declaration, path), label);
   }
 
@@ -157,9 +199,11 @@ export class TemplateTypes {
     const type = this.resolve(declaration, path);
     let found = type.secure;
     const parts: [JsonValue, JsonPath][] = [];
-    for (const key of ['properties', 'additionalProperties', 'items', 'prefixItems', 'discriminator']) {
-      const part = type.get(key);
-      if (part) parts.push(part);
+    if (!found && type.hasParts) {
+      for (const key of PART_KEYS) {
+        const part = type.get(key);
+        if (part) parts.push(part);
+      }
     }
     while (!found && parts.length > 0) {
       const [part, partPath] = parts.pop()!;
@@ -177,13 +221,19 @@ export class TemplateTypes {
   /** Values inside `value` that are not among the `allowedValues` of their type. */
   violations(value: Value, declaration: JsonValue | undefined, path: JsonPath): Violation[] {
     const out: Violation[] = [];
-    if (isJsonObject(declaration)) this.check(value, this.resolve(declaration, path), '', out, 0);
+    if (
+      !isJsonObject(declaration) ||
+      (plainType(declaration) !== undefined && propertyKey(declaration, 'allowedValues') === undefined)
+    )
+      return out;
+    this.check(value, this.resolve(declaration, path), '', out, 0);
     return out;
   }
 
   private check(value: Value, type: ResolvedType, at: string, out: Violation[], depth: number): void {
     // Null is no value (nullable, or left to the default); unknowns and secrets cannot be checked.
     if (value === null || isUnknown(value) || type.secure || depth > MAX_REF_CHAIN) return;
+    if (!type.hasAllowedValues && !type.hasParts) return;
     const allowed = type.get('allowedValues');
     if (allowed && Array.isArray(allowed[0])) {
       const list = allowed[0];
@@ -244,6 +294,22 @@ export class TemplateTypes {
     if (variantKey === undefined) return undefined;
     return this.resolve((mapping as JsonObject)[variantKey], [...discriminator[1], mappingKey!, variantKey]);
   }
+}
+
+/**
+ * The `type` of a declaration that has no `$ref` and gives no types to parts (most parameters), in
+ * lower case (`''` when it has none); undefined for any other declaration.
+ */
+function plainType(declaration: JsonObject): string | undefined {
+  let type = '';
+  for (const key of Object.keys(declaration)) {
+    const lower = key.toLowerCase();
+    if (lower === 'type') {
+      const value = declaration[key];
+      type = typeof value === 'string' ? value.toLowerCase() : '';
+    } else if (lower === '$ref' || PART_KEYS.includes(lower)) return undefined;
+  }
+  return type;
 }
 
 /** Where inside a value: `tier`, `[2]`, `a.b[0]`. */

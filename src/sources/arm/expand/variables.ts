@@ -13,6 +13,7 @@ import {
   type JsonPath,
   type JsonValue,
 } from '../jsonc.js';
+import { ensureSize, sizeOf } from '../limits.js';
 import type { Frame } from './frame.js';
 import { evaluateCopyLoop } from './values.js';
 
@@ -73,11 +74,16 @@ export class Variables {
     }
     this.stack.push(key);
     try {
-      const value = frame.within([], definition.path, () =>
-        definition.copy
+      const value = frame.within([], definition.path, () => {
+        const evaluated = definition.copy
           ? evaluateCopyLoop(frame, definition.copy, 'variable')
-          : frame.evaluate(definition.value),
-      );
+          : frame.evaluate(definition.value);
+        // Variables are how a template reuses a value: each is checked once, so that no chain of
+        // them can build something exponential out of literal objects.
+        if (typeof evaluated === 'object' && evaluated !== null)
+          ensureSize(sizeOf(evaluated), `variable '${definition.name}'`);
+        return evaluated;
+      });
       this.values.set(key, value);
       return value;
     } finally {

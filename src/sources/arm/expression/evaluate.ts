@@ -4,7 +4,16 @@
  * anyway; `if`, `and`, `or` and the lambda functions evaluate their arguments lazily.
  */
 import { UnknownValue, isUnknown, type Value } from '../../../model.js';
-import { COSTS, LIMITS, TemplateLimitError, charge, ensureSize, sizeOf } from '../limits.js';
+import {
+  COSTS,
+  LIMITS,
+  TemplateLimitError,
+  active,
+  charge,
+  ensureSize,
+  overBudget,
+  sizeOf,
+} from '../limits.js';
 import type { ExpressionScope } from './api.js';
 import type { Call, Expr, ParseResult } from './ast.js';
 import { ExpressionError } from './errors.js';
@@ -59,7 +68,8 @@ function accessUnknown(ev: Evaluation, target: UnknownValue, expr: Expr): Unknow
 }
 
 export function evaluateNode(ev: Evaluation, expr: Expr): Value {
-  charge(1);
+  // One step per node: inlined, this is the evaluator's hottest line.
+  if (active !== undefined && ++active.used > active.limit) overBudget();
   switch (expr.kind) {
     case 'string':
     case 'number':
@@ -199,18 +209,14 @@ function built(result: Value): Value {
     charge(result.length);
     ensureSize(sizeOf(result));
   } else if (result !== null && typeof result === 'object' && !isUnknown(result)) {
-    charge(Object.keys(result).length);
+    charge(1);
     ensureSize(sizeOf(result));
   }
   return result;
 }
 
 function evaluateCall(ev: Evaluation, call: Call): Value {
-  return built(callFunction(ev, call));
-}
-
-function callFunction(ev: Evaluation, call: Call): Value {
-  if (call.namespace !== undefined) return evaluateUserFunction(ev, call, sourceOf(ev, call));
+  if (call.namespace !== undefined) return built(evaluateUserFunction(ev, call, sourceOf(ev, call)));
   const def = lookupFunction(call.name);
   if (!def) {
     throw new ExpressionError(
@@ -232,7 +238,7 @@ function callFunction(ev: Evaluation, call: Call): Value {
     );
   }
   const context = new EvaluationCallContext(ev, call);
-  if (def.lazy) return def.lazy(call.args, context);
+  if (def.lazy) return def.existing ? def.lazy(call.args, context) : built(def.lazy(call.args, context));
   const args = new Array<Value>(count);
   for (let i = 0; i < count; i++) args[i] = evaluateNode(ev, call.args[i]);
   if (def.unknowns !== 'self') {
@@ -242,7 +248,8 @@ function callFunction(ev: Evaluation, call: Call): Value {
     }
   }
   const result = def.call!(args, context);
-  return result === undefined ? null : result;
+  if (result === undefined) return null;
+  return def.existing ? result : built(result);
 }
 
 function evaluateUserFunction(ev: Evaluation, call: Call, text: string): Value {

@@ -66,6 +66,7 @@ export const ARRAY_FUNCTIONS: FunctionTable = {
   first: {
     min: 1,
     max: 1,
+    existing: true,
     call: (args, ctx) => {
       const value = sequence(ctx, args, 0);
       return typeof value === 'string' ? value.slice(0, 1) : value.length ? value[0] : null;
@@ -74,6 +75,7 @@ export const ARRAY_FUNCTIONS: FunctionTable = {
   last: {
     min: 1,
     max: 1,
+    existing: true,
     call: (args, ctx) => {
       const value = sequence(ctx, args, 0);
       return typeof value === 'string' ? value.slice(-1) : value.length ? value[value.length - 1] : null;
