@@ -76,6 +76,38 @@ export function hostileTemplates(): HostileTemplate[] {
       expect: VALUE,
     },
     {
+      name: 'literal objects doubling through variables, 40 levels',
+      text: template({
+        variables: {
+          v0: 'x',
+          ...Object.fromEntries(
+            Array.from({ length: 40 }, (_, i) => [
+              `v${i + 1}`,
+              { l: `[variables('v${i}')]`, r: `[variables('v${i}')]` },
+            ]),
+          ),
+        },
+        resources: [storage("[variables('v40')]")],
+      }),
+      expect: VALUE,
+    },
+    {
+      name: 'parameter defaults doubling, 40 levels',
+      text: template({
+        parameters: {
+          p0: { type: 'string', defaultValue: 'x' },
+          ...Object.fromEntries(
+            Array.from({ length: 40 }, (_, i) => [
+              `p${i + 1}`,
+              { type: 'object', defaultValue: { l: `[parameters('p${i}')]`, r: `[parameters('p${i}')]` } },
+            ]),
+          ),
+        },
+        resources: [storage("[parameters('p40')]")],
+      }),
+      expect: VALUE,
+    },
+    {
       name: 'concat of arrays doubling, 40 levels',
       text: chain("[createArray('x')]", (v) => `[concat(${v}, ${v})]`),
       expect: GROWTH,

@@ -98,6 +98,10 @@ export class ParameterBinding {
       if (typeof value === 'object' && value !== null) ensureSize(sizeOf(value), `parameter '${entry.name}'`);
       entry.resolved = { ...bound, value };
       return entry.resolved;
+    } catch (error) {
+      if (error instanceof TemplateLimitError)
+        throw error.at(this.frame.doc.file, this.frame.doc.lineOf(entry.path));
+      throw error;
     } finally {
       entry.resolving = false;
     }
