@@ -6,6 +6,7 @@ export const SCOPES = ['changed', 'all'] as const;
 export const FAIL_ON = ['regression', 'fail', 'warn', 'never'] as const;
 export const UNKNOWN_AS = ['unknown', 'warn', 'fail'] as const;
 export const COMMENT_MODES = ['update', 'recreate', 'off'] as const;
+export const CONFIG_FROM = ['base', 'pull-request'] as const;
 export const AUTH_METHODS = [
   'auto',
   'oidc',
@@ -30,6 +31,8 @@ export interface ActionSettings {
   mode: 'templates' | 'workspace' | 'publish';
   /** Globs of the files to check (templates mode). */
   templates: string[];
+  /** Paths of Terraform plan JSON files or folders (templates mode), checked on every run. */
+  terraformPlans: string[];
   scope: 'changed' | 'all';
   failOn: FailOn;
   unknownAs: UnknownAs;
@@ -37,6 +40,8 @@ export interface ActionSettings {
   baseline?: string;
   /** Path of the config file; absent = `.github/aml-ha-gate.yml` when present. */
   config?: string;
+  /** On a pull request: the config file of the base commit (default) or the pull request's own. */
+  configFrom: (typeof CONFIG_FROM)[number];
   comment: CommentMode;
   checkRun: boolean;
   checkName: string;
@@ -115,11 +120,13 @@ export function parseSettings(input: InputReader, env: NodeJS.ProcessEnv, eventN
   const settings: ActionSettings = {
     mode,
     templates: globs.length > 0 ? globs : DEFAULT_TEMPLATE_GLOBS,
+    terraformPlans: splitList(input('terraform-plan')),
     scope: choice('scope', input('scope'), SCOPES, isPullRequest ? 'changed' : 'all'),
     failOn: choice('fail-on', input('fail-on'), FAIL_ON, 'regression'),
     unknownAs: choice('unknown-as', input('unknown-as'), UNKNOWN_AS, 'unknown'),
     baseline: optionalPath(input('baseline')),
     config: optionalPath(input('config')),
+    configFrom: choice('config-from', input('config-from'), CONFIG_FROM, 'base'),
     comment: choice('comment', input('comment'), COMMENT_MODES, 'update'),
     checkRun: bool('check-run', input('check-run'), true),
     checkName: input('check-name').trim() || 'AML HA gate',

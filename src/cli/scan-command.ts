@@ -5,6 +5,7 @@ import { loadConfigFile } from '../config-file.js';
 import { ConfigurationError } from '../errors.js';
 import { parseBaselineReport } from '../gate.js';
 import type { Finding, Logger, Report } from '../model.js';
+import { logLine } from '../report/escape.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
@@ -24,9 +25,11 @@ import {
 
 export const SCAN_USAGE = `Usage: aml-ha-gate scan [PATH ...] [options]
 
-Scans ARM templates (.json) and Bicep files (.bicep, .bicepparam) for Azure Machine Learning
-high-availability gaps. PATH is a file or a directory (walked for templates, skipping
-node_modules and .git); with no PATH the current directory is scanned.
+Scans ARM templates (.json), Bicep files (.bicep, .bicepparam) and the JSON of Terraform plans
+(terraform show -json tfplan > plan.json) for Azure Machine Learning high-availability gaps.
+PATH is a file or a directory (walked for templates and plans, skipping node_modules and .git);
+with no PATH the current directory is scanned. A plan's findings that are worse than before the
+plan (or new and failing) are regressions, with no baseline needed.
 
 Options:
   --parameters FILE     parameters file for a single template (default: x.parameters.json beside x.json)
@@ -107,7 +110,7 @@ export async function emitReport(
   if (output) {
     await writeFile(resolve(io.cwd, output), ensureNewline(render(format)));
     io.stdout(ensureNewline(renderTable(report, { color })));
-    io.stderr(`report written to ${output}\n`);
+    io.stderr(`report written to ${logLine(output)}\n`);
   } else {
     io.stdout(ensureNewline(render(format)));
   }
@@ -136,13 +139,18 @@ export async function readBaseline(path: string, shown: string): Promise<Finding
   return parseBaselineReport(text, shown);
 }
 
+/**
+ * Messages to stderr, one line each: repository text in them (file and resource names) has its
+ * control characters shown, not obeyed (no ANSI escape reaches the terminal), and cannot read as
+ * a workflow command when the CLI runs in a GitHub Actions job.
+ */
 export function cliLogger(io: CliIo, debug: boolean): Logger {
   return {
     debug: (message) => {
-      if (debug) io.stderr(`debug: ${message}\n`);
+      if (debug) io.stderr(`debug: ${logLine(message)}\n`);
     },
-    info: (message) => io.stderr(`${message}\n`),
-    warning: (message) => io.stderr(`warning: ${message}\n`),
-    error: (message) => io.stderr(`error: ${message}\n`),
+    info: (message) => io.stderr(`${logLine(message)}\n`),
+    warning: (message) => io.stderr(`warning: ${logLine(message)}\n`),
+    error: (message) => io.stderr(`error: ${logLine(message)}\n`),
   };
 }

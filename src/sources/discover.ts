@@ -7,7 +7,7 @@ export interface DiscoveredFile {
   /** Relative to the working directory, forward slashes: what reports show. */
   path: string;
   absolutePath: string;
-  kind: 'template' | 'parameters' | 'bicep' | 'bicepparam';
+  kind: 'template' | 'parameters' | 'bicep' | 'bicepparam' | 'terraform-plan';
   /**
    * The file's text when discovery already read it whole (JSON files up to `KEEP_TEXT_BYTES`), so
    * the loader does not read it a second time. The loader drops it once parsed.
@@ -32,17 +32,27 @@ export function displayPath(absolutePath: string, cwd: string): string {
  * What kind of JSON file this is, from its `$schema` near the top: a deployment template, a
  * deployment parameters file, or neither (package.json, tsconfig.json, … are skipped).
  */
-export function classifyJsonHead(head: string): 'template' | 'parameters' | undefined {
+export function classifyJsonHead(head: string): 'template' | 'parameters' | 'terraform-plan' | undefined {
   const match = /"\$schema"\s*:\s*"([^"]*)"/i.exec(head);
-  if (!match) return undefined;
+  if (!match) return isTerraformJson(head) ? 'terraform-plan' : undefined;
   const schema = match[1].toLowerCase();
   if (/deploymentparameters\.json/.test(schema)) return 'parameters';
   if (/deploymenttemplate\.json/.test(schema)) return 'template';
   return undefined;
 }
 
+/**
+ * The JSON `terraform show -json` writes starts with `format_version` and `terraform_version`
+ * (a plan, or a state the plan reader then refuses with a clear message); a raw state file
+ * (`terraform.tfstate`) has `terraform_version` and `lineage`.
+ */
+function isTerraformJson(head: string): boolean {
+  if (!/"terraform_version"\s*:/.test(head)) return false;
+  return /"format_version"\s*:/.test(head) || /"lineage"\s*:/.test(head);
+}
+
 interface Sniffed {
-  kind: 'template' | 'parameters';
+  kind: 'template' | 'parameters' | 'terraform-plan';
   text?: string;
 }
 
@@ -60,8 +70,14 @@ function sniffJson(absolutePath: string): Sniffed | undefined {
       if (n === 0) break;
       bytesRead += n;
     }
-    const kind = classifyJsonHead(buffer.toString('utf8', 0, Math.min(bytesRead, SNIFF_BYTES)));
+    const utf16 = buffer[0] === 0xff && buffer[1] === 0xfe;
+    const head = utf16
+      ? buffer.toString('utf16le', 2, Math.min(bytesRead, SNIFF_BYTES * 2))
+      : buffer.toString('utf8', 0, Math.min(bytesRead, SNIFF_BYTES));
+    const kind = classifyJsonHead(head);
     if (!kind) return undefined;
+    // Plans are read (and decoded) by the plan reader itself.
+    if (kind === 'terraform-plan' || utf16) return { kind };
     return whole ? { kind, text: buffer.toString('utf8', 0, bytesRead) } : { kind };
   } finally {
     closeSync(fd);
