@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import picomatch from 'picomatch';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
+import {
+  DEPLOYMENT_SETTINGS,
+  validateDeploymentSettings,
+  type DeploymentSettingName,
+  type DeploymentSettings,
+} from './deployment-settings.js';
 import { ConfigurationError } from './errors.js';
 import type { Status } from './model.js';
 
@@ -21,11 +27,13 @@ export interface Suppression {
   line?: number;
 }
 
-/** `.github/aml-ha-gate.yml`: suppressions and per-rule overrides. */
+/** `.github/aml-ha-gate.yml`: suppressions, per-rule overrides and where the templates deploy. */
 export interface GateConfigFile {
   file?: string;
   rules: Record<string, RuleOverride>;
   suppressions: Suppression[];
+  /** `deployment:`: the subscription, resource group, location, … templates are evaluated in. */
+  deployment?: DeploymentSettings;
 }
 
 export const EMPTY_CONFIG: GateConfigFile = { rules: {}, suppressions: [] };
@@ -72,7 +80,8 @@ export function parseConfigFile(text: string, fileName: string): GateConfigFile 
   const config: GateConfigFile = { file: fileName, rules: {}, suppressions: [] };
   const root = document.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return config;
-  if (!isMap(root)) return fail('expected a mapping with `rules:` and/or `suppressions:`.', root);
+  if (!isMap(root))
+    return fail('expected a mapping with `rules:`, `suppressions:` and/or `deployment:`.', root);
 
   for (const pair of root.items) {
     const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
@@ -96,11 +105,42 @@ export function parseConfigFile(text: string, fileName: string): GateConfigFile 
       for (const item of (pair.value as { items: YamlNode[] }).items) {
         config.suppressions.push(parseSuppression(item, fail, lineOf));
       }
+    } else if (key === 'deployment') {
+      if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) continue;
+      config.deployment = parseDeployment(pair, fail);
     } else {
-      fail(`unknown key '${key}': the config file takes rules: and suppressions:.`, pair);
+      fail(`unknown key '${key}': the config file takes rules:, suppressions: and deployment:.`, pair);
     }
   }
   return config;
+}
+
+/** `deployment:` maps setting names (subscriptionId, resourceGroup, location, …) to values. */
+function parseDeployment(
+  pair: Pair,
+  fail: (message: string, node?: YamlNode | Pair | null) => never,
+): DeploymentSettings {
+  const names = Object.keys(DEPLOYMENT_SETTINGS) as DeploymentSettingName[];
+  const keys = names.map((name) => DEPLOYMENT_SETTINGS[name].config);
+  if (!isMap(pair.value)) fail(`\`deployment:\` must map ${keys.join(', ')} to values.`, pair);
+  const settings: DeploymentSettings = {};
+  for (const item of (pair.value as { items: Pair[] }).items) {
+    const key = String(isScalar(item.key) ? item.key.value : item.key);
+    const name = names.find((candidate) => DEPLOYMENT_SETTINGS[candidate].config === key);
+    if (!name) return fail(`unknown key '${key}' under deployment: use ${keys.join(', ')}.`, item);
+    const value = isScalar(item.value) ? item.value.value : undefined;
+    if (value === undefined || value === null || typeof value === 'object')
+      fail(`'deployment.${key}' must be a single value.`, item);
+    try {
+      Object.assign(
+        settings,
+        validateDeploymentSettings({ [name]: String(value) }, () => `deployment.${key}`),
+      );
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error), item);
+    }
+  }
+  return settings;
 }
 
 function parseSuppression(

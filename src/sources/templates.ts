@@ -233,7 +233,7 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
     }
   }
 
-  if (bicepFiles.length > 0) {
+  if (bicepFiles.length > 0 || bicepParamFiles.length > 0) {
     const compiled = await compileBicepFiles(bicepFiles, bicepParamFiles, {
       ...options.bicep,
       cwd: options.cwd,

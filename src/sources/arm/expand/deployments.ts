@@ -11,7 +11,7 @@ import { ConfigurationError } from '../../../errors.js';
 import { UnknownValue, isUnknown, type SourceLocation, type Value } from '../../../model.js';
 import type { DeploymentContext } from '../expression/api.js';
 import { findKey, isObject, typeName } from '../expression/values.js';
-import { scopeOfSchema } from '../deployment-context.js';
+import { otherGroupLocation, scopeOfSchema } from '../deployment-context.js';
 import {
   childAt,
   entries,
@@ -173,7 +173,11 @@ function nestedContext(frame: Frame, entry: ResourceEntry): { context: Deploymen
   const rg = property(entry.raw, 'resourceGroup');
   if (rg !== undefined) {
     const value = frame.evaluate(rg);
-    context.resourceGroupName = typeof value === 'string' ? value : `[${entry.name} resource group]`;
+    const name = typeof value === 'string' ? value : `[${entry.name} resource group]`;
+    // Another resource group has a location of its own, which no setting gives.
+    if (name.toLowerCase() !== context.resourceGroupName.toLowerCase())
+      context.resourceGroupLocation = otherGroupLocation(name);
+    context.resourceGroupName = name;
     if (typeof value !== 'string') standIn = true;
   }
   const sub = property(entry.raw, 'subscriptionId');
