@@ -26,6 +26,8 @@ export interface TemplateScanOptions {
   deployment?: DeploymentSettings;
   /** Reads the templates' outside dependencies from Azure; absent = they stay unknown. */
   azure?: AzureDependencyReader;
+  /** Let the Bicep CLI use this machine's Azure sign-in to restore modules from private registries. */
+  bicepRegistrySignIn?: boolean;
   logger: Logger;
   now: Date;
   /** Told how far evaluation and Bicep compilation have come (a terminal's progress line). */
@@ -52,6 +54,7 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
     deployment: deploymentContextFor(deployment),
     logger: options.logger,
     locatable: needsLines,
+    bicep: { registrySignIn: options.bicepRegistrySignIn === true },
     onProgress: options.onProgress,
   });
   const plans = loadTerraformPlans(

@@ -65853,7 +65853,15 @@ function onPath(name, env) {
     }
     return undefined;
 }
-/** The Bicep CLI to use: an explicit command, `bicep` on PATH, else `az bicep`. */
+/** `bicep` in the Azure CLI's configuration folder (`$AZURE_CONFIG_DIR/bin`, else `~/.azure/bin`), when there. */
+function azureCliBicep(env) {
+    const home = env.HOME ?? env.USERPROFILE;
+    const configDir = env.AZURE_CONFIG_DIR ?? (home ? external_node_path_.join(home, '.azure') : undefined);
+    if (!configDir)
+        return undefined;
+    return onPath('bicep', { PATH: external_node_path_.join(configDir, 'bin') });
+}
+/** The Bicep CLI to use: an explicit command, `bicep` on PATH, the one `az bicep install` installed, else `az bicep`. */
 function findBicepCli(options) {
     const env = options.env ?? process.env;
     const bicep = (command) => ({
@@ -65882,6 +65890,11 @@ function findBicepCli(options) {
     const direct = onPath('bicep', env);
     if (direct)
         return bicep(direct);
+    // The binary `az bicep install` put in the Azure CLI's folder: run it directly (no Python start
+    // per file, and it needs none of the Azure CLI's signed-in configuration).
+    const installedByAz = azureCliBicep(env);
+    if (installedByAz)
+        return bicep(installedByAz);
     const azCli = onPath('az', env);
     return azCli ? az(azCli) : undefined;
 }
@@ -65933,7 +65946,7 @@ const KEPT_PREFIXES = ['lc_', 'dotnet_', 'bicep_', 'azure_core_', 'azure_bicep_'
  * request, so the runner's tokens (`ACTIONS_ID_TOKEN_REQUEST_TOKEN`, `ACTIONS_RUNTIME_TOKEN`,
  * `GITHUB_TOKEN`, `AZURE_CLIENT_SECRET`, …) and everything else is left out.
  */
-function compilerEnvironment(env) {
+function compilerEnvironment(env, signIn = { allowed: true }) {
     const kept = {};
     for (const [name, value] of Object.entries(env)) {
         if (value === undefined)
@@ -65942,6 +65955,30 @@ function compilerEnvironment(env) {
         if (KEPT_NAMES.has(lower) || KEPT_PREFIXES.some((prefix) => lower.startsWith(prefix)))
             kept[name] = value;
     }
+    if (signIn.allowed)
+        return kept;
+    // No sign-in: the compiler's home and Azure CLI folder are an empty folder of its own, so none of
+    // its credentials (Azure CLI, Azure PowerShell, VS Code) finds a session to sign in to a registry with.
+    const home = kept.HOME ?? kept.USERPROFILE;
+    for (const name of Object.keys(kept)) {
+        if ([
+            'home',
+            'userprofile',
+            'homedrive',
+            'homepath',
+            'azure_config_dir',
+            'appdata',
+            'localappdata',
+        ].includes(name.toLowerCase()))
+            delete kept[name];
+    }
+    kept.HOME = signIn.home;
+    if (process.platform === 'win32')
+        kept.USERPROFILE = signIn.home;
+    kept.AZURE_CONFIG_DIR = external_node_path_.join(signIn.home, '.azure');
+    // Where .NET unpacks the single-file compiler: the usual place, so it is not unpacked on every run.
+    if (home && !Object.keys(kept).some((name) => name.toLowerCase() === 'dotnet_bundle_extract_base_dir'))
+        kept.DOTNET_BUNDLE_EXTRACT_BASE_DIR = external_node_path_.join(home, '.net');
     return kept;
 }
 
@@ -66021,8 +66058,8 @@ function restoreMessage(diagnostic) {
             ?.trim() ?? '');
     const templateSpec = reference.startsWith('ts:');
     const fix = templateSpec
-        ? 'the Bicep CLI reads template specs from Azure when it compiles: run the scan where it is signed in to Azure (az login) with read access to the template spec, or scan the compiled ARM JSON (bicep build) instead'
-        : 'the Bicep CLI downloads registry modules when it compiles: run the scan where the registry is reachable (and signed in, az login, for a private registry), restore the modules beforehand (bicep restore), or scan the compiled ARM JSON (bicep build) instead';
+        ? 'the Bicep CLI reads template specs from Azure when it compiles, signed in: allow it the Azure sign-in of the job with bicep-registry-sign-in: true (CLI: --bicep-registry-sign-in, after az login) where the templates are trusted, or scan the compiled ARM JSON (bicep build) instead'
+        : 'the Bicep CLI downloads registry modules when it compiles: run the scan where the registry is reachable, restore the modules beforehand (bicep restore), or scan the compiled ARM JSON (bicep build) instead; for a private registry, allow the compiler the Azure sign-in of the job with bicep-registry-sign-in: true (CLI: --bicep-registry-sign-in) where the templates are trusted';
     return `module ${reference} cannot be restored${cause ? ` (${cause})` : ''}, so this file was not scanned: ${fix}`;
 }
 /**
@@ -66423,6 +66460,23 @@ function buildParamsOutput(stdout) {
 }
 const DEFAULT_TIMEOUT_MS = 60_000;
 /**
+ * The modules `bicep restore` already downloaded (`~/.bicep`) stay visible from the compiler's
+ * empty home: the cache holds module sources, no credentials.
+ */
+function shareModuleCache(env, isolatedHome) {
+    const home = env.HOME ?? env.USERPROFILE;
+    if (!home)
+        return;
+    const cache = external_node_path_.join(home, '.bicep');
+    try {
+        if ((0,external_node_fs_.statSync)(cache).isDirectory())
+            (0,external_node_fs_.symlinkSync)(cache, external_node_path_.join(isolatedHome, '.bicep'), 'junction');
+    }
+    catch {
+        // no cache yet, or links not allowed: modules are restored into the empty home
+    }
+}
+/**
  * Most bytes read from the compiler's stdout. ARM takes templates up to 4 MB; the compiler prints
  * them indented, so 32 MB leaves room for any template ARM would accept.
  */
@@ -66478,7 +66532,18 @@ async function compileBicepFiles(bicepFiles, bicepParamFiles, options) {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     const concurrency = options.concurrency ?? Math.min(4, Math.max(1, external_node_os_.cpus().length));
-    const childEnv = compilerEnvironment(env);
+    // Without sign-in, the compiler's home is an empty folder of this run's, removed when it ends.
+    const isolatedHome = options.registrySignIn
+        ? undefined
+        : (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'aml-ha-gate-bicep-'));
+    if (isolatedHome)
+        shareModuleCache(env, isolatedHome);
+    const signIn = isolatedHome ? { allowed: false, home: isolatedHome } : { allowed: true };
+    const removeIsolatedHome = () => {
+        if (isolatedHome)
+            (0,external_node_fs_.rmSync)(isolatedHome, { recursive: true, force: true });
+    };
+    const childEnv = compilerEnvironment(env, signIn);
     /** Runs one compile; its output, or the file errors saying why there is none. */
     const compile = async (verb, file) => {
         const args = verb === 'build' ? cli.build(file.absolutePath) : cli.buildParams(file.absolutePath);
@@ -66592,7 +66657,7 @@ async function compileBicepFiles(bicepFiles, bicepParamFiles, options) {
         finally {
             options.onProgress?.(++compiled, jobs.length, job.file.path);
         }
-    });
+    }).finally(removeIsolatedHome);
     const units = [];
     for (const result of results) {
         if (Array.isArray(result))
@@ -68801,6 +68866,7 @@ async function scanTemplates(options) {
         deployment: deploymentContextFor(deployment),
         logger: options.logger,
         locatable: needsLines,
+        bicep: { registrySignIn: options.bicepRegistrySignIn === true },
         onProgress: options.onProgress,
     });
     const plans = loadTerraformPlans(files.filter((file) => file.kind === 'terraform-plan'), { cwd: options.cwd, logger: options.logger });
@@ -69118,6 +69184,10 @@ Options:
   --config FILE         suppressions, rule overrides, deployment settings (default: .github/aml-ha-gate.yml when present)
   --show STATUSES       the statuses the table lists, e.g. fail,warn,unknown; the others are counted
                         per workspace (default: all)
+  --bicep-registry-sign-in
+                        let the Bicep CLI use this machine's Azure sign-in (az login) to restore modules
+                        from private registries; off by default, as a template could name a registry
+                        that would receive the token: use it only on templates you trust
   --debug               print debug details (and stacks of internal errors) to stderr
   -h, --help            show this help
 
@@ -69185,6 +69255,7 @@ async function runScanCommand(args, io) {
             baseline,
             deployment,
             azure,
+            bicepRegistrySignIn: values['bicep-registry-sign-in'] === true,
             logger,
             now: new Date(),
             onProgress: progress.forLoading(),
@@ -69205,6 +69276,7 @@ function parseFlags(args) {
         parameters: { type: 'string' },
         ...DEPLOYMENT_FLAGS,
         'read-azure': { type: 'boolean' },
+        'bicep-registry-sign-in': { type: 'boolean' },
         ...SIGN_IN_FLAGS,
         ...REPORT_FLAGS,
     });

@@ -97,7 +97,7 @@ export async function runTemplatesMode(
   // One reader for head and base: each dependency is read once, and both sides judge it alike.
   const azure =
     settings.azure && deps.live ? new AzureDependencyReader(settings.azure, deps.live) : undefined;
-  const scan = { deployment, azure };
+  const scan = { deployment, azure, bicepRegistrySignIn: settings.bicepRegistrySignIn };
   const gateOptions = {
     mode: 'templates' as const,
     failOn: settings.failOn,
@@ -155,6 +155,7 @@ export async function runTemplatesMode(
     logger,
     locatable: needsLines,
     deployment: deploymentContextFor(deployment),
+    bicep: { registrySignIn: settings.bicepRegistrySignIn },
     // Bicep files are compiled after the ARM templates are evaluated: the log says which is which.
     onProgress: (progress) => {
       if (progress.phase === phase) return;
@@ -264,7 +265,7 @@ async function baseFindings(
   baseSha: string,
   context: RunContext,
   deps: TemplatesRunDeps,
-  scan: { deployment: DeploymentSettings; azure?: AzureDependencyReader },
+  scan: { deployment: DeploymentSettings; azure?: AzureDependencyReader; bicepRegistrySignIn: boolean },
 ): Promise<Finding[]> {
   const { logger } = deps;
   const renamedFrom = new Map(
@@ -308,6 +309,7 @@ async function baseFindings(
     logger: quiet,
     locatable: needsLines,
     deployment: deploymentContextFor(scan.deployment),
+    bicep: { registrySignIn: scan.bicepRegistrySignIn },
   });
   return (await evaluateTemplates(base.resources, scan, quiet)).findings;
 }

@@ -53,6 +53,10 @@ Options:
   --config FILE         suppressions, rule overrides, deployment settings (default: .github/aml-ha-gate.yml when present)
   --show STATUSES       the statuses the table lists, e.g. fail,warn,unknown; the others are counted
                         per workspace (default: all)
+  --bicep-registry-sign-in
+                        let the Bicep CLI use this machine's Azure sign-in (az login) to restore modules
+                        from private registries; off by default, as a template could name a registry
+                        that would receive the token: use it only on templates you trust
   --debug               print debug details (and stacks of internal errors) to stderr
   -h, --help            show this help
 
@@ -129,6 +133,7 @@ export async function runScanCommand(args: string[], io: CliIo): Promise<number>
       baseline,
       deployment,
       azure,
+      bicepRegistrySignIn: values['bicep-registry-sign-in'] === true,
       logger,
       now: new Date(),
       onProgress: progress.forLoading(),
@@ -149,6 +154,7 @@ function parseFlags(args: string[]) {
     parameters: { type: 'string' },
     ...DEPLOYMENT_FLAGS,
     'read-azure': { type: 'boolean' },
+    'bicep-registry-sign-in': { type: 'boolean' },
     ...SIGN_IN_FLAGS,
     ...REPORT_FLAGS,
   });
