@@ -21597,7 +21597,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7207);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5723);
 
 process.exitCode = await (0,_cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
@@ -21612,7 +21612,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7207:
+/***/ 5723:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -21816,11 +21816,21 @@ const ROLES = (/* unused pure expression or super */ null && ([
  */
 class model_UnknownValue {
     reason;
+    symbol;
     unknown = true;
     constructor(
     /** Why it is unknown, in the user's words: the expression text or the failed request. */
-    reason) {
+    reason, 
+    /**
+     * Templates: the text a string will be at deployment, its unknown parts written as symbols
+     * (sources/arm/expression/symbols.ts), when it is built only from values given at deployment
+     * (a parameter with no value, an azd placeholder) by functions that always give the same
+     * result for the same input. Two unknowns with the same symbol are the same string, so names
+     * and ids built alike still match; it is never shown and never decides a verdict.
+     */
+    symbol) {
         this.reason = reason;
+        this.symbol = symbol;
     }
     toJSON() {
         return `<unknown: ${this.reason}>`;
@@ -21897,8 +21907,12 @@ function read(resource, path) {
             return { kind: 'missing', path };
         current = object[key];
     }
-    if (isUnknown(current))
-        return { kind: 'unknown', reason: current.reason, path };
+    if (isUnknown(current)) {
+        const read = { kind: 'unknown', reason: current.reason, path };
+        if (current.symbol !== undefined)
+            read.symbol = current.symbol;
+        return read;
+    }
     return { kind: 'value', value: current, path };
 }
 /**
@@ -23996,7 +24010,127 @@ function resourceText(finding) {
     return logLine(`${finding.resource.name} (${finding.resource.role})`);
 }
 
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/symbols.js
+/**
+ * Symbols for strings known only at deployment. A parameter with no value or an azd placeholder
+ * is unknown, but it is one value: `st{p}` built twice from the same `p` is the same name. An
+ * unknown carries its `symbol`, the text it will be with each unknown part written as an atom,
+ * and the functions that build names and ids (concat, format, resourceId, uniqueString, …) build
+ * the symbol of their result the same way, so a workspace's `resourceId(…, parameters('st'))`
+ * and the storage account named `[parameters('st')]` have the same id symbol.
+ *
+ * An atom is `OPEN key SEP display CLOSE`: `key` is a hash of what the part is (which parameter
+ * of which template, which function of which inputs), `display` how to show it. Neither holds a
+ * `/`, so ids built from symbols split into types and names as real ids do. Symbols compare by
+ * their keys (`symbolKey`), and are shown with each atom as `[display]` (`readableSymbol`).
+ */
+
+
+const OPEN = '\uE000';
+const SEP = '\uE001';
+const CLOSE = '\uE002';
+const ATOM = /\uE000([0-9a-f]+)\uE001([^\uE002]*)\uE002/g;
+/** One unknown part: `identity` says what it is (equal identities, equal values), `display` how it reads. */
+function atom(identity, display) {
+    const key = (0,external_node_crypto_namespaceObject.createHash)('sha1').update(identity).digest('hex').slice(0, 16);
+    // A `/` would split an id built from the symbol at the wrong place.
+    return `${OPEN}${key}${SEP}${display.replace(/[\uE000-\uE002]/g, '').replace(/\//g, '\u2215')}${CLOSE}`;
+}
+/** Whether a text holds an atom (a function given symbols returned one). */
+function hasAtom(text) {
+    return text.includes(OPEN);
+}
+/** The symbol of a string parameter that has no value, in the template `scope` (a nested template's own are others). */
+function parameterSymbol(name, scope) {
+    return atom(`parameters:${scope}:${name.toLowerCase()}`, `parameters('${name}')`);
+}
+/** The symbol of an azd `${NAME}` placeholder: the environment variable's value when azd deploys. */
+function azdSymbol(variable) {
+    return atom(`azd:${variable}`, `\${${variable}}`);
+}
+/** The unknown without its symbol: a value computed from it is not it. */
+function withoutSymbol(value) {
+    return value.symbol === undefined ? value : new model_UnknownValue(value.reason);
+}
+/** Text of an argument for a function given symbols: a known string, or an unknown's symbol. */
+function symbolText(value) {
+    if (typeof value === 'string')
+        return value;
+    return isUnknown(value) ? value.symbol : undefined;
+}
+/** The symbol with each atom reduced to its key: what it is, whatever its display. */
+function identityOf(symbol) {
+    return symbol.replace(ATOM, (_match, key) => `${OPEN}${key}${CLOSE}`);
+}
+/** What names and ids are compared by: as ARM compares them, case-insensitively. */
+function symbolKey(symbol) {
+    return identityOf(symbol).toLowerCase();
+}
+/** A symbol as the user reads it: `st[uniqueString(…, parameters('env'))]`. */
+function readableSymbol(symbol) {
+    return symbol.replace(ATOM, (_match, _key, display) => `[${display}]`);
+}
+/** How a symbol reads inside another atom's display: an atom alone as its display, else quoted. */
+function displayOf(symbol) {
+    const only = /^\uE000[0-9a-f]+\uE001([^\uE002]*)\uE002$/.exec(symbol);
+    return only ? only[1] : `'${readableSymbol(symbol)}'`;
+}
+/** A known argument inside a display: short texts and numbers as written, ids and the like elided. */
+function displayKnown(value) {
+    if (typeof value === 'string')
+        return value.length <= 24 && !value.includes('/') ? `'${value}'` : '…';
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    return '…';
+}
+/**
+ * The symbol of `name(args)` for a function whose result is a function of its arguments only
+ * (uniqueString, guid, take, substring, …): one atom of the function and its inputs.
+ */
+function callSymbol(name, args) {
+    const identities = [];
+    const displays = [];
+    for (const arg of args) {
+        if (isUnknown(arg)) {
+            if (arg.symbol === undefined)
+                return undefined;
+            identities.push(`~${JSON.stringify(identityOf(arg.symbol))}`);
+            displays.push(displayOf(arg.symbol));
+        }
+        else {
+            identities.push(JSON.stringify(arg));
+            displays.push(displayKnown(arg));
+        }
+    }
+    return atom(`${name.toLowerCase()}(${identities.join(',')})`, `${name}(${displays.join(', ')})`);
+}
+/** `toLower` / `toUpper` of a symbol: its known text mapped, each atom wrapped (its case is unknown). */
+function caseSymbol(symbol, upper) {
+    const name = upper ? 'toUpper' : 'toLower';
+    let out = '';
+    let last = 0;
+    for (const match of symbol.matchAll(ATOM)) {
+        const text = symbol.slice(last, match.index);
+        out += upper ? text.toUpperCase() : text.toLowerCase();
+        out += atom(`${name}(${OPEN}${match[1]}${CLOSE})`, `${name}(${match[2]})`);
+        last = match.index + match[0].length;
+    }
+    const rest = symbol.slice(last);
+    return out + (upper ? rest.toUpperCase() : rest.toLowerCase());
+}
+/** The symbol of `value.name` or `value[index]` read from an unknown object or array with a symbol. */
+function memberSymbol(symbol, member) {
+    const display = typeof member === 'number' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(member)
+        ? `${displayOf(symbol)}[${JSON.stringify(member).replace(/"/g, "'")}]`
+        : `${displayOf(symbol)}.${member}`;
+    const identity = JSON.stringify(typeof member === 'string' ? member.toLowerCase() : member);
+    return atom(`member(${identityOf(symbol)},${identity})`, display);
+}
+
 ;// CONCATENATED MODULE: ./.build/graph.js
+
 
 
 
@@ -24095,7 +24229,12 @@ function linkResources(resources, options = {}) {
     for (const workspace of workspaces) {
         assign(workspace, 'workspace', workspace.name);
         for (const reference of workspaceReferences(workspace)) {
-            link(reference, reference.id ? index.find(reference.id, unitOf(workspace)) : undefined);
+            const unit = unitOf(workspace);
+            link(reference, reference.id
+                ? index.find(reference.id, unit)
+                : reference.symbol
+                    ? index.findSymbol(reference.symbol, unit)
+                    : undefined);
         }
     }
     for (const resource of resources) {
@@ -24218,7 +24357,7 @@ function workspaceReferences(workspace) {
             }
             continue;
         }
-        const value = result.kind === 'value' ? result.value : new UnknownPointer(result.reason);
+        const value = result.kind === 'value' ? result.value : new UnknownPointer(result.reason, result.symbol);
         const reference = referenceTo(workspace, result.path, value, pointer, workspace.name);
         if (reference)
             references.push(reference);
@@ -24346,15 +24485,24 @@ function firstString(resource, paths) {
 /** A pointer property whose value is only known at deployment. */
 class UnknownPointer {
     reason;
-    constructor(reason) {
+    symbol;
+    constructor(reason, symbol) {
         this.reason = reason;
+        this.symbol = symbol;
     }
 }
 function referenceTo(from, path, value, pointer, workspace) {
     const base = { role: pointer.role, what: pointer.what, from, path, workspace, standIn: true };
     if (value instanceof UnknownPointer || isUnknown(value)) {
-        const reason = value instanceof UnknownPointer ? value.reason : value.reason;
-        return { ...base, type: pointer.type, name: `(${pointer.what} of ${workspace})`, unknownReason: reason };
+        const reference = {
+            ...base,
+            type: pointer.type,
+            name: `(${pointer.what} of ${workspace})`,
+            unknownReason: value.reason,
+        };
+        if (value.symbol !== undefined)
+            reference.symbol = value.symbol;
+        return reference;
     }
     if (typeof value !== 'string' || value.trim() === '')
         return undefined;
@@ -24425,6 +24573,8 @@ class ResourceIndex {
     byId = new Map();
     byTypeName = new Map();
     byName = new Map();
+    /** By `symbolKey` of the symbolic id, and of provider type + symbolic name. */
+    bySymbol = new Map();
     constructor(resources) {
         this.resources = resources;
         const add = (map, key, resource) => {
@@ -24438,7 +24588,28 @@ class ResourceIndex {
             add(this.byId, resource.id.toLowerCase(), resource);
             add(this.byTypeName, `${resource.type}|${resource.name}`.toLowerCase(), resource);
             add(this.byName, resource.name.split('/').pop().toLowerCase(), resource);
+            if (resource.symbolicId !== undefined) {
+                add(this.bySymbol, symbolKey(resource.symbolicId), resource);
+                const parsed = parseResourceId(resource.symbolicId);
+                if (parsed)
+                    add(this.bySymbol, symbolKey(`${parsed.type}|${parsed.name}`), resource);
+            }
         }
+    }
+    /**
+     * The resource whose name is given at deployment that an unknown pointer with a symbol names:
+     * by symbolic id, else provider type + name, in the pointer's own unit only (the same
+     * parameter of another template may be given another value), when exactly one matches.
+     */
+    findSymbol(symbol, unit) {
+        const parsed = parseResourceId(symbol);
+        const keys = [symbolKey(symbol), parsed ? symbolKey(`${parsed.type}|${parsed.name}`) : undefined];
+        for (const key of keys) {
+            const local = (key === undefined ? [] : (this.bySymbol.get(key) ?? [])).filter((candidate) => unitOf(candidate) === unit);
+            if (local.length === 1)
+                return local[0];
+        }
+        return undefined;
     }
     /**
      * The resource an id points at: by id, else by provider type + name (ids of templates differ by
@@ -25087,8 +25258,6 @@ function isError(e) {
     return false;
 }
 //# sourceMappingURL=error.js.map
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/sha256.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -60947,6 +61116,7 @@ const ARRAY_FUNCTIONS = {
         },
     },
     take: {
+        symbols: 'opaque',
         min: 2,
         max: 2,
         call: (args, ctx) => {
@@ -60955,6 +61125,7 @@ const ARRAY_FUNCTIONS = {
         },
     },
     skip: {
+        symbols: 'opaque',
         min: 2,
         max: 2,
         call: (args, ctx) => {
@@ -61407,6 +61578,7 @@ function parseLenientJson(text) {
 
 
 
+
 function evaluateBoolean(ctx, expr, index) {
     const value = ctx.evaluate(expr);
     if (isUnknown(value))
@@ -61497,7 +61669,7 @@ const CORE_FUNCTIONS = {
         lazy: (args, ctx) => {
             const condition = evaluateBoolean(ctx, args[0], 0);
             if (isUnknown(condition))
-                return condition;
+                return withoutSymbol(condition);
             return ctx.evaluate(condition ? args[1] : args[2]);
         },
     },
@@ -61584,6 +61756,7 @@ const CORE_FUNCTIONS = {
         },
     },
     string: {
+        symbols: 'text',
         min: 1,
         max: 1,
         unknowns: 'deep',
@@ -61868,6 +62041,7 @@ function dateCall(ctx, body) {
 }
 const DEPLOYMENT_FUNCTIONS = {
     resourceid: {
+        symbols: 'text',
         min: 2,
         max: Infinity,
         call: (args, ctx) => {
@@ -61891,6 +62065,7 @@ const DEPLOYMENT_FUNCTIONS = {
         },
     },
     subscriptionresourceid: {
+        symbols: 'text',
         min: 2,
         max: Infinity,
         call: (args, ctx) => {
@@ -61899,6 +62074,7 @@ const DEPLOYMENT_FUNCTIONS = {
         },
     },
     tenantresourceid: {
+        symbols: 'text',
         min: 2,
         max: Infinity,
         call: (args, ctx) => {
@@ -61907,6 +62083,7 @@ const DEPLOYMENT_FUNCTIONS = {
         },
     },
     managementgroupresourceid: {
+        symbols: 'text',
         min: 2,
         max: Infinity,
         call: (args, ctx) => {
@@ -61915,6 +62092,7 @@ const DEPLOYMENT_FUNCTIONS = {
         },
     },
     extensionresourceid: {
+        symbols: 'text',
         min: 3,
         max: Infinity,
         call: (args, ctx) => {
@@ -62489,6 +62667,7 @@ function escapeDataString(text) {
 }
 const STRING_FUNCTIONS = {
     concat: {
+        symbols: 'text',
         min: 1,
         max: Infinity,
         call: (args, ctx) => {
@@ -62517,6 +62696,7 @@ const STRING_FUNCTIONS = {
         },
     },
     format: {
+        symbols: 'text',
         min: 1,
         max: Infinity,
         unknowns: 'deep',
@@ -62531,10 +62711,11 @@ const STRING_FUNCTIONS = {
             }
         },
     },
-    tolower: { min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).toLowerCase() },
-    toupper: { min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).toUpperCase() },
-    trim: { min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).trim() },
+    tolower: { symbols: 'case', min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).toLowerCase() },
+    toupper: { symbols: 'case', min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).toUpperCase() },
+    trim: { symbols: 'opaque', min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).trim() },
     substring: {
+        symbols: 'opaque',
         min: 2,
         max: 3,
         call: (args, ctx) => {
@@ -62551,6 +62732,7 @@ const STRING_FUNCTIONS = {
         },
     },
     replace: {
+        symbols: 'opaque',
         min: 3,
         max: 3,
         call: (args, ctx) => {
@@ -62563,6 +62745,7 @@ const STRING_FUNCTIONS = {
         },
     },
     padleft: {
+        symbols: 'opaque',
         min: 2,
         max: 3,
         call: (args, ctx) => {
@@ -62622,7 +62805,12 @@ const STRING_FUNCTIONS = {
             return parts;
         },
     },
-    base64: { min: 1, max: 1, call: (args, ctx) => Buffer.from(str(ctx, args, 0), 'utf8').toString('base64') },
+    base64: {
+        symbols: 'opaque',
+        min: 1,
+        max: 1,
+        call: (args, ctx) => Buffer.from(str(ctx, args, 0), 'utf8').toString('base64'),
+    },
     base64tostring: { min: 1, max: 1, call: (args, ctx) => decodeBase64(ctx, str(ctx, args, 0)) },
     base64tojson: {
         min: 1,
@@ -62667,7 +62855,12 @@ const STRING_FUNCTIONS = {
             }
         },
     },
-    uricomponent: { min: 1, max: 1, call: (args, ctx) => escapeDataString(str(ctx, args, 0)) },
+    uricomponent: {
+        symbols: 'opaque',
+        min: 1,
+        max: 1,
+        call: (args, ctx) => escapeDataString(str(ctx, args, 0)),
+    },
     uricomponenttostring: {
         min: 1,
         max: 1,
@@ -62680,8 +62873,13 @@ const STRING_FUNCTIONS = {
             }
         },
     },
-    uniquestring: { min: 1, max: Infinity, call: (args, ctx) => uniqueString(...strings(ctx, args)) },
-    guid: { min: 1, max: Infinity, call: (args, ctx) => armGuid(...strings(ctx, args)) },
+    uniquestring: {
+        symbols: 'opaque',
+        min: 1,
+        max: Infinity,
+        call: (args, ctx) => uniqueString(...strings(ctx, args)),
+    },
+    guid: { symbols: 'opaque', min: 1, max: Infinity, call: (args, ctx) => armGuid(...strings(ctx, args)) },
     newguid: { min: 0, max: 0, call: (_args, ctx) => new DeploymentTimeUnknown(ctx.text) },
 };
 
@@ -62982,6 +63180,7 @@ function parseExpression(text) {
 
 
 
+
 /** Guard against runaway recursion through user-defined functions. */
 const MAX_CALL_DEPTH = 64;
 function sourceOf(ev, expr) {
@@ -63002,9 +63201,18 @@ function describeExpr(expr) {
             return `${describeExpr(expr.target)}[${describeExpr(expr.index)}]`;
     }
 }
-/** Property or index access into an unknown stays unknown; deployment-time unknowns name the longer path. */
-function accessUnknown(ev, target, expr) {
-    return target instanceof DeploymentTimeUnknown ? new DeploymentTimeUnknown(sourceOf(ev, expr)) : target;
+/**
+ * Property or index access into an unknown stays unknown; deployment-time unknowns name the longer
+ * path, and a symbol (symbols.ts) becomes the symbol of the member.
+ */
+function accessUnknown(ev, target, expr, member = expr.kind === 'property' ? expr.name : null) {
+    if (target instanceof DeploymentTimeUnknown)
+        return new DeploymentTimeUnknown(sourceOf(ev, expr));
+    if (target.symbol === undefined)
+        return target;
+    return typeof member === 'string' || typeof member === 'number'
+        ? new model_UnknownValue(target.reason, memberSymbol(target.symbol, member))
+        : withoutSymbol(target);
 }
 function evaluate_evaluateNode(ev, expr) {
     // One step per node: inlined, this is the evaluator's hottest line.
@@ -63029,9 +63237,9 @@ function evaluate_evaluateNode(ev, expr) {
             const target = evaluate_evaluateNode(ev, expr.target);
             const index = evaluate_evaluateNode(ev, expr.index);
             if (isUnknown(target))
-                return accessUnknown(ev, target, expr);
+                return accessUnknown(ev, target, expr, index);
             if (isUnknown(index))
-                return index;
+                return withoutSymbol(index);
             if (isPartial(target) &&
                 values_isObject(target) &&
                 typeof index === 'string' &&
@@ -63142,8 +63350,10 @@ function evaluateCall(ev, call) {
         throw new ExpressionError(`The template language function '${call.name}' must have ${expected} argument(s), but ${count} were given in ${sourceOf(ev, call)}.`, call.start);
     }
     const context = new EvaluationCallContext(ev, call);
-    if (def.lazy)
-        return def.existing ? def.lazy(call.args, context) : built(def.lazy(call.args, context));
+    if (def.lazy) {
+        const result = def.lazy(call.args, context);
+        return def.existing ? result : built(plain(result));
+    }
     const args = new Array(count);
     for (let i = 0; i < count; i++)
         args[i] = evaluate_evaluateNode(ev, call.args[i]);
@@ -63151,13 +63361,55 @@ function evaluateCall(ev, call) {
         for (const arg of args) {
             const unknown = def.unknowns === 'deep' ? findUnknown(arg) : isUnknown(arg) ? arg : undefined;
             if (unknown)
-                return unknown;
+                return def.symbols ? symbolicCall(def, args, context, unknown) : withoutSymbol(unknown);
         }
     }
     const result = def.call(args, context);
     if (result === undefined)
         return null;
-    return def.existing ? result : built(result);
+    return def.existing ? result : built(plain(result));
+}
+/** A function's own result: an unknown it passes on from an argument is not that argument any more. */
+function plain(result) {
+    return isUnknown(result) && result.symbol !== undefined ? withoutSymbol(result) : result;
+}
+/**
+ * A function that builds names called with unknowns that have symbols (symbols.ts): the unknown
+ * result carries the symbol of what it will be. Any unknown without one, or a call the function
+ * rejects with the symbols in place, gives a plain unknown.
+ */
+function symbolicCall(def, args, context, first) {
+    const fallback = withoutSymbol(first);
+    const texts = [];
+    for (const arg of args) {
+        if (isUnknown(arg) ? arg.symbol === undefined : findUnknown(arg) !== undefined)
+            return fallback;
+        if (def.symbols !== 'opaque') {
+            const text = symbolText(arg);
+            if (text === undefined && isUnknown(arg))
+                return fallback;
+            texts.push(text ?? '');
+        }
+    }
+    let symbol;
+    if (def.symbols === 'opaque')
+        symbol = callSymbol(context.name, args);
+    else if (def.symbols === 'case')
+        symbol = caseSymbol(texts[0], context.name.toLowerCase() === 'toupper');
+    else {
+        let result;
+        try {
+            result = def.call(args.map((arg) => (isUnknown(arg) ? arg.symbol : arg)), context);
+        }
+        catch (error) {
+            if (error instanceof ExpressionError)
+                return fallback;
+            throw error;
+        }
+        if (typeof result === 'string' && hasAtom(result))
+            symbol = result;
+    }
+    return symbol === undefined ? fallback : new model_UnknownValue(first.reason, symbol);
 }
 function evaluateUserFunction(ev, call, text) {
     const key = `${call.namespace}.${call.name}`.toLowerCase();
@@ -63504,6 +63756,7 @@ function check(frame, section, count, limit, advice, detail = '') {
 
 
 
+
 function isDeploymentType(type) {
     return type.toLowerCase() === 'microsoft.resources/deployments';
 }
@@ -63585,8 +63838,12 @@ function registerInstance(frame, raw, rawPath, symbolicName, parent, loops, unkn
         const nameRaw = property(raw, 'name');
         const nameValue = nameRaw === undefined ? undefined : frame.evaluate(nameRaw);
         let name;
+        // A name given at deployment is its symbol, shown readably (`st[parameters('env')]`).
+        let nameSymbol = isUnknown(nameValue) ? nameValue.symbol : undefined;
         if (typeof nameValue === 'string')
             name = nameValue;
+        else if (nameSymbol !== undefined)
+            name = readableSymbol(nameSymbol);
         else if (symbolicName)
             name = symbolicName;
         else if (typeof nameRaw === 'string')
@@ -63594,8 +63851,16 @@ function registerInstance(frame, raw, rawPath, symbolicName, parent, loops, unkn
         else
             throw new ConfigurationError('resource has no "name"', frame.doc.file, declarationLine(frame, raw, rawPath, symbolicName));
         const segments = type.split('/').length - 1;
-        if (parent && name.split('/').length < segments)
+        if (parent && name.split('/').length < segments) {
+            // A child's full name has a symbol when each part is known or has one, and one has one.
+            const own = nameSymbol ?? (typeof nameValue === 'string' ? name : undefined);
+            const above = parent.nameSymbol ?? (parent.nameKnown ? parent.name : undefined);
+            nameSymbol =
+                own !== undefined && above !== undefined && (nameSymbol ?? parent.nameSymbol) !== undefined
+                    ? `${above}/${own}`
+                    : undefined;
             name = `${parent.name}/${name}`;
+        }
         const existing = property(raw, 'existing') === true;
         const extensionScope = extensionScopeOf(frame, raw);
         const entry = {
@@ -63612,6 +63877,10 @@ function registerInstance(frame, raw, rawPath, symbolicName, parent, loops, unkn
             existing,
             index: frame.entries.length,
         };
+        if (nameSymbol !== undefined) {
+            entry.nameSymbol = nameSymbol;
+            entry.symbolicId = buildResourceId(frame.deployment, type, nameSymbol, extensionScope);
+        }
         frame.entries.push(entry);
         if (!existing)
             countResource(frame);
@@ -63757,6 +64026,8 @@ function emit(frame, unit) {
                 origin: 'template',
                 unit,
             };
+            if (entry.symbolicId !== undefined)
+                resource.symbolicId = entry.symbolicId;
             if (!locatable || locatable(entry.type))
                 resource.locate = (path) => frame.locator.locateValue(entry, path);
             expansion.resources.push(resource);
@@ -64352,16 +64623,20 @@ function sameValue(a, b) {
 
 
 
+
 /** The parameters of one template, bound on first use. */
 class ParameterBinding {
     frame;
     entries = new Map();
     types;
     unknownSupply;
+    /** The template scope its parameters with no value are named in (symbols.ts). */
+    scope;
     constructor(frame, supply) {
         this.frame = frame;
         this.types = new TemplateTypes(frame.template, frame.templatePath);
         this.unknownSupply = supply?.unknown;
+        this.scope = frame.expansion.newScope();
         const parameters = childAt(frame.template, frame.templatePath, 'parameters');
         for (const [name, declaration] of entries(parameters?.[0])) {
             this.entries.set(name.toLowerCase(), {
@@ -64429,8 +64704,14 @@ class ParameterBinding {
         if (this.types.resolve(entry.declaration, entry.path).nullable) {
             return { value: null, locate: supplied?.locate ?? (() => this.declarationLocation(entry)) };
         }
+        // A value given at deployment is one value wherever it is used: names built from it (or from
+        // a property or item of it) match. Secure values have none: nothing is built from a secret.
+        const type = this.types.resolve(entry.declaration, entry.path).type;
+        const symbol = type === 'string' || type === 'object' || type === 'array'
+            ? parameterSymbol(entry.name, this.scope)
+            : undefined;
         return {
-            value: new model_UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`),
+            value: new model_UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`, symbol),
             locate: () => this.declarationLocation(entry),
         };
     }
@@ -65080,8 +65361,16 @@ class Expansion {
     /** The work this template and everything it deploys may take (limits.ts). */
     budget = new WorkBudget();
     errorKeys = new Set();
+    scopes = 0;
     constructor(options) {
         this.options = options;
+    }
+    /**
+     * A new template scope: what its parameters with no value are named by (symbols.ts), so that
+     * a nested template's own parameter is never taken for the outer one of the same name.
+     */
+    newScope() {
+        return `${this.options.unit}#${this.scopes++}`;
     }
     addError(error) {
         // The same mistake repeated in several resources of a file is reported once, at its first line.
@@ -65383,6 +65672,7 @@ function workOf(expansion) {
 
 
 
+
 /**
  * `${NAME}`, `${NAME=default}`, `${NAME:-default}`: the Azure Developer CLI (azd) fills these in
  * from its environment when it deploys (its parameters files go through envsubst). The scan never
@@ -65399,7 +65689,14 @@ function withoutAzdPlaceholders(parameter, value) {
         const named = variables
             .map(([, variable, operator, fallback]) => operator ? `${variable} (azd's default: ${JSON.stringify(fallback)})` : variable)
             .join(', ');
-        return new model_UnknownValue(`parameter ${parameter} is set by azd from the environment variable ${named} when it deploys`);
+        // The variable has one value when azd deploys: names built from it match (symbols.ts).
+        let symbol = '';
+        let last = 0;
+        for (const match of variables) {
+            symbol += value.slice(last, match.index) + azdSymbol(match[1]);
+            last = match.index + match[0].length;
+        }
+        return new model_UnknownValue(`parameter ${parameter} is set by azd from the environment variable ${named} when it deploys`, symbol + value.slice(last));
     }
     if (Array.isArray(value)) {
         let out;
