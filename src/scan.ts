@@ -2,7 +2,7 @@ import { evaluateResources } from './engine.js';
 import { ConfigurationError } from './errors.js';
 import { applyGate, type GateOptions } from './gate.js';
 import type { Finding, Logger, Report } from './model.js';
-import { discoverTemplates } from './sources/discover.js';
+import { discoverTemplates, scanRoots } from './sources/discover.js';
 import { hasRules } from './rules/index.js';
 import { loadTemplates } from './sources/templates.js';
 import { VERSION } from './version.js';
@@ -28,7 +28,9 @@ export interface TemplateScanOptions {
  */
 export async function scanTemplates(options: TemplateScanOptions): Promise<Report> {
   const paths = options.paths.length > 0 ? options.paths : ['.'];
-  const files = await discoverTemplates(paths, options.cwd);
+  // Linked files may come from the scanned paths' repository (or the working directory).
+  const roots = scanRoots(paths, options.cwd);
+  const files = await discoverTemplates(paths, options.cwd, { roots });
   if (!files.some((file) => file.kind !== 'parameters')) {
     throw new ConfigurationError(
       `nothing to scan in ${paths.join(', ')}: no ARM template (a .json file whose $schema is deploymentTemplate.json) or .bicep file found. Pass the folder that holds your templates.`,
@@ -39,6 +41,7 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
     parametersFile: options.parametersFile,
     logger: options.logger,
     locatable: hasRules,
+    roots,
   });
   options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
   const findings = evaluateResources(resources);

@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ConfigurationError } from '../errors.js';
+import { FileAccess } from '../file-access.js';
 import { parseJsonDocument } from './arm/jsonc.js';
 import type { SourceMap } from './arm/expand.js';
 import { readParametersDocument, type SuppliedParameter } from './arm/parameters.js';
 import type { FileError, Logger } from '../model.js';
+import { checkBicepReferences } from './bicep-references.js';
 import { displayPath, type DiscoveredFile } from './discover.js';
 
 export interface BicepOptions {
@@ -24,6 +27,8 @@ export interface BicepCompileOptions extends BicepOptions {
   explicitParameters?: string;
   /** Environment to search PATH in (tests); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /** What may be read (the repository); default: regular files under `cwd`. */
+  access?: FileAccess;
 }
 
 /** One `.bicep` file compiled to an ARM template, ready to expand. */
@@ -289,16 +294,23 @@ export function createBicepSourceMap(
   };
 }
 
-function readTextOrUndefined(absolutePath: string): string | undefined {
-  try {
-    return readFileSync(absolutePath, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** A reader of Bicep sources through the access rules (a file that may not be read reads as nothing). */
+function textReader(access: FileAccess): (absolutePath: string) => string | undefined {
+  return (absolutePath) => {
+    try {
+      return access.readText(absolutePath);
+    } catch (error) {
+      if (error instanceof ConfigurationError) return undefined;
+      throw error;
+    }
+  };
 }
 
 /** Local `.bicep` files used as modules by other scanned Bicep files (not compiled on their own). */
-function moduleTargets(files: DiscoveredFile[]): Set<string> {
+function moduleTargets(
+  files: DiscoveredFile[],
+  readTextOrUndefined: (absolutePath: string) => string | undefined,
+): Set<string> {
   const targets = new Set<string>();
   for (const file of files) {
     const text = readTextOrUndefined(file.absolutePath);
@@ -333,8 +345,25 @@ export async function compileBicepFiles(
   options: BicepCompileOptions,
 ): Promise<{ units: CompiledBicep[]; errors: FileError[] }> {
   const errors: FileError[] = [];
-  const modules = moduleTargets(bicepFiles);
-  const roots = bicepFiles.filter((f) => !modules.has(f.absolutePath));
+  const access = options.access ?? new FileAccess([options.cwd], { cwd: options.cwd });
+  const readTextOrUndefined = textReader(access);
+  const modules = moduleTargets(bicepFiles, readTextOrUndefined);
+  // The compiler reads module, using, import and load*() paths itself: check them first.
+  const refused = new Set<string>();
+  const explicitParam = options.explicitParameters?.toLowerCase().endsWith('.bicepparam')
+    ? [options.explicitParameters]
+    : [];
+  for (const file of [
+    ...bicepFiles.filter((f) => !modules.has(f.absolutePath)).map((f) => f.absolutePath),
+    ...bicepParamFiles.map((f) => f.absolutePath),
+    ...explicitParam,
+  ]) {
+    const problems = checkBicepReferences(file, access, readTextOrUndefined);
+    if (problems.length === 0) continue;
+    errors.push(...problems);
+    refused.add(file);
+  }
+  const roots = bicepFiles.filter((f) => !modules.has(f.absolutePath) && !refused.has(f.absolutePath));
   if (roots.length === 0) return { units: [], errors };
   const env = options.env ?? process.env;
   const cli = findBicepCli({ command: options.command, env });
@@ -352,9 +381,11 @@ export async function compileBicepFiles(
   // Which .bicepparam goes with which .bicep (`using './main.bicep'`).
   const paramsByTemplate = new Map<string, DiscoveredFile[]>();
   const explicit = options.explicitParameters;
-  const paramCandidates = explicit?.toLowerCase().endsWith('.bicepparam')
-    ? [{ path: displayPath(explicit, options.cwd), absolutePath: explicit, kind: 'bicepparam' as const }]
-    : bicepParamFiles;
+  const paramCandidates = (
+    explicit?.toLowerCase().endsWith('.bicepparam')
+      ? [{ path: displayPath(explicit, options.cwd), absolutePath: explicit, kind: 'bicepparam' as const }]
+      : bicepParamFiles
+  ).filter((f) => !refused.has(f.absolutePath));
   for (const file of paramCandidates) {
     const using = scanBicepSource(readTextOrUndefined(file.absolutePath) ?? '').using;
     const target =
