@@ -223,3 +223,22 @@ p('pull-request selection', () => {
     ]);
   });
 });
+
+p('files named on the command line', () => {
+  test('a named template that is a link out of the repository is refused; one outside the repository is read', async () => {
+    const base = openTempDir('aml-ha-gate-named-');
+    writeFiles(base, { 'outside/t.json': template([lrsStorage('stoutside')]) });
+    const repo = path.join(base, 'repo');
+    mkdirSync(repo);
+    symlinkSync('../outside/t.json', path.join(repo, 'main.json'));
+    const linked = await discoverTemplates(['main.json'], repo);
+    expect(linked.map((f) => [f.path, f.problem])).toEqual([
+      [
+        'main.json',
+        expect.stringMatching(/^the file is a symbolic link to .*outside\/t\.json, outside the repository/),
+      ],
+    ]);
+    const named = await discoverTemplates([path.join(base, 'outside/t.json')], repo);
+    expect(named.map((f) => [f.kind, f.problem])).toEqual([['template', undefined]]);
+  });
+});

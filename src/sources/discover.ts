@@ -305,18 +305,22 @@ interface Candidate {
  *
  * Nothing that looks like a template is skipped silently. A file that cannot be read, a file name
  * that is not UTF-8, a template over the size limit, a symbolic link that is dangling, loops or
- * leads out of the repository (`roots`, default: `scanRoots`) come back with a `problem`, which
- * the loader reports as a file error. Symbolic links inside the repository are followed once: a
- * linked file is evaluated through its target, a linked folder is walked; a file reached through
- * several paths is evaluated once, under its own path when it has one outside links (the others
- * are listed in `aliases`).
+ * leads out of the repository (`roots`: the workspace in the action, `scanRoots` in the CLI;
+ * default: `cwd`) comes back with a `problem`, which the loader reports as a file error.
+ *
+ * Symbolic links inside the repository are followed once: resolved to their final target (which
+ * must be inside the repository too), a linked file is evaluated through it and a linked folder is
+ * walked, each real file and folder at most once. Why follow rather than refuse: a pull request
+ * that replaces a template by a link still deploys the target's content, so the gate must see it;
+ * and a link into a skipped folder (`dist/`) must not hide it. A file reached through several paths
+ * is evaluated under its own path when it has one outside links (the others are its `aliases`).
  */
 export async function discoverTemplates(
   paths: string[],
   cwd: string,
   options: { roots?: string[] } = {},
 ): Promise<DiscoveredFile[]> {
-  const access = new FileAccess(options.roots ?? scanRoots(paths, cwd), { cwd });
+  const access = new FileAccess(options.roots ?? [cwd], { cwd });
   const byReal = new Map<string, Candidate>();
   const problems: DiscoveredFile[] = [];
   const walkedDirectories = new Set<string>();
@@ -514,6 +518,13 @@ export async function discoverTemplates(
         realPath = realpathSync.native(absolutePath);
       } catch {
         // read below reports it
+      }
+      // A file named on the command line may be anywhere, but a link in the repository may not
+      // lead out of it.
+      const checked = access.check(absolutePath, 'the file');
+      if (checked instanceof ConfigurationError && / symbolic link /.test(checked.message)) {
+        addProblem(absolutePath, absolutePath, path.basename(absolutePath), checked.message);
+        continue;
       }
       consider(absolutePath, absolutePath, realPath, false, true);
     }
