@@ -7,12 +7,24 @@ import { parseSettings } from '../../src/action/settings.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const manifest = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as {
+  name: string;
+  description: string;
+  branding: { icon: string; color: string };
   runs: { using: string; main: string };
   inputs: Record<string, { description?: string; default?: string }>;
   outputs: Record<string, { description?: string }>;
 };
 
 describe('action.yml', () => {
+  // GitHub's own schema for action metadata (runtimes, required keys, branding icons and colours)
+  // checks action.yml in readme-workflows.test.ts; what it does not check is here.
+  test('is fit for the Marketplace: a description under 125 characters, a name, branding', () => {
+    expect(manifest.description.length).toBeLessThan(125);
+    expect(manifest.description).not.toContain('\n');
+    expect(manifest.name).toBe('AML HA gate');
+    expect(manifest.branding).toEqual({ icon: 'shield', color: 'blue' });
+  });
+
   test('declares the inputs and outputs of the pull-request and live-mode issues, each described with a default', () => {
     expect(Object.keys(manifest.inputs).sort()).toEqual(
       [

@@ -1,12 +1,17 @@
 /**
- * The README's workflows are valid: every ```yaml block with `jobs:` parses, has the shape GitHub
- * accepts (triggers, jobs with runs-on and steps, each step one `uses` or `run`, permission levels
- * read/write/none), and passes this action only inputs action.yml declares.
+ * The workflows users copy from the README, and the repository's own, are valid: each passes
+ * actionlint and GitHub's own workflow parser, and action.yml that parser's action-metadata
+ * schema (scripts/workflow-lint.ts, also run by
+ * `npm run lint`, run here as a child process as CI runs it). What those tools cannot know is
+ * checked here: a step using this action passes only inputs action.yml declares (the README refers
+ * to the published action, whose metadata actionlint does not have).
  */
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { lintWithTools } from './workflow-lint-run.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const inputs = new Set(
@@ -15,87 +20,95 @@ const inputs = new Set(
   ),
 );
 
-function workflowsIn(markdown: string): string[] {
-  return [...markdown.matchAll(/```ya?ml\n([\s\S]*?)```/g)]
-    .map((m) => m[1])
-    .filter((block) => /^jobs:/m.test(block));
+/** The ```yaml blocks of the README that are whole workflows, with the line each starts on. */
+function readmeWorkflows(): Array<{ line: number; text: string }> {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  return [...readme.matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)]
+    .filter((match) => /^jobs:/m.test(match[1]))
+    .map((match) => ({ line: readme.slice(0, match.index).split('\n').length + 1, text: match[1] }));
 }
 
-const PERMISSION_LEVELS = new Set(['read', 'write', 'none']);
-
-/** Problems found in one workflow, as readable strings (empty when valid). */
-function problems(text: string): string[] {
+/** Inputs passed to this action (`…/aml-ha-gate@…` or `./`) that action.yml does not declare. */
+function undeclaredInputs(text: string): string[] {
+  const workflow = parse(text) as { jobs?: Record<string, { steps?: Array<Record<string, unknown>> }> };
   const found: string[] = [];
-  let workflow: Record<string, unknown>;
-  try {
-    workflow = parse(text) as Record<string, unknown>;
-  } catch (error) {
-    return [`YAML: ${String(error)}`];
-  }
-  if (!workflow.on) found.push('no on:');
-  const checkPermissions = (where: string, permissions: unknown) => {
-    if (permissions === undefined) return;
-    for (const [scope, level] of Object.entries(permissions as Record<string, unknown>))
-      if (!PERMISSION_LEVELS.has(String(level)))
-        found.push(`${where}: permission ${scope}: ${String(level)}`);
-  };
-  checkPermissions('workflow', workflow.permissions);
-  const jobs = workflow.jobs as Record<string, Record<string, unknown>> | undefined;
-  if (!jobs || Object.keys(jobs).length === 0) found.push('no jobs');
-  for (const [name, job] of Object.entries(jobs ?? {})) {
-    if (!job['runs-on']) found.push(`${name}: no runs-on`);
-    checkPermissions(name, job.permissions);
-    const steps = job.steps as Array<Record<string, unknown>> | undefined;
-    if (!Array.isArray(steps) || steps.length === 0) found.push(`${name}: no steps`);
-    for (const [index, step] of (steps ?? []).entries()) {
-      const where = `${name}.steps[${index}]`;
-      if (('uses' in step ? 1 : 0) + ('run' in step ? 1 : 0) !== 1)
-        found.push(`${where}: needs exactly one of uses/run`);
-      const allowed = new Set([
-        'uses',
-        'run',
-        'with',
-        'name',
-        'id',
-        'if',
-        'env',
-        'shell',
-        'continue-on-error',
-        'timeout-minutes',
-        'working-directory',
-      ]);
-      for (const key of Object.keys(step)) if (!allowed.has(key)) found.push(`${where}: unknown key ${key}`);
-      if (typeof step.uses === 'string' && /aml-ha-gate@/.test(step.uses)) {
-        for (const input of Object.keys((step.with as Record<string, unknown>) ?? {}))
-          if (!inputs.has(input)) found.push(`${where}: the action has no input ${input}`);
-      }
-    }
+  for (const [job, { steps = [] }] of Object.entries(workflow.jobs ?? {})) {
+    steps.forEach((step, index) => {
+      if (typeof step.uses !== 'string' || !/^(\.\/?|[^@]*\/aml-ha-gate@.+)$/.test(step.uses)) return;
+      for (const input of Object.keys((step.with as Record<string, unknown>) ?? {}))
+        if (!inputs.has(input)) found.push(`${job}.steps[${index}]: the action has no input ${input}`);
+    });
   }
   return found;
 }
 
-const sources = [join(repoRoot, 'README.md')];
-
-describe('README workflows', () => {
-  test('the checker catches a broken workflow', () => {
-    expect(
-      problems(
-        'on: push\njobs:\n  a:\n    steps:\n      - uses: x/aml-ha-gate@v1\n        with: { failon: x }\n        permissions: {}\n',
-      ),
-    ).toEqual([
-      'a: no runs-on',
-      'a.steps[0]: unknown key permissions',
-      'a.steps[0]: the action has no input failon',
+describe('README and repository workflows', () => {
+  test('the linters catch a broken workflow (in a file, in a Markdown block) and a broken action.yml, each problem on its line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aml-ha-gate-workflow-lint-'));
+    const broken = [
+      'on: pull_request',
+      'permissions:',
+      '  pull-request: write',
+      'jobs:',
+      '  gate:',
+      '    steps:',
+      '      - uses: contoso/aml-ha-gate@v1',
+      '        with: { failon: x }',
+      '        permissions: {}',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'broken.yml'), broken);
+    writeFileSync(join(dir, 'GUIDE.md'), `# Guide\n\nText.\n\n\`\`\`yaml\n${broken}\`\`\`\n`);
+    // action.yml goes through the parser's action-metadata schema: runtimes, required keys, branding.
+    writeFileSync(
+      join(dir, 'action.yml'),
+      'name: x\nruns:\n  using: node22\n  main: dist/index.js\nbranding:\n  icon: shield-x\n  color: pink\nouputs: {}\n',
+    );
+    const problems = lintWithTools([join(dir, 'broken.yml'), join(dir, 'GUIDE.md'), join(dir, 'action.yml')]);
+    const expected = (file: string, offset: number) =>
+      expect.arrayContaining([
+        `${file}:${3 + offset} actionlint: unknown permission scope "pull-request"`,
+        `${file}:${3 + offset} github-parser: Unexpected value 'pull-request'`,
+        `${file}:${5 + offset} actionlint: "runs-on" section is missing in job "gate" (syntax-check)`,
+        `${file}:${6 + offset} github-parser: Required property is missing: runs-on`,
+        `${file}:${9 + offset} actionlint: unexpected key "permissions" for "step" section`,
+        `${file}:${9 + offset} github-parser: Unexpected value 'permissions'`,
+      ]);
+    const short = problems.map((p) => `${basename(p.file)}:${p.line} ${p.tool}: ${p.message.split('. ')[0]}`);
+    expect(short).toEqual(expected('broken.yml', 0));
+    expect(short).toEqual(expected('GUIDE.md', 5));
+    expect(short.filter((line) => line.startsWith('action.yml'))).toEqual([
+      "action.yml:3 github-parser: Unexpected value 'node22'",
+      "action.yml:6 github-parser: Unexpected value 'shield-x'",
+      "action.yml:7 github-parser: Unexpected value 'pink'",
+      "action.yml:8 github-parser: Unexpected value 'ouputs'",
+      'action.yml:1 github-parser: Required property is missing: description',
     ]);
+    expect(undeclaredInputs(broken)).toEqual(['gate.steps[0]: the action has no input failon']);
   });
 
-  for (const source of sources) {
-    const blocks = workflowsIn(readFileSync(source, 'utf8'));
-    (blocks.length > 0 ? test : test.skip)(
-      `every workflow in ${source.slice(repoRoot.length + 1)} is valid`,
-      () => {
-        expect(blocks.map(problems)).toEqual(blocks.map(() => []));
-      },
-    );
-  }
+  test('.github/workflows, the README workflows and action.yml pass actionlint and GitHub’s parser', () => {
+    const problems = lintWithTools();
+    expect(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message} [${p.tool}]`)).toEqual([]);
+  });
+
+  test('the README has its workflows, and they pass this action only the inputs it declares', () => {
+    const blocks = readmeWorkflows();
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    expect(
+      blocks.flatMap((block) => undeclaredInputs(block.text).map((p) => `line ${block.line}: ${p}`)),
+    ).toEqual([]);
+  });
+
+  test('the repository workflows pass this action only the inputs it declares', () => {
+    const files = readdirSync(join(repoRoot, '.github/workflows')).filter((name) => /\.ya?ml$/.test(name));
+    expect(files.length).toBeGreaterThan(0);
+    expect(
+      files.flatMap((name) =>
+        undeclaredInputs(readFileSync(join(repoRoot, '.github/workflows', name), 'utf8')).map(
+          (p) => `${name}: ${p}`,
+        ),
+      ),
+    ).toEqual([]);
+  });
 });

@@ -17,6 +17,7 @@ import {
   type FakeGitHubOptions,
   type PullFile,
 } from '../helpers/fake-github.js';
+import { e2eNode } from '../helpers/e2e-node.js';
 import {
   createGitFixture,
   manyStorageTemplate,
@@ -137,7 +138,7 @@ async function runStep(
     env[`INPUT_${name.toUpperCase()}`] = value;
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
     (done, fail) => {
-      const child = spawn(process.execPath, [action], {
+      const child = spawn(e2eNode, [action], {
         cwd: repo.dir,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { e2eNode } from '../helpers/e2e-node.js';
 import type { LiveWorld } from './live-harness.js';
 import { AUDIENCE, CLIENT_ID, TENANT_ID } from './live-harness.js';
 
@@ -11,7 +12,7 @@ export interface ChildRun {
   stderr: string;
 }
 
-/** Runs a bundled entry point as a child process (async, so the fake servers in this process keep answering). */
+/** Runs a bundled entry point as a child process of the e2e Node (async, so the fake servers in this process keep answering). */
 export function runNode(
   entry: string,
   args: string[],
@@ -19,7 +20,7 @@ export function runNode(
   cwd: string,
 ): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(e2eNode, [entry, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -352,7 +352,10 @@ d('many workspaces: Azure Resource Graph', () => {
     const posts = world.arm.requests.filter((request) => request.method === 'POST');
     expect(posts.length).toBe(graphRead.graphQueries);
     expect(graphRead.graphQueries).toBeGreaterThan(0);
-    expect(graphRead.graphQueries).toBeLessThanOrEqual(8);
+    // One query for the workspaces, one for their dependencies, then one per workspace for what its
+    // computes and datastores point at (each workspace's child lists end at their own time, so
+    // these waves merge only by chance: the bound is the design's, not a lucky timing's).
+    expect(graphRead.graphQueries).toBeLessThanOrEqual(2 + fixtures.length);
     // Resource bodies came from Resource Graph: the only resource GET was the key vault it did not
     // return (read again to learn why); the other ARM requests list child collections.
     const knownIds = new Set(

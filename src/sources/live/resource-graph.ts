@@ -1,7 +1,6 @@
-import { Agent as HttpAgent } from 'node:http';
 import type { Agent } from 'node:https';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
-import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type { Logger, ObjectValue } from '../../model.js';
 import { parseResourceId } from './resource-id.js';
 
@@ -16,9 +15,10 @@ export const RESOURCE_GRAPH_THRESHOLD = 5;
 const IDS_PER_QUERY = 200;
 
 /**
- * Reads resource bodies by id through Azure Resource Graph (`@azure/arm-resourcegraph`, whose
- * pipeline retries 429 with Retry-After). Resource Graph returns only what the identity may read,
- * so an id it does not return is read again with a GET, which gives the real 403 / 404.
+ * Reads resource bodies by id through Azure Resource Graph (`@azure/arm-resourcegraph` 5, on the
+ * same `@azure/core-rest-pipeline` as the ARM client, whose retry policy honours 429 Retry-After).
+ * Resource Graph returns only what the identity may read, so an id it does not return is read
+ * again with a GET, which gives the real 403 / 404.
  */
 export class ResourceGraphReader {
   /** Queries sent (pages included). */
@@ -31,15 +31,11 @@ export class ResourceGraphReader {
     private readonly logger: Logger,
     httpsAgent?: Agent,
   ) {
-    // The client's own scope logic only knows the public clouds' ARM: always ask for this cloud's.
-    const scope = `${armEndpoint}/.default`;
-    const scoped: TokenCredential = {
-      getToken: (_scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> =>
-        credential.getToken(scope, options),
-    };
-    this.client = new ResourceGraphClient(scoped, {
-      baseUri: armEndpoint,
-      ...(httpsAgent ? { agentSettings: { https: httpsAgent, http: new HttpAgent() } } : {}),
+    // `endpoint` alone keeps the public cloud's token scope: ask for this cloud's ARM explicitly.
+    this.client = new ResourceGraphClient(credential, {
+      endpoint: armEndpoint,
+      credentials: { scopes: [`${armEndpoint}/.default`] },
+      ...(httpsAgent ? { agent: httpsAgent } : {}),
     });
   }
 
