@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../src/cli/run-cli.js';
 import { DEPLOYMENT_SCHEMA, tempDir } from '../arm-template/scan-helper.js';
+import { e2eNode } from '../helpers/e2e-node.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const BUNDLED_CLI = path.join(REPO_ROOT, 'dist/cli/index.js');
@@ -89,7 +90,8 @@ export interface ChildRun extends CliRun {
 const OUTPUT_CAP = 1024 * 1024;
 
 /**
- * The bundled CLI as a child process, the way a user runs it, with its V8 heap capped at
+ * The bundled CLI as a child process, the way a user runs it (on `AML_HA_GATE_E2E_NODE` when set,
+ * as the end-to-end tests), with its V8 heap capped at
  * `maxOldSpaceMb` and killed (SIGKILL) after `killAfterMs`: a run that hangs or blows up its memory
  * ends as `timedOut` or with a signal / a non-0/1/2 code instead of taking the test machine down.
  */
@@ -113,7 +115,7 @@ export function runBundled(
   if (options.gid !== undefined) spawnOptions.gid = options.gid;
   return new Promise((resolve, reject) => {
     const child = spawn(
-      process.execPath,
+      e2eNode,
       [`--max-old-space-size=${options.maxOldSpaceMb ?? 512}`, BUNDLED_CLI, ...args],
       spawnOptions,
     );
