@@ -35,6 +35,7 @@ describe('action.yml', () => {
         'unknown-as',
         'baseline',
         'config',
+        'config-from',
         'comment',
         'check-run',
         'check-name',

@@ -119,6 +119,56 @@ describe('sticky comment', () => {
     expect([...server.comments.values()].map((c) => c.body)).toEqual([`${marker}\nthree`]);
   });
 
+  test('only a comment that starts with the marker and was written by a bot is ours: content and other people cannot make one', async () => {
+    const marker = commentMarker('AML HA gate');
+    const otherGate = `${commentMarker('Other gate')}\n| fail | infra/\`${marker}\`.json |`;
+    const human = `${marker}\nI quote the gate here`;
+    server = await startFakeGitHub({
+      comments: [
+        { issue: 7, body: otherGate },
+        { issue: 7, body: human, user: { login: 'mallory', type: 'User' } },
+        { issue: 7, body: `quoting:\n${marker}\nold` },
+        { issue: 7, body: `${marker}\nold report` },
+      ],
+    });
+    const { logger } = recordingLogger();
+    const octokit = createGitHubClient('t', { apiUrl: server.url, logger });
+    const ids = [...server.comments.keys()];
+    for (const mode of ['update', 'recreate'] as const) {
+      await upsertStickyComment(octokit, target, `${marker}\nnew report`, mode, logger);
+      expect(server.comments.get(ids[0]!)?.body).toBe(otherGate);
+      expect(server.comments.get(ids[1]!)?.body).toBe(human);
+      expect(server.comments.get(ids[2]!)?.body).toBe(`quoting:\n${marker}\nold`);
+      const ours = [...server.comments.values()].filter((c) => c.body === `${marker}\nnew report`);
+      expect(ours).toHaveLength(1);
+    }
+    expect(server.find('DELETE', /issues\/comments\/\d+$/).map((r) => r.path)).toEqual([
+      `/repos/contoso/ml/issues/comments/${ids[3]}`,
+    ]);
+    // The marker cannot be forged from a check name either.
+    const forged = commentMarker('x --> <!-- aml-ha-gate:y');
+    expect(forged.match(/--/g)).toHaveLength(2);
+    expect(forged.startsWith('<!-- aml-ha-gate:x')).toBe(true);
+  });
+
+  test("a personal token's own comments are found through GET /user; other users' are not", async () => {
+    const marker = commentMarker('AML HA gate');
+    server = await startFakeGitHub({
+      userLogin: 'release-bot-user',
+      comments: [
+        { issue: 7, body: `${marker}\nby someone else`, user: { login: 'mallory', type: 'User' } },
+        { issue: 7, body: `${marker}\nold`, user: { login: 'release-bot-user', type: 'User' } },
+      ],
+    });
+    const { logger } = recordingLogger();
+    const octokit = createGitHubClient('t', { apiUrl: server.url, logger });
+    const [foreign, own] = [...server.comments.keys()];
+    const result = await upsertStickyComment(octokit, target, `${marker}\nnew`, 'update', logger);
+    expect(result.action).toBe('updated');
+    expect(server.comments.get(own!)?.body).toBe(`${marker}\nnew`);
+    expect(server.comments.get(foreign!)?.body).toBe(`${marker}\nby someone else`);
+  });
+
   test('a body over the limit is cut at a line with a visible note', () => {
     const markdown = Array.from({ length: 5000 }, (_, i) => `| row ${i} | ${'x'.repeat(20)} |`).join('\n');
     const body = commentBody(markdown, 'AML HA gate', 'https://run');

@@ -20,8 +20,15 @@ describe('parseSettings', () => {
       checkRun: true,
       checkName: 'AML HA gate',
       reportFile: 'aml-ha-report.json',
+      configFrom: 'base',
     });
     expect(pr.templates).toEqual(DEFAULT_TEMPLATE_GLOBS);
+    expect(parseSettings(inputs({ 'config-from': 'Pull-Request' }), {}, 'pull_request').configFrom).toBe(
+      'pull-request',
+    );
+    expect(() => parseSettings(inputs({ 'config-from': 'head' }), {}, 'pull_request')).toThrow(
+      "Invalid input 'config-from': 'head'. Expected one of: base, pull-request.",
+    );
     expect(pr.sarifFile).toBeUndefined();
     expect(parseSettings(inputs({}), {}, 'pull_request_target').scope).toBe('changed');
     expect(parseSettings(inputs({}), {}, 'push').scope).toBe('all');
@@ -138,4 +145,35 @@ describe('readRunContext', () => {
     });
     expect(readRunContext({ GITHUB_REPOSITORY: 'a/b' }, dir).pullRequest).toBeUndefined();
   });
+});
+
+test('readRunContext reads the workflow_run that publish mode trusts (head commit, fork branch, listed PRs)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ctx-'));
+  const event = join(dir, 'event.json');
+  writeFileSync(
+    event,
+    JSON.stringify({
+      workflow_run: {
+        id: 77,
+        event: 'pull_request',
+        head_sha: 'h'.repeat(40),
+        head_branch: 'patch-1',
+        head_repository: { full_name: 'fork/ml', owner: { login: 'fork' } },
+        pull_requests: [{ number: 3, head: { sha: 'h'.repeat(40) } }, { bogus: true }],
+      },
+    }),
+  );
+  const context = readRunContext(
+    { GITHUB_REPOSITORY: 'contoso/ml', GITHUB_EVENT_NAME: 'workflow_run', GITHUB_EVENT_PATH: event },
+    dir,
+  );
+  expect(context.workflowRun).toEqual({
+    id: 77,
+    event: 'pull_request',
+    headSha: 'h'.repeat(40),
+    headBranch: 'patch-1',
+    headOwner: 'fork',
+    pullRequests: [{ number: 3, headSha: 'h'.repeat(40) }],
+  });
+  expect(context.pullRequest).toBeUndefined();
 });

@@ -180,3 +180,41 @@ test('--version and --help', async () => {
   expect(help.stdout).toContain('aml-ha-gate scan [PATH ...]');
   expect(help.stdout).toContain('--fail-on');
 });
+
+describe('aml-ha-gate scan: names from the repository on a terminal', () => {
+  test('ANSI escapes and line breaks in names are printed, not obeyed; no line reads as a workflow command', async () => {
+    const dir = tempDir();
+    const forgedName = 'st\u001b[2K\r\u001b[32m  PASS  HA.Storage.Redundancy\u001b[0m';
+    const fileName = 'evil\n::error file=README.md,line=1::forged\n##[add-mask]aml-ha-gate.json';
+    const template = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      resources: [
+        {
+          type: 'Microsoft.Storage/storageAccounts',
+          apiVersion: '2023-01-01',
+          name: forgedName,
+          location: 'eastus',
+          sku: { name: 'Standard_LRS' },
+          kind: 'StorageV2',
+        },
+      ],
+    };
+    writeFileSync(join(dir, fileName), JSON.stringify(template, null, 2));
+    writeFileSync(
+      join(dir, 'broken\u001b[31m.json'),
+      '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [',
+    );
+    const { code, stdout, stderr } = await run(['scan', '.'], dir);
+    expect(code).toBe(1);
+    for (const text of [stdout, stderr]) {
+      expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+      expect(text.split('\n').filter((line) => /^\s*::/.test(line) || line.includes('##['))).toEqual([]);
+    }
+    const rows = stdout.split('\n').filter((line) => line.includes('HA.Storage.Redundancy'));
+    expect(rows[0]).toMatch(/^\s+FAIL/);
+    expect(stdout).toContain('st\\e[2K\\r\\e[32m  PASS');
+    expect(stdout).toContain('evil\\n::error file=README.md');
+    expect(stdout).toContain('broken\\e[31m.json');
+  });
+});

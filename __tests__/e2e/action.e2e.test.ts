@@ -5,19 +5,9 @@
  * repository with a base and a head commit of small ARM templates. Run `npm run bundle` first.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
-import type { Report } from '../../src/model.js';
-import {
-  startFakeGitHub,
-  type FakeGitHub,
-  type FakeGitHubOptions,
-  type PullFile,
-} from '../helpers/fake-github.js';
-import { e2eNode } from '../helpers/e2e-node.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../helpers/fake-github.js';
+import { actionEntry, PR, pullFiles, runStep, TOKEN } from './action-step.js';
 import {
   createGitFixture,
   manyStorageTemplate,
@@ -27,16 +17,9 @@ import {
   type GitFixture,
 } from './git-fixture.js';
 
-const repoRoot = resolve(import.meta.dirname, '../..');
-// AML_HA_GATE_ACTION_ENTRY runs another build of the action (e.g. one bundled into a temp dir).
-const action = process.env.AML_HA_GATE_ACTION_ENTRY ?? join(repoRoot, 'dist/index.js');
-const bundled = existsSync(action) && readFileSync(action, 'utf8').includes('aml-ha-gate:');
+const bundled = existsSync(actionEntry) && readFileSync(actionEntry, 'utf8').includes('aml-ha-gate:');
 if (!bundled) console.warn('action e2e skipped: dist/index.js is missing or stale: run npm run bundle');
 const d = bundled ? describe : describe.skip;
-
-const TOKEN = 'ghs_e2eFakeToken000000000000000000000';
-const MERGE_SHA = 'e'.repeat(40);
-const PR = 7;
 
 let servers: FakeGitHub[] = [];
 let repos: GitFixture[] = [];
@@ -46,125 +29,6 @@ afterEach(async () => {
   servers = [];
   repos = [];
 });
-
-/** Every input with its action.yml default, as the runner passes them (hyphens kept). */
-function defaultInputs(): Record<string, string> {
-  const manifest = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as {
-    inputs: Record<string, { default?: string }>;
-  };
-  return Object.fromEntries(
-    Object.entries(manifest.inputs).map(([name, input]) => [
-      name,
-      String(input.default ?? '').replace('${{ github.token }}', TOKEN),
-    ]),
-  );
-}
-
-/** The PR's files as the pulls/files API lists them, from `git diff` between base and head. */
-function pullFiles(repo: GitFixture, baseSha = repo.baseSha): PullFile[] {
-  const lines = repo.git('diff', '--name-status', '-M', baseSha, repo.headSha).split('\n').filter(Boolean);
-  return lines.map((line) => {
-    const [status, first, second] = line.split('\t');
-    if (status.startsWith('R')) return { filename: second, status: 'renamed', previous_filename: first };
-    return { filename: first, status: status === 'A' ? 'added' : status === 'D' ? 'removed' : 'modified' };
-  });
-}
-
-interface StepRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-  report?: Report;
-}
-
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2], i + 1);
-      outputs[heredoc[1]] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    }
-  }
-  return outputs;
-}
-
-async function runStep(
-  repo: GitFixture,
-  server: FakeGitHub,
-  options: { inputs?: Record<string, string>; event?: string; baseSha?: string; eventPayload?: unknown } = {},
-): Promise<StepRun> {
-  const runner = mkdtempSync(join(tmpdir(), 'aml-ha-gate-runner-'));
-  const eventPath = join(runner, 'event.json');
-  const outputPath = join(runner, 'output');
-  const summaryPath = join(runner, 'summary.md');
-  writeFileSync(
-    eventPath,
-    JSON.stringify(
-      options.eventPayload ?? {
-        action: 'synchronize',
-        number: PR,
-        pull_request: {
-          number: PR,
-          head: { sha: repo.headSha, repo: { full_name: 'contoso/ml-infra' } },
-          base: { sha: options.baseSha ?? repo.baseSha, repo: { full_name: 'contoso/ml-infra' } },
-        },
-      },
-    ),
-  );
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: options.event ?? 'pull_request',
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: 'contoso/ml-infra',
-    GITHUB_SHA: MERGE_SHA,
-    GITHUB_RUN_ID: '4242',
-    GITHUB_SERVER_URL: 'https://github.example',
-    GITHUB_API_URL: server.url,
-    GITHUB_WORKSPACE: repo.dir,
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_STEP_SUMMARY: summaryPath,
-    RUNNER_TEMP: runner,
-  };
-  for (const [name, value] of Object.entries({ ...defaultInputs(), ...options.inputs }))
-    env[`INPUT_${name.toUpperCase()}`] = value;
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-    (done, fail) => {
-      const child = spawn(e2eNode, [action], {
-        cwd: repo.dir,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-      child.on('error', fail);
-      child.on('close', (exit) => {
-        clearTimeout(timer);
-        done({ code: exit, stdout: out, stderr: err });
-      });
-    },
-  );
-  const reportFile = join(repo.dir, options.inputs?.['report-file'] ?? 'aml-ha-report.json');
-  return {
-    code,
-    stdout,
-    stderr,
-    outputs: parseOutputs(readFileSync(outputPath, 'utf8')),
-    summary: readFileSync(summaryPath, 'utf8'),
-    report: existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as Report) : undefined,
-  };
-}
 
 async function world(base: FileSet, head: FileSet, serverOptions: FakeGitHubOptions = {}) {
   const repo = createGitFixture(base, head);
@@ -368,7 +232,14 @@ d('the action on a pull request (dist/index.js)', () => {
     const run = await runStep(repo, publisher, {
       inputs: { mode: 'publish' },
       event: 'workflow_run',
-      eventPayload: { workflow_run: { head_sha: repo.headSha, event: 'pull_request' } },
+      eventPayload: {
+        workflow_run: {
+          id: 99,
+          head_sha: repo.headSha,
+          event: 'pull_request',
+          pull_requests: [{ number: PR, head: { sha: repo.headSha } }],
+        },
+      },
     });
     expect(run.code).toBe(0);
     expect(run.outputs.verdict).toBe('fail');
@@ -396,7 +267,14 @@ d('the action on a pull request (dist/index.js)', () => {
     const run = await runStep(repo, publisher, {
       inputs: { mode: 'publish' },
       event: 'workflow_run',
-      eventPayload: {},
+      eventPayload: {
+        workflow_run: {
+          id: 99,
+          head_sha: repo.headSha,
+          event: 'pull_request',
+          pull_requests: [{ number: PR, head: { sha: repo.headSha } }],
+        },
+      },
     });
     expect(run.code).toBe(0);
     expect(publisher.comments.size).toBe(0);

@@ -73,10 +73,10 @@ p('hostile file names', () => {
     expect(table.code).toBe(1);
     expect(table.stdout).not.toMatch(/^::/m);
     expect(table.stdout).not.toContain('\u001b');
-    expect(table.stdout).toContain('a\\n::error file=README.md,line=1::Forged\\x1B[32m.json');
+    expect(table.stdout).toContain('a\\n::error file=README.md,line=1::Forged\\e[32m.json');
     const json = await runInProcess(['scan', '.', '--format', 'json'], dir);
     const report = JSON.parse(json.stdout) as Report;
-    expect(report.findings[0].location?.file).toBe('a\\n::error file=README.md,line=1::Forged\\x1B[32m.json');
+    expect(report.findings[0].location?.file).toBe('a\\n::error file=README.md,line=1::Forged\\e[32m.json');
   });
 
   test('a linked template whose name has control characters is named escaped in the error', async () => {

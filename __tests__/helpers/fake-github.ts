@@ -1,9 +1,12 @@
 /**
  * A small fake of the GitHub REST API on 127.0.0.1, implementing only what the action calls:
- * pulls/:n (+ /files with Link-header pagination), issues/:n/comments (list/create) and
- * issues/comments/:id (update/delete), check-runs (create/update), contents/:path?ref=.
+ * pulls/:n (+ /files with Link-header pagination, at most 3,000 files as GitHub), pulls?head=,
+ * user, issues/:n/comments (list/create) and issues/comments/:id (update/delete), check-runs
+ * (create/update), contents/:path?ref=.
  * It records every request so tests assert on what the action sent. `readOnly` answers every
- * write with 403, as GitHub does for the read-only token of a fork pull request.
+ * write with 403, as GitHub does for the read-only token of a fork pull request; `failures`
+ * makes matching requests fail the ways a real GitHub does on a bad day (5xx, HTML error pages,
+ * bodies that are not what the API promises, rate limits, connections that never answer).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +24,24 @@ export interface FakeComment {
   id: number;
   issue: number;
   body: string;
+  /** Author login (default `github-actions[bot]`, a Bot). */
+  user?: { login: string; type: 'Bot' | 'User' };
+}
+
+/** Answers requests matching `method` and `path` with a failure instead of the route. */
+export interface FakeFailure {
+  method?: string;
+  path?: RegExp;
+  /** HTTP status (default 500). */
+  status?: number;
+  /** Raw body (default a JSON error message). */
+  body?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** Never answer (the connection stays open until the client gives up or the server closes). */
+  hang?: boolean;
+  /** Only the first `times` matching requests fail (default: all). */
+  times?: number;
 }
 
 export interface FakeCheckRun {
@@ -51,7 +72,14 @@ export interface FakeGitHubOptions {
   pageSize?: number;
   readOnly?: boolean;
   /** Comments already on the pull requests. */
-  comments?: Array<{ issue: number; body: string }>;
+  comments?: Array<{ issue: number; body: string; user?: FakeComment['user'] }>;
+  /** Open pull requests GET pulls?head=owner:branch lists (number, head repository owner, branch, SHA). */
+  openPulls?: Array<{ number: number; headOwner: string; headBranch: string; headSha: string }>;
+  /** Login GET /user answers (a user token); absent = 403, as for an installation token. */
+  userLogin?: string;
+  failures?: FakeFailure[];
+  /** Delay before every answer, in milliseconds (a slow GitHub). */
+  latencyMs?: number;
 }
 
 export interface FakeGitHub {
@@ -82,8 +110,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   let nextId = 1000;
   for (const comment of options.comments ?? []) {
     const id = nextId++;
-    comments.set(id, { id, issue: comment.issue, body: comment.body });
+    comments.set(id, { id, issue: comment.issue, body: comment.body, user: comment.user });
   }
+  const hanging = new Set<ServerResponse>();
+  const failureCounts = new Map<FakeFailure, number>();
   let base = '';
 
   const send = (
@@ -112,7 +142,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     id: comment.id,
     body: comment.body,
     html_url: `https://github.example/pull/${comment.issue}#issuecomment-${comment.id}`,
-    user: { login: 'github-actions[bot]' },
+    user: comment.user ?? { login: 'github-actions[bot]', type: 'Bot' },
   });
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -134,6 +164,26 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       authorization: request.headers.authorization,
     });
 
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    const failure = options.failures?.find(
+      (f) =>
+        (!f.method || f.method === method) &&
+        (!f.path || f.path.test(path)) &&
+        (f.times === undefined || (failureCounts.get(f) ?? 0) < f.times),
+    );
+    if (failure) {
+      failureCounts.set(failure, (failureCounts.get(failure) ?? 0) + 1);
+      if (failure.hang) {
+        hanging.add(response);
+        return;
+      }
+      response.writeHead(failure.status ?? 500, {
+        'content-type': failure.contentType ?? 'application/json; charset=utf-8',
+        ...failure.headers,
+      });
+      response.end(failure.body ?? JSON.stringify({ message: 'Server Error' }));
+      return;
+    }
     if (method !== 'GET' && options.readOnly) {
       send(response, 403, {
         message: 'Resource not accessible by integration',
@@ -143,7 +193,25 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
     let match: RegExpExecArray | null;
     if ((match = /^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/files$/.exec(path)) && method === 'GET') {
-      paginate(response, path, url.searchParams, options.pullFiles?.[Number(match[1])] ?? []);
+      // GitHub lists at most 3,000 files of a pull request.
+      paginate(
+        response,
+        path,
+        url.searchParams,
+        (options.pullFiles?.[Number(match[1])] ?? []).slice(0, 3000),
+      );
+    } else if (/^\/repos\/[^/]+\/[^/]+\/pulls$/.test(path) && method === 'GET') {
+      const head = url.searchParams.get('head') ?? '';
+      const list = (options.openPulls ?? [])
+        .filter((p) => !head || `${p.headOwner}:${p.headBranch}` === head)
+        .map((p) => ({
+          number: p.number,
+          head: { sha: p.headSha, ref: p.headBranch, repo: { owner: { login: p.headOwner } } },
+        }));
+      paginate(response, path, url.searchParams, list);
+    } else if (path === '/user' && method === 'GET') {
+      if (options.userLogin) send(response, 200, { login: options.userLogin, type: 'User' });
+      else send(response, 403, { message: 'Resource not accessible by integration' });
     } else if ((match = /^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)$/.exec(path)) && method === 'GET') {
       const pull = options.pulls?.[Number(match[1])];
       if (!pull) send(response, 404, { message: 'Not Found' });
@@ -235,6 +303,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     find: (method, path) => requests.filter((r) => r.method === method && path.test(r.path)),
     close: () =>
       new Promise<void>((resolve) => {
+        for (const response of hanging) response.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

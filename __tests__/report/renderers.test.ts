@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { applyGate } from '../../src/gate.js';
 import type { Finding, Report } from '../../src/model.js';
-import { escapeMarkdownCell } from '../../src/report/escape.js';
+import { escapeMarkdownCell, logLine } from '../../src/report/escape.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderSarif } from '../../src/report/sarif.js';
@@ -184,4 +184,89 @@ test('the terminal table puts the verdict first and colours only on request', ()
   expect(plain).not.toContain('\u001b[');
   expect(renderTable(r, { color: true })).toContain('\u001b[31m');
   expect(plain).toContain('at infra/main.json:12');
+});
+
+describe('text from the repository', () => {
+  const hostileName = '@contoso/admins';
+  const hostileMessage = 'see #123, GH-7, octo/repo#9, @octocat and https://github.com/octo/repo/issues/5';
+
+  test('markdown: mentions and issue references neither notify nor link (a zero-width space breaks them)', () => {
+    const hostile = finding('HA.Storage.Redundancy', 'fail', hostileName, {
+      message: hostileMessage,
+      workspace: '@contoso/ml-team',
+      suppression: undefined,
+    });
+    const suppressed = {
+      ...finding('HA.Storage.Redundancy', 'suppressed', 'st2'),
+      suppression: { reason: 'approved by @boss in #42', originalStatus: 'fail' as const },
+    };
+    const r = report([hostile, suppressed], {
+      errors: [{ file: 'infra/@x.json', message: 'broken near @someone #1' }],
+      notes: ['fail: 1 failure.', 'a note for @team and #77'],
+    });
+    const text = renderMarkdown(r, rules, {});
+    // Outside code spans, no @ or # is followed by a name or number; GH-7 and the issue URL are broken too.
+    const prose = text.replace(/`[^`\n]*`/g, '');
+    expect(prose).not.toMatch(/@[\p{L}\p{N}_-]/u);
+    expect(prose).not.toMatch(/#\d/);
+    expect(prose).not.toMatch(/\bGH-\d/);
+    expect(prose).not.toContain('https://github.com/octo/repo/issues/5');
+    // It still reads the same once the invisible character is removed.
+    const visible = text.replaceAll('\u200B', '');
+    expect(visible).toContain('@contoso/admins');
+    expect(visible).toContain('see #123, GH-7, octo/repo#9, @octocat');
+    expect(visible).toContain('approved by @boss in #42');
+    expect(visible).toContain('a note for @team and #77');
+  });
+
+  test('markdown: control characters and bidirectional overrides are shown, not obeyed', () => {
+    const text = renderMarkdown(
+      report([finding('HA.Storage.Redundancy', 'fail', 'st\u001b[32mOK\u202Egnp.exe\u0000')]),
+      rules,
+      {},
+    );
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    expect(text).toContain('st\\\\e\\[32mOK\\\\u202egnp.exe\\\\u0000');
+  });
+
+  test('the terminal table shows ANSI escapes and line breaks in names as text: a FAIL row cannot be repainted as PASS', () => {
+    const forged = finding(
+      'HA.Storage.Redundancy',
+      'fail',
+      'st\r\u001b[2K\u001b[32m  PASS     HA.Storage.Redundancy  st (defaultStorage)',
+      {
+        message: 'ok\u001b[1A\u001b[2Kgone',
+        location: { file: 'infra/a\u001b]8;;https://evil.example\u0007x.json', line: 3 },
+      },
+    );
+    for (const color of [false, true]) {
+      const table = renderTable(report([forged]), { color });
+      const withoutOurColours = table.replace(/\u001b\[(?:\d+)m/g, '');
+      expect(withoutOurColours).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+      const rows = table.split('\n').filter((line) => line.includes('HA.Storage.Redundancy'));
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatch(/FAIL/);
+      expect(table).toContain('st\\r\\e[2K\\e[32m  PASS');
+    }
+  });
+
+  test('a log line cannot become a workflow command', () => {
+    const name = 'x.json\n::error file=README.md,line=1,title=Forged::forged\n::add-mask::AML HA gate';
+    const line = logLine(`template(s) to check: ${name} ##[add-mask]AML HA gate`);
+    expect(line).not.toContain('\n');
+    expect(line).not.toContain('##[');
+    expect(logLine('::error::x')).not.toMatch(/^\s*::/);
+    expect(logLine('   ::warning::x')).not.toMatch(/^\s*::/);
+    expect(logLine('ordinary message: a::b')).toBe('ordinary message: a::b');
+  });
+});
+
+test('JSON and SARIF printed in a workflow log hold no ##[ command, and parse to the same values', () => {
+  const name = 'st##[add-mask]AML HA gate';
+  const r = report([finding('HA.Storage.Redundancy', 'fail', name)]);
+  for (const text of [renderJson(r), renderSarif(r, rules)]) {
+    expect(text).not.toContain('##[');
+    expect(text).toContain('st#\\u0023[add-mask]');
+  }
+  expect((JSON.parse(renderJson(r)) as Report).findings[0]!.resource.name).toBe(name);
 });

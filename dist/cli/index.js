@@ -19209,6 +19209,83 @@ function describeError(error) {
     return String(error);
 }
 
+;// CONCATENATED MODULE: ./.build/report/escape.js
+/**
+ * Text from the repository (file names, resource names, parameter values, messages built from
+ * them) is shown in four places, each with its own way of being abused: a Markdown comment, check
+ * run or job summary (HTML, table breaks, @mentions that notify people, #123 that link issues), a
+ * terminal (ANSI escapes that recolour or rewrite a line), and a GitHub Actions log (a line that
+ * starts with `::` or holds `##[` is a workflow command: a forged annotation, `add-mask`,
+ * `stop-commands`). Every such string goes through one of these functions on its way out.
+ */
+/** Zero-width space: invisible, and it breaks GitHub's mention and reference autolinking. */
+const ZWSP = '\u200B';
+/**
+ * Breaks what GitHub turns into notifications or links in Markdown: `@user`, `@org/team`,
+ * `#123`, `owner/repo#123`, `GH-123`, `user@sha`, and issue / pull-request URLs (which add a
+ * "mentioned this" event to the issue), by a zero-width space after the `@` or `#`, inside `GH-`
+ * and after the URL scheme. The text still reads the same. The same technique as Dependabot's and
+ * Renovate's bodies (code spans alone are not enough: e-mail replies quote the text without them).
+ */
+function neutralizeMentions(text) {
+    return text
+        .replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZWSP}`)
+        .replace(/#(?=\d)/g, `#${ZWSP}`)
+        .replace(/\b(GH)-(?=\d)/gi, `$1${ZWSP}-`)
+        .replace(/\b(https?):\/\/(?=\S*\/(?:issues|pull|pulls|discussions|commit|commits)\/)/gi, `$1:/${ZWSP}/`);
+}
+/**
+ * Escapes text for one Markdown table cell (or a line of prose): a resource name or message can
+ * neither end the cell, break the row, start a link or emphasis, inject HTML into the PR comment,
+ * nor mention a person or link an issue.
+ */
+function escapeMarkdownCell(text) {
+    return neutralizeMentions(printable(text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' '))
+        .replace(/\\/g, '\\\\')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[|`*_[\]~]/g, '\\$&')
+        .trim());
+}
+/** Text for a Markdown code span: no backtick can close it, no line break can end it. */
+function escapeCodeSpan(text) {
+    return printable(text.replace(/\r\n|\r|\n/g, ' '))
+        .replace(/`/g, "'")
+        .replace(/##\[/g, `#${ZWSP}#[`);
+}
+/**
+ * JSON text (a report or SARIF printed by the CLI, maybe inside a workflow's log) in which no
+ * string can hold the runner's legacy `##[` command prefix: the `#` before `[` is written as the
+ * JSON escape `\u0023`, so the value parses the same. (JSON never starts a line with `::`, and
+ * JSON.stringify already escapes control characters.)
+ */
+function jsonForLogs(text) {
+    return text.replace(/##\[/g, '#\\u0023[');
+}
+/** Visible names of the control characters that have one. */
+const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
+/**
+ * Control characters (C0, DEL, C1), line and paragraph separators and the bidirectional
+ * overrides ("Trojan Source") are shown as escapes (`\n`, `\e`, `\u202e`): a name can then neither
+ * start a new line, recolour or rewrite a terminal line, nor reorder what the reader sees.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function printable(text) {
+    return text.replace(CONTROL, (char) => NAMED[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/**
+ * One line for a GitHub Actions log (or any terminal a workflow may run the CLI in): control
+ * characters made visible (so no new line can start), a leading `::` and any `##[` broken by a
+ * zero-width space, so the runner reads no workflow command (the runner trims leading white space
+ * before looking for `::`, and looks for the legacy `##[` anywhere in the line).
+ */
+function logLine(text) {
+    return printable(text)
+        .replace(/^(\s*):(?=:)/, `$1:${ZWSP}`)
+        .replace(/##\[/g, `#${ZWSP}#[`);
+}
+
 ;// CONCATENATED MODULE: ./.build/model.js
 /**
  * The resource model and the report contract (see docs/rules.md). Every source (ARM template,
@@ -21493,6 +21570,7 @@ function parseBaselineReport(text, fileName) {
 
 ;// CONCATENATED MODULE: ./.build/report/json.js
 
+
 /** The JSON report, field for field in the order of the contract in docs/rules.md. */
 function renderJson(report) {
     const ordered = {
@@ -21517,7 +21595,7 @@ function renderJson(report) {
         ...(report.context ? { context: report.context } : {}),
         ...(report.notes && report.notes.length > 0 ? { notes: report.notes } : {}),
     };
-    return `${JSON.stringify(ordered, (_key, value) => (isUnknown(value) ? value.reason : value), 2)}\n`;
+    return `${jsonForLogs(JSON.stringify(ordered, (_key, value) => (isUnknown(value) ? value.reason : value), 2))}\n`;
 }
 function orderFinding(finding) {
     return {
@@ -21536,22 +21614,6 @@ function orderFinding(finding) {
         regression: finding.regression,
         ...(finding.suppression ? { suppression: finding.suppression } : {}),
     };
-}
-
-;// CONCATENATED MODULE: ./.build/report/escape.js
-/**
- * Escapes text for one Markdown table cell: a resource name or message can neither end the cell,
- * break the row, start a link or emphasis, nor inject HTML into the PR comment.
- */
-function escapeMarkdownCell(text) {
-    return text
-        .replace(/\\/g, '\\\\')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/[|`*_[\]]/g, '\\$&')
-        .trim();
 }
 
 ;// CONCATENATED MODULE: ./.build/report/order.js
@@ -21633,6 +21695,10 @@ function renderMarkdown(report, rules, options = {}) {
     if (options.marker)
         head.push(options.marker);
     head.push(`### ${escapeMarkdownCell(options.title ?? 'AML HA gate')}`, '', verdictLine(report), '', countsLine(report), '');
+    // Notes (an expired suppression, a change to the config file) come before the tables: they
+    // change how the tables read.
+    for (const note of report.notes?.slice(1) ?? [])
+        head.push(`> ${escapeMarkdownCell(note)}`, '');
     const sections = [];
     const regressions = report.findings.filter((f) => f.regression).sort(byAttention);
     if (regressions.length > 0) {
@@ -21643,7 +21709,7 @@ function renderMarkdown(report, rules, options = {}) {
         });
     }
     for (const [workspace, findings] of groupByWorkspace(report.findings.filter(needsAttention))) {
-        const name = workspace === NO_WORKSPACE ? 'Not tied to a workspace' : `Workspace \`${escapeInline(workspace)}\``;
+        const name = workspace === NO_WORKSPACE ? 'Not tied to a workspace' : `Workspace \`${escapeCodeSpan(workspace)}\``;
         sections.push({ heading: `#### ${name}`, rows: findings, folded: false });
     }
     const suppressed = report.findings.filter((f) => f.status === 'suppressed').sort(byAttention);
@@ -21656,12 +21722,10 @@ function renderMarkdown(report, rules, options = {}) {
     if (report.errors.length > 0) {
         tail.push('#### Files that could not be evaluated', '');
         for (const error of report.errors) {
-            tail.push(`- \`${escapeInline(error.file)}${error.line ? `:${error.line}` : ''}\`: ${escapeMarkdownCell(error.message)}`);
+            tail.push(`- \`${escapeCodeSpan(error.file)}${error.line ? `:${error.line}` : ''}\`: ${escapeMarkdownCell(error.message)}`);
         }
         tail.push('');
     }
-    for (const note of report.notes?.slice(1) ?? [])
-        tail.push(`> ${escapeMarkdownCell(note)}`, '');
     const links = [];
     if (options.links?.checkRunUrl)
         links.push(`[check run](${options.links.checkRunUrl})`);
@@ -21713,7 +21777,7 @@ function renderSection(section, rows, helpUri) {
                 ? `[${escapeMarkdownCell(finding.ruleId)}](${uri})`
                 : escapeMarkdownCell(finding.ruleId);
             const status = `${ICONS[finding.status]}${finding.regression ? ' 🆕' : ''}`;
-            const resource = `${escapeMarkdownCell(finding.resource.name)} (${finding.resource.role})`;
+            const resource = `${escapeMarkdownCell(finding.resource.name)} (${escapeMarkdownCell(finding.resource.role)})`;
             const message = finding.suppression
                 ? `${escapeMarkdownCell(finding.message)} — suppressed: ${escapeMarkdownCell(finding.suppression.reason)}`
                 : escapeMarkdownCell(finding.message);
@@ -21735,11 +21799,9 @@ function verdictLine(report) {
     const reason = report.notes?.[0]?.replace(/^fail:\s*/, '') ?? `${s.fail} failures`;
     return `❌ **Fails**: ${escapeMarkdownCell(reason)}`;
 }
-function escapeInline(text) {
-    return text.replace(/`/g, "'").replace(/[\r\n]/g, ' ');
-}
 
 ;// CONCATENATED MODULE: ./.build/report/sarif.js
+
 
 
 const LEVEL = {
@@ -21824,10 +21886,11 @@ function renderSarif(report, rules) {
             },
         ],
     };
-    return `${JSON.stringify(sarif, null, 2)}\n`;
+    return `${jsonForLogs(JSON.stringify(sarif, null, 2))}\n`;
 }
 
 ;// CONCATENATED MODULE: ./.build/report/table.js
+
 
 const COLORS = {
     fail: '\u001b[31m',
@@ -21840,44 +21903,49 @@ const COLORS = {
     dim: '\u001b[2m',
 };
 const RESET = '\u001b[0m';
-/** The terminal report: verdict first, then findings per workspace, what needs attention first. */
+/**
+ * The terminal report: verdict first, then findings per workspace, what needs attention first.
+ * Every string from the repository goes through `logLine`: its control characters (ANSI escapes
+ * included) are shown, not obeyed, so a name can neither recolour a row nor rewrite the line, and
+ * in a workflow log it cannot read as a workflow command.
+ */
 function renderTable(report, options) {
     const paint = (style, text) => options.color ? `${COLORS[style]}${text}${RESET}` : text;
     const lines = [];
     const verdict = report.verdict === 'pass' ? paint('pass', '✓ PASS') : paint('fail', '✗ FAIL');
     lines.push(`${paint('bold', 'aml-ha-gate')} ${verdict}  ${countsLine(report)}`);
     if (report.notes?.[0])
-        lines.push(paint('dim', report.notes[0]));
+        lines.push(paint('dim', logLine(report.notes[0])));
     const statusWidth = 10;
     for (const [workspace, findings] of groupByWorkspace(report.findings)) {
-        lines.push('', paint('bold', workspace === 'not tied to a workspace' ? workspace : `workspace ${workspace}`));
-        const ruleWidth = Math.max(...findings.map((f) => f.ruleId.length));
+        lines.push('', paint('bold', workspace === 'not tied to a workspace' ? workspace : `workspace ${logLine(workspace)}`));
+        const ruleWidth = Math.max(...findings.map((f) => logLine(f.ruleId).length));
         const resourceWidth = Math.min(48, Math.max(...findings.map((f) => resourceText(f).length)));
         for (const finding of findings) {
             const status = `${finding.status.toUpperCase()}${finding.regression ? '*' : ''}`.padEnd(statusWidth);
-            lines.push(`  ${paint(finding.status, status)}${finding.ruleId.padEnd(ruleWidth)}  ${resourceText(finding).padEnd(resourceWidth)}  ${finding.message}`);
+            lines.push(`  ${paint(finding.status, status)}${logLine(finding.ruleId).padEnd(ruleWidth)}  ${resourceText(finding).padEnd(resourceWidth)}  ${logLine(finding.message)}`);
             if (finding.status !== 'pass' && finding.status !== 'info') {
-                lines.push(`  ${' '.repeat(statusWidth)}${paint('dim', `at ${locationText(finding)}`)}`);
+                lines.push(`  ${' '.repeat(statusWidth)}${paint('dim', `at ${logLine(locationText(finding))}`)}`);
             }
             if (finding.suppression) {
-                lines.push(`  ${' '.repeat(statusWidth)}${paint('dim', `suppressed: ${finding.suppression.reason}`)}`);
+                lines.push(`  ${' '.repeat(statusWidth)}${paint('dim', `suppressed: ${logLine(finding.suppression.reason)}`)}`);
             }
         }
     }
     if (report.errors.length > 0) {
         lines.push('', paint('bold', 'files that could not be evaluated'));
         for (const error of report.errors) {
-            lines.push(`  ${paint('fail', 'ERROR')}     ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`);
+            lines.push(`  ${paint('fail', 'ERROR')}     ${logLine(error.file)}${error.line ? `:${error.line}` : ''}: ${logLine(error.message)}`);
         }
     }
     if (report.summary.regressions > 0)
         lines.push('', paint('dim', '* new or worse than in the baseline'));
     for (const note of report.notes?.slice(1) ?? [])
-        lines.push('', `note: ${note}`);
+        lines.push('', `note: ${logLine(note)}`);
     return `${lines.join('\n')}\n`;
 }
 function resourceText(finding) {
-    return `${finding.resource.name} (${finding.resource.role})`;
+    return logLine(`${finding.resource.name} (${finding.resource.role})`);
 }
 
 ;// CONCATENATED MODULE: ./.build/graph.js
@@ -27977,6 +28045,7 @@ function parseCommandFlags(command, args, options) {
 
 
 
+
 const SCAN_USAGE = `Usage: aml-ha-gate scan [PATH ...] [options]
 
 Scans ARM templates (.json) and Bicep files (.bicep, .bicepparam) for Azure Machine Learning
@@ -28064,7 +28133,7 @@ async function emitReport(report, format, output, io) {
             throw new ConfigurationError(`cannot write the report: ${reason}. Give --output a file path in an existing folder.`, output);
         }
         io.stdout(ensureNewline(renderTable(report, { color })));
-        io.stderr(`report written to ${output}\n`);
+        io.stderr(`report written to ${logLine(output)}\n`);
     }
     else {
         io.stdout(ensureNewline(render(format)));
@@ -28097,15 +28166,20 @@ async function readBaseline(path, shown) {
     }
     return parseBaselineReport(text, shown);
 }
+/**
+ * Messages to stderr, one line each: repository text in them (file and resource names) has its
+ * control characters shown, not obeyed (no ANSI escape reaches the terminal), and cannot read as
+ * a workflow command when the CLI runs in a GitHub Actions job.
+ */
 function cliLogger(io, debug) {
     return {
         debug: (message) => {
             if (debug)
-                io.stderr(`debug: ${message}\n`);
+                io.stderr(`debug: ${logLine(message)}\n`);
         },
-        info: (message) => io.stderr(`${message}\n`),
-        warning: (message) => io.stderr(`warning: ${message}\n`),
-        error: (message) => io.stderr(`error: ${message}\n`),
+        info: (message) => io.stderr(`${logLine(message)}\n`),
+        warning: (message) => io.stderr(`warning: ${logLine(message)}\n`),
+        error: (message) => io.stderr(`error: ${logLine(message)}\n`),
     };
 }
 
@@ -65201,6 +65275,7 @@ function oneOfExact(flag, value, accepted) {
 
 
 
+
 const USAGE = `${TOOL_NAME} ${VERSION}: Azure Machine Learning high-availability gate
 
 Usage:
@@ -65240,12 +65315,12 @@ async function runCli(argv, io) {
     }
     catch (error) {
         if (error instanceof ConfigurationError) {
-            io.stderr(`aml-ha-gate: ${describeError(error)}\n`);
+            io.stderr(`aml-ha-gate: ${logLine(describeError(error))}\n`);
             return 2;
         }
-        io.stderr(`aml-ha-gate: internal error: ${describeError(error)}. This is a bug: please report it with --debug output.\n`);
+        io.stderr(`aml-ha-gate: internal error: ${logLine(describeError(error))}. This is a bug: please report it with --debug output.\n`);
         if (argv.includes('--debug') && error instanceof Error && error.stack)
-            io.stderr(`${error.stack}\n`);
+            io.stderr(`${error.stack.split('\n').map(logLine).join('\n')}\n`);
         return 2;
     }
 }

@@ -11,6 +11,22 @@ export interface PullRequestContext {
   headRepository?: string;
 }
 
+/**
+ * The `workflow_run` event that started a publish run: written by GitHub about the run that
+ * finished, so — unlike the report file that run uploaded — not something a fork can forge.
+ */
+export interface WorkflowRunContext {
+  id?: number;
+  /** The event of the finished run (`pull_request`, `push`, …). */
+  event?: string;
+  headSha: string;
+  headBranch?: string;
+  /** Owner login of the head repository (the fork's owner for a fork pull request). */
+  headOwner?: string;
+  /** Pull requests GitHub lists for the run (empty for pull requests from forks). */
+  pullRequests: Array<{ number: number; headSha?: string }>;
+}
+
 /** What the run knows about where it runs, read once from the runner's environment. */
 export interface RunContext {
   eventName: string;
@@ -25,6 +41,8 @@ export interface RunContext {
   /** Link to this workflow run, when known. */
   runUrl?: string;
   pullRequest?: PullRequestContext;
+  /** On a `workflow_run` event: the run that finished. */
+  workflowRun?: WorkflowRunContext;
 }
 
 /**
@@ -73,5 +91,36 @@ export function readRunContext(env: NodeJS.ProcessEnv, cwd: string): RunContext 
     serverUrl,
     runUrl,
     pullRequest,
+    workflowRun: readWorkflowRun(event.workflow_run),
+  };
+}
+
+function readWorkflowRun(raw: unknown): WorkflowRunContext | undefined {
+  const run = raw as
+    | {
+        id?: unknown;
+        event?: unknown;
+        head_sha?: unknown;
+        head_branch?: unknown;
+        head_repository?: { owner?: { login?: unknown } } | null;
+        pull_requests?: unknown;
+      }
+    | undefined;
+  if (!run || typeof run !== 'object' || typeof run.head_sha !== 'string') return undefined;
+  const pulls = Array.isArray(run.pull_requests) ? (run.pull_requests as unknown[]) : [];
+  return {
+    id: typeof run.id === 'number' ? run.id : undefined,
+    event: typeof run.event === 'string' ? run.event : undefined,
+    headSha: run.head_sha,
+    headBranch: typeof run.head_branch === 'string' ? run.head_branch : undefined,
+    headOwner:
+      typeof run.head_repository?.owner?.login === 'string' ? run.head_repository.owner.login : undefined,
+    pullRequests: pulls.flatMap((item) => {
+      const pull = item as { number?: unknown; head?: { sha?: unknown } } | null;
+      if (!pull || typeof pull.number !== 'number') return [];
+      return [
+        { number: pull.number, headSha: typeof pull.head?.sha === 'string' ? pull.head.sha : undefined },
+      ];
+    }),
   };
 }

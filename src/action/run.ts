@@ -9,7 +9,8 @@ import type { RunContext } from './context.js';
 import { deliverReport, type ActionOutputs } from './deliver.js';
 import { publishTarget, readPublishedReport } from './publish.js';
 import type { ActionSettings } from './settings.js';
-import { loadActionConfig, readBaselineInput, runTemplatesMode } from './templates-run.js';
+import { loadGateConfigForRun } from './gate-config.js';
+import { readBaselineInput, runTemplatesMode } from './templates-run.js';
 
 /** What the action needs from its host, passed in so the same code runs in tests. */
 export interface ActionDeps {
@@ -42,7 +43,12 @@ export async function runAction(
   const delivery = { logger, github, writeSummary: deps.writeSummary, cwd };
 
   if (settings.mode === 'publish') {
-    const report = await readPublishedReport(settings.reportFile, cwd);
+    const report = await readPublishedReport(settings.reportFile, cwd, {
+      failOn: settings.failOn,
+      unknownAs: settings.unknownAs,
+      now: deps.now,
+      version: VERSION,
+    });
     const target = await publishTarget(report, context, github, logger);
     const outputs = await deliverReport(report, settings, target, delivery, { writeFiles: false });
     return { report, outputs };
@@ -51,7 +57,7 @@ export async function runAction(
   let report: Report;
   let markdown: string | undefined;
   if (settings.mode === 'workspace') {
-    const config = await loadActionConfig(settings, cwd);
+    const { config, note } = await loadGateConfigForRun(settings, context, { logger, github });
     const baseline = await readBaselineInput(settings, cwd);
     const live = await readLive(settings.live!, deps.live);
     report = applyGate(evaluateResources(live.resources), live.errors, {
@@ -63,6 +69,7 @@ export async function runAction(
       now: deps.now,
       version: VERSION,
     });
+    if (note) report.notes = [...(report.notes ?? []), note];
   } else {
     const result = await runTemplatesMode(settings, context, { logger, github, now: deps.now });
     report = result.report;

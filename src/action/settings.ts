@@ -6,6 +6,7 @@ export const SCOPES = ['changed', 'all'] as const;
 export const FAIL_ON = ['regression', 'fail', 'warn', 'never'] as const;
 export const UNKNOWN_AS = ['unknown', 'warn', 'fail'] as const;
 export const COMMENT_MODES = ['update', 'recreate', 'off'] as const;
+export const CONFIG_FROM = ['base', 'pull-request'] as const;
 export const AUTH_METHODS = [
   'auto',
   'oidc',
@@ -37,6 +38,8 @@ export interface ActionSettings {
   baseline?: string;
   /** Path of the config file; absent = `.github/aml-ha-gate.yml` when present. */
   config?: string;
+  /** On a pull request: the config file of the base commit (default) or the pull request's own. */
+  configFrom: (typeof CONFIG_FROM)[number];
   comment: CommentMode;
   checkRun: boolean;
   checkName: string;
@@ -120,6 +123,7 @@ export function parseSettings(input: InputReader, env: NodeJS.ProcessEnv, eventN
     unknownAs: choice('unknown-as', input('unknown-as'), UNKNOWN_AS, 'unknown'),
     baseline: optionalPath(input('baseline')),
     config: optionalPath(input('config')),
+    configFrom: choice('config-from', input('config-from'), CONFIG_FROM, 'base'),
     comment: choice('comment', input('comment'), COMMENT_MODES, 'update'),
     checkRun: bool('check-run', input('check-run'), true),
     checkName: input('check-name').trim() || 'AML HA gate',

@@ -1,24 +1,27 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfigFile } from '../config-file.js';
 import { evaluateResources } from '../engine.js';
 import { ConfigurationError, describeError } from '../errors.js';
 import { applyGate, parseBaselineReport } from '../gate.js';
 import { MAX_BASELINE_BYTES, readRegularFile } from '../file-access.js';
-import type { GitHubClient } from '../github.js';
+import { describeGitHubError, GitHubUnavailableError, type GitHubClient } from '../github.js';
 import type { Finding, Logger, Report } from '../model.js';
 import {
-  listChangedFiles,
+  changedFilesFromGit,
   globMatcher,
+  listChangedFiles,
   materializeBase,
   selectChangedTemplates,
+  TooManyChangedFilesError,
   type ChangedFile,
 } from '../sources/changed.js';
 import { discoverTemplates, type DiscoveredFile } from '../sources/discover.js';
 import { hasRules } from '../rules/index.js';
 import { loadTemplates } from '../sources/templates.js';
 import { VERSION } from '../version.js';
-import type { RunContext } from './context.js';
+import { escapeMarkdownCell } from '../report/escape.js';
+import type { PullRequestContext, RunContext } from './context.js';
+import { loadGateConfigForRun } from './gate-config.js';
 import type { ActionSettings } from './settings.js';
 
 export interface TemplatesRunDeps {
@@ -31,12 +34,6 @@ export interface TemplatesRunResult {
   report: Report;
   /** Short Markdown used instead of the full report when the PR changes no template. */
   nothingToCheck?: string;
-}
-
-/** The config file: an explicit `config` input must exist; `.github/aml-ha-gate.yml` is optional. */
-export async function loadActionConfig(settings: ActionSettings, cwd: string) {
-  if (settings.config) return loadConfigFile(path.resolve(cwd, settings.config), { required: true });
-  return loadConfigFile(path.resolve(cwd, '.github/aml-ha-gate.yml'), { required: false });
 }
 
 /** The findings of the `baseline` input's report, when given. */
@@ -75,7 +72,19 @@ export async function runTemplatesMode(
 ): Promise<TemplatesRunResult> {
   const { logger } = deps;
   const cwd = context.workspace;
-  const config = await loadActionConfig(settings, cwd);
+  const pr = context.pullRequest;
+
+  let changed: ChangedFile[] | undefined;
+  if (settings.scope === 'changed') {
+    if (!pr) logger.warning('scope: changed needs a pull_request event; checking all templates instead.');
+    else changed = await pullRequestChanges(pr, context, deps);
+  }
+
+  const { config, note: configNote } = await loadGateConfigForRun(settings, context, {
+    logger,
+    github: deps.github,
+    changed,
+  });
   const baselineInput = await readBaselineInput(settings, cwd);
   const gateOptions = {
     mode: 'templates' as const,
@@ -85,29 +94,10 @@ export async function runTemplatesMode(
     now: deps.now,
     version: VERSION,
   };
-  const pr = context.pullRequest;
-
-  let changed: ChangedFile[] | undefined;
-  if (settings.scope === 'changed') {
-    if (!pr) logger.warning('scope: changed needs a pull_request event; checking all templates instead.');
-    else if (!deps.github)
-      logger.warning(
-        'scope: changed needs a github-token to list the changed files; checking all templates instead.',
-      );
-    else {
-      try {
-        changed = await listChangedFiles(deps.github, {
-          owner: context.owner,
-          repo: context.repo,
-          pullNumber: pr.number,
-        });
-      } catch (error) {
-        logger.warning(
-          `could not list the files of pull request #${pr.number} (${describeError(error).split('\n')[0]}); checking all templates instead.`,
-        );
-      }
-    }
-  }
+  const withConfigNote = (report: Report): Report => {
+    if (configNote) report.notes = [...(report.notes ?? []), configNote];
+    return report;
+  };
 
   let files: DiscoveredFile[];
   if (changed) {
@@ -125,7 +115,11 @@ export async function runTemplatesMode(
       : 'No ARM template or Bicep file';
     const note = `${what} matching \`${settings.templates.join('`, `')}\`: nothing to check.`;
     report.notes = [...(report.notes ?? []), note];
-    return { report, nothingToCheck: `### ✅ ${settings.checkName}\n\n${note}\n` };
+    withConfigNote(report);
+    return {
+      report,
+      nothingToCheck: `### ✅ ${escapeMarkdownCell(settings.checkName)}\n\n${note}\n${configNote ? `\n> ${escapeMarkdownCell(configNote)}\n` : ''}`,
+    };
   }
 
   const head = await loadTemplates(files, { cwd, logger, locatable: hasRules });
@@ -136,7 +130,49 @@ export async function runTemplatesMode(
     baseline = await baseFindings(files, changed, pr.baseSha, context, deps);
   }
   const report = applyGate(findings, head.errors, { ...gateOptions, baseline });
-  return { report };
+  return { report: withConfigNote(report) };
+}
+
+/**
+ * The files the pull request changes: from the API (pulls/files); when the API cannot give the
+ * whole list (unavailable, a body that is not a file list, more than 3,000 files), from
+ * `git diff base...head` in the checkout; when neither can, undefined (every template is checked).
+ * A list that may be incomplete is never used: a missing template must not read as "unchanged".
+ */
+async function pullRequestChanges(
+  pr: PullRequestContext,
+  context: RunContext,
+  deps: TemplatesRunDeps,
+): Promise<ChangedFile[] | undefined> {
+  const { logger } = deps;
+  let why: string;
+  if (!deps.github) {
+    why = 'no github-token to list them through the API';
+  } else {
+    try {
+      return await listChangedFiles(deps.github, {
+        owner: context.owner,
+        repo: context.repo,
+        pullNumber: pr.number,
+      });
+    } catch (error) {
+      why = error instanceof TooManyChangedFilesError ? error.message : describeGitHubError(error);
+      const quiet = error instanceof GitHubUnavailableError; // the client warned already
+      if (!quiet)
+        logger.warning(`could not list the files of pull request #${pr.number} through the API: ${why}.`);
+    }
+  }
+  const fromGit = await changedFilesFromGit(context.workspace, pr.baseSha, pr.headSha);
+  if (fromGit) {
+    logger.info(
+      `the changed files of pull request #${pr.number} come from git diff ${pr.baseSha.slice(0, 7)}...${pr.headSha.slice(0, 7)} (${why}).`,
+    );
+    return fromGit;
+  }
+  logger.warning(
+    `the changed files of pull request #${pr.number} are unknown (${why}; the checkout lacks the base or head commit for git diff: use fetch-depth: 0); checking all templates instead.`,
+  );
+  return undefined;
 }
 
 /**
@@ -170,7 +206,10 @@ async function baseFindings(
       logger,
     });
   } catch (error) {
-    logger.warning(`could not read the base commit ${baseSha}: ${describeError(error)}`);
+    // An unavailable GitHub was warned about once already, by the client.
+    (error instanceof GitHubUnavailableError ? logger.info : logger.warning)(
+      `could not read the base commit ${baseSha}: ${error instanceof ConfigurationError ? describeError(error) : describeGitHubError(error)}`,
+    );
   }
   if (!tree) {
     logger.warning(

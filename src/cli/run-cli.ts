@@ -1,4 +1,5 @@
 import { ConfigurationError, describeError } from '../errors.js';
+import { logLine } from '../report/escape.js';
 import { RULES } from '../rules/index.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import type { CliIo } from './io.js';
@@ -46,13 +47,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   } catch (error) {
     if (error instanceof ConfigurationError) {
-      io.stderr(`aml-ha-gate: ${describeError(error)}\n`);
+      io.stderr(`aml-ha-gate: ${logLine(describeError(error))}\n`);
       return 2;
     }
     io.stderr(
-      `aml-ha-gate: internal error: ${describeError(error)}. This is a bug: please report it with --debug output.\n`,
+      `aml-ha-gate: internal error: ${logLine(describeError(error))}. This is a bug: please report it with --debug output.\n`,
     );
-    if (argv.includes('--debug') && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    if (argv.includes('--debug') && error instanceof Error && error.stack)
+      io.stderr(`${error.stack.split('\n').map(logLine).join('\n')}\n`);
     return 2;
   }
 }

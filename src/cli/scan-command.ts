@@ -5,6 +5,7 @@ import { ConfigurationError } from '../errors.js';
 import { describeFileError, MAX_BASELINE_BYTES, readRegularFile, statRegularFile } from '../file-access.js';
 import { parseBaselineReport } from '../gate.js';
 import type { Finding, Logger, Report } from '../model.js';
+import { logLine } from '../report/escape.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
@@ -123,7 +124,7 @@ export async function emitReport(
       );
     }
     io.stdout(ensureNewline(renderTable(report, { color })));
-    io.stderr(`report written to ${output}\n`);
+    io.stderr(`report written to ${logLine(output)}\n`);
   } else {
     io.stdout(ensureNewline(render(format)));
   }
@@ -160,13 +161,18 @@ export async function readBaseline(path: string, shown: string): Promise<Finding
   return parseBaselineReport(text, shown);
 }
 
+/**
+ * Messages to stderr, one line each: repository text in them (file and resource names) has its
+ * control characters shown, not obeyed (no ANSI escape reaches the terminal), and cannot read as
+ * a workflow command when the CLI runs in a GitHub Actions job.
+ */
 export function cliLogger(io: CliIo, debug: boolean): Logger {
   return {
     debug: (message) => {
-      if (debug) io.stderr(`debug: ${message}\n`);
+      if (debug) io.stderr(`debug: ${logLine(message)}\n`);
     },
-    info: (message) => io.stderr(`${message}\n`),
-    warning: (message) => io.stderr(`warning: ${message}\n`),
-    error: (message) => io.stderr(`error: ${message}\n`),
+    info: (message) => io.stderr(`${logLine(message)}\n`),
+    warning: (message) => io.stderr(`warning: ${logLine(message)}\n`),
+    error: (message) => io.stderr(`error: ${logLine(message)}\n`),
   };
 }

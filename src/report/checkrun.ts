@@ -1,4 +1,5 @@
-import type { GitHubClient } from '../github.js';
+import { GitHubUnavailableError, UnexpectedResponseError, type GitHubClient } from '../github.js';
+import { printable } from './escape.js';
 import type { Finding, Logger, Report } from '../model.js';
 
 /** GitHub's limits: summary text, annotations per request. */
@@ -60,7 +61,7 @@ export function buildAnnotations(report: Report): Annotation[] {
       end_line: error.line ?? 1,
       annotation_level: 'failure',
       title: 'Template could not be evaluated',
-      message: error.message.slice(0, 60_000),
+      message: printable(error.message).slice(0, 60_000),
     });
   }
   for (const finding of findings) {
@@ -74,9 +75,11 @@ export function buildAnnotations(report: Report): Annotation[] {
       start_line: location.line,
       end_line: location.line,
       annotation_level: level(finding)!,
-      title: `${finding.regression ? 'Regression: ' : ''}${finding.ruleId} (${finding.status})`.slice(0, 255),
+      title: printable(
+        `${finding.regression ? 'Regression: ' : ''}${finding.ruleId} (${finding.status})`,
+      ).slice(0, 255),
       message:
-        `${finding.message}\n${name}: ${finding.evidence.path} = ${JSON.stringify(finding.evidence.value)}`.slice(
+        `${printable(finding.message)}\n${printable(name)}: ${printable(finding.evidence.path)} = ${printable(JSON.stringify(finding.evidence.value) ?? 'null')}`.slice(
           0,
           60_000,
         ),
@@ -150,6 +153,7 @@ export async function publishCheckRun(
     details_url: request.detailsUrl,
     output: { title: request.title.slice(0, 255), summary, annotations: batches[0] ?? [] },
   });
+  if (typeof data?.id !== 'number') throw new UnexpectedResponseError('the check-run creation', data);
   let requests = 1;
   let sent = batches[0]?.length ?? 0;
   for (const batch of batches.slice(1)) {
@@ -163,7 +167,7 @@ export async function publishCheckRun(
       sent += batch.length;
     } catch (error) {
       const status = (error as { status?: number }).status;
-      if (status === 403 || status === 401) throw error;
+      if (status === 403 || status === 401 || error instanceof GitHubUnavailableError) throw error;
       logger.warning(
         `could not send ${batch.length} check-run annotations: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
       );

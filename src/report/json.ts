@@ -1,4 +1,5 @@
 import { isUnknown, type Finding, type Report } from '../model.js';
+import { jsonForLogs } from './escape.js';
 
 /** The JSON report, field for field in the order of the contract in docs/rules.md. */
 export function renderJson(report: Report): string {
@@ -24,7 +25,7 @@ export function renderJson(report: Report): string {
     ...(report.context ? { context: report.context } : {}),
     ...(report.notes && report.notes.length > 0 ? { notes: report.notes } : {}),
   };
-  return `${JSON.stringify(ordered, (_key, value: unknown) => (isUnknown(value) ? value.reason : value), 2)}\n`;
+  return `${jsonForLogs(JSON.stringify(ordered, (_key, value: unknown) => (isUnknown(value) ? value.reason : value), 2))}\n`;
 }
 
 function orderFinding(finding: Finding): Record<string, unknown> {

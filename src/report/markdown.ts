@@ -1,6 +1,6 @@
 import type { Finding, Report } from '../model.js';
 import type { RuleDefinition } from '../rules/types.js';
-import { escapeMarkdownCell } from './escape.js';
+import { escapeCodeSpan, escapeMarkdownCell } from './escape.js';
 import {
   byAttention,
   countsLine,
@@ -48,6 +48,9 @@ export function renderMarkdown(
     countsLine(report),
     '',
   );
+  // Notes (an expired suppression, a change to the config file) come before the tables: they
+  // change how the tables read.
+  for (const note of report.notes?.slice(1) ?? []) head.push(`> ${escapeMarkdownCell(note)}`, '');
 
   const sections: Section[] = [];
   const regressions = report.findings.filter((f) => f.regression).sort(byAttention);
@@ -60,7 +63,7 @@ export function renderMarkdown(
   }
   for (const [workspace, findings] of groupByWorkspace(report.findings.filter(needsAttention))) {
     const name =
-      workspace === NO_WORKSPACE ? 'Not tied to a workspace' : `Workspace \`${escapeInline(workspace)}\``;
+      workspace === NO_WORKSPACE ? 'Not tied to a workspace' : `Workspace \`${escapeCodeSpan(workspace)}\``;
     sections.push({ heading: `#### ${name}`, rows: findings, folded: false });
   }
   const suppressed = report.findings.filter((f) => f.status === 'suppressed').sort(byAttention);
@@ -75,12 +78,11 @@ export function renderMarkdown(
     tail.push('#### Files that could not be evaluated', '');
     for (const error of report.errors) {
       tail.push(
-        `- \`${escapeInline(error.file)}${error.line ? `:${error.line}` : ''}\`: ${escapeMarkdownCell(error.message)}`,
+        `- \`${escapeCodeSpan(error.file)}${error.line ? `:${error.line}` : ''}\`: ${escapeMarkdownCell(error.message)}`,
       );
     }
     tail.push('');
   }
-  for (const note of report.notes?.slice(1) ?? []) tail.push(`> ${escapeMarkdownCell(note)}`, '');
   const links: string[] = [];
   if (options.links?.checkRunUrl) links.push(`[check run](${options.links.checkRunUrl})`);
   if (options.links?.runUrl) links.push(`[workflow run](${options.links.runUrl})`);
@@ -140,7 +142,7 @@ function renderSection(section: Section, rows: Finding[], helpUri: Map<string, s
         ? `[${escapeMarkdownCell(finding.ruleId)}](${uri})`
         : escapeMarkdownCell(finding.ruleId);
       const status = `${ICONS[finding.status]}${finding.regression ? ' 🆕' : ''}`;
-      const resource = `${escapeMarkdownCell(finding.resource.name)} (${finding.resource.role})`;
+      const resource = `${escapeMarkdownCell(finding.resource.name)} (${escapeMarkdownCell(finding.resource.role)})`;
       const message = finding.suppression
         ? `${escapeMarkdownCell(finding.message)} — suppressed: ${escapeMarkdownCell(finding.suppression.reason)}`
         : escapeMarkdownCell(finding.message);
@@ -162,8 +164,4 @@ function verdictLine(report: Report): string {
   }
   const reason = report.notes?.[0]?.replace(/^fail:\s*/, '') ?? `${s.fail} failures`;
   return `❌ **Fails**: ${escapeMarkdownCell(reason)}`;
-}
-
-function escapeInline(text: string): string {
-  return text.replace(/`/g, "'").replace(/[\r\n]/g, ' ');
 }

@@ -1,6 +1,7 @@
 import { isUnknown, type Finding, type Report } from '../model.js';
 import type { RuleDefinition } from '../rules/types.js';
 import { findingKey } from '../gate.js';
+import { jsonForLogs } from './escape.js';
 
 const LEVEL: Record<Exclude<Finding['status'], 'pass' | 'suppressed'>, 'error' | 'warning' | 'note'> = {
   fail: 'error',
@@ -87,5 +88,5 @@ export function renderSarif(report: Report, rules: readonly RuleDefinition[]): s
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return `${jsonForLogs(JSON.stringify(sarif, null, 2))}\n`;
 }

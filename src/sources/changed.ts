@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import picomatch from 'picomatch';
 import type { GitHubClient } from '../github.js';
-import { httpStatus } from '../github.js';
+import { httpStatus, UnexpectedResponseError } from '../github.js';
 import type { Logger } from '../model.js';
 import { discoverTemplates, type DiscoveredFile } from './discover.js';
 import { conventionalParametersPath } from './templates.js';
@@ -21,22 +21,97 @@ export interface ChangedFile {
   previousPath?: string;
 }
 
-/** Lists every file of the pull request, all pages (the API caps a page at 100 and a PR at 3000 files). */
+/** GitHub lists at most this many files of a pull request (pulls/files, and the PR's "Files" tab). */
+export const PULL_FILES_LIMIT = 3000;
+const PAGE_SIZE = 100;
+
+/** The pull request has more files than the API lists: the list would miss some. */
+export class TooManyChangedFilesError extends Error {
+  constructor(pullNumber: number) {
+    super(
+      `pull request #${pullNumber} changes ${PULL_FILES_LIMIT.toLocaleString('en-US')} files or more, and the GitHub API lists at most ${PULL_FILES_LIMIT.toLocaleString('en-US')}`,
+    );
+    this.name = 'TooManyChangedFilesError';
+  }
+}
+
+/**
+ * Lists every file of the pull request, page by page (100 a page). Throws TooManyChangedFilesError
+ * when the API's 3,000-file cap is reached (the list may be incomplete), and
+ * UnexpectedResponseError when a page is not a list of files: an incomplete or garbled list
+ * must never read as "no template changed".
+ */
 export async function listChangedFiles(
   octokit: GitHubClient,
   target: { owner: string; repo: string; pullNumber: number },
 ): Promise<ChangedFile[]> {
-  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
-    owner: target.owner,
-    repo: target.repo,
-    pull_number: target.pullNumber,
-    per_page: 100,
-  });
-  return files.map((file) => ({
-    path: file.filename,
-    status: file.status,
-    previousPath: file.previous_filename ?? undefined,
-  }));
+  const files: ChangedFile[] = [];
+  for (let page = 1; ; page++) {
+    const { data } = await octokit.rest.pulls.listFiles({
+      owner: target.owner,
+      repo: target.repo,
+      pull_number: target.pullNumber,
+      per_page: PAGE_SIZE,
+      page,
+    });
+    const what = `the files of pull request #${target.pullNumber} (page ${page})`;
+    if (!Array.isArray(data)) throw new UnexpectedResponseError(what, data);
+    for (const item of data as unknown[]) {
+      const file = item as { filename?: unknown; status?: unknown; previous_filename?: unknown } | null;
+      if (
+        !file ||
+        typeof file.filename !== 'string' ||
+        file.filename === '' ||
+        typeof file.status !== 'string' ||
+        (file.previous_filename != null && typeof file.previous_filename !== 'string')
+      )
+        throw new UnexpectedResponseError(what, item);
+      files.push({
+        path: file.filename,
+        status: file.status,
+        previousPath: (file.previous_filename as string | null | undefined) ?? undefined,
+      });
+    }
+    if (files.length >= PULL_FILES_LIMIT) throw new TooManyChangedFilesError(target.pullNumber);
+    if (data.length < PAGE_SIZE) return files;
+  }
+}
+
+/**
+ * The files a pull request changes, from the local git history: `git diff base...head` (from
+ * their merge base, as GitHub lists them), renames detected. Undefined when the checkout lacks
+ * either commit (e.g. a shallow checkout: `fetch-depth: 0` provides both).
+ */
+export async function changedFilesFromGit(
+  cwd: string,
+  baseSha: string,
+  headSha: string,
+): Promise<ChangedFile[] | undefined> {
+  if (!(await hasCommit(cwd, baseSha)) || !(await hasCommit(cwd, headSha))) return undefined;
+  let stdout: string;
+  try {
+    ({ stdout } = await run(
+      'git',
+      ['-C', cwd, 'diff', '--name-status', '-z', '-M', '--no-color', `${baseSha}...${headSha}`],
+      { maxBuffer: 256 * 1024 * 1024 },
+    ));
+  } catch {
+    return undefined;
+  }
+  const fields = stdout.split('\0');
+  const files: ChangedFile[] = [];
+  const STATUS: Record<string, string> = { A: 'added', D: 'removed', M: 'modified', T: 'changed' };
+  for (let index = 0; index < fields.length - 1;) {
+    const code = fields[index++]!;
+    if (code.startsWith('R') || code.startsWith('C')) {
+      const previousPath = fields[index++]!;
+      const path = fields[index++]!;
+      files.push({ path, status: code.startsWith('R') ? 'renamed' : 'copied', previousPath });
+    } else {
+      files.push({ path: fields[index++]!, status: STATUS[code[0]!] ?? 'modified' });
+    }
+  }
+  return files;
 }
 
 /** A matcher for the `templates` globs (dot files included; `**` also matches the root). */
@@ -260,20 +335,13 @@ export async function materializeBase(options: {
     const wanted = queue.shift()!.replace(/^\.\//, '');
     if (fetched.has(wanted) || wanted.startsWith('..')) continue;
     fetched.add(wanted);
-    let text: string;
-    try {
-      const { data } = await octokit.rest.repos.getContent({
-        owner: options.owner,
-        repo: options.repo,
-        path: wanted,
-        ref: baseSha,
-      });
-      if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) continue;
-      text = Buffer.from(data.content, 'base64').toString('utf8');
-    } catch (error) {
-      if (httpStatus(error) === 404) continue;
-      throw error;
-    }
+    const text = await readFileAtCommit(
+      octokit,
+      { owner: options.owner, repo: options.repo },
+      wanted,
+      baseSha,
+    );
+    if (text === undefined) continue;
     const absolute = path.join(treeDir, wanted);
     await mkdir(path.dirname(absolute), { recursive: true });
     await writeFile(absolute, text);
@@ -287,4 +355,32 @@ export async function materializeBase(options: {
   }
   logger.debug(`base ${baseSha}: ${count} files through the contents API`);
   return { dir: treeDir, source: 'api' };
+}
+
+/**
+ * One file of a commit through the contents API: its text, or undefined when the path is not a
+ * file there (404, a directory, a symlink). A success whose body is not a file object is an
+ * UnexpectedResponseError, never "absent".
+ */
+export async function readFileAtCommit(
+  octokit: GitHubClient,
+  repository: { owner: string; repo: string },
+  file: string,
+  ref: string,
+): Promise<string | undefined> {
+  let data: unknown;
+  try {
+    ({ data } = await octokit.rest.repos.getContent({ ...repository, path: file, ref }));
+  } catch (error) {
+    if (httpStatus(error) === 404) return undefined;
+    throw error;
+  }
+  if (Array.isArray(data)) return undefined;
+  const entry = data as { type?: unknown; content?: unknown; encoding?: unknown } | null;
+  if (!entry || typeof entry !== 'object' || typeof entry.type !== 'string')
+    throw new UnexpectedResponseError(`the contents of ${file} at ${ref.slice(0, 7)}`, data);
+  if (entry.type !== 'file') return undefined;
+  if (typeof entry.content !== 'string')
+    throw new UnexpectedResponseError(`the contents of ${file} at ${ref.slice(0, 7)}`, data);
+  return Buffer.from(entry.content, 'base64').toString('utf8');
 }
