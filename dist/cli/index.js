@@ -20464,6 +20464,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 
 
 
+
 /**
  * Largest template, parameters file or Bicep source read. ARM limits a template and a parameters
  * file to 4 MB ("Template limits" in
@@ -20495,24 +20496,10 @@ function formatLimit(bytes) {
 }
 // ---- names shown to people -------------------------------------------------------------------
 /**
- * Characters that must not reach a terminal, a log or a one-line message raw: C0 and C1 controls
- * (newline, carriage return, escape — a newline would start a new log line, where `::error` is a
- * workflow command), DEL, the Unicode line and paragraph separators, bidirectional overrides, and
- * the byte order mark.
+ * Names are shown with their control characters escaped (`\n`, `\e`, `\u202e`): the same
+ * `printable` the reports and logs use, so a name reads the same everywhere.
  */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-const SHORT_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/** Escapes what `UNPRINTABLE` matches (`\n`, `\x1B`, `\u202E`), leaving the rest of the text as is. */
-function printable(text) {
-    return text.replace(UNPRINTABLE, (ch) => {
-        const code = ch.charCodeAt(0);
-        if (SHORT_ESCAPES[ch])
-            return SHORT_ESCAPES[ch];
-        return code <= 0xff
-            ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`
-            : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    });
-}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The bytes as UTF-8 text, or undefined when they are not valid UTF-8. */
 function decodeUtf8(bytes) {
