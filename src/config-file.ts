@@ -10,7 +10,8 @@ import {
   type Pair,
 } from 'yaml';
 import { ConfigurationError } from './errors.js';
-import { FileAccess, printable, readRegularFile } from './file-access.js';
+import { FileAccess, readRegularFile } from './file-access.js';
+import { printable } from './report/escape.js';
 import { compileGlob, GlobError } from './glob.js';
 import type { Status } from './model.js';
 

@@ -47,12 +47,6 @@ function formatLimit(bytes: number): string {
 
 // ---- names shown to people -------------------------------------------------------------------
 
-/**
- * Names are shown with their control characters escaped (`\n`, `\e`, `\u202e`): the same
- * `printable` the reports and logs use, so a name reads the same everywhere.
- */
-export { printable };
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The bytes as UTF-8 text, or undefined when they are not valid UTF-8. */
@@ -65,18 +59,20 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 }
 
 /**
- * Bytes of a file name shown as text: valid UTF-8 sequences as their characters, every other byte
- * as `\xNN` (a name that is not UTF-8 cannot be shown or matched otherwise), then `printable`.
+ * A name for bytes that are not all UTF-8: valid sequences as their characters, every other byte
+ * as `\xNN` (such a name cannot be shown, matched or annotated otherwise). Names that are UTF-8
+ * stay as they are in reports' data; what prints them (table, log, Markdown) escapes control
+ * characters there (`report/escape.ts`).
  */
-export function printableBytes(bytes: Uint8Array): string {
+export function nameFromBytes(bytes: Uint8Array): string {
   const whole = decodeUtf8(bytes);
-  if (whole !== undefined) return printable(whole);
+  if (whole !== undefined) return whole;
   let out = '';
   let i = 0;
   while (i < bytes.length) {
     const length = utf8SequenceLength(bytes, i);
     if (length > 0) {
-      out += printable(Buffer.from(bytes.subarray(i, i + length)).toString('utf8'));
+      out += Buffer.from(bytes.subarray(i, i + length)).toString('utf8');
       i += length;
     } else {
       out += `\\x${bytes[i].toString(16).toUpperCase().padStart(2, '0')}`;
@@ -103,7 +99,10 @@ function utf8SequenceLength(bytes: Uint8Array, i: number): number {
   return decodeUtf8(bytes.subarray(i, i + length)) === undefined ? 0 : length;
 }
 
-/** Path shown to users: relative to `cwd` with forward slashes (absolute when outside it), escaped. */
+/**
+ * Path shown to users: relative to `cwd` with forward slashes (absolute when outside it). Kept as
+ * it is (a report's data names the real file); every output escapes control characters.
+ */
 export function displayPath(absolutePath: string, cwd: string): string {
   const relative = path.relative(cwd, absolutePath);
   const shown =
@@ -112,7 +111,7 @@ export function displayPath(absolutePath: string, cwd: string): string {
       : relative.startsWith('..') || path.isAbsolute(relative)
         ? absolutePath
         : relative;
-  return printable(shown.split(path.sep).join('/'));
+  return shown.split(path.sep).join('/');
 }
 
 // ---- why a file cannot be read ----------------------------------------------------------------
@@ -262,7 +261,7 @@ export class FileAccess {
       return fileError(error, { what });
     }
     if (this.contains(realPath) || this.allowed.has(realPath)) return { realPath };
-    const target = printable(realPath);
+    const target = realPath;
     const where = `${this.rootName} (${this.rootsShown()})`;
     // Inside the roots as written, outside once links are resolved: a link leads out.
     const resolved = path.resolve(absolutePath);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigurationError } from '../errors.js';
-import { FileAccess, MAX_TEMPLATE_FILE_BYTES, printable, statRegularFile, tooLarge } from '../file-access.js';
+import { FileAccess, MAX_TEMPLATE_FILE_BYTES, statRegularFile, tooLarge } from '../file-access.js';
 import type { FileError } from '../model.js';
 
 /** A file a Bicep source makes the compiler read: a module, a `using`/`extends` target, an import or a load*() argument. */
@@ -85,7 +85,7 @@ export function checkBicepReferences(
     const shown = access.shown(current);
     for (const reference of bicepReferences(text)) {
       const target = path.resolve(path.dirname(current), reference.path);
-      const what = `${reference.what} ${printable(reference.path)}`;
+      const what = `${reference.what} ${reference.path}`;
       const problem = checkTarget(target, what, access, reference.folder === true);
       if (problem === 'missing') continue;
       if (problem) {

@@ -22,7 +22,7 @@ import {
   fileKind,
   FileAccess,
   MAX_TEMPLATE_FILE_BYTES,
-  printableBytes,
+  nameFromBytes,
   tooLarge,
 } from '../file-access.js';
 
@@ -327,7 +327,7 @@ export async function discoverTemplates(
   const deferredLinks: { link: string | Buffer; shown: string | undefined; real: string }[] = [];
 
   const shownOf = (absolute: string | Buffer, text: string | undefined): string =>
-    text !== undefined ? displayPath(text, cwd) : printableBytes(relativeBytes(bytes(absolute), cwd));
+    text !== undefined ? displayPath(text, cwd) : nameFromBytes(relativeBytes(bytes(absolute), cwd));
 
   const addProblem = (
     absolute: string | Buffer,
@@ -437,7 +437,7 @@ export async function discoverTemplates(
         link,
         text,
         name,
-        `a symbolic link to ${printableBytes(Buffer.from(realPath))}, outside ${access.rootName} (${access.rootPaths
+        `a symbolic link to ${nameFromBytes(Buffer.from(realPath))}, outside ${access.rootName} (${access.rootPaths
           .map((root) => displayPath(root, cwd))
           .join(
             ', ',
