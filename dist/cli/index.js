@@ -20495,11 +20495,6 @@ function formatLimit(bytes) {
     return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : formatBytes(bytes);
 }
 // ---- names shown to people -------------------------------------------------------------------
-/**
- * Names are shown with their control characters escaped (`\n`, `\e`, `\u202e`): the same
- * `printable` the reports and logs use, so a name reads the same everywhere.
- */
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The bytes as UTF-8 text, or undefined when they are not valid UTF-8. */
 function decodeUtf8(bytes) {
@@ -20511,19 +20506,21 @@ function decodeUtf8(bytes) {
     }
 }
 /**
- * Bytes of a file name shown as text: valid UTF-8 sequences as their characters, every other byte
- * as `\xNN` (a name that is not UTF-8 cannot be shown or matched otherwise), then `printable`.
+ * A name for bytes that are not all UTF-8: valid sequences as their characters, every other byte
+ * as `\xNN` (such a name cannot be shown, matched or annotated otherwise). Names that are UTF-8
+ * stay as they are in reports' data; what prints them (table, log, Markdown) escapes control
+ * characters there (`report/escape.ts`).
  */
-function printableBytes(bytes) {
+function nameFromBytes(bytes) {
     const whole = decodeUtf8(bytes);
     if (whole !== undefined)
-        return printable(whole);
+        return whole;
     let out = '';
     let i = 0;
     while (i < bytes.length) {
         const length = utf8SequenceLength(bytes, i);
         if (length > 0) {
-            out += printable(Buffer.from(bytes.subarray(i, i + length)).toString('utf8'));
+            out += Buffer.from(bytes.subarray(i, i + length)).toString('utf8');
             i += length;
         }
         else {
@@ -20549,7 +20546,10 @@ function utf8SequenceLength(bytes, i) {
         return length === 1 ? 1 : 0;
     return decodeUtf8(bytes.subarray(i, i + length)) === undefined ? 0 : length;
 }
-/** Path shown to users: relative to `cwd` with forward slashes (absolute when outside it), escaped. */
+/**
+ * Path shown to users: relative to `cwd` with forward slashes (absolute when outside it). Kept as
+ * it is (a report's data names the real file); every output escapes control characters.
+ */
 function displayPath(absolutePath, cwd) {
     const relative = external_node_path_.relative(cwd, absolutePath);
     const shown = relative === ''
@@ -20557,7 +20557,7 @@ function displayPath(absolutePath, cwd) {
         : relative.startsWith('..') || external_node_path_.isAbsolute(relative)
             ? absolutePath
             : relative;
-    return printable(shown.split(external_node_path_.sep).join('/'));
+    return shown.split(external_node_path_.sep).join('/');
 }
 // ---- why a file cannot be read ----------------------------------------------------------------
 /** A short reason for a file system error, without the stack or the raw path (the caller names the file). */
@@ -20685,7 +20685,7 @@ class FileAccess {
         }
         if (this.contains(realPath) || this.allowed.has(realPath))
             return { realPath };
-        const target = printable(realPath);
+        const target = realPath;
         const where = `${this.rootName} (${this.rootsShown()})`;
         // Inside the roots as written, outside once links are resolved: a link leads out.
         const resolved = external_node_path_.resolve(absolutePath);
@@ -21082,6 +21082,7 @@ function matchAlternative(alternative, value) {
 }
 
 ;// CONCATENATED MODULE: ./.build/config-file.js
+
 
 
 
@@ -22566,7 +22567,7 @@ async function discoverTemplates(paths, cwd, options = {}) {
     const problems = [];
     const walkedDirectories = new Set();
     const deferredLinks = [];
-    const shownOf = (absolute, text) => text !== undefined ? displayPath(text, cwd) : printableBytes(relativeBytes(bytes(absolute), cwd));
+    const shownOf = (absolute, text) => text !== undefined ? displayPath(text, cwd) : nameFromBytes(relativeBytes(bytes(absolute), cwd));
     const addProblem = (absolute, text, name, problem) => {
         problems.push({
             path: shownOf(absolute, text),
@@ -22658,7 +22659,7 @@ async function discoverTemplates(paths, cwd, options = {}) {
             if (!templateName && !target.isDirectory())
                 return;
             const what = target.isDirectory() ? 'folder' : 'file';
-            return addProblem(link, text, name, `a symbolic link to ${printableBytes(Buffer.from(realPath))}, outside ${access.rootName} (${access.rootPaths
+            return addProblem(link, text, name, `a symbolic link to ${nameFromBytes(Buffer.from(realPath))}, outside ${access.rootName} (${access.rootPaths
                 .map((root) => displayPath(root, cwd))
                 .join(', ')}): the ${what} it points at is not read. Point the link inside ${access.rootName}, or remove it.`);
         }
@@ -27206,7 +27207,7 @@ function checkBicepReferences(absolutePath, access, readText) {
         const shown = access.shown(current);
         for (const reference of bicepReferences(text)) {
             const target = external_node_path_.resolve(external_node_path_.dirname(current), reference.path);
-            const what = `${reference.what} ${printable(reference.path)}`;
+            const what = `${reference.what} ${reference.path}`;
             const problem = checkTarget(target, what, access, reference.folder === true);
             if (problem === 'missing')
                 continue;
