@@ -2,6 +2,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { RULES } from '../src/rules/index.js';
 import {
+  renderTerraformMapping,
+  TERRAFORM_END,
+  TERRAFORM_START,
+} from '../src/sources/terraform/mapping-table.js';
+import {
   renderRuleCatalog,
   replaceBetweenMarkers,
   RULES_END,
@@ -9,6 +14,11 @@ import {
 } from '../src/report/rule-catalog.js';
 
 const readme = readFileSync('README.md', 'utf8');
-const next = replaceBetweenMarkers(readme, RULES_START, RULES_END, renderRuleCatalog(RULES));
+const next = replaceBetweenMarkers(
+  replaceBetweenMarkers(readme, RULES_START, RULES_END, renderRuleCatalog(RULES)),
+  TERRAFORM_START,
+  TERRAFORM_END,
+  renderTerraformMapping(RULES),
+);
 writeFileSync('README.md', next);
-console.log(next === readme ? 'README.md rule table already up to date' : 'README.md rule table updated');
+console.log(next === readme ? 'README.md tables already up to date' : 'README.md tables updated');

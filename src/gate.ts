@@ -20,6 +20,14 @@ export interface GateOptions {
   config?: GateConfigFile;
   /** Findings of the baseline report or of the base branch: what is new or worse is a regression. */
   baseline?: Finding[];
+  /**
+   * Findings that carry their own "before" (a Terraform plan: the resources as they are now): a
+   * covered finding is a regression when worse than there, and, when `baseline` is given, worse
+   * than in it too (a saved baseline accepts what it holds).
+   */
+  ownBaseline?: { findings: Finding[]; covers: (finding: Finding) => boolean };
+  /** Notes of the sources for the reader (what a plan deletes or replaces, …). */
+  notes?: string[];
   now: Date;
   version: string;
   context?: Report['context'];
@@ -30,12 +38,23 @@ export interface GateOptions {
  * regressions against the baseline, then counts and the pass/fail decision (docs/rules.md).
  */
 export function applyGate(findings: Finding[], errors: FileError[], options: GateOptions): Report {
-  const notes: string[] = [];
+  const notes: string[] = [...(options.notes ?? [])];
   const config = options.config;
   let current = config ? applyOverrides(findings, config) : findings;
   if (config && config.suppressions.length > 0)
     current = applySuppressions(current, config, options.now, notes);
-  if (options.baseline) current = markRegressions(current, options.baseline, options.unknownAs);
+  if (options.ownBaseline) {
+    const { covers, findings: before } = options.ownBaseline;
+    const own = markRegressions(current, before, options.unknownAs);
+    const saved = options.baseline
+      ? markRegressions(current, options.baseline, options.unknownAs)
+      : undefined;
+    current = current.map((finding, index) => {
+      if (!covers(finding)) return saved ? saved[index]! : finding;
+      const regression = own[index]!.regression && (!saved || saved[index]!.regression);
+      return regression === finding.regression ? finding : { ...finding, regression };
+    });
+  } else if (options.baseline) current = markRegressions(current, options.baseline, options.unknownAs);
 
   const summary = summarize(current);
   const { verdict, reason } = decide(current, errors, options);

@@ -5,6 +5,7 @@ import type { Finding, Logger, Report } from './model.js';
 import { discoverTemplates, scanRoots } from './sources/discover.js';
 import { hasRules } from './rules/index.js';
 import { loadTemplates } from './sources/templates.js';
+import { loadTerraformPlans, markReplacements } from './sources/terraform/index.js';
 import { VERSION } from './version.js';
 
 /** Everything a template scan needs; the CLI and the action both build one. */
@@ -33,7 +34,7 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
   const files = await discoverTemplates(paths, options.cwd, { roots });
   if (!files.some((file) => file.kind !== 'parameters')) {
     throw new ConfigurationError(
-      `nothing to scan in ${paths.join(', ')}: no ARM template (a .json file whose $schema is deploymentTemplate.json) or .bicep file found. Pass the folder that holds your templates.`,
+      `nothing to scan in ${paths.join(', ')}: no ARM template (a .json file whose $schema is deploymentTemplate.json), .bicep file or Terraform plan JSON (terraform show -json tfplan) found. Pass the folder that holds your templates.`,
     );
   }
   const { resources, errors } = await loadTemplates(files, {
@@ -43,9 +44,22 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
     locatable: hasRules,
     roots,
   });
+  const plans = loadTerraformPlans(
+    files.filter((file) => file.kind === 'terraform-plan'),
+    { cwd: options.cwd, logger: options.logger },
+  );
   options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
-  const findings = evaluateResources(resources);
-  return applyGate(findings, errors, {
+  const findings = markReplacements(evaluateResources([...resources, ...plans.resources]), plans);
+  return applyGate(findings, [...errors, ...plans.errors], {
+    ...(plans.plans > 0
+      ? {
+          ownBaseline: {
+            findings: evaluateResources(plans.before),
+            covers: (finding) => plans.ids.has(finding.resource.id.toLowerCase()),
+          },
+          notes: plans.notes,
+        }
+      : {}),
     mode: 'templates',
     failOn: options.failOn,
     unknownAs: options.unknownAs,

@@ -30,6 +30,7 @@ describe('action.yml', () => {
       [
         'mode',
         'templates',
+        'terraform-plan',
         'scope',
         'fail-on',
         'unknown-as',

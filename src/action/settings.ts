@@ -31,6 +31,8 @@ export interface ActionSettings {
   mode: 'templates' | 'workspace' | 'publish';
   /** Globs of the files to check (templates mode). */
   templates: string[];
+  /** Paths of Terraform plan JSON files or folders (templates mode), checked on every run. */
+  terraformPlans: string[];
   scope: 'changed' | 'all';
   failOn: FailOn;
   unknownAs: UnknownAs;
@@ -118,6 +120,7 @@ export function parseSettings(input: InputReader, env: NodeJS.ProcessEnv, eventN
   const settings: ActionSettings = {
     mode,
     templates: globs.length > 0 ? globs : DEFAULT_TEMPLATE_GLOBS,
+    terraformPlans: splitList(input('terraform-plan')),
     scope: choice('scope', input('scope'), SCOPES, isPullRequest ? 'changed' : 'all'),
     failOn: choice('fail-on', input('fail-on'), FAIL_ON, 'regression'),
     unknownAs: choice('unknown-as', input('unknown-as'), UNKNOWN_AS, 'unknown'),

@@ -18,6 +18,8 @@ import {
 import { discoverTemplates, type DiscoveredFile } from '../sources/discover.js';
 import { hasRules } from '../rules/index.js';
 import { loadTemplates } from '../sources/templates.js';
+import { discoverPlanFiles } from '../sources/terraform/files.js';
+import { loadTerraformPlans, markReplacements } from '../sources/terraform/index.js';
 import { VERSION } from '../version.js';
 import { escapeMarkdownCell } from '../report/escape.js';
 import type { PullRequestContext, RunContext } from './context.js';
@@ -108,7 +110,13 @@ export async function runTemplatesMode(
     logger.info(`${files.filter((f) => f.kind !== 'parameters').length} template(s) to check`);
   }
 
-  if (!files.some((file) => file.kind !== 'parameters')) {
+  // Plans come from the terraform-plan input only (they are written by the pipeline, not committed).
+  files = files.filter((file) => file.kind !== 'terraform-plan');
+  const planFiles =
+    settings.terraformPlans.length > 0 ? await discoverPlanFiles(settings.terraformPlans, cwd) : [];
+  if (planFiles.length > 0) logger.info(`${planFiles.length} Terraform plan(s) to check`);
+
+  if (!files.some((file) => file.kind !== 'parameters') && planFiles.length === 0) {
     const report = applyGate([], [], { ...gateOptions, baseline: baselineInput });
     const what = changed
       ? 'This pull request changes no ARM template, parameters file or Bicep file'
@@ -123,13 +131,27 @@ export async function runTemplatesMode(
   }
 
   const head = await loadTemplates(files, { cwd, logger, locatable: hasRules });
-  const findings = evaluateResources(head.resources);
+  const plans = loadTerraformPlans(planFiles, { cwd, logger });
+  const findings = markReplacements(evaluateResources([...head.resources, ...plans.resources]), plans);
 
   let baseline = baselineInput;
-  if (!baseline && pr) {
+  if (!baseline && pr && files.some((file) => file.kind !== 'parameters')) {
     baseline = await baseFindings(files, changed, pr.baseSha, context, deps);
   }
-  const report = applyGate(findings, head.errors, { ...gateOptions, baseline });
+  const report = applyGate(findings, [...head.errors, ...plans.errors], {
+    ...gateOptions,
+    baseline,
+    ...(plans.plans > 0
+      ? {
+          // A plan carries its own before: its findings are judged against it, not the base branch.
+          ownBaseline: {
+            findings: evaluateResources(plans.before),
+            covers: (finding: Finding) => plans.ids.has(finding.resource.id.toLowerCase()),
+          },
+          notes: plans.notes,
+        }
+      : {}),
+  });
   return { report: withConfigNote(report) };
 }
 

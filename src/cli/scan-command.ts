@@ -25,9 +25,11 @@ import {
 
 export const SCAN_USAGE = `Usage: aml-ha-gate scan [PATH ...] [options]
 
-Scans ARM templates (.json) and Bicep files (.bicep, .bicepparam) for Azure Machine Learning
-high-availability gaps. PATH is a file or a directory (walked for templates, skipping
-node_modules and .git); with no PATH the current directory is scanned.
+Scans ARM templates (.json), Bicep files (.bicep, .bicepparam) and the JSON of Terraform plans
+(terraform show -json tfplan > plan.json) for Azure Machine Learning high-availability gaps.
+PATH is a file or a directory (walked for templates and plans, skipping node_modules and .git);
+with no PATH the current directory is scanned. A plan's findings that are worse than before the
+plan (or new and failing) are regressions, with no baseline needed.
 
 Options:
   --parameters FILE     parameters file for a single template (default: x.parameters.json beside x.json)

@@ -33,7 +33,7 @@ export interface DiscoveredFile {
   /** Relative to the working directory, forward slashes, control characters escaped: what reports show. */
   path: string;
   absolutePath: string;
-  kind: 'template' | 'parameters' | 'bicep' | 'bicepparam';
+  kind: 'template' | 'parameters' | 'bicep' | 'bicepparam' | 'terraform-plan';
   /**
    * The file's text when discovery already read it whole (JSON files within the size limit), so
    * the loader does not read it a second time. The loader drops it once parsed.
@@ -63,6 +63,8 @@ const TEMPLATE_NAME = /\.(json|jsonc|bicep|bicepparam)$/i;
 const JSON_NAME = /\.jsonc?$/i;
 /** Read in chunks to look for signs of a template in a file over the size limit. */
 const CHUNK_BYTES = 1024 * 1024;
+/** The head looked at first (where a template's `$schema` and a plan's `format_version` are). */
+const SNIFF_BYTES = 4096;
 
 // ---- what looks like a template ---------------------------------------------------------------
 
@@ -175,19 +177,32 @@ function scanTopLevel(source: string): TopLevel {
  * The first 4 KB's verdict, kept for callers that only have a file's head: what kind of JSON
  * file this is from its `$schema` near the top.
  */
-export function classifyJsonHead(head: string): 'template' | 'parameters' | undefined {
+export function classifyJsonHead(head: string): 'template' | 'parameters' | 'terraform-plan' | undefined {
   const match = /"\$schema"\s*:\s*"([^"]*)"/i.exec(head);
-  if (!match) return undefined;
+  if (!match) return isTerraformJson(head) ? 'terraform-plan' : undefined;
   const schema = match[1].toLowerCase();
   if (/deploymentparameters\.json/.test(schema)) return 'parameters';
   if (/deploymenttemplate\.json/.test(schema)) return 'template';
   return undefined;
 }
 
+/**
+ * The JSON `terraform show -json` writes starts with `format_version` and `terraform_version`
+ * (a plan, or a state the plan reader then refuses with a clear message); a raw state file
+ * (`terraform.tfstate`) has `terraform_version` and `lineage`.
+ */
+function isTerraformJson(head: string): boolean {
+  if (!/"terraform_version"\s*:/.test(head)) return false;
+  return /"format_version"\s*:/.test(head) || /"lineage"\s*:/.test(head);
+}
+
 // ---- reading ----------------------------------------------------------------------------------
 
 type Sniffed =
-  { kind: 'template' | 'parameters'; text: string } | { kind: 'template'; problem: string } | undefined;
+  | { kind: 'template' | 'parameters'; text: string }
+  | { kind: 'template'; problem: string }
+  | { kind: 'terraform-plan' }
+  | undefined;
 
 /** A file over the size limit: does any chunk carry a sign of a template? (Bounded memory, linear time.) */
 function hasSigns(fd: number, size: number): boolean {
@@ -219,6 +234,14 @@ function sniffJson(file: string | Buffer, shown: string): Sniffed {
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return notRegular(stats);
+    // A Terraform plan's JSON is read (and decoded) by the plan reader itself, whatever its size.
+    const headBuffer = Buffer.allocUnsafe(Math.min(stats.size, SNIFF_BYTES * 2));
+    const headLength = readSync(fd, headBuffer, 0, headBuffer.length, 0);
+    const head =
+      headBuffer[0] === 0xff && headBuffer[1] === 0xfe
+        ? headBuffer.toString('utf16le', 2, headLength)
+        : headBuffer.toString('utf8', 0, Math.min(headLength, SNIFF_BYTES));
+    if (classifyJsonHead(head) === 'terraform-plan') return { kind: 'terraform-plan' };
     if (stats.size > MAX_TEMPLATE_FILE_BYTES) {
       if (!hasSigns(fd, stats.size)) return undefined;
       return {
@@ -233,9 +256,11 @@ function sniffJson(file: string | Buffer, shown: string): Sniffed {
       if (n === 0) break;
       bytesRead += n;
     }
-    const text = buffer.toString('utf8', 0, bytesRead);
+    // PowerShell's `>` writes UTF-16 with a byte order mark.
+    const utf16 = buffer[0] === 0xff && buffer[1] === 0xfe;
+    const text = utf16 ? buffer.toString('utf16le', 2, bytesRead) : buffer.toString('utf8', 0, bytesRead);
     // Fast path: nearly every template starts with its $schema. Anything else is looked at whole.
-    const kind = TEMPLATE_HEAD.test(text.slice(0, 4096)) ? 'template' : classifyJsonText(text);
+    const kind = TEMPLATE_HEAD.test(text.slice(0, SNIFF_BYTES)) ? 'template' : classifyJsonText(text);
     return kind ? { kind, text } : undefined;
   } catch (error) {
     return { kind: 'template', problem: `cannot read the file: ${describeFileError(error)}` };
@@ -394,7 +419,9 @@ export async function discoverTemplates(
     if (!sniffed) return;
     if ('problem' in sniffed) return addProblem(absolute, text, name, sniffed.problem);
     if (text === undefined) return addProblem(absolute, text, name, NOT_UTF8);
-    add({ path: shown, absolutePath: text, kind: sniffed.kind, text: sniffed.text }, realPath, viaLink);
+    const file: DiscoveredFile = { path: shown, absolutePath: text, kind: sniffed.kind };
+    if ('text' in sniffed) file.text = sniffed.text;
+    add(file, realPath, viaLink);
   };
 
   /** A symbolic link met in a walk: followed once when it stays in the repository. */
