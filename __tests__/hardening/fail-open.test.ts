@@ -164,6 +164,13 @@ describe('what looks like a template', () => {
     truncateSync(file, 17 * 1024 * 1024);
     writeFileSync(path.join(dir, 'data.json'), '');
     truncateSync(path.join(dir, 'data.json'), 17 * 1024 * 1024); // zeros: no sign of a template
+    // A Terraform plan's JSON is the plan reader's to read, whatever its size.
+    const plans = openTempDir('aml-ha-gate-big-plan-');
+    writeFileSync(path.join(plans, 'plan.json'), '{"format_version":"1.2","terraform_version":"1.9.0",');
+    truncateSync(path.join(plans, 'plan.json'), 17 * 1024 * 1024);
+    expect((await discoverTemplates(['plan.json'], plans)).map((f) => [f.kind, f.problem])).toEqual([
+      ['terraform-plan', undefined],
+    ]);
     const { report } = await scanJson(dir, ['.']);
     expect((report?.errors ?? []).map((e) => `${e.file}: ${e.message}`)).toEqual([
       expect.stringMatching(/^big\.json: .*17\.0 MiB, over the 16 MiB limit/),
