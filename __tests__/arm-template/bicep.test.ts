@@ -111,6 +111,29 @@ if (args[0] === 'build-params') {
     expect(storage.locate?.('sku.name')).toEqual({ file: 'main.bicepparam', line: 3 });
   });
 
+  test('a .bicepparam whose template is a registry module is compiled on its own and points at its using line', async () => {
+    process.env.PATH = fakeBicep(`
+const args = process.argv.slice(2);
+if (args[0] !== 'build-params' || !args[2].endsWith('prod.bicepparam')) { console.error('unexpected ' + args.join(' ')); process.exit(3); }
+process.stdout.write(JSON.stringify({
+  parametersJson: JSON.stringify({ parameters: { storageSku: { value: 'Standard_ZRS' } } }),
+  templateJson: ${JSON.stringify(compiled)},
+}));
+`);
+    const dir = writeTree({
+      'prod.bicepparam':
+        "// production\nusing 'br/public:avm/res/storage/storage-account:0.9.0'\n\nparam storageSku = 'Standard_ZRS'\n",
+    });
+    const files = await discoverTemplates(['.'], dir);
+    const { resources, errors, templates } = await loadTemplates(files, { cwd: dir, logger: silentLogger });
+    expect(errors).toEqual([]);
+    expect(templates).toBe(1);
+    const storage = only(resources, 'Microsoft.Storage/storageAccounts');
+    expect(storage.body.sku).toEqual({ name: 'Standard_ZRS' });
+    expect(storage.locate?.('')).toEqual({ file: 'prod.bicepparam', line: 2 });
+    expect(storage.locate?.('sku.name')).toEqual({ file: 'prod.bicepparam', line: 4 });
+  });
+
   test('a compile error is reported for its file with the compiler message and line; others still load', async () => {
     process.env.PATH = fakeBicep(`
 const file = process.argv[process.argv.length - 1];
@@ -158,7 +181,7 @@ process.stdout.write(${JSON.stringify(compiled)});
     });
     expect(units).toEqual([]);
     expect(errors).toHaveLength(1);
-    expect(errors[0].message).toMatch(/Bicep CLI not found: 3 \.bicep file/);
+    expect(errors[0].message).toMatch(/Bicep CLI not found: 3 Bicep file\(s\) not scanned/);
   });
 
   test('module files are compiled only through the file that uses them', async () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../errors.js';
 import { FileAccess, MAX_TEMPLATE_FILE_BYTES, statRegularFile, tooLarge } from '../file-access.js';
 import type { FileError } from '../model.js';
@@ -36,8 +37,27 @@ const PATTERNS: { re: RegExp; what: string; folder?: boolean }[] = [
   },
 ];
 
-/** `br:`, `br/public:`, `ts:`, … : registry and template-spec references, not files. */
-const SCHEME = /^[a-z][a-z0-9]*(\/[a-z0-9-]+)?:/i;
+/**
+ * A module or `using` reference that is not a local file: a registry (`br:host/repo:tag`, or an
+ * alias `br/public:…`), a template spec (`ts:…`, `ts/alias:…`), or another scheme. The Bicep CLI
+ * restores those itself.
+ */
+export function isExternalReference(reference: string): boolean {
+  return (
+    /^(br|ts)(\/[^:/]*)?:/i.test(reference) ||
+    (/^[a-z][a-z0-9+.-]+:/i.test(reference) && !/^file:/i.test(reference))
+  );
+}
+
+/** A `file:` reference as a path (the rest are paths already); undefined when it is not a valid file URL. */
+function localPath(reference: string): string | undefined {
+  if (!/^file:/i.test(reference)) return reference;
+  try {
+    return fileURLToPath(reference);
+  } catch {
+    return undefined;
+  }
+}
 
 function unescape(literal: string): string {
   return literal.replace(/\\(.)/g, '$1');
@@ -52,8 +72,10 @@ export function bicepReferences(text: string): BicepReference[] {
       const matches = re.global ? [...line.matchAll(re)] : [re.exec(line)].filter((m) => m !== null);
       for (const match of matches) {
         const written = unescape(match![1]!);
-        if (written === '' || SCHEME.test(written) || written.includes('${')) continue;
-        references.push({ what, path: written, line: index + 1, ...(folder ? { folder } : {}) });
+        if (written === '' || isExternalReference(written) || written.includes('${')) continue;
+        const local = localPath(written);
+        if (local === undefined) continue;
+        references.push({ what, path: local, line: index + 1, ...(folder ? { folder } : {}) });
       }
     }
   });

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigurationError } from '../errors.js';
@@ -8,8 +6,15 @@ import { parseJsonDocument } from './arm/jsonc.js';
 import type { SourceMap } from './arm/expand.js';
 import { readParametersDocument, type SuppliedParameter } from './arm/parameters.js';
 import type { FileError, Logger } from '../model.js';
-import { checkBicepReferences } from './bicep-references.js';
+import { checkBicepReferences, isExternalReference } from './bicep-references.js';
 import { displayPath, type DiscoveredFile } from './discover.js';
+import { compilerEnvironment, findBicepCli } from './bicep-cli.js';
+import { bicepCompileErrors } from './bicep-diagnostics.js';
+import { runBounded, type BoundedRunResult } from './bounded-process.js';
+
+export { findBicepCli } from './bicep-cli.js';
+export { isExternalReference } from './bicep-references.js';
+export { parseBicepDiagnostic } from './bicep-diagnostics.js';
 
 export interface BicepOptions {
   /** The Bicep CLI to run (`bicep`, a path, or `az` to go through the Azure CLI); found on PATH when unset. */
@@ -18,6 +23,13 @@ export interface BicepOptions {
   timeoutMs?: number;
   /** Compiles running at once (default: CPU count, at most 4). */
   concurrency?: number;
+  /** Most bytes read from the compiler's output (default 32 MB); beyond it the compile is stopped. */
+  maxOutputBytes?: number;
+  /**
+   * Environment to find the CLI on PATH in and to take the compiler's few variables from (see
+   * `compilerEnvironment`); defaults to process.env.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface BicepCompileOptions extends BicepOptions {
@@ -25,8 +37,6 @@ export interface BicepCompileOptions extends BicepOptions {
   logger: Logger;
   /** An explicit `.bicepparam` (or parameters JSON) file for a single scanned Bicep file. */
   explicitParameters?: string;
-  /** Environment to search PATH in (tests); defaults to process.env. */
-  env?: NodeJS.ProcessEnv;
   /** What may be read (the repository); default: regular files under `cwd`. */
   access?: FileAccess;
 }
@@ -38,125 +48,6 @@ export interface CompiledBicep {
   sourceMap: SourceMap;
   /** Values of the `.bicepparam` file that uses it, when there is one. */
   parameters?: Map<string, SuppliedParameter>;
-}
-
-const DEFAULT_TIMEOUT_MS = 60_000;
-
-interface Cli {
-  command: string;
-  /** Arguments for `build` / `build-params` of one file. */
-  build(file: string): string[];
-  buildParams(file: string): string[];
-  describe: string;
-}
-
-function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  const dirs = (env.PATH ?? env.Path ?? '').split(path.delimiter).filter(Boolean);
-  const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, name] : [name];
-  for (const dir of dirs) {
-    for (const candidate of names) {
-      const full = path.join(dir, candidate);
-      try {
-        accessSync(full, constants.X_OK);
-        return full;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
-}
-
-/** The Bicep CLI to use: an explicit command, `bicep` on PATH, else `az bicep`. */
-export function findBicepCli(options: { command?: string; env?: NodeJS.ProcessEnv }): Cli | undefined {
-  const env = options.env ?? process.env;
-  const bicep = (command: string): Cli => ({
-    command,
-    build: (file) => ['build', '--stdout', file],
-    buildParams: (file) => ['build-params', '--stdout', file],
-    describe: command,
-  });
-  const az = (command: string): Cli => ({
-    command,
-    build: (file) => ['bicep', 'build', '--stdout', '--file', file],
-    buildParams: (file) => ['bicep', 'build-params', '--stdout', '--file', file],
-    describe: 'az bicep',
-  });
-  if (options.command) {
-    const base = path
-      .basename(options.command)
-      .toLowerCase()
-      .replace(/\.(exe|cmd)$/, '');
-    const resolved =
-      options.command.includes('/') || options.command.includes('\\')
-        ? options.command
-        : onPath(options.command, env);
-    if (!resolved) return undefined;
-    return base === 'az' ? az(resolved) : bicep(resolved);
-  }
-  const direct = onPath('bicep', env);
-  if (direct) return bicep(direct);
-  const azCli = onPath('az', env);
-  return azCli ? az(azCli) : undefined;
-}
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  spawnError?: Error;
-}
-
-function run(
-  cli: Cli,
-  args: string[],
-  cwd: string,
-  timeoutMs: number,
-  env: NodeJS.ProcessEnv,
-): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(cli.command, args, {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    let timedOut = false;
-    let settled = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    const finish = (code: number | null, spawnError?: Error): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({
-        code,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-        timedOut,
-        spawnError,
-      });
-    };
-    child.on('error', (error) => finish(null, error));
-    child.on('close', (code) => finish(code));
-  });
-}
-
-/** The first compiler diagnostic of level Error: `file(line,col) : Error BCP000: message`. */
-export function parseBicepDiagnostic(stderr: string): { line?: number; message: string } {
-  const lines = stderr.split(/\r?\n/).filter((l) => l.trim() !== '');
-  for (const text of lines) {
-    const match = /\((\d+),(\d+)\)\s*:\s*Error\s+([A-Za-z0-9-]+)\s*:\s*(.*)$/.exec(text);
-    if (match) return { line: Number(match[1]), message: `${match[3]}: ${match[4].trim()}` };
-  }
-  return { message: lines.slice(0, 3).join(' ').trim() || 'the Bicep compiler failed without a message' };
 }
 
 async function mapConcurrent<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
@@ -188,6 +79,7 @@ interface BicepSource {
   params: Map<string, number>;
   modules: { symbol: string; path: string; line: number; block: string }[];
   using?: string;
+  usingLine?: number;
 }
 
 const RESOURCE_RE = /^\s*resource\s+([A-Za-z_]\w*)\s+'([^'@]+)@[^']*'/;
@@ -229,7 +121,10 @@ export function scanBicepSource(text: string): BicepSource {
       return;
     }
     match = USING_RE.exec(text);
-    if (match) source.using = match[1];
+    if (match) {
+      source.using = match[1];
+      source.usingLine = i + 1;
+    }
   });
   return source;
 }
@@ -255,7 +150,7 @@ export function createBicepSourceMap(
   const moduleMap = (symbol: string, modulePath: string): SourceMap | undefined => {
     if (moduleMaps.has(symbol)) return moduleMaps.get(symbol);
     let map: SourceMap | undefined;
-    if (!/^[a-z]+:/i.test(modulePath) || /^file:/i.test(modulePath)) {
+    if (!isExternalReference(modulePath)) {
       const target = path.resolve(path.dirname(absolutePath), modulePath);
       if (!seen.has(target) && target.toLowerCase().endsWith('.bicep')) {
         map = createBicepSourceMap(target, cwd, readText, new Set(seen));
@@ -316,28 +211,45 @@ function moduleTargets(
     const text = readTextOrUndefined(file.absolutePath);
     if (!text) continue;
     for (const module of scanBicepSource(text).modules) {
-      if (/^[a-z]+:/i.test(module.path)) continue;
+      if (isExternalReference(module.path)) continue;
       targets.add(path.resolve(path.dirname(file.absolutePath), module.path));
     }
   }
   return targets;
 }
 
-/** The parameters JSON inside `bicep build-params --stdout` output (plain, or wrapped in `parametersJson`). */
-function parametersText(stdout: string): string {
+/** What `bicep build-params --stdout` prints: the parameters JSON, and (since 0.2x) the template too. */
+function buildParamsOutput(stdout: string): { parametersJson: string; templateJson?: string } {
   try {
-    const parsed = JSON.parse(stdout) as { parametersJson?: unknown };
-    if (typeof parsed.parametersJson === 'string') return parsed.parametersJson;
+    const parsed = JSON.parse(stdout) as { parametersJson?: unknown; templateJson?: unknown };
+    if (typeof parsed.parametersJson === 'string') {
+      return {
+        parametersJson: parsed.parametersJson,
+        templateJson: typeof parsed.templateJson === 'string' ? parsed.templateJson : undefined,
+      };
+    }
   } catch {
-    // let the JSONC parser report it
+    // a plain parameters file (older CLIs), or not JSON: the JSONC parser reports it
   }
-  return stdout;
+  return { parametersJson: stdout };
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * Most bytes read from the compiler's stdout. ARM takes templates up to 4 MB; the compiler prints
+ * them indented, so 32 MB leaves room for any template ARM would accept.
+ */
+const DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+
+function megabytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
 /**
- * Compiles `.bicep` files with the Bicep CLI (bounded parallelism, per-file timeout) and the
- * `.bicepparam` files that use them. Compile errors are reported per file with the compiler's
- * message and line; a missing CLI is one error for all the files.
+ * Compiles `.bicep` files with the Bicep CLI (bounded parallelism, per-file timeout, capped
+ * output, the whole process tree ended on timeout) and the `.bicepparam` files that use them.
+ * Compile errors are reported on the file and line of the compiler's own diagnostics; a missing
+ * CLI is one error for all the files.
  */
 export async function compileBicepFiles(
   bicepFiles: DiscoveredFile[],
@@ -364,22 +276,11 @@ export async function compileBicepFiles(
     refused.add(file);
   }
   const roots = bicepFiles.filter((f) => !modules.has(f.absolutePath) && !refused.has(f.absolutePath));
-  if (roots.length === 0) return { units: [], errors };
-  const env = options.env ?? process.env;
-  const cli = findBicepCli({ command: options.command, env });
-  if (!cli) {
-    const shown = roots.slice(0, 5).map((f) => f.path);
-    errors.push({
-      file: roots[0].path,
-      message: `Bicep CLI not found${options.command ? ` (${options.command})` : ''}: ${roots.length} .bicep file(s) not scanned (${shown.join(', ')}${roots.length > shown.length ? ', …' : ''}). Install it (az bicep install, or the bicep binary on PATH) or scan the compiled ARM JSON.`,
-    });
-    return { units: [], errors };
-  }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const concurrency = options.concurrency ?? Math.min(4, Math.max(1, os.cpus().length));
 
-  // Which .bicepparam goes with which .bicep (`using './main.bicep'`).
+  // Which .bicepparam goes with which .bicep (`using './main.bicep'`); those that use a registry
+  // or template-spec template (`using 'br/public:…'`) are compiled on their own.
   const paramsByTemplate = new Map<string, DiscoveredFile[]>();
+  const externalParams: { file: DiscoveredFile; using: string; line: number }[] = [];
   const explicit = options.explicitParameters;
   const paramCandidates = (
     explicit?.toLowerCase().endsWith('.bicepparam')
@@ -387,85 +288,170 @@ export async function compileBicepFiles(
       : bicepParamFiles
   ).filter((f) => !refused.has(f.absolutePath));
   for (const file of paramCandidates) {
-    const using = scanBicepSource(readTextOrUndefined(file.absolutePath) ?? '').using;
-    const target =
-      explicit && file.absolutePath === explicit && roots.length === 1
-        ? roots[0].absolutePath
-        : using && !/^[a-z]+:/i.test(using)
-          ? path.resolve(path.dirname(file.absolutePath), using)
-          : undefined;
-    if (!target) continue;
-    paramsByTemplate.set(target, [...(paramsByTemplate.get(target) ?? []), file]);
+    const source = scanBicepSource(readTextOrUndefined(file.absolutePath) ?? '');
+    const using = source.using;
+    if (explicit && file.absolutePath === explicit && roots.length === 1) {
+      paramsByTemplate.set(roots[0].absolutePath, [file]);
+    } else if (using && isExternalReference(using)) {
+      externalParams.push({ file, using, line: source.usingLine ?? 1 });
+    } else if (using && using.toLowerCase() !== 'none') {
+      const target = path.resolve(path.dirname(file.absolutePath), using);
+      paramsByTemplate.set(target, [...(paramsByTemplate.get(target) ?? []), file]);
+    }
   }
 
-  const compileOne = async (file: DiscoveredFile): Promise<CompiledBicep | FileError> => {
-    const result = await run(cli, cli.build(file.absolutePath), options.cwd, timeoutMs, env);
-    if (result.spawnError) {
-      return { file: file.path, message: `could not run ${cli.describe}: ${result.spawnError.message}` };
-    }
+  const scanned = [...roots, ...externalParams.map((p) => p.file)];
+  if (scanned.length === 0) return { units: [], errors };
+  const env = options.env ?? process.env;
+  const cli = findBicepCli({ command: options.command, env });
+  if (!cli) {
+    const shown = scanned.slice(0, 5).map((f) => f.path);
+    errors.push({
+      file: scanned[0].path,
+      message: `Bicep CLI not found${options.command ? ` (${options.command})` : ''}: ${scanned.length} Bicep file(s) not scanned (${shown.join(', ')}${scanned.length > shown.length ? ', …' : ''}). Install it (az bicep install, or the bicep binary on PATH) or scan the compiled ARM JSON.`,
+    });
+    return { units: [], errors };
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const concurrency = options.concurrency ?? Math.min(4, Math.max(1, os.cpus().length));
+  const childEnv = compilerEnvironment(env);
+
+  /** Runs one compile; its output, or the file errors saying why there is none. */
+  const compile = async (
+    verb: 'build' | 'build-params',
+    file: DiscoveredFile,
+  ): Promise<{ stdout: string } | { errors: FileError[] }> => {
+    const args = verb === 'build' ? cli.build(file.absolutePath) : cli.buildParams(file.absolutePath);
+    const result: BoundedRunResult = await runBounded(cli.command, args, {
+      cwd: options.cwd,
+      env: childEnv,
+      timeoutMs,
+      maxStdoutBytes: maxOutputBytes,
+    });
+    const fail = (message: string): { errors: FileError[] } => ({ errors: [{ file: file.path, message }] });
+    if (result.spawnError) return fail(`could not run ${cli.describe}: ${result.spawnError.message}`);
     if (result.timedOut) {
-      return {
-        file: file.path,
-        message: `${cli.describe} build did not finish within ${Math.round(timeoutMs / 1000)} s: stopped`,
-      };
+      return fail(
+        `${cli.describe} ${verb} did not finish within ${Math.round(timeoutMs / 1000)} s: stopped it and the processes it started`,
+      );
+    }
+    if (result.overflow) {
+      return fail(
+        `${cli.describe} ${verb} printed more than ${megabytes(maxOutputBytes)}: stopped reading and ended it (ARM takes templates up to 4 MB)`,
+      );
     }
     if (result.code !== 0) {
-      const diagnostic = parseBicepDiagnostic(result.stderr || result.stdout);
-      return { file: file.path, line: diagnostic.line, message: `Bicep compile error ${diagnostic.message}` };
+      return {
+        errors: bicepCompileErrors(
+          result.stderr || result.stdout,
+          file,
+          options.cwd,
+          cli.describe,
+          result.code,
+        ),
+      };
     }
-    const sourceMap = createBicepSourceMap(file.absolutePath, options.cwd, readTextOrUndefined);
-    const unit: CompiledBicep = { file, templateJson: result.stdout, sourceMap };
+    return { stdout: result.stdout };
+  };
+
+  /** A .bicepparam's values (located on its `param` lines) and the template build-params printed. */
+  const compileParams = async (
+    paramFile: DiscoveredFile,
+  ): Promise<{ templateJson?: string; parameters: Map<string, SuppliedParameter> } | FileError[]> => {
+    const built = await compile('build-params', paramFile);
+    if ('errors' in built) return built.errors;
+    const output = buildParamsOutput(built.stdout);
+    const document = parseJsonDocument(output.parametersJson, paramFile.path, paramFile.absolutePath);
+    const lines = scanBicepSource(readTextOrUndefined(paramFile.absolutePath) ?? '').params;
+    const parameters = readParametersDocument(document);
+    for (const [name, supplied] of parameters) {
+      const line = lines.get(name) ?? 1;
+      supplied.locate = () => ({ file: paramFile.path, line });
+    }
+    return { templateJson: output.templateJson, parameters };
+  };
+
+  /**
+   * A .bicepparam whose template comes from a registry or a template spec: the compiler restores
+   * it and prints it; its resources point at the `using` line, the one place in the repository
+   * that names them.
+   */
+  const compileExternal = async (
+    entry: (typeof externalParams)[number],
+  ): Promise<CompiledBicep | FileError[]> => {
+    const built = await compileParams(entry.file);
+    if (Array.isArray(built)) return built;
+    if (built.templateJson === undefined) {
+      return [
+        {
+          file: entry.file.path,
+          line: entry.line,
+          message: `${cli.describe} build-params did not print the template of ${entry.using} (a Bicep CLI older than 0.20?): update the Bicep CLI, or scan the template's own source`,
+        },
+      ];
+    }
+    const sourceMap: SourceMap = {
+      file: entry.file.path,
+      resourceLine: () => entry.line,
+      parameterLine: (name) =>
+        scanBicepSource(readTextOrUndefined(entry.file.absolutePath) ?? '').params.get(name.toLowerCase()),
+      module: () => undefined,
+      moduleLine: () => entry.line,
+    };
+    return { file: entry.file, templateJson: built.templateJson, sourceMap, parameters: built.parameters };
+  };
+
+  const compileOne = async (file: DiscoveredFile): Promise<CompiledBicep | FileError[]> => {
     const paramFiles = paramsByTemplate.get(file.absolutePath) ?? [];
     if (paramFiles.length > 1) {
       options.logger.info(
         `${file.path}: ${paramFiles.length} .bicepparam files use it (${paramFiles.map((f) => f.path).join(', ')}); evaluated with its defaults. Pass --parameters to choose one.`,
       );
-    } else if (paramFiles.length === 1) {
-      const paramFile = paramFiles[0];
-      const built = await run(cli, cli.buildParams(paramFile.absolutePath), options.cwd, timeoutMs, env);
-      if (built.timedOut || built.code !== 0 || built.spawnError) {
-        const diagnostic = built.timedOut
-          ? { message: `did not finish within ${Math.round(timeoutMs / 1000)} s: stopped` }
-          : built.spawnError
-            ? { message: built.spawnError.message }
-            : parseBicepDiagnostic(built.stderr || built.stdout);
-        return {
-          file: paramFile.path,
-          line: diagnostic.line,
-          message: `Bicep compile error ${diagnostic.message}`,
-        };
-      }
-      const document = parseJsonDocument(
-        parametersText(built.stdout),
-        paramFile.path,
-        paramFile.absolutePath,
-      );
-      const lines = scanBicepSource(readTextOrUndefined(paramFile.absolutePath) ?? '').params;
-      const parameters = readParametersDocument(document);
-      for (const [name, supplied] of parameters) {
-        const line = lines.get(name) ?? 1;
-        supplied.locate = () => ({ file: paramFile.path, line });
-      }
-      unit.parameters = parameters;
     }
-    return unit;
+    const paramFile = paramFiles.length === 1 ? paramFiles[0] : undefined;
+    let templateJson: string | undefined;
+    let parameters: Map<string, SuppliedParameter> | undefined;
+    if (paramFile) {
+      // One compile gives both: build-params prints the template it uses beside the values.
+      const built = await compileParams(paramFile);
+      if (Array.isArray(built)) return built;
+      ({ templateJson, parameters } = built);
+    }
+    if (templateJson === undefined) {
+      const built = await compile('build', file);
+      if ('errors' in built) return built.errors;
+      templateJson = built.stdout;
+    }
+    const sourceMap = createBicepSourceMap(file.absolutePath, options.cwd, readTextOrUndefined);
+    return { file, templateJson, sourceMap, ...(parameters ? { parameters } : {}) };
   };
 
-  const results = await mapConcurrent(roots, concurrency, async (file) => {
-    try {
-      return await compileOne(file);
-    } catch (error) {
-      return {
-        file: file.path,
-        line: (error as { line?: number }).line,
-        message: error instanceof Error ? error.message : String(error),
-      } satisfies FileError;
-    }
-  });
+  const jobs: { file: DiscoveredFile; run: () => Promise<CompiledBicep | FileError[]> }[] = [
+    ...roots.map((file) => ({ file, run: () => compileOne(file) })),
+    ...externalParams.map((entry) => ({ file: entry.file, run: () => compileExternal(entry) })),
+  ];
+  const results = await mapConcurrent(
+    jobs,
+    concurrency,
+    async (job): Promise<CompiledBicep | FileError[]> => {
+      try {
+        return await job.run();
+      } catch (error) {
+        return [
+          {
+            file: (error as { file?: string }).file ?? job.file.path,
+            line: (error as { line?: number }).line,
+            message: error instanceof Error ? error.message : String(error),
+          },
+        ];
+      }
+    },
+  );
   const units: CompiledBicep[] = [];
   for (const result of results) {
-    if ('templateJson' in result) units.push(result);
-    else errors.push(result);
+    if (Array.isArray(result)) errors.push(...result);
+    else units.push(result);
   }
   return { units, errors };
 }

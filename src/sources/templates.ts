@@ -288,7 +288,7 @@ export async function loadTemplates(allFiles: DiscoveredFile[], options: LoadOpt
     }
   }
 
-  if (bicepFiles.length > 0) {
+  if (bicepFiles.length > 0 || bicepParamFiles.length > 0) {
     const compiled = await compileBicepFiles(bicepFiles, bicepParamFiles, {
       ...options.bicep,
       cwd: options.cwd,
