@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { isUnknown, silentLogger, type FileError } from '../src/model.js';
 import { evaluateResources } from '../src/engine.js';
-import { hasRules } from '../src/rules/index.js';
+import { needsLines } from '../src/rules/index.js';
 import { discoverTemplates } from '../src/sources/discover.js';
 import { loadTemplates } from '../src/sources/templates.js';
 
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const { resources, errors, templates } = await loadTemplates(json, {
     cwd: corpus,
     logger: silentLogger,
-    locatable: hasRules,
+    locatable: needsLines,
   });
   const loadedAt = performance.now();
 

@@ -9,6 +9,12 @@ import {
   type Node as YamlNode,
   type Pair,
 } from 'yaml';
+import {
+  DEPLOYMENT_SETTINGS,
+  validateDeploymentSettings,
+  type DeploymentSettingName,
+  type DeploymentSettings,
+} from './deployment-settings.js';
 import { ConfigurationError } from './errors.js';
 import { FileAccess, readRegularFile } from './file-access.js';
 import { printable } from './report/escape.js';
@@ -34,11 +40,13 @@ export interface Suppression {
   line?: number;
 }
 
-/** `.github/aml-ha-gate.yml`: suppressions and per-rule overrides. */
+/** `.github/aml-ha-gate.yml`: suppressions, per-rule overrides and where the templates deploy. */
 export interface GateConfigFile {
   file?: string;
   rules: Record<string, RuleOverride>;
   suppressions: Suppression[];
+  /** `deployment:`: the subscription, resource group, location, … templates are evaluated in. */
+  deployment?: DeploymentSettings;
 }
 
 export const EMPTY_CONFIG: GateConfigFile = { rules: {}, suppressions: [] };
@@ -230,12 +238,14 @@ export function parseConfigFile(text: string, fileName: string): GateConfigFile 
   const config: GateConfigFile = { file: fileName, rules: {}, suppressions: [] };
   const root = document.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return config;
-  if (!isMap(root)) return fail('expected a mapping with `rules:` and/or `suppressions:`.', root);
+  if (!isMap(root))
+    return fail('expected a mapping with `rules:`, `suppressions:` and/or `deployment:`.', root);
 
   const once = uniqueKeys(fail);
   const topKeys = new Set<string>();
   for (const pair of (root as { items: Pair[] }).items) {
-    const key = keyText(pair.key) ?? fail('keys must be plain names (rules:, suppressions:).', pair);
+    const key =
+      keyText(pair.key) ?? fail('keys must be plain names (rules:, suppressions:, deployment:).', pair);
     once(topKeys, key, pair);
     if (key === 'rules') {
       if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) continue;
@@ -278,11 +288,45 @@ export function parseConfigFile(text: string, fileName: string): GateConfigFile 
       for (const item of items) {
         config.suppressions.push(parseSuppression(item, fail, lineOf));
       }
+    } else if (key === 'deployment') {
+      if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) continue;
+      config.deployment = parseDeployment(pair, fail);
     } else {
-      fail(`unknown key '${quote(key)}': the config file takes rules: and suppressions:.`, pair);
+      fail(`unknown key '${quote(key)}': the config file takes rules:, suppressions: and deployment:.`, pair);
     }
   }
   return config;
+}
+
+/** `deployment:` maps setting names (subscriptionId, resourceGroup, location, …) to values. */
+function parseDeployment(
+  pair: Pair,
+  fail: (message: string, node?: YamlNode | Pair | null) => never,
+): DeploymentSettings {
+  const names = Object.keys(DEPLOYMENT_SETTINGS) as DeploymentSettingName[];
+  const keys = names.map((name) => DEPLOYMENT_SETTINGS[name].config);
+  if (!isMap(pair.value)) fail(`\`deployment:\` must map ${keys.join(', ')} to values.`, pair);
+  const settings: DeploymentSettings = {};
+  const once = uniqueKeys(fail);
+  const seen = new Set<string>();
+  for (const item of (pair.value as { items: Pair[] }).items) {
+    const key = keyText(item.key) ?? fail(`keys must be plain names (${keys.join(', ')}).`, item);
+    once(seen, key, item);
+    const name = names.find((candidate) => DEPLOYMENT_SETTINGS[candidate].config === key);
+    if (!name) return fail(`unknown key '${quote(key)}' under deployment: use ${keys.join(', ')}.`, item);
+    const value = isScalar(item.value) ? item.value.value : undefined;
+    if (value === undefined || value === null || typeof value === 'object')
+      fail(`'deployment.${key}' must be a single value.`, item);
+    try {
+      Object.assign(
+        settings,
+        validateDeploymentSettings({ [name]: String(value) }, () => `deployment.${key}`),
+      );
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error), item);
+    }
+  }
+  return settings;
 }
 
 function parseSuppression(

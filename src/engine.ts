@@ -1,4 +1,5 @@
-import { linkResources } from './graph.js';
+import { displayId, type DeploymentSettings } from './deployment-settings.js';
+import { linkResources, type GraphOptions } from './graph.js';
 import {
   isUnknown,
   type Finding,
@@ -17,9 +18,10 @@ import type { RuleContext, RuleDefinition } from './rules/types.js';
 export function evaluateResources(
   resources: Resource[],
   rules: readonly RuleDefinition[] = RULES,
+  options: GraphOptions = {},
 ): Finding[] {
-  const linked = linkResources(resources);
-  const context = buildContext(linked);
+  const linked = linkResources(resources, options);
+  const context = buildContext(linked, options.deployment ?? {});
   const byType = new Map<string, RuleDefinition[]>();
   for (const rule of rules) {
     for (const type of rule.appliesTo) {
@@ -33,15 +35,11 @@ export function evaluateResources(
   const findings: Finding[] = [];
   for (const resource of linked) {
     for (const rule of byType.get(resource.type.toLowerCase()) ?? []) {
-      const outcomes: RuleOutcome[] = resource.readError
-        ? [
-            {
-              status: 'unknown',
-              message: `Cannot tell: ${resource.readError}`,
-              evidence: { path: '', value: resource.readError },
-            },
-          ]
-        : rule.evaluate(resource, context);
+      const outcomes = rule.evaluate(resource, context);
+      // A resource whose properties cannot be known: every rule that applies to it (that says
+      // anything about a resource of its type and role) cannot tell.
+      if (resource.readError && outcomes.length > 0)
+        outcomes.splice(0, outcomes.length, unreadable(resource.readError));
       for (const outcome of outcomes) findings.push(toFinding(rule, resource, adjust(outcome, resource)));
     }
   }
@@ -53,6 +51,10 @@ export function evaluateResources(
       a.resource.name.localeCompare(b.resource.name) ||
       (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0),
   );
+}
+
+function unreadable(reason: string): RuleOutcome {
+  return { status: 'unknown', message: `Cannot tell: ${reason}`, evidence: { path: '', value: reason } };
 }
 
 /** What the engine changes for every rule alike: deployment conditions and Microsoft-managed resources. */
@@ -78,10 +80,12 @@ function adjust(outcome: RuleOutcome, resource: LinkedResource): RuleOutcome {
 }
 
 function toFinding(rule: RuleDefinition, resource: LinkedResource, outcome: RuleOutcome): Finding {
+  // A dependency of the templates read from Azure: say so, and annotate the property that names it.
+  const fromAzure = resource.origin === 'live' && resource.dependencyOf !== undefined && !resource.readError;
   const finding: Finding = {
     ruleId: rule.id,
     status: outcome.status,
-    message: outcome.message,
+    message: fromAzure ? `Read from Azure: ${outcome.message}` : outcome.message,
     resource: { type: resource.type, name: resource.name, id: resource.id, role: resource.role },
     evidence: {
       path: outcome.evidence.path,
@@ -90,8 +94,10 @@ function toFinding(rule: RuleDefinition, resource: LinkedResource, outcome: Rule
     regression: false,
   };
   if (resource.workspace !== undefined) finding.workspace = resource.workspace;
-  const location =
-    resource.origin !== 'template'
+  const referrer = resource.dependencyOf;
+  const location = referrer
+    ? (referrer.resource.locate?.(referrer.path) ?? locate(referrer.resource, referrer.path))
+    : resource.origin !== 'template'
       ? undefined
       : resource.locate
         ? resource.locate(outcome.evidence.path)
@@ -113,7 +119,7 @@ function locate(resource: Resource, path: string): SourceLocation | undefined {
   return resource.source;
 }
 
-function buildContext(linked: LinkedResource[]): RuleContext {
+function buildContext(linked: LinkedResource[], deployment: DeploymentSettings): RuleContext {
   const byId = new Map(linked.map((resource) => [resource.id.toLowerCase(), resource]));
   const workspaces = new Map(
     linked
@@ -141,6 +147,7 @@ function buildContext(linked: LinkedResource[]): RuleContext {
     childrenOf: (parent, type) => children.get(childKey(type, parent.name, parent.unit)) ?? [],
     byId: (id) => byId.get(id.toLowerCase()),
     ofType: (type) => byType.get(type.toLowerCase()) ?? [],
+    showId: (id) => displayId(id, deployment),
   };
 }
 

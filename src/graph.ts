@@ -1,9 +1,13 @@
+import { displayId, type DeploymentSettings } from './deployment-settings.js';
 import { isUnknown, type LinkedResource, type Resource, type Role, type Value } from './model.js';
-import { read } from './rules/read.js';
+import { read, readFirst } from './rules/read.js';
+import { hasRules } from './rules/index.js';
+import { WORKSPACE_POINTERS, type WorkspacePointer } from './rules/workspace-properties.js';
 
 const WORKSPACE_TYPE = 'microsoft.machinelearningservices/workspaces';
 const COMPUTE_TYPE = 'microsoft.machinelearningservices/workspaces/computes';
 const DATASTORE_TYPE = 'microsoft.machinelearningservices/workspaces/datastores';
+const CLUSTER_TYPE = 'Microsoft.ContainerService/managedClusters';
 
 /** Which role wins when one resource is reached in several ways. */
 const ROLE_PRIORITY: Role[] = [
@@ -26,23 +30,68 @@ const DATA_TYPE_PREFIXES = [
   'microsoft.dbformysql/',
 ];
 
-/** The workspace property that points at each associated resource, and the role it gives. */
-const WORKSPACE_POINTERS: [string, Role][] = [
-  ['properties.storageAccount', 'defaultStorage'],
-  ['properties.keyVault', 'keyVault'],
-  ['properties.containerRegistry', 'containerRegistry'],
-  ['properties.applicationInsights', 'applicationInsights'],
-  ['properties.encryption.keyVaultProperties.keyVaultArmId', 'keyVault'],
-  ['properties.encryption.cosmosDbResourceId', 'cosmosDb'],
-];
+/**
+ * Datastore properties that say where its resource is. `accountName`, `storeName`,
+ * `serverName`, `databaseName`, `resourceGroup`, `subscriptionId`: api-versions 2021-03-01-preview
+ * onwards (`serverName` / `databaseName` until 2021-03-01-preview); `storageAccountResourceGroup`,
+ * `storageAccountSubscriptionId`, `adlsResourceGroup`, `adlsSubscriptionId`: 2020-05-01-preview
+ * (the quickstart datastore templates).
+ */
+const DATASTORE_SCOPE = {
+  resourceGroup: [
+    'properties.resourceGroup',
+    'properties.storageAccountResourceGroup',
+    'properties.adlsResourceGroup',
+  ],
+  subscriptionId: [
+    'properties.subscriptionId',
+    'properties.storageAccountSubscriptionId',
+    'properties.adlsSubscriptionId',
+  ],
+} as const;
+
+/**
+ * A resource a template resource names through one of its properties: a workspace's storage, key
+ * vault, registry, Application Insights, CMK key vault, Cosmos DB or hub, a datastore's storage /
+ * Data Lake / SQL database, the cluster behind an attached compute.
+ */
+export interface Reference {
+  /** The id the property names; absent when it is an expression known only at deployment. */
+  id?: string;
+  type: string;
+  /** Full name (`server/database` for children), from the id. */
+  name: string;
+  role: Role;
+  /** What it is, in the user's words: "default storage", "hub". */
+  what: string;
+  /** The resource whose property names it. */
+  from: Resource;
+  /** That property. */
+  path: string;
+  /** The workspace it serves. */
+  workspace: string;
+  /** Why the id is not known, when `id` is absent. */
+  unknownReason?: string;
+  /** False when a rule already reports the missing resource itself (the cluster behind an AKS compute). */
+  standIn: boolean;
+}
+
+/** What the engine and the graph need to know about the scan. */
+export interface GraphOptions {
+  /** What the user set of the deployment context (to show placeholder ids as such). */
+  deployment?: DeploymentSettings;
+}
 
 /**
  * Gives each resource its role towards a workspace (docs/rules.md, "Roles"): through the
  * workspace's own properties, its computes and datastores, by id (or provider type + name when the
- * ids differ only by placeholder scope), and by the lone-workspace rule for data resources.
+ * ids differ only by placeholder scope), and by the lone-workspace rule for data resources. A
+ * dependency a template names but no scanned resource is gets a stand-in: a resource of that type
+ * and name whose every finding is `unknown`, saying it is outside the scanned templates.
  */
-export function linkResources(resources: Resource[]): LinkedResource[] {
-  const index = new ResourceIndex(resources);
+export function linkResources(resources: Resource[], options: GraphOptions = {}): LinkedResource[] {
+  const all = [...resources];
+  const index = new ResourceIndex(all);
   const assigned = new Map<Resource, { role: Role; workspaces: Set<string> }>();
   const assign = (resource: Resource, role: Role, workspace: string | undefined) => {
     const entry = assigned.get(resource);
@@ -54,12 +103,34 @@ export function linkResources(resources: Resource[]): LinkedResource[] {
     if (workspace) entry.workspaces.add(workspace);
   };
 
+  const standIns = new Map<string, Resource>();
+  const link = (reference: Reference, target: Resource | undefined) => {
+    // A hub is a workspace of its own: it serves itself, not the project that names it.
+    const served = (resource: Resource) =>
+      reference.role === 'workspace' ? resource.name : reference.workspace;
+    if (target) {
+      if (target !== reference.from) assign(target, reference.role, served(target));
+      return;
+    }
+    if (!reference.standIn || reference.from.origin !== 'template' || !hasRules(reference.type)) return;
+    if (reference.id && index.declares(reference.id)) return; // declared, only not told apart
+    // A hub outside: the project's own rules say so (a stand-in workspace would only repeat it).
+    if (reference.role === 'workspace') return;
+    const key = standInKey(reference);
+    let standIn = standIns.get(key);
+    if (!standIn) {
+      standIn = makeStandIn(reference, options.deployment ?? {});
+      standIns.set(key, standIn);
+      all.push(standIn);
+    }
+    assign(standIn, reference.role, served(standIn));
+  };
+
   const workspaces = resources.filter((r) => r.type.toLowerCase() === WORKSPACE_TYPE);
   for (const workspace of workspaces) {
     assign(workspace, 'workspace', workspace.name);
-    for (const [path, role] of WORKSPACE_POINTERS) {
-      const target = index.find(readValue(workspace, path), unitOf(workspace));
-      if (target && target !== workspace) assign(target, role, workspace.name);
+    for (const reference of workspaceReferences(workspace)) {
+      link(reference, reference.id ? index.find(reference.id, unitOf(workspace)) : undefined);
     }
   }
 
@@ -69,10 +140,19 @@ export function linkResources(resources: Resource[]): LinkedResource[] {
     const workspaceName = resource.name.split('/')[0];
     const role: Role = type === COMPUTE_TYPE ? 'compute' : 'datastore';
     assign(resource, role, workspaceName);
-    for (const target of type === COMPUTE_TYPE
-      ? [index.find(readValue(resource, 'properties.resourceId'), unitOf(resource))]
-      : index.datastoreTargets(resource)) {
-      if (target) assign(target, role, workspaceName);
+    if (type === COMPUTE_TYPE) {
+      for (const reference of computeReferences(resource))
+        link(reference, index.find(reference.id, unitOf(resource)));
+      continue;
+    }
+    const byName = index.datastoreTargetsByName(resource);
+    for (const target of byName) assign(target, 'datastore', workspaceName);
+    for (const reference of datastoreReferences(resource)) {
+      const target = reference.id ? index.find(reference.id, unitOf(resource)) : undefined;
+      // A datastore that names its account without a resource group found it by name above.
+      if (!target && byName.some((found) => found.type.toLowerCase() === reference.type.toLowerCase()))
+        continue;
+      link(reference, target);
     }
   }
 
@@ -104,7 +184,7 @@ export function linkResources(resources: Resource[]): LinkedResource[] {
     }
   }
 
-  return resources.map((resource) => {
+  return all.map((resource) => {
     const entry = assigned.get(resource);
     const workspacesServed = entry ? [...entry.workspaces].sort() : [];
     let role: Role = entry?.role ?? 'unlinked';
@@ -113,6 +193,242 @@ export function linkResources(resources: Resource[]): LinkedResource[] {
     if (workspacesServed[0] !== undefined && role !== 'unlinked') linked.workspace = workspacesServed[0];
     return linked;
   });
+}
+
+/**
+ * The references of the template resources that no resource of `resources` is: what a scan would
+ * have to read from Azure to judge everything the templates depend on.
+ */
+export function outsideReferences(resources: Resource[]): Reference[] {
+  const index = new ResourceIndex(resources);
+  const found: Reference[] = [];
+  const seen = new Set<string>();
+  const consider = (reference: Reference) => {
+    if (!reference.id || !hasRules(reference.type) || index.declares(reference.id)) return;
+    const key = standInKey(reference);
+    if (seen.has(key)) return;
+    seen.add(key);
+    found.push(reference);
+  };
+  for (const resource of resources) {
+    if (resource.origin !== 'template') continue;
+    const type = resource.type.toLowerCase();
+    if (type === WORKSPACE_TYPE) for (const reference of workspaceReferences(resource)) consider(reference);
+    else if (type === COMPUTE_TYPE) for (const reference of computeReferences(resource)) consider(reference);
+    else if (type === DATASTORE_TYPE) {
+      const byName = index.datastoreTargetsByName(resource);
+      for (const reference of datastoreReferences(resource)) {
+        if (byName.some((target) => target.type.toLowerCase() === reference.type.toLowerCase())) continue;
+        consider(reference);
+      }
+    }
+  }
+  return found;
+}
+
+/** What a workspace's properties name (WORKSPACE_POINTERS), resolved or not. */
+function workspaceReferences(workspace: Resource): Reference[] {
+  const references: Reference[] = [];
+  for (const pointer of Object.values(WORKSPACE_POINTERS) as WorkspacePointer[]) {
+    const result = readFirst(workspace, pointer.paths);
+    if (result.kind === 'missing') continue;
+    if (pointer.list) {
+      if (result.kind === 'value' && Array.isArray(result.value)) {
+        result.value.forEach((item, index) => {
+          const reference = referenceTo(workspace, `${result.path}[${index}]`, item, pointer, workspace.name);
+          if (reference) references.push(reference);
+        });
+      }
+      continue;
+    }
+    const value = result.kind === 'value' ? result.value : new UnknownPointer(result.reason);
+    const reference = referenceTo(workspace, result.path, value, pointer, workspace.name);
+    if (reference) references.push(reference);
+  }
+  return references;
+}
+
+/**
+ * The resource behind an attached compute (`properties.resourceId`, by `properties.computeType`:
+ * both in every api-version, 2018-03-01-preview … 2026-05-15-preview). For AKS / Kubernetes,
+ * `HA.AKS.AvailabilityZones` reports a cluster that was not scanned itself: no stand-in.
+ */
+function computeReferences(compute: Resource): (Reference & { id: string })[] {
+  const target = readValue(compute, 'properties.resourceId');
+  const computeType = readValue(compute, 'properties.computeType');
+  if (typeof target !== 'string' || target === '') return [];
+  const parsed = parseResourceId(target);
+  if (!parsed) return [];
+  const kind = typeof computeType === 'string' ? computeType.toLowerCase() : '';
+  const standIn = !(kind === 'aks' || kind === 'kubernetes');
+  return [
+    {
+      id: target,
+      type: parsed.type,
+      name: parsed.name,
+      role: 'compute',
+      what: parsed.type.toLowerCase() === CLUSTER_TYPE.toLowerCase() ? 'AKS cluster' : 'compute resource',
+      from: compute,
+      path: 'properties.resourceId',
+      workspace: compute.name.split('/')[0]!,
+      standIn,
+    },
+  ];
+}
+
+/**
+ * The resources a datastore names: by id (`resourceId`, …), or by account / store / server name in
+ * the subscription and resource group it gives (the datastore's own when it gives none).
+ */
+function datastoreReferences(datastore: Resource): Reference[] {
+  const workspace = datastore.name.split('/')[0]!;
+  const references: Reference[] = [];
+  for (const path of [
+    'properties.resourceId',
+    'properties.storageAccountResourceId',
+    'properties.serverResourceId',
+  ]) {
+    const value = readValue(datastore, path);
+    const parsed = typeof value === 'string' ? parseResourceId(value) : undefined;
+    if (!parsed) continue;
+    references.push({
+      id: value as string,
+      type: parsed.type,
+      name: parsed.name,
+      role: 'datastore',
+      what: 'datastore target',
+      from: datastore,
+      path,
+      workspace,
+      standIn: true,
+    });
+  }
+  if (references.length > 0) return references;
+  const scope = scopeOf(datastore);
+  const named = (path: string, type: string, name: string, what: string) => {
+    const id = scope ? `${scope}/providers/${type}/${name}` : undefined;
+    references.push({
+      id,
+      type,
+      name,
+      role: 'datastore',
+      what,
+      from: datastore,
+      path,
+      workspace,
+      standIn: true,
+    });
+  };
+  const account = firstString(datastore, ['properties.accountName', 'properties.storageAccountName']);
+  if (account)
+    named(account.path, 'Microsoft.Storage/storageAccounts', account.value, 'datastore storage account');
+  const store = firstString(datastore, ['properties.storeName']);
+  if (store) named(store.path, 'Microsoft.DataLakeStore/accounts', store.value, 'datastore Data Lake');
+  const server = readValue(datastore, 'properties.serverName');
+  const database = readValue(datastore, 'properties.databaseName');
+  const kind = String(
+    readValue(datastore, 'properties.datastoreType') ??
+      readValue(datastore, 'properties.dataStoreType') ??
+      '',
+  );
+  if (
+    typeof server === 'string' &&
+    typeof database === 'string' &&
+    /^(sqldb|azuresqldatabase)$/i.test(kind)
+  ) {
+    const id = scope ? `${scope}/providers/Microsoft.Sql/servers/${server}/databases/${database}` : undefined;
+    references.push({
+      id,
+      type: 'Microsoft.Sql/servers/databases',
+      name: `${server}/${database}`,
+      role: 'datastore',
+      what: 'datastore database',
+      from: datastore,
+      path: 'properties.databaseName',
+      workspace,
+      standIn: true,
+    });
+  }
+  return references;
+}
+
+/** `/subscriptions/s/resourceGroups/g` a datastore's target lives in: its own properties, else the datastore's own scope. */
+function scopeOf(datastore: Resource): string | undefined {
+  const own = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(datastore.id);
+  const group = firstString(datastore, DATASTORE_SCOPE.resourceGroup)?.value ?? own?.[2];
+  const subscription = firstString(datastore, DATASTORE_SCOPE.subscriptionId)?.value ?? own?.[1];
+  return group && subscription ? `/subscriptions/${subscription}/resourceGroups/${group}` : undefined;
+}
+
+function firstString(
+  resource: Resource,
+  paths: readonly string[],
+): { path: string; value: string } | undefined {
+  for (const path of paths) {
+    const value = readValue(resource, path);
+    if (typeof value === 'string' && value.trim() !== '') return { path, value };
+  }
+  return undefined;
+}
+
+/** A pointer property whose value is only known at deployment. */
+class UnknownPointer {
+  constructor(readonly reason: string) {}
+}
+
+function referenceTo(
+  from: Resource,
+  path: string,
+  value: Value | UnknownPointer,
+  pointer: WorkspacePointer,
+  workspace: string,
+): Reference | undefined {
+  const base = { role: pointer.role, what: pointer.what, from, path, workspace, standIn: true };
+  if (value instanceof UnknownPointer || isUnknown(value)) {
+    const reason = value instanceof UnknownPointer ? value.reason : value.reason;
+    return { ...base, type: pointer.type, name: `(${pointer.what} of ${workspace})`, unknownReason: reason };
+  }
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const parsed = parseResourceId(value);
+  if (!parsed) return undefined;
+  return { ...base, id: value, type: parsed.type, name: parsed.name };
+}
+
+function standInKey(reference: Reference): string {
+  return reference.id
+    ? reference.id.toLowerCase().replace(/\/+$/, '')
+    : `${reference.from.id}#${reference.path}`.toLowerCase();
+}
+
+/**
+ * A resource the templates name but do not declare, standing in for it: type and name from the
+ * id, an empty body, the reason it cannot be judged (`readError`, which the engine turns into
+ * `unknown` for every rule that applies), and the property that names it (`dependencyOf`, where
+ * its findings are annotated).
+ */
+export function makeStandIn(reference: Reference, deployment: DeploymentSettings, extra = ''): Resource {
+  const owner =
+    reference.role === 'workspace'
+      ? `of project ${reference.workspace}`
+      : `of workspace ${reference.workspace}`;
+  const readError = reference.id
+    ? `the ${reference.what} ${reference.name} ${owner} (${displayId(reference.id, deployment)}) is not in the scanned templates: scan the template that creates it, or run workspace mode.${extra}`
+    : `the ${reference.what} ${owner} is not known before deployment (${reference.path} is ${reference.unknownReason}), and no scanned template declares it.${extra}`;
+  const scope = reference.id
+    ? /^(\/subscriptions\/[^/]+(?:\/resourceGroups\/[^/]+)?)/i.exec(reference.id)?.[1]
+    : undefined;
+  return {
+    type: reference.type,
+    name: reference.name,
+    id: reference.id ?? '',
+    body: {},
+    deployed: reference.from.deployed,
+    origin: 'template',
+    source: reference.from.source,
+    unit: scope ?? `${reference.from.unit ?? ''}#${reference.path}`,
+    readError,
+    dependencyOf: { resource: reference.from, path: reference.path },
+  };
 }
 
 function readValue(resource: Resource, path: string): Value | undefined {
@@ -166,7 +482,7 @@ class ResourceIndex {
     if (typeof pointer !== 'string' || pointer === '' || isUnknown(pointer)) return undefined;
     const parsed = parseResourceId(pointer);
     const candidateLists = [
-      this.byId.get(pointer.toLowerCase()) ?? [],
+      this.byId.get(pointer.toLowerCase().replace(/\/+$/, '')) ?? [],
       parsed ? (this.byTypeName.get(`${parsed.type}|${parsed.name}`.toLowerCase()) ?? []) : [],
     ];
     for (const candidates of candidateLists) {
@@ -175,6 +491,16 @@ class ResourceIndex {
       if (local.length === 0 && candidates.length === 1) return candidates[0];
     }
     return undefined;
+  }
+
+  /** Whether any scanned resource has this id, or the provider type and name it names (even several). */
+  declares(pointer: string): boolean {
+    const parsed = parseResourceId(pointer);
+    return (
+      (this.byId.get(pointer.toLowerCase().replace(/\/+$/, ''))?.length ?? 0) > 0 ||
+      (parsed !== undefined &&
+        (this.byTypeName.get(`${parsed.type}|${parsed.name}`.toLowerCase())?.length ?? 0) > 0)
+    );
   }
 
   parentOf(resource: Resource): Resource | undefined {
@@ -186,17 +512,12 @@ class ResourceIndex {
     return candidates.find((candidate) => unitOf(candidate) === unitOf(resource)) ?? candidates[0];
   }
 
-  /** Storage, Data Lake, SQL, PostgreSQL or MySQL resources a datastore's properties name. */
-  datastoreTargets(datastore: Resource): Resource[] {
+  /**
+   * Storage, Data Lake, SQL, PostgreSQL or MySQL resources of the datastore's own unit that it names
+   * by account, store or server name without saying where they live (no resource group).
+   */
+  datastoreTargetsByName(datastore: Resource): Resource[] {
     const targets: Resource[] = [];
-    for (const path of [
-      'properties.resourceId',
-      'properties.storageAccountResourceId',
-      'properties.serverResourceId',
-    ]) {
-      const found = this.find(readValue(datastore, path), unitOf(datastore));
-      if (found) targets.push(found);
-    }
     const byName = (value: Value | undefined, typePrefixes: string[]) => {
       if (typeof value !== 'string') return;
       const candidates = (this.byName.get(value.toLowerCase()) ?? []).filter(

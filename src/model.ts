@@ -106,8 +106,16 @@ export interface Resource {
   unit?: string;
   /** Live mode: the resource group it was read from, to recognise Microsoft-managed groups (`azureml-rg-…`). */
   resourceGroup?: string;
-  /** Live mode: why it could not be read (403/404); rules report `unknown` with this reason. */
+  /**
+   * Why its properties cannot be known: a 403/404 on its GET (live), or it is outside the scanned
+   * templates (a stand-in). Every rule that applies to it reports `unknown` with this reason.
+   */
   readError?: string;
+  /**
+   * Templates mode: the template resource whose property names this resource, which the templates
+   * do not declare (a stand-in, or the resource read from Azure). Its findings are annotated there.
+   */
+  dependencyOf?: { resource: Resource; path: string };
 }
 
 /** A resource after the graph step: its role towards a workspace and the workspace it serves. */

@@ -1,9 +1,12 @@
+import type { DeploymentSettings } from './deployment-settings.js';
 import { evaluateResources } from './engine.js';
 import { ConfigurationError } from './errors.js';
 import { applyGate, type GateOptions } from './gate.js';
 import type { Finding, Logger, Report } from './model.js';
+import { RULES, needsLines } from './rules/index.js';
+import { deploymentContextFor } from './sources/arm/deployment-context.js';
 import { discoverTemplates, scanRoots } from './sources/discover.js';
-import { hasRules } from './rules/index.js';
+import { readOutsideDependencies, type AzureDependencyReader } from './sources/live/dependencies.js';
 import { loadTemplates } from './sources/templates.js';
 import { loadTerraformPlans, markReplacements } from './sources/terraform/index.js';
 import { VERSION } from './version.js';
@@ -19,13 +22,18 @@ export interface TemplateScanOptions {
   unknownAs: GateOptions['unknownAs'];
   config?: GateOptions['config'];
   baseline?: Finding[];
+  /** Where the templates deploy, as far as the user set it; the rest stays a placeholder. */
+  deployment?: DeploymentSettings;
+  /** Reads the templates' outside dependencies from Azure; absent = they stay unknown. */
+  azure?: AzureDependencyReader;
   logger: Logger;
   now: Date;
 }
 
 /**
- * The template pipeline, left to right: discover → expand → link + rules → gate. Pure apart from
- * reading the template files; a file that cannot be read is listed in `errors`, never fatal.
+ * The template pipeline, left to right: discover → expand → (read outside dependencies from
+ * Azure, when a reader is given) → link + rules → gate. Pure apart from reading the template files
+ * and that reader; a file that cannot be read is listed in `errors`, never fatal.
  */
 export async function scanTemplates(options: TemplateScanOptions): Promise<Report> {
   const paths = options.paths.length > 0 ? options.paths : ['.'];
@@ -37,11 +45,13 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
       `nothing to scan in ${paths.join(', ')}: no ARM template (a .json file whose $schema is deploymentTemplate.json), .bicep file or Terraform plan JSON (terraform show -json tfplan) found. Pass the folder that holds your templates.`,
     );
   }
+  const deployment = options.deployment ?? {};
   const { resources, errors } = await loadTemplates(files, {
     cwd: options.cwd,
     parametersFile: options.parametersFile,
+    deployment: deploymentContextFor(deployment),
     logger: options.logger,
-    locatable: hasRules,
+    locatable: needsLines,
     roots,
   });
   const plans = loadTerraformPlans(
@@ -49,8 +59,13 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
     { cwd: options.cwd, logger: options.logger },
   );
   options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
-  const findings = markReplacements(evaluateResources([...resources, ...plans.resources]), plans);
-  return applyGate(findings, [...errors, ...plans.errors], {
+  const scanned = [...resources, ...plans.resources];
+  const outside = await readOutsideDependencies(scanned, options.azure, deployment, options.logger);
+  const findings = markReplacements(
+    evaluateResources([...scanned, ...outside.resources], RULES, { deployment }),
+    plans,
+  );
+  const report = applyGate(findings, [...errors, ...plans.errors], {
     ...(plans.plans > 0
       ? {
           ownBaseline: {
@@ -68,4 +83,6 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
     now: options.now,
     version: VERSION,
   });
+  if (outside.note) report.notes = [...(report.notes ?? []), outside.note];
+  return report;
 }

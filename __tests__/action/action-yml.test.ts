@@ -53,6 +53,9 @@ describe('action.yml', () => {
         'cloud',
         'arm-endpoint',
         'authority-host',
+        'location',
+        'deployment-name',
+        'management-group',
       ].sort(),
     );
     for (const [name, input] of Object.entries(manifest.inputs)) {

@@ -34,6 +34,36 @@ describe('parseSettings', () => {
     expect(parseSettings(inputs({}), {}, 'push').scope).toBe('all');
   });
 
+  test('templates mode: the deployment inputs set the context; only explicit inputs, never AZURE_* variables', () => {
+    const env = { AZURE_SUBSCRIPTION_ID: '99999999-2222-3333-4444-555555555555', AZURE_CLIENT_ID: 'c' };
+    const plain = parseSettings(inputs({ location: 'westeurope' }), env, 'pull_request');
+    expect(plain.deployment).toEqual({ location: 'westeurope' });
+    // No client-id input and auth auto: the gate does not sign in, whatever the environment holds.
+    expect(plain.azure).toBeUndefined();
+    const set = parseSettings(
+      inputs({
+        'subscription-id': '11111111-2222-3333-4444-555555555555',
+        'resource-group': 'rg-ml',
+        'tenant-id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
+        'client-id': '5d3c1b2a-0f9e-4d8c-b7a6-958473625140',
+      }),
+      env,
+      'pull_request',
+    );
+    expect(set.deployment).toEqual({
+      subscriptionId: '11111111-2222-3333-4444-555555555555',
+      resourceGroup: 'rg-ml',
+      tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+    });
+    expect(set.azure).toMatchObject({ clientId: '5d3c1b2a-0f9e-4d8c-b7a6-958473625140', auth: 'auto' });
+    expect(parseSettings(inputs({ auth: 'azure-cli' }), {}, 'push').azure).toMatchObject({
+      auth: 'azure-cli',
+    });
+    expect(() => parseSettings(inputs({ location: 'West-Europe!' }), {}, 'push')).toThrow(
+      "invalid input 'location' 'West-Europe!': expected an Azure region such as westeurope.",
+    );
+  });
+
   test('globs split on newlines and commas; check-run accepts false', () => {
     const s = parseSettings(
       inputs({

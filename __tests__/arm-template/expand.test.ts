@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { isUnknown, silentLogger, type Resource } from '../../src/model.js';
+import { isUnknown, silentLogger, UnknownValue, type Resource } from '../../src/model.js';
 import {
   DEPLOYMENT_SCHEMA,
   PARAMETERS_SCHEMA,
@@ -50,7 +50,9 @@ describe('plain ARM templates', () => {
     );
     expect(storage.body.sku).toEqual({ name: 'Standard_LRS' });
     expect(storage.body.kind).toBe('StorageV2');
-    expect(storage.body.location).toBe('westeurope');
+    // The resource group's location is a placeholder until the user sets it: unknown, naming the setting.
+    expect(storage.body.location).toBeInstanceOf(UnknownValue);
+    expect((storage.body.location as UnknownValue).reason).toMatch(/--location/);
     expect(storage.deployed).toBe(true);
     expect(storage.origin).toBe('template');
     expect(storage.unit).toBe('azuredeploy.json');

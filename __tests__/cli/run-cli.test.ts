@@ -172,6 +172,48 @@ describe('errors are one clear line with the documented exit code', () => {
   });
 });
 
+describe('where the templates deploy', () => {
+  const zonelessCluster = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    resources: [
+      {
+        type: 'Microsoft.ContainerService/managedClusters',
+        apiVersion: '2024-09-01',
+        name: 'aks',
+        location: '[resourceGroup().location]',
+        sku: { name: 'Base', tier: 'Standard' },
+        properties: { agentPoolProfiles: [{ name: 'system', type: 'VirtualMachineScaleSets' }] },
+      },
+    ],
+  });
+  const zones = async (args: string[], cwd: string) => {
+    const { stdout } = await run(['scan', '.', '--format', 'json', '--fail-on', 'never', ...args], cwd);
+    return (JSON.parse(stdout) as Report).findings.find((f) => f.ruleId === 'HA.AKS.AvailabilityZones');
+  };
+
+  test('the location is unknown until --location or deployment.location sets it; the flag wins', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'aks.json'), zonelessCluster);
+    const unset = await zones([], dir);
+    expect(unset?.status).toBe('unknown');
+    expect(unset?.message).toContain('--location');
+    expect((await zones(['--location', 'westeurope'], dir))?.status).toBe('fail');
+    mkdirSync(join(dir, '.github'));
+    writeFileSync(join(dir, '.github/aml-ha-gate.yml'), 'deployment:\n  location: westus\n');
+    expect((await zones([], dir))?.status).toBe('pass');
+    expect((await zones(['--location', 'westeurope'], dir))?.status).toBe('fail');
+  });
+
+  test('a bad deployment flag is a usage error naming it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'aks.json'), zonelessCluster);
+    const { code, stderr } = await run(['scan', '.', '--subscription-id', 'prod'], dir);
+    expect(code).toBe(2);
+    expect(stderr).toContain("invalid --subscription-id 'prod': expected a subscription id (a GUID)");
+  });
+});
+
 test('--version and --help', async () => {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   expect((await run(['--version'])).stdout.trim()).toBe(pkg.version);

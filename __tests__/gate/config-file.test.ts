@@ -44,6 +44,29 @@ describe('config file', () => {
     ]);
   });
 
+  test('deployment: where the templates deploy; a bad value names the file, the line and what to write', () => {
+    const config = parseConfigFile(
+      [
+        'deployment:',
+        '  subscriptionId: 11111111-2222-3333-4444-555555555555',
+        '  resourceGroup: rg-ml-prod',
+        '  location: swedencentral',
+      ].join('\n'),
+      'cfg.yml',
+    );
+    expect(config.deployment).toEqual({
+      subscriptionId: '11111111-2222-3333-4444-555555555555',
+      resourceGroup: 'rg-ml-prod',
+      location: 'swedencentral',
+    });
+    const bad = errorOf(['deployment:', '  location: westeurope', '  subscriptionId: prod'].join('\n'));
+    expect(bad.line).toBe(3);
+    expect(bad.message).toContain("deployment.subscriptionId 'prod': expected a subscription id");
+    expect(errorOf('deployment:\n  region: westeurope').message).toContain(
+      "unknown key 'region' under deployment: use subscriptionId, resourceGroup, location",
+    );
+  });
+
   test('an empty file is an empty config', () => {
     expect(parseConfigFile('', 'cfg.yml')).toEqual({ file: 'cfg.yml', rules: {}, suppressions: [] });
   });

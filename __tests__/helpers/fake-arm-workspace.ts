@@ -13,6 +13,8 @@ export interface WorkspaceFixtureOptions {
   healthy: boolean;
   /** Classic CMK: encryption on, no cosmosDbResourceId; a managed resource group holds Cosmos DB, Search, Storage. */
   classicCmk?: boolean;
+  /** A blob datastore `archive` whose storage account lives in another resource group (rg-archive), which it names. */
+  crossGroupDatastore?: boolean;
 }
 
 export interface WorkspaceFixture {
@@ -379,6 +381,28 @@ export function buildWorkspaceFixture(options: WorkspaceFixtureOptions): Workspa
         ]
       : []),
   ];
+
+  if (options.crossGroupDatastore) {
+    const archive = `/subscriptions/${sub}/resourceGroups/rg-archive/providers/Microsoft.Storage/storageAccounts/starchive${ws.replace(/-/g, '')}`;
+    resources.push(
+      datastore(ids.workspace, 'archive', {
+        datastoreType: 'AzureBlob',
+        accountName: name(archive),
+        containerName: 'archive',
+        subscriptionId: sub,
+        resourceGroup: 'rg-archive',
+      }),
+      {
+        id: archive,
+        name: name(archive),
+        type: 'Microsoft.Storage/storageAccounts',
+        location,
+        kind: 'StorageV2',
+        sku: { name: 'Standard_GRS', tier: 'Standard' },
+        properties: { provisioningState: 'Succeeded', primaryLocation: location },
+      },
+    );
+  }
 
   const resourceGroups: Json[] = [];
   if (options.classicCmk) {

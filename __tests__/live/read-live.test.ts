@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { evaluateResources } from '../../src/engine.js';
 import { ConfigurationError } from '../../src/errors.js';
+import { linkResources } from '../../src/graph.js';
 import type { Resource } from '../../src/model.js';
 import { readLive, RESOURCE_GRAPH_THRESHOLD } from '../../src/sources/live/index.js';
 import { buildWorkspaceFixture } from '../helpers/fake-arm-workspace.js';
@@ -87,9 +89,47 @@ d('readLive against fake GitHub OIDC, Entra ID and ARM', () => {
     // Each type was read with its tested api-version.
     const versionOf = (path: string) =>
       world!.arm.requests.find((request) => request.path.toLowerCase() === path.toLowerCase())?.apiVersion;
-    expect(versionOf(fixture.workspaceId)).toBe('2024-10-01');
+    expect(versionOf(fixture.workspaceId)).toBe('2025-12-01');
     expect(versionOf(fixture.ids.appInsights)).toBe('2020-02-02');
     expect(versionOf(fixture.ids.storage)).toBe('2023-05-01');
+  });
+
+  test('a datastore whose storage lives in another resource group links it to the workspace (role datastore)', async () => {
+    const fixture = buildWorkspaceFixture({ healthy: false, crossGroupDatastore: true });
+    world = await startLiveWorld({ resources: fixture.resources });
+    const { resources } = await readLive(world.settings({ workspaces: [fixture.workspaceId] }), world.deps());
+    const linked = linkResources(resources);
+    const roleOf = (name: string) => linked.find((resource) => resource.name === name);
+    // Named with its resource group (rg-archive), found by name alone (rg-data-prod), SQL in rg-data-prod.
+    for (const name of ['starchivemlwprod', 'dlsmlwprod', 'sql-mlw-prod/sales']) {
+      expect({ name, ...roleOf(name) }).toMatchObject({ name, role: 'datastore', workspace: 'mlw-prod' });
+    }
+    const archive = evaluateResources(resources).find(
+      (finding) => finding.ruleId === 'HA.Storage.Redundancy' && finding.resource.name === 'starchivemlwprod',
+    );
+    expect(archive).toMatchObject({ status: 'warn', workspace: 'mlw-prod', resource: { role: 'datastore' } });
+  });
+
+  test("a project's hub is read too, with what it depends on", async () => {
+    const fixture = buildWorkspaceFixture({ healthy: true });
+    const projectId = fixture.workspaceId.replace(/mlw-prod$/, 'proj-fraud');
+    const project = {
+      id: projectId,
+      name: 'proj-fraud',
+      type: 'Microsoft.MachineLearningServices/workspaces',
+      kind: 'Project',
+      location: 'westeurope',
+      properties: { hubResourceId: fixture.workspaceId, provisioningState: 'Succeeded' },
+    };
+    world = await startLiveWorld({ resources: [...fixture.resources, project] });
+    const { resources } = await readLive(world.settings({ workspaces: [projectId] }), world.deps());
+    expect(byName(resources, 'mlw-prod')?.origin).toBe('live');
+    expect(byName(resources, 'crmlwprod/northeurope')).toBeDefined();
+    const registry = evaluateResources(resources).find(
+      (finding) => finding.ruleId === 'HA.Workspace.RegistryLinked' && finding.resource.name === 'proj-fraud',
+    );
+    expect(registry?.status).toBe('pass');
+    expect(registry?.message).toContain('hub mlw-prod');
   });
 
   test('a workspace with gaps comes back as ARM describes it', async () => {

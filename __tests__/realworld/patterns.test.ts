@@ -104,7 +104,7 @@ describe('outside-dependencies: a workspace that receives its dependencies as id
 
   // Root cause 3. docs/rules.md: a resource outside the template is `unknown`, never silent; each
   // rule that would judge the dependency says so, naming the id.
-  test.failing.each([
+  test.each([
     ['HA.Storage.Redundancy', 'stshared', 'defaultStorage'],
     ['HA.Storage.DefaultStorageGeoFailover', 'stshared', 'defaultStorage'],
     ['HA.KeyVault.Recoverability', 'kv-shared', 'keyVault'],
@@ -121,7 +121,7 @@ describe('outside-dependencies: a workspace that receives its dependencies as id
 describe('outside-hub: a project whose hub is an id passed in', () => {
   // Root cause 3. A project uses its hub's registry; with the hub outside the scanned templates
   // the answer is unknown, naming the hub, not a warning that the project has no registry.
-  test.failing('RegistryLinked is unknown and names the hub', async () => {
+  test('RegistryLinked is unknown and names the hub', async () => {
     const report = await scan('outside-hub');
     const finding = only(report, 'HA.Workspace.RegistryLinked', 'proj-outside-hub');
     expect(finding.status).toBe('unknown');
@@ -138,7 +138,7 @@ describe('placeholder-region: a region that only the deployment decides', () => 
   // Root cause 4. The registry is in resourceGroup().location, which the template does not decide:
   // whether its westeurope replica is in another region is unknown until the user sets the
   // deployment's location.
-  test.failing('geo-replication is unknown, and no message states the placeholder region', () => {
+  test('geo-replication is unknown, and no message states the placeholder region', () => {
     const finding = only(report, 'HA.Registry.GeoReplication', 'crplaceholder');
     expect(finding.status).toBe('unknown');
     expect(finding.message).not.toMatch(/than westeurope/);
@@ -167,7 +167,7 @@ describe('cosmos-armid: the encryption *ArmId fields of API 2023-08-01-preview',
 
   // Root cause 5. encryption.cosmosDbArmId (what the Azure ML Python SDK writes) means
   // bring-your-own Cosmos DB, like cosmosDbResourceId.
-  test.failing('cosmosDbArmId means bring-your-own Cosmos DB, not classic mode', () => {
+  test('cosmosDbArmId means bring-your-own Cosmos DB, not classic mode', () => {
     const finding = only(report, 'HA.Workspace.CmkCosmosDb', 'mlw-armid');
     expect(finding.status).toBe('info');
     expect(finding.message).not.toMatch(/classic/i);
@@ -176,7 +176,7 @@ describe('cosmos-armid: the encryption *ArmId fields of API 2023-08-01-preview',
 
   // Root causes 5 and 3: the account named by cosmosDbArmId is the workspace's cosmosDb, and
   // outside the scanned templates its HA.Cosmos.* verdicts are unknown.
-  test.failing('the Cosmos DB account it names is the cosmosDb dependency, unknown outside', () => {
+  test('the Cosmos DB account it names is the cosmosDb dependency, unknown outside', () => {
     const finding = only(report, 'HA.Cosmos.MultiRegion', 'cosmos-byo');
     expect(finding.resource.role).toBe('cosmosDb');
     expect(finding.status).toBe('unknown');

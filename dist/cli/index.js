@@ -10531,7 +10531,7 @@ var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveBlockMap = __nccwpck_require__(9484);
+var resolveBlockMap = __nccwpck_require__(7103);
 var resolveBlockSeq = __nccwpck_require__(334);
 var resolveFlowCollection = __nccwpck_require__(3142);
 
@@ -11116,7 +11116,7 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 9484:
+/***/ 7103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -19093,7 +19093,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7103);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4825);
 
 process.exitCode = await (0,_cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
@@ -19108,7 +19108,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7103:
+/***/ 4825:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -19397,6 +19397,25 @@ function read(resource, path) {
         return { kind: 'unknown', reason: current.reason, path };
     return { kind: 'value', value: current, path };
 }
+/**
+ * Reads the first of several names the platform accepts for one property (see
+ * workspace-properties.ts): the first one set to something other than `''` or null, else the
+ * first one written at all, else `missing` (with the first path).
+ */
+function readFirst(resource, paths) {
+    let written;
+    for (const path of paths) {
+        const result = read(resource, path);
+        if (result.kind === 'missing')
+            continue;
+        if (result.kind === 'value' && (result.value === '' || result.value === null)) {
+            written ??= result;
+            continue;
+        }
+        return result;
+    }
+    return written ?? { kind: 'missing', path: paths[0] };
+}
 /** The value as a string when it is one (numbers and booleans are not coerced). */
 function asString(result) {
     return result.kind === 'value' && typeof result.value === 'string' ? result.value : undefined;
@@ -19565,8 +19584,6 @@ const aksAvailabilityZonesRule = {
         if (isType(resource, COMPUTE))
             return evaluateCompute(resource, context);
         const location = read(resource, 'location');
-        if (location.kind === 'unknown')
-            return [unknownOutcome(location, 'whether the region has availability zones')];
         const region = asString(location);
         const pools = poolsOf(resource, context).filter((pool) => !pool.type || equalsIgnoreCase(pool.type, 'VirtualMachineScaleSets'));
         if (pools.length === 0) {
@@ -19591,6 +19608,12 @@ const aksAvailabilityZonesRule = {
             ];
         }
         const names = withoutZones.map((pool) => pool.name).join(', ');
+        // Only now does the verdict depend on the region: a pool without zones fails where zones exist.
+        if (location.kind === 'unknown') {
+            return [
+                outcome('unknown', `Node pool ${names} has fewer than two availability zones; whether its region has zones decides: location is ${location.reason}.`, 'location', location.reason),
+            ];
+        }
         const hasZones = region ? regionHasZones(region) : undefined;
         if (hasZones === false) {
             return [
@@ -19883,7 +19906,114 @@ const mysqlHighAvailabilityRule = highAvailabilityRule('MySQL', 'HA.MySQL.HighAv
 const mysqlGeoBackupRule = geoBackupRule('MySQL', 'HA.MySQL.GeoRedundantBackup', 'Azure.MySQL.GeoRedundantBackup');
 const mysqlSingleServerRule = singleServerRule('MySQL', 'HA.MySQL.SingleServerRetired', '2024-09-16', 'Azure.MySQL.UseFlexible');
 
+;// CONCATENATED MODULE: ./.build/rules/workspace-properties.js
+/**
+ * The properties that name a workspace's dependencies.
+ *
+ * - `storageAccount`, `keyVault`, `containerRegistry`, `applicationInsights`: every api-version
+ *   (2018-03-01-preview … 2026-05-15-preview).
+ * - `encryption.keyVaultProperties.keyVaultArmId`: every version with `encryption`
+ *   (2020-01-01 onwards); the type is `KeyVaultProperties` or, in the stable versions 2022-05-01 …
+ *   2025-09-01 and previews 2022-02-01 … 2023-04-01, `EncryptionKeyVaultProperties`: same name.
+ * - `encryption.cosmosDbResourceId` / `searchAccountResourceId` / `storageAccountResourceId`
+ *   (bring-your-own CMK resources): previews 2022-01-01, 2023-06-01 and later, stable 2025-12-01
+ *   and later. The `…ArmId` spellings (`cosmosDbArmId`, `storageAccountArmId`, `searchAccountArmId`)
+ *   are in no spec version, but the Azure ML Python SDK's own workspace template writes them
+ *   (azure-sdk-for-python `sdk/ml/azure-ai-ml/azure/ai/ml/_arm_deployments/arm_templates/workspace_base.json`,
+ *   `"cosmosDbArmId"`, `"storageAccountArmId"`, `"SearchAccountArmId"`), and the service accepts
+ *   them: they mean bring-your-own just the same.
+ * - `hubResourceId` (a Project's hub): previews 2023-04-01 and later, stable 2024-04-01 and later.
+ * - `storageAccounts`, `keyVaults`, `containerRegistries` (lists, hub workspaces): previews
+ *   2023-04-01 and later only; linked the same way as the singular properties.
+ */
+const WORKSPACE_POINTERS = {
+    storageAccount: {
+        what: 'default storage',
+        paths: ['properties.storageAccount'],
+        role: 'defaultStorage',
+        type: 'Microsoft.Storage/storageAccounts',
+    },
+    keyVault: {
+        what: 'key vault',
+        paths: ['properties.keyVault'],
+        role: 'keyVault',
+        type: 'Microsoft.KeyVault/vaults',
+    },
+    containerRegistry: {
+        what: 'container registry',
+        paths: ['properties.containerRegistry'],
+        role: 'containerRegistry',
+        type: 'Microsoft.ContainerRegistry/registries',
+    },
+    applicationInsights: {
+        what: 'Application Insights',
+        paths: ['properties.applicationInsights'],
+        role: 'applicationInsights',
+        type: 'Microsoft.Insights/components',
+    },
+    cmkKeyVault: {
+        what: 'CMK key vault',
+        paths: ['properties.encryption.keyVaultProperties.keyVaultArmId'],
+        role: 'keyVault',
+        type: 'Microsoft.KeyVault/vaults',
+    },
+    cosmosDb: {
+        what: 'Cosmos DB account',
+        paths: ['properties.encryption.cosmosDbResourceId', 'properties.encryption.cosmosDbArmId'],
+        role: 'cosmosDb',
+        type: 'Microsoft.DocumentDB/databaseAccounts',
+    },
+    cmkStorage: {
+        what: 'CMK storage account',
+        paths: ['properties.encryption.storageAccountResourceId', 'properties.encryption.storageAccountArmId'],
+        role: 'datastore',
+        type: 'Microsoft.Storage/storageAccounts',
+    },
+    hub: {
+        what: 'hub',
+        paths: ['properties.hubResourceId'],
+        role: 'workspace',
+        type: 'Microsoft.MachineLearningServices/workspaces',
+    },
+    storageAccounts: {
+        what: 'storage account',
+        paths: ['properties.storageAccounts'],
+        role: 'defaultStorage',
+        type: 'Microsoft.Storage/storageAccounts',
+        list: true,
+    },
+    keyVaults: {
+        what: 'key vault',
+        paths: ['properties.keyVaults'],
+        role: 'keyVault',
+        type: 'Microsoft.KeyVault/vaults',
+        list: true,
+    },
+    containerRegistries: {
+        what: 'container registry',
+        paths: ['properties.containerRegistries'],
+        role: 'containerRegistry',
+        type: 'Microsoft.ContainerRegistry/registries',
+        list: true,
+    },
+};
+/**
+ * Workspace settings the rules read that name no resource.
+ *
+ * - `kind` (`Default`, `Hub`, `Project`, `FeatureStore`): a top-level string in every version.
+ * - `encryption.status`: every version with `encryption` (2020-01-01 onwards).
+ * - `enableServiceSideCMKEncryption`: previews 2024-07-01 and later, stable 2025-06-01 and later.
+ * - `searchAccountResourceId` / `searchAccountArmId`: a CMK search service (no HA rule reads it).
+ */
+const WORKSPACE_SETTINGS = {
+    kind: ['kind'],
+    encryptionStatus: ['properties.encryption.status'],
+    serviceSideCmk: ['properties.enableServiceSideCMKEncryption'],
+    cmkSearch: ['properties.encryption.searchAccountResourceId', 'properties.encryption.searchAccountArmId'],
+};
+
 ;// CONCATENATED MODULE: ./.build/rules/keyvault.js
+
 
 const keyVaultAvailabilityRule = {
     id: 'HA.KeyVault.Availability',
@@ -19938,7 +20068,7 @@ function cmkKeyHolders(context) {
         for (const workspace of context.resources) {
             if (workspace.role !== 'workspace')
                 continue;
-            const keyVault = read(workspace, 'properties.encryption.keyVaultProperties.keyVaultArmId');
+            const keyVault = readFirst(workspace, WORKSPACE_POINTERS.cmkKeyVault.paths);
             if (keyVault.kind !== 'value' || typeof keyVault.value !== 'string')
                 continue;
             const vault = context.byId(keyVault.value)?.name ?? keyVault.value.split('/').pop();
@@ -19977,13 +20107,17 @@ const registryGeoReplicationRule = {
             ];
         }
         const home = read(resource, 'location');
-        if (home.kind === 'unknown')
-            return [unknownOutcome(home, 'where the registry and its replicas are')];
         const replicas = context.childrenOf(resource, REPLICATION);
         const locations = replicas.map((replica) => read(replica, 'location'));
-        const unknown = locations.find((location) => location.kind === 'unknown');
+        // A replica whose location is the same unknown as the registry's (both the deployment's
+        // placeholder location, say) is in the same region, whatever that region is.
+        const sameAsHome = (location) => home.kind === 'unknown' && location.kind === 'unknown' && location.reason === home.reason;
+        const undecided = locations.filter((location) => !sameAsHome(location));
+        if (home.kind === 'unknown' && undecided.length > 0)
+            return [unknownOutcome(home, 'whether the replicas are in another region than the registry')];
+        const unknown = undecided.find((location) => location.kind === 'unknown');
         const homeName = asString(home);
-        const elsewhere = locations
+        const elsewhere = undecided
             .map((location) => asString(location))
             .filter((location) => location !== undefined && (!homeName || !sameLocation(location, homeName)));
         if (elsewhere.length > 0) {
@@ -19994,7 +20128,7 @@ const registryGeoReplicationRule = {
         if (unknown && unknown.kind === 'unknown')
             return [unknownOutcome(unknown, 'where the registry replica is')];
         return [
-            outcome('warn', `Premium registry with no replica in another region${homeName ? ` than ${homeName}` : ''}: add a Microsoft.ContainerRegistry/registries/replications resource in a second region.`, 'replications[].location', locations.map((location) => asString(location) ?? null)),
+            outcome('warn', `Premium registry with no replica in another region${homeName ? ` than ${homeName}` : ''}: add a Microsoft.ContainerRegistry/registries/replications resource in a second region.`, 'replications[].location', locations.map((location) => asString(location) ?? (location.kind === 'unknown' ? location.reason : null))),
         ];
     },
 };
@@ -20287,6 +20421,7 @@ const defaultStorageGeoFailoverRule = {
 
 ;// CONCATENATED MODULE: ./.build/rules/workspace.js
 
+
 const WORKSPACE = 'Microsoft.MachineLearningServices/workspaces';
 const disasterRecoveryRule = {
     id: 'HA.Workspace.DisasterRecovery',
@@ -20303,12 +20438,28 @@ const disasterRecoveryRule = {
         ];
     },
 };
-/** A project workspace (AI Foundry hub/project) uses its hub's associated resources. */
-function hubOf(resource, context) {
-    if (!equalsIgnoreCase(asString(read(resource, 'kind')), 'Project'))
+/**
+ * A project workspace (AI Foundry hub/project) uses its hub's associated resources: the outcome
+ * for its registry, judged through the hub, or undefined when it is not a project.
+ */
+function registryThroughHub(resource, context) {
+    if (!equalsIgnoreCase(asString(readFirst(resource, WORKSPACE_SETTINGS.kind)), 'Project'))
         return undefined;
-    const hubId = asString(read(resource, 'properties.hubResourceId'));
-    return hubId ? context.byId(hubId) : undefined;
+    const hubId = readFirst(resource, WORKSPACE_POINTERS.hub.paths);
+    if (hubId.kind === 'unknown')
+        return unknownOutcome(hubId, 'which hub the project uses');
+    const id = asString(hubId);
+    if (!id)
+        return undefined;
+    // By id, else by name (a hub declared in another scanned template has a placeholder-scoped id).
+    const named = context.ofType(WORKSPACE).filter((r) => equalsIgnoreCase(r.name, id.split('/').pop() ?? ''));
+    const hub = context.byId(id) ?? (named.length === 1 ? named[0] : undefined);
+    if (!hub) {
+        return outcome('unknown', `Project workspace: it uses the container registry of its hub ${id.split('/').pop()} (${context.showId(id)}), which is not in the scanned templates: scan the template that creates it, or run workspace mode.`, hubId.path, id);
+    }
+    if (hub.readError)
+        return outcome('unknown', `Project workspace: cannot tell its hub's registry: ${hub.readError}`, hubId.path, id);
+    return outcome('pass', `Project workspace: it uses the container registry of its hub ${hub.name}.`, hubId.path, hub.id);
 }
 const registryLinkedRule = {
     id: 'HA.Workspace.RegistryLinked',
@@ -20318,18 +20469,15 @@ const registryLinkedRule = {
     source: 'Container Registry: choose the Premium registry SKU for geo-replication.',
     helpUri: ARTICLE,
     evaluate(resource, context) {
-        const registry = read(resource, 'properties.containerRegistry');
+        const registry = readFirst(resource, WORKSPACE_POINTERS.containerRegistry.paths);
         if (registry.kind === 'unknown')
             return [unknownOutcome(registry, 'which registry the workspace uses')];
         if (registry.kind === 'value' && typeof registry.value === 'string' && registry.value !== '') {
             return [outcome('pass', 'The workspace names its container registry.', registry.path, registry.value)];
         }
-        const hub = hubOf(resource, context);
-        if (hub) {
-            return [
-                outcome('pass', `Project workspace: it uses the container registry of its hub ${hub.name}.`, 'properties.hubResourceId', hub.id),
-            ];
-        }
+        const throughHub = registryThroughHub(resource, context);
+        if (throughHub)
+            return [throughHub];
         return [
             outcome('warn', 'No properties.containerRegistry: Azure ML will create a registry by itself when it first builds an image, outside your HA settings (no geo-replication). Create a Premium registry with a replica and set properties.containerRegistry.', registry.path, null),
         ];
@@ -20343,7 +20491,7 @@ const sharedDefaultStorageRule = {
     source: 'Create a separate storage account for the default storage of each workspace.',
     helpUri: ARTICLE,
     evaluate(resource, context) {
-        const storage = read(resource, 'properties.storageAccount');
+        const storage = readFirst(resource, WORKSPACE_POINTERS.storageAccount.paths);
         if (storage.kind === 'unknown')
             return [unknownOutcome(storage, 'whether the default storage is shared')];
         if (storage.kind !== 'value' || typeof storage.value !== 'string')
@@ -20367,22 +20515,24 @@ const cmkCosmosDbRule = {
     id: 'HA.Workspace.CmkCosmosDb',
     title: 'Where the data of a CMK workspace lives',
     appliesTo: [WORKSPACE],
-    help: 'With a customer-managed key, Azure ML stores workspace metadata in Cosmos DB: in service-side mode none is created in your subscription; with your own account (encryption.cosmosDbResourceId) its HA is yours (HA.Cosmos.*); in classic mode Azure ML creates Cosmos DB, AI Search and Storage in a Microsoft-managed resource group (azureml-rg-<workspace>_<guid>) that only Microsoft can modify.',
+    help: 'With a customer-managed key, Azure ML stores workspace metadata in Cosmos DB: in service-side mode none is created in your subscription; with your own account (encryption.cosmosDbResourceId, or cosmosDbArmId as the Azure ML SDK writes it) its HA is yours (HA.Cosmos.*); in classic mode Azure ML creates Cosmos DB, AI Search and Storage in a Microsoft-managed resource group (azureml-rg-<workspace>_<guid>) that only Microsoft can modify.',
     source: 'Cosmos DB: when the workspace is deployed with a customer-managed key, a Cosmos DB account is also provisioned.',
     helpUri: ARTICLE,
     evaluate(resource) {
-        const status = read(resource, 'properties.encryption.status');
+        const status = readFirst(resource, WORKSPACE_SETTINGS.encryptionStatus);
         if (status.kind === 'unknown')
             return [unknownOutcome(status, 'whether the workspace uses a customer-managed key')];
         if (!equalsIgnoreCase(asString(status), 'Enabled'))
             return [];
-        const serviceSide = read(resource, 'properties.enableServiceSideCMKEncryption');
+        const serviceSide = readFirst(resource, WORKSPACE_SETTINGS.serviceSideCmk);
         if (asBoolean(serviceSide) === true) {
             return [
                 outcome('info', 'Customer-managed key, service-side mode: Azure ML creates no Cosmos DB in your subscription; nothing to make HA there.', serviceSide.path, true),
             ];
         }
-        const cosmos = read(resource, 'properties.encryption.cosmosDbResourceId');
+        const cosmos = readFirst(resource, WORKSPACE_POINTERS.cosmosDb.paths);
+        if (cosmos.kind === 'unknown')
+            return [unknownOutcome(cosmos, 'which Cosmos DB account holds the workspace data')];
         if (cosmos.kind === 'value' && typeof cosmos.value === 'string' && cosmos.value !== '') {
             return [
                 outcome('info', `Customer-managed key with your own Cosmos DB account (${cosmos.value.split('/').pop()}): its HA is yours; HA.Cosmos.* apply to it.`, cosmos.path, cosmos.value),
@@ -20446,6 +20596,13 @@ const RULE_TYPES = new Set(RULES.flatMap((rule) => rule.appliesTo.map((type) => 
 function hasRules(type) {
     return RULE_TYPES.has(type.toLowerCase());
 }
+/**
+ * Whether findings can point into resources of `type`: those rules look at, and datastores, whose
+ * properties name the storage or database a finding about an outside dependency points back to.
+ */
+function needsLines(type) {
+    return hasRules(type) || type.toLowerCase() === 'microsoft.machinelearningservices/workspaces/datastores';
+}
 
 ;// CONCATENATED MODULE: ./.build/version.js
 /** The tool's version, reported in JSON/SARIF and `--version`. Kept in step with package.json by a test. */
@@ -20458,6 +20615,136 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./.build/deployment-settings.js
+
+
+/** How each setting is written: action input, CLI flag, key under `deployment:` in the config file. */
+const DEPLOYMENT_SETTINGS = {
+    subscriptionId: {
+        input: 'subscription-id',
+        flag: '--subscription-id',
+        config: 'subscriptionId',
+        what: 'the subscription the templates deploy to',
+        pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+        expected: 'a subscription id (a GUID)',
+    },
+    resourceGroup: {
+        input: 'resource-group',
+        flag: '--resource-group',
+        config: 'resourceGroup',
+        what: 'the resource group the templates deploy to',
+        pattern: /^[-\w.()]{0,89}[-\w()]$/u,
+        expected: 'a resource group name (letters, digits, - _ . ( ), at most 90, not ending in .)',
+    },
+    location: {
+        input: 'location',
+        flag: '--location',
+        config: 'location',
+        what: "the resource group's location",
+        pattern: /^[A-Za-z][A-Za-z0-9 ]{1,39}$/,
+        expected: 'an Azure region such as westeurope',
+    },
+    tenantId: {
+        input: 'tenant-id',
+        flag: '--tenant-id',
+        config: 'tenantId',
+        what: 'the tenant',
+        pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+        expected: 'a tenant id (a GUID)',
+    },
+    deploymentName: {
+        input: 'deployment-name',
+        flag: '--deployment-name',
+        config: 'deploymentName',
+        what: 'the deployment name',
+        pattern: /^[-\w.()]{1,64}$/,
+        expected: 'a deployment name (letters, digits, - _ . ( ), at most 64)',
+    },
+    managementGroup: {
+        input: 'management-group',
+        flag: '--management-group',
+        config: 'managementGroup',
+        what: 'the management group',
+        pattern: /^[-\w.()]{1,90}$/,
+        expected: 'a management group id (letters, digits, - _ . ( ), at most 90)',
+    },
+};
+/** The sentence that says where a setting is set, for messages about a placeholder. */
+function howToSet(name) {
+    const setting = DEPLOYMENT_SETTINGS[name];
+    return `set ${setting.what} (action input ${setting.input}, CLI ${setting.flag}, or deployment.${setting.config} in .github/aml-ha-gate.yml)`;
+}
+/** The subscription id templates are evaluated in when none is set: the nil GUID, never a real subscription. */
+const PLACEHOLDER_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+/** The resource group name templates are evaluated in when none is set. */
+const PLACEHOLDER_RESOURCE_GROUP = 'rg';
+/**
+ * `resourceGroup().location` (and `deployment().location`) when no location is set: unknown, so
+ * that a verdict depending on the region says which setting decides it instead of guessing.
+ */
+const PLACEHOLDER_LOCATION = new model_UnknownValue(`the deployment's location, a placeholder: ${howToSet('location')}`);
+const SCOPE = /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?/i;
+/**
+ * The settings whose placeholder an id was built from (`subscriptionId`, `resourceGroup`), or
+ * `[]` when it names a real scope and may be read from Azure.
+ */
+function placeholderScopeOf(id, settings) {
+    const match = SCOPE.exec(id.trim());
+    if (!match)
+        return [];
+    const [, subscription, group] = match;
+    const parts = [];
+    const subscriptionIsPlaceholder = subscription.toLowerCase() === PLACEHOLDER_SUBSCRIPTION;
+    if (subscriptionIsPlaceholder)
+        parts.push('subscriptionId');
+    const sameSubscription = subscriptionIsPlaceholder || subscription.toLowerCase() === settings.subscriptionId?.toLowerCase();
+    if (group !== undefined &&
+        !settings.resourceGroup &&
+        sameSubscription &&
+        group.toLowerCase() === PLACEHOLDER_RESOURCE_GROUP)
+        parts.push('resourceGroup');
+    return parts;
+}
+/** An id as messages show it: placeholder segments as `<subscription>` and `<resource group>`. */
+function displayId(id, settings) {
+    const parts = placeholderScopeOf(id, settings);
+    if (parts.length === 0)
+        return id;
+    return id.replace(SCOPE, (_whole, subscription, group) => `/subscriptions/${parts.includes('subscriptionId') ? '<subscription>' : subscription}` +
+        (group === undefined
+            ? ''
+            : `/resourceGroups/${parts.includes('resourceGroup') ? '<resource group>' : group}`));
+}
+/**
+ * Checks the values (trimmed; empty = not set); `source(name)` says where a value came from for
+ * the error ("input 'location'", "--location", "deployment.location in x.yml").
+ */
+function validateDeploymentSettings(raw, source) {
+    const settings = {};
+    for (const name of Object.keys(DEPLOYMENT_SETTINGS)) {
+        const value = raw[name]?.trim();
+        if (!value)
+            continue;
+        const { pattern, expected } = DEPLOYMENT_SETTINGS[name];
+        if (!pattern.test(value)) {
+            throw new ConfigurationError(`invalid ${source(name)} '${value}': expected ${expected}.`);
+        }
+        settings[name] = value;
+    }
+    return settings;
+}
+/** The first settings win, setting by setting (flags or inputs over the config file). */
+function mergeDeploymentSettings(...layers) {
+    const merged = {};
+    for (const layer of [...layers].reverse()) {
+        for (const [name, value] of Object.entries(layer ?? {})) {
+            if (value)
+                merged[name] = value;
+        }
+    }
+    return merged;
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./.build/file-access.js
@@ -21089,6 +21376,7 @@ function matchAlternative(alternative, value) {
 
 
 
+
 const EMPTY_CONFIG = { rules: {}, suppressions: [] };
 const OVERRIDES = ['off', 'fail', 'warn', 'info'];
 const SUPPRESSION_KEYS = ['rule', 'resource', 'workspace', 'reason', 'expires'];
@@ -21266,11 +21554,11 @@ function parseConfigFile(text, fileName) {
     if (root === null || ((0,dist/* isScalar */.jn)(root) && (root.value === null || root.value === '')))
         return config;
     if (!(0,dist/* isMap */.jh)(root))
-        return fail('expected a mapping with `rules:` and/or `suppressions:`.', root);
+        return fail('expected a mapping with `rules:`, `suppressions:` and/or `deployment:`.', root);
     const once = uniqueKeys(fail);
     const topKeys = new Set();
     for (const pair of root.items) {
-        const key = keyText(pair.key) ?? fail('keys must be plain names (rules:, suppressions:).', pair);
+        const key = keyText(pair.key) ?? fail('keys must be plain names (rules:, suppressions:, deployment:).', pair);
         once(topKeys, key, pair);
         if (key === 'rules') {
             if (pair.value === null || ((0,dist/* isScalar */.jn)(pair.value) && pair.value.value === null))
@@ -21308,11 +21596,43 @@ function parseConfigFile(text, fileName) {
                 config.suppressions.push(parseSuppression(item, fail, lineOf));
             }
         }
+        else if (key === 'deployment') {
+            if (pair.value === null || ((0,dist/* isScalar */.jn)(pair.value) && pair.value.value === null))
+                continue;
+            config.deployment = parseDeployment(pair, fail);
+        }
         else {
-            fail(`unknown key '${quote(key)}': the config file takes rules: and suppressions:.`, pair);
+            fail(`unknown key '${quote(key)}': the config file takes rules:, suppressions: and deployment:.`, pair);
         }
     }
     return config;
+}
+/** `deployment:` maps setting names (subscriptionId, resourceGroup, location, …) to values. */
+function parseDeployment(pair, fail) {
+    const names = Object.keys(DEPLOYMENT_SETTINGS);
+    const keys = names.map((name) => DEPLOYMENT_SETTINGS[name].config);
+    if (!(0,dist/* isMap */.jh)(pair.value))
+        fail(`\`deployment:\` must map ${keys.join(', ')} to values.`, pair);
+    const settings = {};
+    const once = uniqueKeys(fail);
+    const seen = new Set();
+    for (const item of pair.value.items) {
+        const key = keyText(item.key) ?? fail(`keys must be plain names (${keys.join(', ')}).`, item);
+        once(seen, key, item);
+        const name = names.find((candidate) => DEPLOYMENT_SETTINGS[candidate].config === key);
+        if (!name)
+            return fail(`unknown key '${quote(key)}' under deployment: use ${keys.join(', ')}.`, item);
+        const value = (0,dist/* isScalar */.jn)(item.value) ? item.value.value : undefined;
+        if (value === undefined || value === null || typeof value === 'object')
+            fail(`'deployment.${key}' must be a single value.`, item);
+        try {
+            Object.assign(settings, validateDeploymentSettings({ [name]: String(value) }, () => `deployment.${key}`));
+        }
+        catch (error) {
+            fail(error instanceof Error ? error.message : String(error), item);
+        }
+    }
+    return settings;
 }
 function parseSuppression(item, fail, lineOf) {
     if (!(0,dist/* isMap */.jh)(item))
@@ -21952,9 +22272,13 @@ function resourceText(finding) {
 ;// CONCATENATED MODULE: ./.build/graph.js
 
 
+
+
+
 const WORKSPACE_TYPE = 'microsoft.machinelearningservices/workspaces';
 const COMPUTE_TYPE = 'microsoft.machinelearningservices/workspaces/computes';
 const DATASTORE_TYPE = 'microsoft.machinelearningservices/workspaces/datastores';
+const CLUSTER_TYPE = 'Microsoft.ContainerService/managedClusters';
 /** Which role wins when one resource is reached in several ways. */
 const ROLE_PRIORITY = [
     'workspace',
@@ -21974,22 +22298,35 @@ const DATA_TYPE_PREFIXES = [
     'microsoft.dbforpostgresql/',
     'microsoft.dbformysql/',
 ];
-/** The workspace property that points at each associated resource, and the role it gives. */
-const WORKSPACE_POINTERS = [
-    ['properties.storageAccount', 'defaultStorage'],
-    ['properties.keyVault', 'keyVault'],
-    ['properties.containerRegistry', 'containerRegistry'],
-    ['properties.applicationInsights', 'applicationInsights'],
-    ['properties.encryption.keyVaultProperties.keyVaultArmId', 'keyVault'],
-    ['properties.encryption.cosmosDbResourceId', 'cosmosDb'],
-];
+/**
+ * Datastore properties that say where its resource is. `accountName`, `storeName`,
+ * `serverName`, `databaseName`, `resourceGroup`, `subscriptionId`: api-versions 2021-03-01-preview
+ * onwards (`serverName` / `databaseName` until 2021-03-01-preview); `storageAccountResourceGroup`,
+ * `storageAccountSubscriptionId`, `adlsResourceGroup`, `adlsSubscriptionId`: 2020-05-01-preview
+ * (the quickstart datastore templates).
+ */
+const DATASTORE_SCOPE = {
+    resourceGroup: [
+        'properties.resourceGroup',
+        'properties.storageAccountResourceGroup',
+        'properties.adlsResourceGroup',
+    ],
+    subscriptionId: [
+        'properties.subscriptionId',
+        'properties.storageAccountSubscriptionId',
+        'properties.adlsSubscriptionId',
+    ],
+};
 /**
  * Gives each resource its role towards a workspace (docs/rules.md, "Roles"): through the
  * workspace's own properties, its computes and datastores, by id (or provider type + name when the
- * ids differ only by placeholder scope), and by the lone-workspace rule for data resources.
+ * ids differ only by placeholder scope), and by the lone-workspace rule for data resources. A
+ * dependency a template names but no scanned resource is gets a stand-in: a resource of that type
+ * and name whose every finding is `unknown`, saying it is outside the scanned templates.
  */
-function linkResources(resources) {
-    const index = new ResourceIndex(resources);
+function linkResources(resources, options = {}) {
+    const all = [...resources];
+    const index = new ResourceIndex(all);
     const assigned = new Map();
     const assign = (resource, role, workspace) => {
         const entry = assigned.get(resource);
@@ -22002,13 +22339,36 @@ function linkResources(resources) {
         if (workspace)
             entry.workspaces.add(workspace);
     };
+    const standIns = new Map();
+    const link = (reference, target) => {
+        // A hub is a workspace of its own: it serves itself, not the project that names it.
+        const served = (resource) => reference.role === 'workspace' ? resource.name : reference.workspace;
+        if (target) {
+            if (target !== reference.from)
+                assign(target, reference.role, served(target));
+            return;
+        }
+        if (!reference.standIn || reference.from.origin !== 'template' || !hasRules(reference.type))
+            return;
+        if (reference.id && index.declares(reference.id))
+            return; // declared, only not told apart
+        // A hub outside: the project's own rules say so (a stand-in workspace would only repeat it).
+        if (reference.role === 'workspace')
+            return;
+        const key = standInKey(reference);
+        let standIn = standIns.get(key);
+        if (!standIn) {
+            standIn = makeStandIn(reference, options.deployment ?? {});
+            standIns.set(key, standIn);
+            all.push(standIn);
+        }
+        assign(standIn, reference.role, served(standIn));
+    };
     const workspaces = resources.filter((r) => r.type.toLowerCase() === WORKSPACE_TYPE);
     for (const workspace of workspaces) {
         assign(workspace, 'workspace', workspace.name);
-        for (const [path, role] of WORKSPACE_POINTERS) {
-            const target = index.find(readValue(workspace, path), unitOf(workspace));
-            if (target && target !== workspace)
-                assign(target, role, workspace.name);
+        for (const reference of workspaceReferences(workspace)) {
+            link(reference, reference.id ? index.find(reference.id, unitOf(workspace)) : undefined);
         }
     }
     for (const resource of resources) {
@@ -22018,11 +22378,20 @@ function linkResources(resources) {
         const workspaceName = resource.name.split('/')[0];
         const role = type === COMPUTE_TYPE ? 'compute' : 'datastore';
         assign(resource, role, workspaceName);
-        for (const target of type === COMPUTE_TYPE
-            ? [index.find(readValue(resource, 'properties.resourceId'), unitOf(resource))]
-            : index.datastoreTargets(resource)) {
-            if (target)
-                assign(target, role, workspaceName);
+        if (type === COMPUTE_TYPE) {
+            for (const reference of computeReferences(resource))
+                link(reference, index.find(reference.id, unitOf(resource)));
+            continue;
+        }
+        const byName = index.datastoreTargetsByName(resource);
+        for (const target of byName)
+            assign(target, 'datastore', workspaceName);
+        for (const reference of datastoreReferences(resource)) {
+            const target = reference.id ? index.find(reference.id, unitOf(resource)) : undefined;
+            // A datastore that names its account without a resource group found it by name above.
+            if (!target && byName.some((found) => found.type.toLowerCase() === reference.type.toLowerCase()))
+                continue;
+            link(reference, target);
         }
     }
     // Children take the role of their parent (replications, agent pools, databases, failover groups);
@@ -22055,7 +22424,7 @@ function linkResources(resources) {
             assign(resource, 'datastore', lone[0]);
         }
     }
-    return resources.map((resource) => {
+    return all.map((resource) => {
         const entry = assigned.get(resource);
         const workspacesServed = entry ? [...entry.workspaces].sort() : [];
         let role = entry?.role ?? 'unlinked';
@@ -22066,6 +22435,240 @@ function linkResources(resources) {
             linked.workspace = workspacesServed[0];
         return linked;
     });
+}
+/**
+ * The references of the template resources that no resource of `resources` is: what a scan would
+ * have to read from Azure to judge everything the templates depend on.
+ */
+function outsideReferences(resources) {
+    const index = new ResourceIndex(resources);
+    const found = [];
+    const seen = new Set();
+    const consider = (reference) => {
+        if (!reference.id || !hasRules(reference.type) || index.declares(reference.id))
+            return;
+        const key = standInKey(reference);
+        if (seen.has(key))
+            return;
+        seen.add(key);
+        found.push(reference);
+    };
+    for (const resource of resources) {
+        if (resource.origin !== 'template')
+            continue;
+        const type = resource.type.toLowerCase();
+        if (type === WORKSPACE_TYPE)
+            for (const reference of workspaceReferences(resource))
+                consider(reference);
+        else if (type === COMPUTE_TYPE)
+            for (const reference of computeReferences(resource))
+                consider(reference);
+        else if (type === DATASTORE_TYPE) {
+            const byName = index.datastoreTargetsByName(resource);
+            for (const reference of datastoreReferences(resource)) {
+                if (byName.some((target) => target.type.toLowerCase() === reference.type.toLowerCase()))
+                    continue;
+                consider(reference);
+            }
+        }
+    }
+    return found;
+}
+/** What a workspace's properties name (WORKSPACE_POINTERS), resolved or not. */
+function workspaceReferences(workspace) {
+    const references = [];
+    for (const pointer of Object.values(WORKSPACE_POINTERS)) {
+        const result = readFirst(workspace, pointer.paths);
+        if (result.kind === 'missing')
+            continue;
+        if (pointer.list) {
+            if (result.kind === 'value' && Array.isArray(result.value)) {
+                result.value.forEach((item, index) => {
+                    const reference = referenceTo(workspace, `${result.path}[${index}]`, item, pointer, workspace.name);
+                    if (reference)
+                        references.push(reference);
+                });
+            }
+            continue;
+        }
+        const value = result.kind === 'value' ? result.value : new UnknownPointer(result.reason);
+        const reference = referenceTo(workspace, result.path, value, pointer, workspace.name);
+        if (reference)
+            references.push(reference);
+    }
+    return references;
+}
+/**
+ * The resource behind an attached compute (`properties.resourceId`, by `properties.computeType`:
+ * both in every api-version, 2018-03-01-preview … 2026-05-15-preview). For AKS / Kubernetes,
+ * `HA.AKS.AvailabilityZones` reports a cluster that was not scanned itself: no stand-in.
+ */
+function computeReferences(compute) {
+    const target = readValue(compute, 'properties.resourceId');
+    const computeType = readValue(compute, 'properties.computeType');
+    if (typeof target !== 'string' || target === '')
+        return [];
+    const parsed = parseResourceId(target);
+    if (!parsed)
+        return [];
+    const kind = typeof computeType === 'string' ? computeType.toLowerCase() : '';
+    const standIn = !(kind === 'aks' || kind === 'kubernetes');
+    return [
+        {
+            id: target,
+            type: parsed.type,
+            name: parsed.name,
+            role: 'compute',
+            what: parsed.type.toLowerCase() === CLUSTER_TYPE.toLowerCase() ? 'AKS cluster' : 'compute resource',
+            from: compute,
+            path: 'properties.resourceId',
+            workspace: compute.name.split('/')[0],
+            standIn,
+        },
+    ];
+}
+/**
+ * The resources a datastore names: by id (`resourceId`, …), or by account / store / server name in
+ * the subscription and resource group it gives (the datastore's own when it gives none).
+ */
+function datastoreReferences(datastore) {
+    const workspace = datastore.name.split('/')[0];
+    const references = [];
+    for (const path of [
+        'properties.resourceId',
+        'properties.storageAccountResourceId',
+        'properties.serverResourceId',
+    ]) {
+        const value = readValue(datastore, path);
+        const parsed = typeof value === 'string' ? parseResourceId(value) : undefined;
+        if (!parsed)
+            continue;
+        references.push({
+            id: value,
+            type: parsed.type,
+            name: parsed.name,
+            role: 'datastore',
+            what: 'datastore target',
+            from: datastore,
+            path,
+            workspace,
+            standIn: true,
+        });
+    }
+    if (references.length > 0)
+        return references;
+    const scope = scopeOf(datastore);
+    const named = (path, type, name, what) => {
+        const id = scope ? `${scope}/providers/${type}/${name}` : undefined;
+        references.push({
+            id,
+            type,
+            name,
+            role: 'datastore',
+            what,
+            from: datastore,
+            path,
+            workspace,
+            standIn: true,
+        });
+    };
+    const account = firstString(datastore, ['properties.accountName', 'properties.storageAccountName']);
+    if (account)
+        named(account.path, 'Microsoft.Storage/storageAccounts', account.value, 'datastore storage account');
+    const store = firstString(datastore, ['properties.storeName']);
+    if (store)
+        named(store.path, 'Microsoft.DataLakeStore/accounts', store.value, 'datastore Data Lake');
+    const server = readValue(datastore, 'properties.serverName');
+    const database = readValue(datastore, 'properties.databaseName');
+    const kind = String(readValue(datastore, 'properties.datastoreType') ??
+        readValue(datastore, 'properties.dataStoreType') ??
+        '');
+    if (typeof server === 'string' &&
+        typeof database === 'string' &&
+        /^(sqldb|azuresqldatabase)$/i.test(kind)) {
+        const id = scope ? `${scope}/providers/Microsoft.Sql/servers/${server}/databases/${database}` : undefined;
+        references.push({
+            id,
+            type: 'Microsoft.Sql/servers/databases',
+            name: `${server}/${database}`,
+            role: 'datastore',
+            what: 'datastore database',
+            from: datastore,
+            path: 'properties.databaseName',
+            workspace,
+            standIn: true,
+        });
+    }
+    return references;
+}
+/** `/subscriptions/s/resourceGroups/g` a datastore's target lives in: its own properties, else the datastore's own scope. */
+function scopeOf(datastore) {
+    const own = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(datastore.id);
+    const group = firstString(datastore, DATASTORE_SCOPE.resourceGroup)?.value ?? own?.[2];
+    const subscription = firstString(datastore, DATASTORE_SCOPE.subscriptionId)?.value ?? own?.[1];
+    return group && subscription ? `/subscriptions/${subscription}/resourceGroups/${group}` : undefined;
+}
+function firstString(resource, paths) {
+    for (const path of paths) {
+        const value = readValue(resource, path);
+        if (typeof value === 'string' && value.trim() !== '')
+            return { path, value };
+    }
+    return undefined;
+}
+/** A pointer property whose value is only known at deployment. */
+class UnknownPointer {
+    reason;
+    constructor(reason) {
+        this.reason = reason;
+    }
+}
+function referenceTo(from, path, value, pointer, workspace) {
+    const base = { role: pointer.role, what: pointer.what, from, path, workspace, standIn: true };
+    if (value instanceof UnknownPointer || isUnknown(value)) {
+        const reason = value instanceof UnknownPointer ? value.reason : value.reason;
+        return { ...base, type: pointer.type, name: `(${pointer.what} of ${workspace})`, unknownReason: reason };
+    }
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    const parsed = parseResourceId(value);
+    if (!parsed)
+        return undefined;
+    return { ...base, id: value, type: parsed.type, name: parsed.name };
+}
+function standInKey(reference) {
+    return reference.id
+        ? reference.id.toLowerCase().replace(/\/+$/, '')
+        : `${reference.from.id}#${reference.path}`.toLowerCase();
+}
+/**
+ * A resource the templates name but do not declare, standing in for it: type and name from the
+ * id, an empty body, the reason it cannot be judged (`readError`, which the engine turns into
+ * `unknown` for every rule that applies), and the property that names it (`dependencyOf`, where
+ * its findings are annotated).
+ */
+function makeStandIn(reference, deployment, extra = '') {
+    const owner = reference.role === 'workspace'
+        ? `of project ${reference.workspace}`
+        : `of workspace ${reference.workspace}`;
+    const readError = reference.id
+        ? `the ${reference.what} ${reference.name} ${owner} (${displayId(reference.id, deployment)}) is not in the scanned templates: scan the template that creates it, or run workspace mode.${extra}`
+        : `the ${reference.what} ${owner} is not known before deployment (${reference.path} is ${reference.unknownReason}), and no scanned template declares it.${extra}`;
+    const scope = reference.id
+        ? /^(\/subscriptions\/[^/]+(?:\/resourceGroups\/[^/]+)?)/i.exec(reference.id)?.[1]
+        : undefined;
+    return {
+        type: reference.type,
+        name: reference.name,
+        id: reference.id ?? '',
+        body: {},
+        deployed: reference.from.deployed,
+        origin: 'template',
+        source: reference.from.source,
+        unit: scope ?? `${reference.from.unit ?? ''}#${reference.path}`,
+        readError,
+        dependencyOf: { resource: reference.from, path: reference.path },
+    };
 }
 function readValue(resource, path) {
     const result = read(resource, path);
@@ -22120,7 +22723,7 @@ class ResourceIndex {
             return undefined;
         const parsed = parseResourceId(pointer);
         const candidateLists = [
-            this.byId.get(pointer.toLowerCase()) ?? [],
+            this.byId.get(pointer.toLowerCase().replace(/\/+$/, '')) ?? [],
             parsed ? (this.byTypeName.get(`${parsed.type}|${parsed.name}`.toLowerCase()) ?? []) : [],
         ];
         for (const candidates of candidateLists) {
@@ -22132,6 +22735,13 @@ class ResourceIndex {
         }
         return undefined;
     }
+    /** Whether any scanned resource has this id, or the provider type and name it names (even several). */
+    declares(pointer) {
+        const parsed = parseResourceId(pointer);
+        return ((this.byId.get(pointer.toLowerCase().replace(/\/+$/, ''))?.length ?? 0) > 0 ||
+            (parsed !== undefined &&
+                (this.byTypeName.get(`${parsed.type}|${parsed.name}`.toLowerCase())?.length ?? 0) > 0));
+    }
     parentOf(resource) {
         const typeParts = resource.type.split('/');
         const nameParts = resource.name.split('/');
@@ -22141,18 +22751,12 @@ class ResourceIndex {
         const candidates = this.byTypeName.get(key) ?? [];
         return candidates.find((candidate) => unitOf(candidate) === unitOf(resource)) ?? candidates[0];
     }
-    /** Storage, Data Lake, SQL, PostgreSQL or MySQL resources a datastore's properties name. */
-    datastoreTargets(datastore) {
+    /**
+     * Storage, Data Lake, SQL, PostgreSQL or MySQL resources of the datastore's own unit that it names
+     * by account, store or server name without saying where they live (no resource group).
+     */
+    datastoreTargetsByName(datastore) {
         const targets = [];
-        for (const path of [
-            'properties.resourceId',
-            'properties.storageAccountResourceId',
-            'properties.serverResourceId',
-        ]) {
-            const found = this.find(readValue(datastore, path), unitOf(datastore));
-            if (found)
-                targets.push(found);
-        }
         const byName = (value, typePrefixes) => {
             if (typeof value !== 'string')
                 return;
@@ -22184,13 +22788,14 @@ class ResourceIndex {
 
 
 
+
 /**
  * Runs the rule catalog over resources from any source: links them (roles), applies each rule
  * whose types match, and turns outcomes into findings with resource, workspace and location.
  */
-function evaluateResources(resources, rules = RULES) {
-    const linked = linkResources(resources);
-    const context = buildContext(linked);
+function evaluateResources(resources, rules = RULES, options = {}) {
+    const linked = linkResources(resources, options);
+    const context = buildContext(linked, options.deployment ?? {});
     const byType = new Map();
     for (const rule of rules) {
         for (const type of rule.appliesTo) {
@@ -22205,15 +22810,11 @@ function evaluateResources(resources, rules = RULES) {
     const findings = [];
     for (const resource of linked) {
         for (const rule of byType.get(resource.type.toLowerCase()) ?? []) {
-            const outcomes = resource.readError
-                ? [
-                    {
-                        status: 'unknown',
-                        message: `Cannot tell: ${resource.readError}`,
-                        evidence: { path: '', value: resource.readError },
-                    },
-                ]
-                : rule.evaluate(resource, context);
+            const outcomes = rule.evaluate(resource, context);
+            // A resource whose properties cannot be known: every rule that applies to it (that says
+            // anything about a resource of its type and role) cannot tell.
+            if (resource.readError && outcomes.length > 0)
+                outcomes.splice(0, outcomes.length, unreadable(resource.readError));
             for (const outcome of outcomes)
                 findings.push(toFinding(rule, resource, adjust(outcome, resource)));
         }
@@ -22223,6 +22824,9 @@ function evaluateResources(resources, rules = RULES) {
         a.resource.type.localeCompare(b.resource.type) ||
         a.resource.name.localeCompare(b.resource.name) ||
         (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0));
+}
+function unreadable(reason) {
+    return { status: 'unknown', message: `Cannot tell: ${reason}`, evidence: { path: '', value: reason } };
 }
 /** What the engine changes for every rule alike: deployment conditions and Microsoft-managed resources. */
 function adjust(outcome, resource) {
@@ -22244,10 +22848,12 @@ function adjust(outcome, resource) {
     return outcome;
 }
 function toFinding(rule, resource, outcome) {
+    // A dependency of the templates read from Azure: say so, and annotate the property that names it.
+    const fromAzure = resource.origin === 'live' && resource.dependencyOf !== undefined && !resource.readError;
     const finding = {
         ruleId: rule.id,
         status: outcome.status,
-        message: outcome.message,
+        message: fromAzure ? `Read from Azure: ${outcome.message}` : outcome.message,
         resource: { type: resource.type, name: resource.name, id: resource.id, role: resource.role },
         evidence: {
             path: outcome.evidence.path,
@@ -22257,11 +22863,14 @@ function toFinding(rule, resource, outcome) {
     };
     if (resource.workspace !== undefined)
         finding.workspace = resource.workspace;
-    const location = resource.origin !== 'template'
-        ? undefined
-        : resource.locate
-            ? resource.locate(outcome.evidence.path)
-            : locate(resource, outcome.evidence.path);
+    const referrer = resource.dependencyOf;
+    const location = referrer
+        ? (referrer.resource.locate?.(referrer.path) ?? locate(referrer.resource, referrer.path))
+        : resource.origin !== 'template'
+            ? undefined
+            : resource.locate
+                ? resource.locate(outcome.evidence.path)
+                : locate(resource, outcome.evidence.path);
     if (location)
         finding.location = { file: location.file, line: location.line };
     return finding;
@@ -22279,7 +22888,7 @@ function locate(resource, path) {
     }
     return resource.source;
 }
-function buildContext(linked) {
+function buildContext(linked, deployment) {
     const byId = new Map(linked.map((resource) => [resource.id.toLowerCase(), resource]));
     const workspaces = new Map(linked
         .filter((resource) => resource.role === 'workspace')
@@ -22309,10 +22918,131 @@ function buildContext(linked) {
         childrenOf: (parent, type) => children.get(childKey(type, parent.name, parent.unit)) ?? [],
         byId: (id) => byId.get(id.toLowerCase()),
         ofType: (type) => byType.get(type.toLowerCase()) ?? [],
+        showId: (id) => displayId(id, deployment),
     };
 }
 function childKey(type, parentName, unit) {
     return `${type}|${parentName}|${unit ?? ''}`.toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/deployment-context.js
+
+
+/**
+ * Placeholder deployment the templates are evaluated in, unless the user sets its parts. The ids
+ * and names keep their placeholder values (so resources still get names, and names stay stable
+ * from run to run); the location is unknown, since verdicts depend on it.
+ */
+const DEFAULT_DEPLOYMENT = {
+    scope: 'resourceGroup',
+    subscriptionId: PLACEHOLDER_SUBSCRIPTION,
+    tenantId: '00000000-0000-0000-0000-000000000000',
+    resourceGroupName: PLACEHOLDER_RESOURCE_GROUP,
+    resourceGroupLocation: PLACEHOLDER_LOCATION,
+    managementGroup: 'mg',
+    deploymentName: 'deployment',
+    environment: azureCloudEnvironment(),
+};
+/** `resourceGroup().location` inside a nested deployment to another resource group: only Azure knows it. */
+function otherGroupLocation(resourceGroup) {
+    return new model_UnknownValue(`the location of resource group ${resourceGroup}, which a nested deployment targets (the location setting is the deployment's own resource group's)`);
+}
+/** The deployment context for what the user set: each setting replaces its placeholder. */
+function deploymentContextFor(settings) {
+    const context = { ...DEFAULT_DEPLOYMENT };
+    if (settings.subscriptionId)
+        context.subscriptionId = settings.subscriptionId;
+    if (settings.resourceGroup)
+        context.resourceGroupName = settings.resourceGroup;
+    if (settings.location)
+        context.resourceGroupLocation = settings.location;
+    if (settings.tenantId)
+        context.tenantId = settings.tenantId;
+    if (settings.deploymentName)
+        context.deploymentName = settings.deploymentName;
+    if (settings.managementGroup)
+        context.managementGroup = settings.managementGroup;
+    return context;
+}
+/** `environment()` of the public Azure cloud, so host names built from it resolve. */
+function azureCloudEnvironment() {
+    return {
+        name: 'AzureCloud',
+        gallery: 'https://gallery.azure.com/',
+        graph: 'https://graph.windows.net/',
+        portal: 'https://portal.azure.com',
+        graphAudience: 'https://graph.windows.net/',
+        activeDirectoryDataLake: 'https://datalake.azure.net/',
+        batch: 'https://batch.core.windows.net/',
+        media: 'https://rest.media.azure.net',
+        sqlManagement: 'https://management.core.windows.net:8443/',
+        vmImageAliasDoc: 'https://raw.githubusercontent.com/Azure/azure-rest-api-specs/master/arm-compute/quickstart-templates/aliases.json',
+        resourceManager: 'https://management.azure.com/',
+        authentication: {
+            loginEndpoint: 'https://login.microsoftonline.com/',
+            audiences: ['https://management.core.windows.net/', 'https://management.azure.com/'],
+            tenant: 'common',
+            identityProvider: 'AAD',
+        },
+        suffixes: {
+            acrLoginServer: '.azurecr.io',
+            azureDatalakeAnalyticsCatalogAndJob: 'azuredatalakeanalytics.net',
+            azureDatalakeStoreFileSystem: 'azuredatalakestore.net',
+            azureFrontDoorEndpointSuffix: 'azurefd.net',
+            keyvaultDns: '.vault.azure.net',
+            sqlServerHostname: '.database.windows.net',
+            storage: 'core.windows.net',
+        },
+    };
+}
+/** Deployment scope of a template, from its `$schema`. */
+function scopeOfSchema(schema) {
+    const lower = (schema ?? '').toLowerCase();
+    if (lower.includes('subscriptiondeploymenttemplate'))
+        return 'subscription';
+    if (lower.includes('managementgroupdeploymenttemplate'))
+        return 'managementGroup';
+    if (lower.includes('tenantdeploymenttemplate'))
+        return 'tenant';
+    return 'resourceGroup';
+}
+/** Id of the scope a deployment runs at (`/subscriptions/…/resourceGroups/rg`, …). */
+function scopeId(context) {
+    switch (context.scope) {
+        case 'resourceGroup':
+            return `/subscriptions/${context.subscriptionId}/resourceGroups/${context.resourceGroupName}`;
+        case 'subscription':
+            return `/subscriptions/${context.subscriptionId}`;
+        case 'managementGroup':
+            return `/providers/Microsoft.Management/managementGroups/${context.managementGroup}`;
+        case 'tenant':
+            return '';
+    }
+}
+/**
+ * Resource id as ARM builds it: `<scope>/providers/<namespace>/<type1>/<name1>/<type2>/<name2>`.
+ * `extensionScope` is the id of the resource an extension resource (`scope` property) is attached to.
+ */
+function buildResourceId(context, type, name, extensionScope) {
+    const typeParts = type.split('/');
+    const nameParts = name.split('/');
+    if (!extensionScope &&
+        context.scope === 'subscription' &&
+        type.toLowerCase() === 'microsoft.resources/resourcegroups') {
+        return `/subscriptions/${context.subscriptionId}/resourceGroups/${name}`;
+    }
+    if (!extensionScope && type.toLowerCase() === 'microsoft.resources/subscriptions')
+        return `/subscriptions/${name}`;
+    let tail;
+    if (typeParts.length - 1 === nameParts.length) {
+        tail = typeParts[0];
+        for (let i = 1; i < typeParts.length; i++)
+            tail += `/${typeParts[i]}/${nameParts[i - 1]}`;
+    }
+    else
+        tail = `${type}/${name}`;
+    const prefix = extensionScope !== undefined ? extensionScope.replace(/\/$/, '') : scopeId(context);
+    return `${prefix}/providers/${tail}`;
 }
 
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
@@ -22848,7705 +23578,6 @@ function relativeBytes(absolute, cwd) {
         : Buffer.from(relative.toString('latin1').split(external_node_path_.sep).join('/'), 'latin1');
 }
 
-;// CONCATENATED MODULE: ./.build/sources/arm/deployment-context.js
-/** Placeholder deployment the templates are evaluated in, unless the caller sets its own. */
-const DEFAULT_DEPLOYMENT = {
-    scope: 'resourceGroup',
-    subscriptionId: '00000000-0000-0000-0000-000000000000',
-    tenantId: '00000000-0000-0000-0000-000000000000',
-    resourceGroupName: 'rg',
-    resourceGroupLocation: 'westeurope',
-    managementGroup: 'mg',
-    deploymentName: 'deployment',
-    environment: azureCloudEnvironment(),
-};
-/** `environment()` of the public Azure cloud, so host names built from it resolve. */
-function azureCloudEnvironment() {
-    return {
-        name: 'AzureCloud',
-        gallery: 'https://gallery.azure.com/',
-        graph: 'https://graph.windows.net/',
-        portal: 'https://portal.azure.com',
-        graphAudience: 'https://graph.windows.net/',
-        activeDirectoryDataLake: 'https://datalake.azure.net/',
-        batch: 'https://batch.core.windows.net/',
-        media: 'https://rest.media.azure.net',
-        sqlManagement: 'https://management.core.windows.net:8443/',
-        vmImageAliasDoc: 'https://raw.githubusercontent.com/Azure/azure-rest-api-specs/master/arm-compute/quickstart-templates/aliases.json',
-        resourceManager: 'https://management.azure.com/',
-        authentication: {
-            loginEndpoint: 'https://login.microsoftonline.com/',
-            audiences: ['https://management.core.windows.net/', 'https://management.azure.com/'],
-            tenant: 'common',
-            identityProvider: 'AAD',
-        },
-        suffixes: {
-            acrLoginServer: '.azurecr.io',
-            azureDatalakeAnalyticsCatalogAndJob: 'azuredatalakeanalytics.net',
-            azureDatalakeStoreFileSystem: 'azuredatalakestore.net',
-            azureFrontDoorEndpointSuffix: 'azurefd.net',
-            keyvaultDns: '.vault.azure.net',
-            sqlServerHostname: '.database.windows.net',
-            storage: 'core.windows.net',
-        },
-    };
-}
-/** Deployment scope of a template, from its `$schema`. */
-function scopeOfSchema(schema) {
-    const lower = (schema ?? '').toLowerCase();
-    if (lower.includes('subscriptiondeploymenttemplate'))
-        return 'subscription';
-    if (lower.includes('managementgroupdeploymenttemplate'))
-        return 'managementGroup';
-    if (lower.includes('tenantdeploymenttemplate'))
-        return 'tenant';
-    return 'resourceGroup';
-}
-/** Id of the scope a deployment runs at (`/subscriptions/…/resourceGroups/rg`, …). */
-function scopeId(context) {
-    switch (context.scope) {
-        case 'resourceGroup':
-            return `/subscriptions/${context.subscriptionId}/resourceGroups/${context.resourceGroupName}`;
-        case 'subscription':
-            return `/subscriptions/${context.subscriptionId}`;
-        case 'managementGroup':
-            return `/providers/Microsoft.Management/managementGroups/${context.managementGroup}`;
-        case 'tenant':
-            return '';
-    }
-}
-/**
- * Resource id as ARM builds it: `<scope>/providers/<namespace>/<type1>/<name1>/<type2>/<name2>`.
- * `extensionScope` is the id of the resource an extension resource (`scope` property) is attached to.
- */
-function buildResourceId(context, type, name, extensionScope) {
-    const typeParts = type.split('/');
-    const nameParts = name.split('/');
-    if (!extensionScope &&
-        context.scope === 'subscription' &&
-        type.toLowerCase() === 'microsoft.resources/resourcegroups') {
-        return `/subscriptions/${context.subscriptionId}/resourceGroups/${name}`;
-    }
-    if (!extensionScope && type.toLowerCase() === 'microsoft.resources/subscriptions')
-        return `/subscriptions/${name}`;
-    let tail;
-    if (typeParts.length - 1 === nameParts.length) {
-        tail = typeParts[0];
-        for (let i = 1; i < typeParts.length; i++)
-            tail += `/${typeParts[i]}/${nameParts[i - 1]}`;
-    }
-    else
-        tail = `${type}/${name}`;
-    const prefix = extensionScope !== undefined ? extensionScope.replace(/\/$/, '') : scopeId(context);
-    return `${prefix}/providers/${tail}`;
-}
-
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/errors.js
-/**
- * An expression ARM itself would reject at deployment (syntax error, unknown function, wrong
- * argument count or type, index out of range, division by zero). The message says what ARM would
- * say and what to write instead; `offset` is where in the template string it went wrong, when known.
- */
-class ExpressionError extends Error {
-    offset;
-    constructor(message, 
-    /** 0-based offset in the template string, when known. */
-    offset) {
-        super(message);
-        this.offset = offset;
-        this.name = 'ExpressionError';
-    }
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/values.js
-/**
- * Helpers over ARM values: type names as ARM reports them, case-insensitive property lookup,
- * deep equality, unknown detection and ARM's string rendering (`string()`, `concat`, `format`).
- */
-
-/**
- * An unknown created by the evaluator for a deployment-time function. It remembers the expression
- * text so that `reference('x').outputs.y` can say which part is only known after deployment.
- */
-class DeploymentTimeUnknown extends model_UnknownValue {
-    expression;
-    constructor(expression) {
-        super(`${expression} is only known after deployment`);
-        this.expression = expression;
-    }
-}
-const partialObjects = new WeakSet();
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && !isUnknown(value);
-}
-function isInteger(value) {
-    return typeof value === 'number' && Number.isInteger(value);
-}
-/** ARM's name for the type of a value, as used in its error messages. */
-function typeName(value) {
-    if (value === null)
-        return 'Null';
-    if (isUnknown(value))
-        return 'Unknown';
-    if (Array.isArray(value))
-        return 'Array';
-    switch (typeof value) {
-        case 'string':
-            return 'String';
-        case 'number':
-            return Number.isInteger(value) ? 'Integer' : 'Float';
-        case 'boolean':
-            return 'Boolean';
-        default:
-            return 'Object';
-    }
-}
-/** The first unknown anywhere inside `value` (the value itself included), or undefined. */
-function findUnknown(value) {
-    if (isUnknown(value))
-        return value;
-    if (Array.isArray(value)) {
-        for (const item of value) {
-            const found = findUnknown(item);
-            if (found)
-                return found;
-        }
-    }
-    else if (isObject(value)) {
-        for (const key of Object.keys(value)) {
-            const found = findUnknown(value[key]);
-            if (found)
-                return found;
-        }
-    }
-    return undefined;
-}
-/** The key of `object` matching `name` case-insensitively (exact match first), as ARM looks properties up. */
-function findKey(object, name) {
-    if (Object.prototype.hasOwnProperty.call(object, name))
-        return name;
-    const lower = name.toLowerCase();
-    return Object.keys(object).find((key) => key.toLowerCase() === lower);
-}
-/** Deep equality as ARM's `equals`: strings case-sensitive, object keys case-insensitive, 1 == 1.0. */
-function deepEquals(a, b) {
-    if (a === b)
-        return true;
-    if (Array.isArray(a)) {
-        return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEquals(item, b[i]));
-    }
-    if (isObject(a)) {
-        if (!isObject(b))
-            return false;
-        const keys = Object.keys(a);
-        if (keys.length !== Object.keys(b).length)
-            return false;
-        return keys.every((key) => {
-            const other = findKey(b, key);
-            return other !== undefined && deepEquals(a[key], b[other]);
-        });
-    }
-    return false;
-}
-/** ARM's rendering of a number: integers plainly, floats in the shortest round-trip form. */
-function renderNumber(value) {
-    return String(value);
-}
-/** JSON text of a known value, compact as ARM writes it (`string({'a':1})` → `{"a":1}`). */
-function toJsonText(value) {
-    return JSON.stringify(value, (_key, v) => (isUnknown(v) ? null : v));
-}
-/**
- * ARM's text for a value in `string()`, `concat` and `format`: strings as is, booleans `True` /
- * `False`, null as empty, arrays and objects as compact JSON. The caller handles unknowns first.
- */
-function toArmString(value) {
-    if (value === null)
-        return '';
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'number')
-        return renderNumber(value);
-    if (typeof value === 'boolean')
-        return value ? 'True' : 'False';
-    return toJsonText(value);
-}
-/** Deep copy of a JSON value so that results never alias the scope's parameters or variables. */
-function cloneValue(value) {
-    if (Array.isArray(value))
-        return value.map((item) => cloneValue(item));
-    if (isObject(value)) {
-        const copy = {};
-        for (const key of Object.keys(value))
-            setKey(copy, key, cloneValue(value[key]));
-        if (partialObjects.has(value))
-            partialObjects.add(copy);
-        return copy;
-    }
-    return value;
-}
-/**
- * Marks an object (and every object inside it) as partially known: it holds the properties the
- * template declares, while the service adds more at deployment (a `reference()` result). Reading a
- * property it lacks gives an unknown instead of ARM's "property doesn't exist" error.
- */
-function markPartial(value) {
-    if (Array.isArray(value))
-        value.forEach((item) => markPartial(item));
-    else if (isObject(value)) {
-        partialObjects.add(value);
-        for (const key of Object.keys(value))
-            markPartial(value[key]);
-    }
-    return value;
-}
-function isPartial(value) {
-    return typeof value === 'object' && value !== null && partialObjects.has(value);
-}
-/** Sets `object[key]` as an own data property, so a key such as `__proto__` is stored, not interpreted. */
-function setKey(object, key, value) {
-    if (key === '__proto__') {
-        Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-    }
-    else {
-        object[key] = value;
-    }
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/function-types.js
-
-
-function fail(ctx, message) {
-    throw new ExpressionError(`The template language function '${ctx.name}' ${message} (in ${ctx.text}).`, ctx.offset);
-}
-function ordinal(index) {
-    return ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'][index] ?? `${index + 1}th`;
-}
-function wrongType(ctx, index, expected, value) {
-    fail(ctx, `expects its ${ordinal(index)} argument to be ${expected}, but it is ${typeName(value)}`);
-}
-function str(ctx, args, index) {
-    const value = args[index];
-    if (typeof value !== 'string')
-        wrongType(ctx, index, 'a string', value);
-    return value;
-}
-function function_types_int(ctx, args, index) {
-    const value = args[index];
-    if (typeof value !== 'number' || !Number.isInteger(value))
-        wrongType(ctx, index, 'an integer', value);
-    return value;
-}
-function num(ctx, args, index) {
-    const value = args[index];
-    if (typeof value !== 'number')
-        wrongType(ctx, index, 'a number', value);
-    return value;
-}
-function bool(ctx, args, index) {
-    const value = args[index];
-    if (typeof value !== 'boolean')
-        wrongType(ctx, index, 'a boolean', value);
-    return value;
-}
-function arr(ctx, args, index) {
-    const value = args[index];
-    if (!Array.isArray(value))
-        wrongType(ctx, index, 'an array', value);
-    return value;
-}
-function obj(ctx, args, index) {
-    const value = args[index];
-    if (!isObject(value))
-        wrongType(ctx, index, 'an object', value);
-    return value;
-}
-
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/functions-array.js
-/**
- * Array and object functions: first/last/take/skip (also on strings), contains, indexOf,
- * intersection, union (deep merge of objects as ARM does), range, flatten, join, objectKeys,
- * items, tryGet and shallowMerge.
- */
-
-
-
-function sequence(ctx, args, index) {
-    const value = args[index];
-    if (typeof value !== 'string' && !Array.isArray(value))
-        wrongType(ctx, index, 'an array or string', value);
-    return value;
-}
-/** Array position of `item` by deep equality; unknown when not found among known items but some item is unknown. */
-function arrayIndex(items, item, fromEnd) {
-    const order = items.map((_, i) => i);
-    if (fromEnd)
-        order.reverse();
-    let unknown;
-    for (const i of order) {
-        const candidate = items[i];
-        const hidden = findUnknown(candidate);
-        if (hidden) {
-            unknown ??= hidden;
-            continue;
-        }
-        if (deepEquals(candidate, item))
-            return unknown ?? i;
-    }
-    return unknown ?? -1;
-}
-function stringIndex(ctx, args, fromEnd) {
-    const text = str(ctx, args, 0).toLowerCase();
-    const search = str(ctx, args, 1).toLowerCase();
-    return fromEnd ? text.lastIndexOf(search) : text.indexOf(search);
-}
-/** ARM's union of objects: keys of later objects win, nested objects are merged recursively. */
-function mergeObjects(target, source) {
-    const result = { ...target };
-    for (const key of Object.keys(source)) {
-        const existing = findKey(result, key);
-        const value = source[key];
-        if (existing !== undefined && isObject(result[existing]) && isObject(value)) {
-            setKey(result, existing, mergeObjects(result[existing], value));
-        }
-        else {
-            if (existing !== undefined && existing !== key)
-                delete result[existing];
-            setKey(result, existing ?? key, value);
-        }
-    }
-    return result;
-}
-const ARRAY_FUNCTIONS = {
-    first: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            const value = sequence(ctx, args, 0);
-            return typeof value === 'string' ? value.slice(0, 1) : value.length ? value[0] : null;
-        },
-    },
-    last: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            const value = sequence(ctx, args, 0);
-            return typeof value === 'string' ? value.slice(-1) : value.length ? value[value.length - 1] : null;
-        },
-    },
-    take: {
-        min: 2,
-        max: 2,
-        call: (args, ctx) => {
-            const value = sequence(ctx, args, 0);
-            return value.slice(0, Math.max(0, function_types_int(ctx, args, 1)));
-        },
-    },
-    skip: {
-        min: 2,
-        max: 2,
-        call: (args, ctx) => {
-            const value = sequence(ctx, args, 0);
-            return value.slice(Math.max(0, function_types_int(ctx, args, 1)));
-        },
-    },
-    contains: {
-        min: 2,
-        max: 2,
-        unknowns: 'self',
-        call: (args, ctx) => {
-            const [container, item] = args;
-            if (isUnknown(container))
-                return container;
-            if (Array.isArray(container)) {
-                const hidden = findUnknown(item);
-                if (hidden)
-                    return hidden;
-                const index = arrayIndex(container, item, false);
-                return typeof index === 'number' ? index >= 0 : index;
-            }
-            if (isUnknown(item))
-                return item;
-            if (isObject(container))
-                return findKey(container, toArmString(item)) !== undefined;
-            if (typeof container === 'string') {
-                if (isObject(item) || Array.isArray(item))
-                    wrongType(ctx, 1, 'a string', item);
-                return container.includes(toArmString(item));
-            }
-            return wrongType(ctx, 0, 'an array, object or string', container);
-        },
-    },
-    indexof: {
-        min: 2,
-        max: 2,
-        unknowns: 'self',
-        call: (args, ctx) => {
-            if (isUnknown(args[0]))
-                return args[0];
-            if (Array.isArray(args[0]))
-                return findUnknown(args[1]) ?? arrayIndex(args[0], args[1], false);
-            if (isUnknown(args[1]))
-                return args[1];
-            return stringIndex(ctx, args, false);
-        },
-    },
-    lastindexof: {
-        min: 2,
-        max: 2,
-        unknowns: 'self',
-        call: (args, ctx) => {
-            if (isUnknown(args[0]))
-                return args[0];
-            if (Array.isArray(args[0]))
-                return findUnknown(args[1]) ?? arrayIndex(args[0], args[1], true);
-            if (isUnknown(args[1]))
-                return args[1];
-            return stringIndex(ctx, args, true);
-        },
-    },
-    intersection: {
-        min: 2,
-        max: Infinity,
-        unknowns: 'deep',
-        call: (args, ctx) => {
-            if (Array.isArray(args[0])) {
-                const lists = args.map((_, i) => arr(ctx, args, i));
-                const result = [];
-                for (const item of lists[0]) {
-                    if (result.some((r) => deepEquals(r, item)))
-                        continue;
-                    if (lists.slice(1).every((list) => list.some((other) => deepEquals(other, item))))
-                        result.push(item);
-                }
-                return result;
-            }
-            const objects = args.map((_, i) => obj(ctx, args, i));
-            const result = {};
-            for (const key of Object.keys(objects[0])) {
-                const value = objects[0][key];
-                const everywhere = objects.slice(1).every((other) => {
-                    const k = findKey(other, key);
-                    return k !== undefined && deepEquals(other[k], value);
-                });
-                if (everywhere)
-                    setKey(result, key, value);
-            }
-            return result;
-        },
-    },
-    union: {
-        min: 2,
-        max: Infinity,
-        call: (args, ctx) => {
-            if (Array.isArray(args[0])) {
-                const result = [];
-                args.forEach((_, i) => {
-                    for (const item of arr(ctx, args, i)) {
-                        if (findUnknown(item) || !result.some((r) => deepEquals(r, item)))
-                            result.push(item);
-                    }
-                });
-                return result;
-            }
-            return args.reduce((merged, _, i) => mergeObjects(merged, obj(ctx, args, i)), {});
-        },
-    },
-    range: {
-        min: 2,
-        max: 2,
-        call: (args, ctx) => {
-            const start = function_types_int(ctx, args, 0);
-            const count = function_types_int(ctx, args, 1);
-            if (count < 0)
-                fail(ctx, `cannot make a range of ${count} items; the count must not be negative`);
-            if (count > 10000)
-                fail(ctx, `cannot make a range of ${count} items; the limit is 10000`);
-            if (start + count > 2147483647)
-                fail(ctx, 'makes a range that goes past 2147483647');
-            return Array.from({ length: count }, (_, i) => start + i);
-        },
-    },
-    flatten: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            const result = [];
-            arr(ctx, args, 0).forEach((item) => {
-                if (isUnknown(item))
-                    result.push(item);
-                else if (Array.isArray(item))
-                    result.push(...item);
-                else
-                    wrongType(ctx, 0, 'an array of arrays', item);
-            });
-            return result;
-        },
-    },
-    join: {
-        min: 2,
-        max: 2,
-        unknowns: 'deep',
-        call: (args, ctx) => {
-            const delimiter = str(ctx, args, 1);
-            return arr(ctx, args, 0)
-                .map((item) => {
-                if (Array.isArray(item) || isObject(item))
-                    fail(ctx, 'joins strings, integers and booleans only');
-                return toArmString(item);
-            })
-                .join(delimiter);
-        },
-    },
-    objectkeys: { min: 1, max: 1, call: (args, ctx) => Object.keys(obj(ctx, args, 0)) },
-    items: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            const object = obj(ctx, args, 0);
-            return Object.keys(object)
-                .sort((a, b) => {
-                const x = a.toLowerCase();
-                const y = b.toLowerCase();
-                return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
-            })
-                .map((key) => ({ key, value: object[key] }));
-        },
-    },
-    tryget: {
-        min: 2,
-        max: Infinity,
-        unknowns: 'self',
-        call: (args, ctx) => {
-            let current = args[0];
-            for (let i = 1; i < args.length; i++) {
-                if (isUnknown(current))
-                    return current;
-                const key = args[i];
-                if (isUnknown(key))
-                    return key;
-                if (current === null)
-                    return null;
-                if (Array.isArray(current)) {
-                    if (typeof key !== 'number' || !Number.isInteger(key))
-                        wrongType(ctx, i, 'an integer index for an array', key);
-                    current = key >= 0 && key < current.length ? current[key] : null;
-                }
-                else if (isObject(current)) {
-                    if (typeof key !== 'string')
-                        wrongType(ctx, i, 'a string key for an object', key);
-                    const found = findKey(current, key);
-                    current = found === undefined ? null : current[found];
-                }
-                else {
-                    return fail(ctx, `can only look into arrays and objects, not ${typeof current}`);
-                }
-            }
-            return current;
-        },
-    },
-    shallowmerge: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            const result = {};
-            for (const item of arr(ctx, args, 0)) {
-                if (isUnknown(item))
-                    return item;
-                if (!isObject(item))
-                    wrongType(ctx, 0, 'an array of objects', item);
-                for (const key of Object.keys(item)) {
-                    const existing = findKey(result, key);
-                    if (existing !== undefined && existing !== key)
-                        delete result[existing];
-                    setKey(result, key, item[key]);
-                }
-            }
-            return result;
-        },
-    },
-};
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/functions-cidr.js
-/**
- * IP address functions: parseCidr, cidrSubnet, cidrHost (IPv4). IPv6 ranges give an unknown with
- * that reason rather than a wrong address.
- */
-
-
-function parseRange(ctx, text) {
-    if (text.includes(':'))
-        return new model_UnknownValue(`${ctx.text}: IPv6 ranges are not evaluated by this tool`);
-    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text.trim());
-    if (!match)
-        return fail(ctx, `was given '${text}', which is not an IPv4 range in CIDR notation such as 10.0.0.0/16`);
-    const octets = match.slice(1, 5).map(Number);
-    const prefix = Number(match[5]);
-    if (octets.some((o) => o > 255) || prefix > 32)
-        return fail(ctx, `was given '${text}', which is not a valid IPv4 CIDR range`);
-    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-    return { network: address - (address % 2 ** (32 - prefix)), prefix };
-}
-function toAddress(value) {
-    return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
-}
-const CIDR_FUNCTIONS = {
-    parsecidr: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            const range = parseRange(ctx, str(ctx, args, 0));
-            if (range instanceof model_UnknownValue)
-                return range;
-            const size = 2 ** (32 - range.prefix);
-            const broadcast = range.network + size - 1;
-            return {
-                network: toAddress(range.network),
-                netmask: toAddress(2 ** 32 - size),
-                broadcast: toAddress(broadcast),
-                firstUsable: toAddress(range.prefix >= 31 ? range.network : range.network + 1),
-                lastUsable: toAddress(range.prefix >= 31 ? broadcast : broadcast - 1),
-                cidr: range.prefix,
-            };
-        },
-    },
-    cidrsubnet: {
-        min: 3,
-        max: 3,
-        call: (args, ctx) => {
-            const range = parseRange(ctx, str(ctx, args, 0));
-            if (range instanceof model_UnknownValue)
-                return range;
-            const newPrefix = function_types_int(ctx, args, 1);
-            const index = function_types_int(ctx, args, 2);
-            if (newPrefix < range.prefix || newPrefix > 32) {
-                fail(ctx, `needs a new prefix between ${range.prefix} and 32, not ${newPrefix}`);
-            }
-            const count = 2 ** (newPrefix - range.prefix);
-            if (index < 0 || index >= count)
-                fail(ctx, `subnet index ${index} is out of range: /${range.prefix} holds ${count} /${newPrefix} subnets`);
-            return `${toAddress(range.network + index * 2 ** (32 - newPrefix))}/${newPrefix}`;
-        },
-    },
-    cidrhost: {
-        min: 2,
-        max: 2,
-        call: (args, ctx) => {
-            const range = parseRange(ctx, str(ctx, args, 0));
-            if (range instanceof model_UnknownValue)
-                return range;
-            const index = function_types_int(ctx, args, 1);
-            const size = 2 ** (32 - range.prefix);
-            const usable = range.prefix >= 31 ? size : size - 2;
-            if (index < 0 || index >= usable)
-                fail(ctx, `host index ${index} is out of range: the range has ${usable} usable address(es)`);
-            return toAddress(range.network + (range.prefix >= 31 ? 0 : 1) + index);
-        },
-    },
-};
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/lenient-json.js
-
-class JsonFailure extends Error {
-}
-function parseLenientJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        // fall through to the lenient reader
-    }
-    let pos = 0;
-    const fail = (what) => {
-        throw new JsonFailure(`${what} at character ${pos + 1}`);
-    };
-    const skip = () => {
-        for (;;) {
-            while (pos < text.length && /\s/.test(text[pos]))
-                pos++;
-            if (text.startsWith('//', pos)) {
-                while (pos < text.length && text[pos] !== '\n')
-                    pos++;
-            }
-            else if (text.startsWith('/*', pos)) {
-                const end = text.indexOf('*/', pos + 2);
-                if (end < 0)
-                    fail('unterminated comment');
-                pos = end + 2;
-            }
-            else
-                return;
-        }
-    };
-    const readString = () => {
-        const quote = text[pos++];
-        let out = '';
-        while (pos < text.length && text[pos] !== quote) {
-            if (text[pos] === '\\') {
-                const next = text[pos + 1];
-                const escapes = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
-                if (next === 'u') {
-                    const hex = text.slice(pos + 2, pos + 6);
-                    if (!/^[0-9a-fA-F]{4}$/.test(hex))
-                        fail('invalid \\u escape');
-                    out += String.fromCharCode(parseInt(hex, 16));
-                    pos += 6;
-                }
-                else {
-                    out += escapes[next] ?? next ?? '';
-                    pos += 2;
-                }
-            }
-            else
-                out += text[pos++];
-        }
-        if (pos >= text.length)
-            fail('unterminated string');
-        pos++;
-        return out;
-    };
-    const readValue = (depth) => {
-        if (depth > 200)
-            fail('nesting too deep');
-        skip();
-        const c = text[pos];
-        if (c === '{') {
-            pos++;
-            const obj = {};
-            for (;;) {
-                skip();
-                if (text[pos] === '}') {
-                    pos++;
-                    return obj;
-                }
-                let key;
-                if (text[pos] === '"' || text[pos] === "'")
-                    key = readString();
-                else {
-                    const match = /^[A-Za-z_$][\w$]*/.exec(text.slice(pos));
-                    if (!match)
-                        return fail('expected a property name');
-                    key = match[0];
-                    pos += key.length;
-                }
-                skip();
-                if (text[pos] !== ':')
-                    fail("expected ':'");
-                pos++;
-                setKey(obj, key, readValue(depth + 1));
-                skip();
-                if (text[pos] === ',')
-                    pos++;
-                else if (text[pos] !== '}')
-                    fail("expected ',' or '}'");
-            }
-        }
-        if (c === '[') {
-            pos++;
-            const arr = [];
-            for (;;) {
-                skip();
-                if (text[pos] === ']') {
-                    pos++;
-                    return arr;
-                }
-                arr.push(readValue(depth + 1));
-                skip();
-                if (text[pos] === ',')
-                    pos++;
-                else if (text[pos] !== ']')
-                    fail("expected ',' or ']'");
-            }
-        }
-        if (c === '"' || c === "'")
-            return readString();
-        const number = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(text.slice(pos));
-        if (number) {
-            pos += number[0].length;
-            return Number(number[0]);
-        }
-        for (const [word, value] of [
-            ['true', true],
-            ['false', false],
-            ['null', null],
-        ]) {
-            if (text.startsWith(word, pos)) {
-                pos += word.length;
-                return value;
-            }
-        }
-        return fail(pos >= text.length ? 'unexpected end of text' : `unexpected '${c}'`);
-    };
-    const value = readValue(0);
-    skip();
-    if (pos < text.length)
-        fail('unexpected text after the value');
-    return value;
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/functions-core.js
-/**
- * Core ARM functions: parameters, variables, copyIndex, logic and comparison, arithmetic,
- * conversions (bool, int, float, string, json) and constructors (createArray, createObject, array).
- */
-
-
-
-
-function evaluateBoolean(ctx, expr, index) {
-    const value = ctx.evaluate(expr);
-    if (isUnknown(value))
-        return value;
-    if (typeof value !== 'boolean')
-        wrongType(ctx, index, 'a boolean', value);
-    return value;
-}
-/** `and` / `or`: left to right, stopping at a decisive known operand; otherwise unknown if any operand is. */
-function logical(decisive) {
-    return (args, ctx) => {
-        let unknown;
-        for (let i = 0; i < args.length; i++) {
-            const value = evaluateBoolean(ctx, args[i], i);
-            if (value === decisive)
-                return decisive;
-            if (isUnknown(value) && unknown === undefined)
-                unknown = value;
-        }
-        return unknown ?? !decisive;
-    };
-}
-function compare(ctx, args) {
-    const [a, b] = args;
-    if (typeof a === 'number' && typeof b === 'number')
-        return a - b;
-    if (typeof a === 'string' && typeof b === 'string')
-        return a < b ? -1 : a > b ? 1 : 0;
-    return fail(ctx, `compares two integers or two strings, but was given ${typeName(a)} and ${typeName(b)}`);
-}
-function arithmetic(ctx, args, op) {
-    const a = num(ctx, args, 0);
-    const b = num(ctx, args, 1);
-    const result = op(a, b);
-    return Object.is(result, -0) ? 0 : result;
-}
-function parseJson(ctx, text) {
-    if (text.trim() === '')
-        return null;
-    try {
-        return parseLenientJson(text);
-    }
-    catch (error) {
-        const detail = error instanceof JsonFailure ? ` (${error.message})` : '';
-        return fail(ctx, `was given text that is not valid JSON: '${text.length > 60 ? `${text.slice(0, 60)}…` : text}'${detail}`);
-    }
-}
-const CORE_FUNCTIONS = {
-    parameters: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => ctx.scope.parameter(str(ctx, args, 0)),
-    },
-    variables: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => ctx.scope.variable(str(ctx, args, 0)),
-    },
-    copyindex: {
-        min: 0,
-        max: 2,
-        call: (args, ctx) => {
-            let loop;
-            let offset = 0;
-            if (args.length === 2) {
-                loop = str(ctx, args, 0);
-                offset = function_types_int(ctx, args, 1);
-            }
-            else if (args.length === 1) {
-                if (typeof args[0] === 'string')
-                    loop = args[0];
-                else
-                    offset = function_types_int(ctx, args, 0);
-            }
-            const index = ctx.scope.copyIndex(loop);
-            if (index === undefined) {
-                fail(ctx, loop ? `is used outside the copy loop '${loop}'` : 'can only be used inside a copy loop');
-            }
-            return index + offset;
-        },
-    },
-    if: {
-        min: 3,
-        max: 3,
-        lazy: (args, ctx) => {
-            const condition = evaluateBoolean(ctx, args[0], 0);
-            if (isUnknown(condition))
-                return condition;
-            return ctx.evaluate(condition ? args[1] : args[2]);
-        },
-    },
-    and: { min: 1, max: Infinity, lazy: logical(false) },
-    or: { min: 1, max: Infinity, lazy: logical(true) },
-    not: { min: 1, max: 1, call: (args, ctx) => !bool(ctx, args, 0) },
-    true: { min: 0, max: 0, call: () => true },
-    false: { min: 0, max: 0, call: () => false },
-    null: { min: 0, max: 0, call: () => null },
-    equals: { min: 2, max: 2, unknowns: 'deep', call: (args) => deepEquals(args[0], args[1]) },
-    less: { min: 2, max: 2, call: (args, ctx) => compare(ctx, args) < 0 },
-    lessorequals: { min: 2, max: 2, call: (args, ctx) => compare(ctx, args) <= 0 },
-    greater: { min: 2, max: 2, call: (args, ctx) => compare(ctx, args) > 0 },
-    greaterorequals: { min: 2, max: 2, call: (args, ctx) => compare(ctx, args) >= 0 },
-    add: { min: 2, max: 2, call: (args, ctx) => arithmetic(ctx, args, (a, b) => a + b) },
-    sub: { min: 2, max: 2, call: (args, ctx) => arithmetic(ctx, args, (a, b) => a - b) },
-    mul: { min: 2, max: 2, call: (args, ctx) => arithmetic(ctx, args, (a, b) => a * b) },
-    div: {
-        min: 2,
-        max: 2,
-        call: (args, ctx) => arithmetic(ctx, args, (a, b) => {
-            if (b === 0)
-                fail(ctx, 'cannot divide by zero');
-            return Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b;
-        }),
-    },
-    mod: {
-        min: 2,
-        max: 2,
-        call: (args, ctx) => {
-            const a = function_types_int(ctx, args, 0);
-            const b = function_types_int(ctx, args, 1);
-            if (b === 0)
-                fail(ctx, 'cannot divide by zero');
-            return arithmetic(ctx, [a, b], (x, y) => x % y);
-        },
-    },
-    bool: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            const value = args[0];
-            if (typeof value === 'boolean')
-                return value;
-            if (typeof value === 'number')
-                return value !== 0;
-            if (typeof value === 'string') {
-                const lower = value.trim().toLowerCase();
-                if (lower === 'true')
-                    return true;
-                if (lower === 'false')
-                    return false;
-                return fail(ctx, `cannot convert '${value}' to a boolean; use 'true' or 'false'`);
-            }
-            return wrongType(ctx, 0, 'a string, integer or boolean', value);
-        },
-    },
-    int: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            const value = args[0];
-            if (typeof value === 'number')
-                return Math.trunc(value);
-            if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value))
-                return Number(value.trim());
-            if (typeof value === 'string')
-                return fail(ctx, `cannot convert '${value}' to an integer`);
-            return wrongType(ctx, 0, 'a string or integer', value);
-        },
-    },
-    float: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            const value = args[0];
-            if (typeof value === 'number')
-                return value;
-            if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
-                return Number(value);
-            if (typeof value === 'string')
-                return fail(ctx, `cannot convert '${value}' to a number`);
-            return wrongType(ctx, 0, 'a string or number', value);
-        },
-    },
-    string: {
-        min: 1,
-        max: 1,
-        unknowns: 'deep',
-        call: (args) => toArmString(args[0]),
-    },
-    json: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => parseJson(ctx, str(ctx, args, 0)),
-    },
-    createarray: { min: 0, max: Infinity, unknowns: 'self', call: (args) => args },
-    createobject: {
-        min: 0,
-        max: Infinity,
-        unknowns: 'self',
-        call: (args, ctx) => {
-            if (args.length % 2 !== 0)
-                fail(ctx, 'needs an even number of arguments: key, value, key, value, …');
-            const result = {};
-            for (let i = 0; i < args.length; i += 2) {
-                const key = args[i];
-                if (isUnknown(key))
-                    return key;
-                setKey(result, str(ctx, args, i), args[i + 1]);
-            }
-            return result;
-        },
-    },
-    array: {
-        min: 1,
-        max: 1,
-        call: (args) => (Array.isArray(args[0]) ? args[0] : [args[0]]),
-    },
-    coalesce: {
-        min: 1,
-        max: Infinity,
-        lazy: (args, ctx) => {
-            for (const expr of args) {
-                const value = ctx.evaluate(expr);
-                if (isUnknown(value))
-                    return value;
-                if (value !== null)
-                    return value;
-            }
-            return null;
-        },
-    },
-    empty: {
-        min: 1,
-        max: 1,
-        call: (args) => {
-            const value = args[0];
-            if (value === null)
-                return true;
-            if (typeof value === 'string' || Array.isArray(value))
-                return value.length === 0;
-            if (isObject(value))
-                return Object.keys(value).length === 0;
-            return false;
-        },
-    },
-    length: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            const value = args[0];
-            if (typeof value === 'string' || Array.isArray(value))
-                return value.length;
-            if (isObject(value))
-                return Object.keys(value).length;
-            return wrongType(ctx, 0, 'an array, object or string', value);
-        },
-    },
-    min: { min: 1, max: Infinity, unknowns: 'deep', call: (args, ctx) => extreme(ctx, args, Math.min) },
-    max: { min: 1, max: Infinity, unknowns: 'deep', call: (args, ctx) => extreme(ctx, args, Math.max) },
-};
-function extreme(ctx, args, pick) {
-    const values = args.length === 1 && Array.isArray(args[0]) ? arr(ctx, args, 0) : args;
-    if (values.length === 0)
-        return fail(ctx, 'needs at least one value');
-    values.forEach((value, i) => {
-        if (typeof value !== 'number')
-            wrongType(ctx, args.length === 1 ? 0 : i, 'an integer or an array of integers', value);
-    });
-    return pick(...values);
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/dates.js
-/**
- * Date helpers for dateTimeAdd / dateTimeToEpoch / dateTimeFromEpoch: ISO 8601 durations and the
- * .NET date format strings ARM accepts (standard `u`, `s`, `o` and custom `yyyy-MM-dd HH:mm`).
- */
-class DateFailure extends Error {
-}
-/** Parses an ARM date-time string (ISO 8601, UTC assumed when no zone is given). */
-function parseDate(text) {
-    const trimmed = text.trim();
-    const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(trimmed);
-    if (!iso)
-        throw new DateFailure(`'${text}' is not a date-time in ISO 8601 format (for example 2024-01-31T12:00:00Z)`);
-    const normalized = trimmed.replace(' ', 'T') + (iso[4] ? '' : iso[1] ? 'Z' : 'T00:00:00Z');
-    const date = new Date(normalized);
-    if (Number.isNaN(date.getTime()))
-        throw new DateFailure(`'${text}' is not a valid date-time`);
-    return date;
-}
-/** Adds an ISO 8601 duration (`P1Y2M3DT4H5M6S`, `-P1D`, `PT1H`, `P2W`) to a date, in UTC. */
-function addDuration(date, duration) {
-    const match = /^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(duration.trim());
-    if (!match || /^-?P$/i.test(duration.trim()) || /T$/i.test(duration.trim())) {
-        throw new DateFailure(`'${duration}' is not an ISO 8601 duration (for example P1D, PT1H, P1Y2M)`);
-    }
-    const sign = match[1] ? -1 : 1;
-    const n = (i) => Number(match[i] ?? 0) * sign;
-    const result = new Date(date.getTime());
-    result.setUTCFullYear(result.getUTCFullYear() + n(2), result.getUTCMonth() + n(3));
-    result.setUTCDate(result.getUTCDate() + n(4) * 7 + n(5));
-    result.setTime(result.getTime() + ((n(6) * 60 + n(7)) * 60 + n(8)) * 1000);
-    return result;
-}
-const pad = (value, width) => String(value).padStart(width, '0');
-/** Renders a date with a .NET format string (UTC). */
-function formatDate(date, format) {
-    const spec = format ?? 'yyyy-MM-ddTHH:mm:ssZ';
-    const standard = {
-        u: "yyyy-MM-dd HH:mm:ss'Z'",
-        s: 'yyyy-MM-ddTHH:mm:ss',
-        o: 'yyyy-MM-ddTHH:mm:ss.fffffffZ',
-        O: 'yyyy-MM-ddTHH:mm:ss.fffffffZ',
-        d: 'M/d/yyyy',
-        D: 'dddd, MMMM d, yyyy',
-    };
-    const pattern = standard[spec] ?? spec;
-    const tokens = /yyyy|yy|MMMM|MMM|MM|M|dddd|dd|d|HH|H|hh|h|mm|m|ss|s|fffffff|ffffff|fffff|ffff|fff|ff|f|tt|'[^']*'|"[^"]*"|\\.|Z|K|./gs;
-    const months = [
-        'January',
-        'February',
-        'March',
-        'April',
-        'May',
-        'June',
-        'July',
-        'August',
-        'September',
-        'October',
-        'November',
-        'December',
-    ];
-    const days = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-    const ms = date.getUTCMilliseconds();
-    return pattern.replace(tokens, (token) => {
-        const hours = date.getUTCHours();
-        switch (token) {
-            case 'yyyy':
-                return pad(date.getUTCFullYear(), 4);
-            case 'yy':
-                return pad(date.getUTCFullYear() % 100, 2);
-            case 'MMMM':
-                return months[date.getUTCMonth()];
-            case 'MMM':
-                return months[date.getUTCMonth()].slice(0, 3);
-            case 'MM':
-                return pad(date.getUTCMonth() + 1, 2);
-            case 'M':
-                return String(date.getUTCMonth() + 1);
-            case 'dddd':
-                return days[date.getUTCDay()];
-            case 'dd':
-                return pad(date.getUTCDate(), 2);
-            case 'd':
-                return String(date.getUTCDate());
-            case 'HH':
-                return pad(hours, 2);
-            case 'H':
-                return String(hours);
-            case 'hh':
-                return pad(hours % 12 || 12, 2);
-            case 'h':
-                return String(hours % 12 || 12);
-            case 'mm':
-                return pad(date.getUTCMinutes(), 2);
-            case 'm':
-                return String(date.getUTCMinutes());
-            case 'ss':
-                return pad(date.getUTCSeconds(), 2);
-            case 's':
-                return String(date.getUTCSeconds());
-            case 'tt':
-                return hours < 12 ? 'AM' : 'PM';
-            case 'Z':
-            case 'K':
-                return 'Z';
-            default:
-                if (/^f+$/.test(token))
-                    return (pad(ms, 3) + '0000').slice(0, token.length);
-                if (token.startsWith("'") || token.startsWith('"'))
-                    return token.slice(1, -1);
-                if (token.startsWith('\\'))
-                    return token.slice(1);
-                return token;
-        }
-    });
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/functions-deployment.js
-/**
- * Functions about where the template is deployed: resource ids, resourceGroup(), subscription(),
- * tenant(), managementGroup(), deployment(), environment(), reference(), every list* function,
- * providers(), pickZones() and the clock (utcNow, dateTimeAdd, epoch conversions). What only
- * Azure knows at deployment comes back as an unknown naming the expression.
- */
-
-
-
-
-/** reference() results: the partial copy of each declared value (values are never changed in place). */
-const partialCopies = new WeakMap();
-/** `Microsoft.Network/virtualNetworks/subnets` + names → `providers/Microsoft.Network/virtualNetworks/v/subnets/s`. */
-function providerPath(ctx, type, names) {
-    const segments = type.split('/').filter((s) => s !== '');
-    if (segments.length < 2)
-        fail(ctx, `needs a resource type such as 'Microsoft.Storage/storageAccounts', not '${type}'`);
-    const [namespace, ...types] = segments;
-    const nameSegments = names.flatMap((name) => name.split('/'));
-    if (nameSegments.length !== types.length) {
-        fail(ctx, `was given ${nameSegments.length} name segment(s) for resource type '${type}', which needs ${types.length}; give one name per type segment`);
-    }
-    return `providers/${namespace}/${types.map((t, i) => `${t}/${nameSegments[i]}`).join('/')}`;
-}
-/** Splits the arguments at the resource type (the first argument containing '/'). */
-function splitAtType(ctx, args, maxLeading) {
-    const values = args.map((_, i) => str(ctx, args, i));
-    const typeIndex = values.findIndex((v) => v.includes('/'));
-    if (typeIndex < 0)
-        fail(ctx, "needs a resource type argument such as 'Microsoft.Storage/storageAccounts'");
-    if (typeIndex > maxLeading) {
-        fail(ctx, `takes at most ${maxLeading} argument(s) before the resource type, but was given ${typeIndex}`);
-    }
-    const names = values.slice(typeIndex + 1);
-    if (names.length === 0)
-        fail(ctx, `needs the resource name after the resource type '${values[typeIndex]}'`);
-    return { leading: values.slice(0, typeIndex), type: values[typeIndex], names };
-}
-function subscriptionPath(d, subscriptionId = d.subscriptionId) {
-    return `/subscriptions/${subscriptionId}`;
-}
-function managementGroupPath(name) {
-    return `/providers/Microsoft.Management/managementGroups/${name}`;
-}
-function deploymentTime(ctx) {
-    return new DeploymentTimeUnknown(ctx.text);
-}
-/** Known part of `subscription()`; its display name is only known to Azure. */
-function subscriptionObject(d) {
-    return {
-        id: subscriptionPath(d),
-        subscriptionId: d.subscriptionId,
-        tenantId: d.tenantId,
-        displayName: new DeploymentTimeUnknown('subscription().displayName'),
-    };
-}
-const listFunction = {
-    min: 0,
-    max: Infinity,
-    unknowns: 'self',
-    call: (_args, ctx) => deploymentTime(ctx),
-};
-/** `list*` functions (listKeys, listSecrets, listAccountSas, …) are all deployment-time values. */
-function lookupListFunction(name) {
-    return /^list/i.test(name) ? listFunction : undefined;
-}
-function dateCall(ctx, body) {
-    try {
-        return body();
-    }
-    catch (error) {
-        if (error instanceof DateFailure)
-            return fail(ctx, error.message);
-        throw error;
-    }
-}
-const DEPLOYMENT_FUNCTIONS = {
-    resourceid: {
-        min: 2,
-        max: Infinity,
-        call: (args, ctx) => {
-            const d = ctx.scope.deployment;
-            const { leading, type, names } = splitAtType(ctx, args, 2);
-            const path = providerPath(ctx, type, names);
-            if (leading.length === 2)
-                return `/subscriptions/${leading[0]}/resourceGroups/${leading[1]}/${path}`;
-            if (leading.length === 1)
-                return `${subscriptionPath(d)}/resourceGroups/${leading[0]}/${path}`;
-            switch (d.scope) {
-                case 'resourceGroup':
-                    return `${subscriptionPath(d)}/resourceGroups/${d.resourceGroupName}/${path}`;
-                case 'subscription':
-                    return `${subscriptionPath(d)}/${path}`;
-                case 'managementGroup':
-                    return `${managementGroupPath(d.managementGroup)}/${path}`;
-                case 'tenant':
-                    return `/${path}`;
-            }
-        },
-    },
-    subscriptionresourceid: {
-        min: 2,
-        max: Infinity,
-        call: (args, ctx) => {
-            const { leading, type, names } = splitAtType(ctx, args, 1);
-            return `${subscriptionPath(ctx.scope.deployment, leading[0])}/${providerPath(ctx, type, names)}`;
-        },
-    },
-    tenantresourceid: {
-        min: 2,
-        max: Infinity,
-        call: (args, ctx) => {
-            const { type, names } = splitAtType(ctx, args, 0);
-            return `/${providerPath(ctx, type, names)}`;
-        },
-    },
-    managementgroupresourceid: {
-        min: 2,
-        max: Infinity,
-        call: (args, ctx) => {
-            const { leading, type, names } = splitAtType(ctx, args, 1);
-            return `${managementGroupPath(leading[0] ?? ctx.scope.deployment.managementGroup)}/${providerPath(ctx, type, names)}`;
-        },
-    },
-    extensionresourceid: {
-        min: 3,
-        max: Infinity,
-        call: (args, ctx) => {
-            const base = str(ctx, args, 0).replace(/\/+$/, '');
-            const { type, names } = splitAtType(ctx, args.slice(1), 0);
-            return `${base}/${providerPath(ctx, type, names)}`;
-        },
-    },
-    resourcegroup: {
-        min: 0,
-        max: 0,
-        call: (_args, ctx) => {
-            const d = ctx.scope.deployment;
-            return {
-                id: `${subscriptionPath(d)}/resourceGroups/${d.resourceGroupName}`,
-                name: d.resourceGroupName,
-                type: 'Microsoft.Resources/resourceGroups',
-                location: d.resourceGroupLocation,
-                managedBy: new DeploymentTimeUnknown('resourceGroup().managedBy'),
-                tags: new DeploymentTimeUnknown('resourceGroup().tags'),
-                properties: { provisioningState: 'Succeeded' },
-            };
-        },
-    },
-    subscription: { min: 0, max: 0, call: (_args, ctx) => subscriptionObject(ctx.scope.deployment) },
-    tenant: {
-        min: 0,
-        max: 0,
-        call: (_args, ctx) => {
-            const d = ctx.scope.deployment;
-            return {
-                id: `/tenants/${d.tenantId}`,
-                tenantId: d.tenantId,
-                countryCode: new DeploymentTimeUnknown('tenant().countryCode'),
-                displayName: new DeploymentTimeUnknown('tenant().displayName'),
-            };
-        },
-    },
-    managementgroup: {
-        min: 0,
-        max: 1,
-        call: (args, ctx) => {
-            const name = args.length ? str(ctx, args, 0) : ctx.scope.deployment.managementGroup;
-            return {
-                id: managementGroupPath(name),
-                name,
-                type: 'Microsoft.Management/managementGroups',
-                properties: {
-                    displayName: new DeploymentTimeUnknown(`${ctx.text}.properties.displayName`),
-                    tenantId: ctx.scope.deployment.tenantId,
-                },
-            };
-        },
-    },
-    deployment: {
-        min: 0,
-        max: 0,
-        call: (_args, ctx) => {
-            const d = ctx.scope.deployment;
-            const result = {
-                name: d.deploymentName,
-                properties: markPartial({
-                    templateLink: d.templateLinkUri === undefined
-                        ? new DeploymentTimeUnknown(`${ctx.text}.properties.templateLink`)
-                        : { uri: d.templateLinkUri },
-                    mode: 'Incremental',
-                }),
-            };
-            if (d.scope !== 'resourceGroup')
-                result.location = d.resourceGroupLocation;
-            // Properties ARM adds at deployment (template, parameters, provisioningState, …) read as unknown.
-            return markPartial(result);
-        },
-    },
-    environment: {
-        min: 0,
-        max: 0,
-        call: (_args, ctx) => {
-            const env = ctx.scope.deployment.environment;
-            return env === undefined ? deploymentTime(ctx) : cloneValue(env);
-        },
-    },
-    reference: {
-        min: 1,
-        max: 3,
-        call: (args, ctx) => {
-            const target = args[0];
-            if (typeof target !== 'string')
-                return fail(ctx, 'needs a resource name or resource id as its first argument');
-            const apiVersion = args.length >= 2 ? args[1] : undefined;
-            let full = false;
-            if (args.length === 3) {
-                const mode = str(ctx, args, 2);
-                if (mode.toLowerCase() !== 'full')
-                    fail(ctx, `third argument must be 'Full', not '${mode}'`);
-                full = true;
-            }
-            const value = ctx.scope.reference(target, apiVersion, full);
-            if (isUnknown(value) || value === null || typeof value !== 'object')
-                return value;
-            // The declared properties, marked partial (the service adds more): a marked copy, once per value.
-            let partial = partialCopies.get(value);
-            if (partial === undefined) {
-                partial = markPartial(cloneValue(value));
-                partialCopies.set(value, partial);
-            }
-            return partial;
-        },
-    },
-    providers: { min: 1, max: 2, call: (_args, ctx) => deploymentTime(ctx) },
-    pickzones: {
-        min: 3,
-        max: 5,
-        call: (args, ctx) => {
-            str(ctx, args, 0);
-            str(ctx, args, 1);
-            str(ctx, args, 2);
-            return new DeploymentTimeUnknown(ctx.text);
-        },
-    },
-    utcnow: { min: 0, max: 1, call: (_args, ctx) => deploymentTime(ctx) },
-    datetimeadd: {
-        min: 2,
-        max: 3,
-        call: (args, ctx) => dateCall(ctx, () => formatDate(addDuration(parseDate(str(ctx, args, 0)), str(ctx, args, 1)), args.length === 3 ? str(ctx, args, 2) : undefined)),
-    },
-    datetimetoepoch: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => dateCall(ctx, () => Math.floor(parseDate(str(ctx, args, 0)).getTime() / 1000)),
-    },
-    datetimefromepoch: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => formatDate(new Date(function_types_int(ctx, args, 0) * 1000), undefined),
-    },
-};
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/functions-lambda.js
-/**
- * Lambda functions: filter, map, reduce, sort, toObject, mapValues, groupBy with `lambda('x', …)`
- * arguments and `lambdaVariables('x')` inside. The lambda body is evaluated per item with its
- * variables bound; nothing else can hold a lambda, as in ARM.
- */
-
-
-
-function readLambda(ctx, expr, index, arity) {
-    if (expr.kind !== 'call' || expr.namespace !== undefined || expr.name.toLowerCase() !== 'lambda') {
-        return fail(ctx, `expects a lambda('name', …) as argument ${index + 1}`);
-    }
-    if (expr.args.length < 2)
-        fail(ctx, 'needs a lambda with at least one variable name and a body');
-    const names = expr.args.slice(0, -1).map((arg) => {
-        const name = ctx.evaluate(arg);
-        if (typeof name !== 'string')
-            return fail(ctx, 'has a lambda whose variable names are not strings');
-        return name.toLowerCase();
-    });
-    if (!arity.includes(names.length)) {
-        fail(ctx, `needs a lambda with ${arity.join(' or ')} variable(s), but it has ${names.length}`);
-    }
-    return { names, body: expr.args[expr.args.length - 1] };
-}
-function apply(ctx, lambda, values) {
-    const bindings = new Map();
-    lambda.names.forEach((name, i) => bindings.set(name, values[i]));
-    return ctx.evaluate(lambda.body, bindings);
-}
-/** Evaluates the collection argument: unknown passes through, anything else must be an array (or object). */
-function collection(ctx, expr, kind) {
-    const value = ctx.evaluate(expr);
-    if (isUnknown(value))
-        return value;
-    if (kind === 'array' && !Array.isArray(value))
-        wrongType(ctx, 0, 'an array', value);
-    if (kind === 'object' && !isObject(value))
-        wrongType(ctx, 0, 'an object', value);
-    return value;
-}
-const LAMBDA_FUNCTIONS = {
-    lambda: {
-        min: 1,
-        max: Infinity,
-        lazy: (_args, ctx) => fail(ctx, 'can only be used as an argument of filter, map, reduce, sort, toObject, mapValues or groupBy'),
-    },
-    lambdavariables: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            const name = args[0];
-            if (typeof name !== 'string')
-                return wrongType(ctx, 0, 'a string', name);
-            const value = ctx.lambdaVariable(name);
-            if (value === undefined)
-                return fail(ctx, `refers to '${name}', which is not a variable of an enclosing lambda`);
-            return value;
-        },
-    },
-    filter: {
-        min: 2,
-        max: 2,
-        lazy: (args, ctx) => {
-            const items = collection(ctx, args[0], 'array');
-            if (!Array.isArray(items))
-                return items;
-            const lambda = readLambda(ctx, args[1], 1, [1, 2]);
-            const result = [];
-            for (let i = 0; i < items.length; i++) {
-                const keep = apply(ctx, lambda, [items[i], i]);
-                if (isUnknown(keep))
-                    return keep;
-                if (typeof keep !== 'boolean')
-                    return fail(ctx, `needs a lambda that returns a boolean, but it returned ${toArmString(keep)}`);
-                if (keep)
-                    result.push(items[i]);
-            }
-            return result;
-        },
-    },
-    map: {
-        min: 2,
-        max: 2,
-        lazy: (args, ctx) => {
-            const items = collection(ctx, args[0], 'array');
-            if (!Array.isArray(items))
-                return items;
-            const lambda = readLambda(ctx, args[1], 1, [1, 2]);
-            return items.map((item, i) => apply(ctx, lambda, [item, i]));
-        },
-    },
-    reduce: {
-        min: 3,
-        max: 3,
-        lazy: (args, ctx) => {
-            const items = collection(ctx, args[0], 'array');
-            if (!Array.isArray(items))
-                return items;
-            let accumulator = ctx.evaluate(args[1]);
-            const lambda = readLambda(ctx, args[2], 2, [2, 3]);
-            for (let i = 0; i < items.length; i++)
-                accumulator = apply(ctx, lambda, [accumulator, items[i], i]);
-            return accumulator;
-        },
-    },
-    sort: {
-        min: 2,
-        max: 2,
-        lazy: (args, ctx) => {
-            const items = collection(ctx, args[0], 'array');
-            if (!Array.isArray(items))
-                return items;
-            const lambda = readLambda(ctx, args[1], 1, [2]);
-            let unknown;
-            const sorted = [...items].sort((a, b) => {
-                if (unknown)
-                    return 0;
-                const before = apply(ctx, lambda, [a, b]);
-                if (isUnknown(before)) {
-                    unknown = before;
-                    return 0;
-                }
-                if (typeof before !== 'boolean')
-                    return fail(ctx, 'needs a lambda that returns a boolean');
-                if (before)
-                    return -1;
-                const after = apply(ctx, lambda, [b, a]);
-                return after === true ? 1 : 0;
-            });
-            return unknown ?? sorted;
-        },
-    },
-    toobject: {
-        min: 2,
-        max: 3,
-        lazy: (args, ctx) => {
-            const items = collection(ctx, args[0], 'array');
-            if (!Array.isArray(items))
-                return items;
-            const keyLambda = readLambda(ctx, args[1], 1, [1]);
-            const valueLambda = args.length === 3 ? readLambda(ctx, args[2], 2, [1]) : undefined;
-            const result = {};
-            for (const item of items) {
-                const key = apply(ctx, keyLambda, [item]);
-                if (isUnknown(key))
-                    return key;
-                if (typeof key !== 'string')
-                    return fail(ctx, 'needs a key lambda that returns a string');
-                setKey(result, key, valueLambda ? apply(ctx, valueLambda, [item]) : item);
-            }
-            return result;
-        },
-    },
-    mapvalues: {
-        min: 2,
-        max: 2,
-        lazy: (args, ctx) => {
-            const object = collection(ctx, args[0], 'object');
-            if (!isObject(object))
-                return object;
-            const lambda = readLambda(ctx, args[1], 1, [1]);
-            const result = {};
-            for (const key of Object.keys(object))
-                setKey(result, key, apply(ctx, lambda, [object[key]]));
-            return result;
-        },
-    },
-    groupby: {
-        min: 2,
-        max: 2,
-        lazy: (args, ctx) => {
-            const items = collection(ctx, args[0], 'array');
-            if (!Array.isArray(items))
-                return items;
-            const lambda = readLambda(ctx, args[1], 1, [1]);
-            const result = {};
-            for (const item of items) {
-                const key = apply(ctx, lambda, [item]);
-                if (isUnknown(key))
-                    return key;
-                if (typeof key !== 'string')
-                    return fail(ctx, 'needs a lambda that returns a string key');
-                if (!Object.prototype.hasOwnProperty.call(result, key))
-                    setKey(result, key, []);
-                result[key].push(item);
-            }
-            return result;
-        },
-    },
-};
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/format.js
-
-class FormatFailure extends Error {
-}
-function groupThousands(digits) {
-    return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-function formatNumber(value, spec) {
-    const match = /^([A-Za-z])(\d*)$/.exec(spec);
-    if (match) {
-        const letter = match[1];
-        const precision = match[2] === '' ? undefined : Number(match[2]);
-        const negative = value < 0;
-        const abs = Math.abs(value);
-        switch (letter) {
-            case 'D':
-            case 'd': {
-                if (!Number.isInteger(value))
-                    throw new FormatFailure(`format specifier '${spec}' needs an integer`);
-                return (negative ? '-' : '') + String(abs).padStart(precision ?? 0, '0');
-            }
-            case 'X':
-            case 'x': {
-                if (!Number.isInteger(value))
-                    throw new FormatFailure(`format specifier '${spec}' needs an integer`);
-                const hex = (negative ? BigInt(value) & 0xffffffffn : BigInt(value))
-                    .toString(16)
-                    .padStart(precision ?? 0, '0');
-                return letter === 'X' ? hex.toUpperCase() : hex;
-            }
-            case 'N':
-            case 'n': {
-                const fixed = abs.toFixed(precision ?? 2);
-                const [whole, fraction] = fixed.split('.');
-                return (negative ? '-' : '') + groupThousands(whole) + (fraction ? `.${fraction}` : '');
-            }
-            case 'F':
-            case 'f':
-                return (negative ? '-' : '') + abs.toFixed(precision ?? 2);
-            case 'P':
-            case 'p': {
-                const fixed = (abs * 100).toFixed(precision ?? 2);
-                const [whole, fraction] = fixed.split('.');
-                return `${negative ? '-' : ''}${groupThousands(whole)}${fraction ? `.${fraction}` : ''} %`;
-            }
-            case 'G':
-            case 'g':
-                return String(value);
-            default:
-                break;
-        }
-    }
-    if (/^[0#,.]+$/.test(spec)) {
-        // Custom pattern: zero placeholders set the minimum digits, as in '000' or '0.00'.
-        const [wholePattern, fractionPattern = ''] = spec.split('.');
-        const minWhole = (wholePattern.match(/0/g) ?? []).length;
-        const decimals = fractionPattern.length;
-        const negative = value < 0;
-        const fixed = Math.abs(value).toFixed(decimals);
-        const [whole, fraction] = fixed.split('.');
-        const grouped = wholePattern.includes(',')
-            ? groupThousands(whole.padStart(minWhole, '0'))
-            : whole.padStart(minWhole, '0');
-        const wholeText = minWhole === 0 && whole === '0' ? '' : grouped;
-        return (negative ? '-' : '') + wholeText + (fraction ? `.${fraction}` : '');
-    }
-    return String(value);
-}
-/** Renders one argument with an optional .NET format string. */
-function formatValue(value, spec) {
-    if (spec !== undefined && typeof value === 'number')
-        return formatNumber(value, spec);
-    return toArmString(value);
-}
-/**
- * Formats `template` with `args` as .NET's String.Format does. Throws FormatFailure (the caller
- * turns it into an ExpressionError) for a malformed template or an index without an argument.
- */
-function formatString(template, args) {
-    let out = '';
-    let i = 0;
-    while (i < template.length) {
-        const c = template[i];
-        if (c === '{') {
-            if (template[i + 1] === '{') {
-                out += '{';
-                i += 2;
-                continue;
-            }
-            const close = template.indexOf('}', i);
-            if (close < 0)
-                throw new FormatFailure(`the format string has a '{' at position ${i} without a closing '}'`);
-            const item = template.slice(i + 1, close);
-            const match = /^\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?(?::(.*))?$/s.exec(item);
-            if (!match)
-                throw new FormatFailure(`'{${item}}' is not a valid format item; write {0}, {1}, … or {0:D3}`);
-            const index = Number(match[1]);
-            if (index >= args.length) {
-                throw new FormatFailure(`the format item {${index}} refers to argument ${index + 1}, but only ${args.length} were given`);
-            }
-            let text = formatValue(args[index], match[3]);
-            if (match[2] !== undefined) {
-                const width = Number(match[2]);
-                text = width < 0 ? text.padEnd(-width) : text.padStart(width);
-            }
-            out += text;
-            i = close + 1;
-        }
-        else if (c === '}') {
-            if (template[i + 1] === '}') {
-                out += '}';
-                i += 2;
-                continue;
-            }
-            throw new FormatFailure(`the format string has a '}' at position ${i} without an opening '{'; write '}}' for a literal brace`);
-        }
-        else {
-            out += c;
-            i++;
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/hash.js
-/**
- * ARM's deterministic name functions. `uniqueString` is Microsoft's 64-bit MurmurHash variant
- * (seed 0, over the UTF-8 bytes of the arguments joined with '-') written as 13 lower-case base-32
- * characters, 5 bits at a time from the most significant end. `guid` is a name-based UUID (RFC 4122
- * version 5: SHA-1, namespace 11fb06fb-712d-4ddd-98c7-e71bbd588830) over the UTF-8 bytes of the
- * arguments joined with '-'. Both are pure so the template expander and
- * tests can reuse them.
- */
-
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
-function rotl(x, r) {
-    return ((x << r) | (x >>> (32 - r))) >>> 0;
-}
-function mul(a, b) {
-    return Math.imul(a, b) >>> 0;
-}
-function fmix(h) {
-    h = (h ^ (h >>> 16)) >>> 0;
-    h = mul(h, 0x85ebca6b);
-    h = (h ^ (h >>> 13)) >>> 0;
-    h = mul(h, 0xc2b2ae35);
-    return (h ^ (h >>> 16)) >>> 0;
-}
-function readUint32(data, index, count) {
-    let value = 0;
-    for (let i = count - 1; i >= 0; i--)
-        value = ((value << 8) | data[index + i]) >>> 0;
-    return value;
-}
-/** Microsoft's MurmurHash64 variant (two 32-bit lanes); returns the 64-bit hash. */
-function murmurHash64(data, seed = 0) {
-    const c1 = 0x239b961b;
-    const c2 = 0xab0e9789;
-    const length = data.length;
-    let h1 = seed >>> 0;
-    let h2 = seed >>> 0;
-    let index = 0;
-    while (index + 7 < length) {
-        let k1 = readUint32(data, index, 4);
-        let k2 = readUint32(data, index + 4, 4);
-        k1 = mul(rotl(mul(k1, c1), 15), c2);
-        h1 = (h1 ^ k1) >>> 0;
-        h1 = (mul((rotl(h1, 19) + h2) >>> 0, 5) + 0x561ccd1b) >>> 0;
-        k2 = mul(rotl(mul(k2, c2), 17), c1);
-        h2 = (h2 ^ k2) >>> 0;
-        h2 = (mul((rotl(h2, 13) + h1) >>> 0, 5) + 0x0bcaa747) >>> 0;
-        index += 8;
-    }
-    const tail = length - index;
-    if (tail > 0) {
-        const k1 = mul(rotl(mul(readUint32(data, index, Math.min(tail, 4)), c1), 15), c2);
-        h1 = (h1 ^ k1) >>> 0;
-        if (tail > 4) {
-            const k2 = mul(rotl(mul(readUint32(data, index + 4, tail - 4), c2), 17), c1);
-            h2 = (h2 ^ k2) >>> 0;
-        }
-    }
-    h1 = (h1 ^ length) >>> 0;
-    h2 = (h2 ^ length) >>> 0;
-    h1 = (h1 + h2) >>> 0;
-    h2 = (h2 + h1) >>> 0;
-    h1 = fmix(h1);
-    h2 = fmix(h2);
-    h1 = (h1 + h2) >>> 0;
-    h2 = (h2 + h1) >>> 0;
-    return (BigInt(h2) << 32n) | BigInt(h1);
-}
-/** `uniqueString(a, b, …)`: 13 characters from [a-z2-7], the same value Azure computes. */
-function uniqueString(...parts) {
-    let hash = murmurHash64(new TextEncoder().encode(parts.join('-')));
-    let out = '';
-    for (let i = 0; i < 13; i++) {
-        out += BASE32[Number(hash >> 59n)];
-        hash = (hash << 5n) & 0xffffffffffffffffn;
-    }
-    return out;
-}
-/** Namespace of ARM's `guid()` (an RFC 4122 name-based UUID). */
-const ARM_GUID_NAMESPACE = '11fb06fb-712d-4ddd-98c7-e71bbd588830';
-/** RFC 4122 name-based UUID, version 5 (SHA-1), over the UTF-8 bytes of `name`. */
-function nameBasedUuid(namespace, name) {
-    const namespaceBytes = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-    const digest = (0,external_node_crypto_namespaceObject.createHash)('sha1').update(namespaceBytes).update(Buffer.from(name, 'utf8')).digest();
-    const bytes = Buffer.from(digest.subarray(0, 16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x50;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const hex = bytes.toString('hex');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-/** `guid(a, b, …)`: the deterministic GUID ARM computes, lower-case with hyphens. */
-function armGuid(...parts) {
-    return nameBasedUuid(ARM_GUID_NAMESPACE, parts.join('-'));
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/functions-string.js
-
-
-
-
-function strings(ctx, args) {
-    return args.map((_, i) => str(ctx, args, i));
-}
-function decodeBase64(ctx, text) {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text.replace(/\s/g, '')) || text.replace(/\s/g, '').length % 4 === 1) {
-        fail(ctx, 'was given text that is not valid base64');
-    }
-    return Buffer.from(text, 'base64').toString('utf8');
-}
-/** .NET's Uri.EscapeDataString: RFC 3986 unreserved characters stay, everything else is escaped. */
-function escapeDataString(text) {
-    return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-const STRING_FUNCTIONS = {
-    concat: {
-        min: 1,
-        max: Infinity,
-        call: (args, ctx) => {
-            if (args.some((arg) => Array.isArray(arg))) {
-                const result = [];
-                args.forEach((arg, i) => {
-                    if (arg === null)
-                        return;
-                    if (!Array.isArray(arg))
-                        wrongType(ctx, i, 'an array like the others', arg);
-                    result.push(...arg);
-                });
-                return result;
-            }
-            return args
-                .map((arg, i) => {
-                if (isObject(arg))
-                    wrongType(ctx, i, 'a string, integer or array', arg);
-                return toArmString(arg);
-            })
-                .join('');
-        },
-    },
-    format: {
-        min: 1,
-        max: Infinity,
-        unknowns: 'deep',
-        call: (args, ctx) => {
-            try {
-                return formatString(str(ctx, args, 0), args.slice(1));
-            }
-            catch (error) {
-                if (error instanceof FormatFailure)
-                    return fail(ctx, error.message);
-                throw error;
-            }
-        },
-    },
-    tolower: { min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).toLowerCase() },
-    toupper: { min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).toUpperCase() },
-    trim: { min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).trim() },
-    substring: {
-        min: 2,
-        max: 3,
-        call: (args, ctx) => {
-            const text = str(ctx, args, 0);
-            const start = function_types_int(ctx, args, 1);
-            const length = args.length === 3 ? function_types_int(ctx, args, 2) : text.length - start;
-            if (start < 0 || start > text.length) {
-                fail(ctx, `start index ${start} is out of range: it must be between 0 and ${text.length}, the length of '${text}'`);
-            }
-            if (length < 0 || start + length > text.length) {
-                fail(ctx, `start index ${start} plus length ${length} goes past the end of '${text}' (length ${text.length}); use a shorter length or take() instead`);
-            }
-            return text.substring(start, start + length);
-        },
-    },
-    replace: {
-        min: 3,
-        max: 3,
-        call: (args, ctx) => {
-            const [text, oldText, newText] = strings(ctx, args);
-            if (oldText === '')
-                fail(ctx, 'cannot replace an empty string');
-            return text.split(oldText).join(newText);
-        },
-    },
-    padleft: {
-        min: 2,
-        max: 3,
-        call: (args, ctx) => {
-            const value = args[0];
-            if (typeof value !== 'string' && typeof value !== 'number')
-                wrongType(ctx, 0, 'a string or integer', value);
-            const total = function_types_int(ctx, args, 1);
-            const pad = args.length === 3 ? str(ctx, args, 2) : ' ';
-            if (pad.length !== 1)
-                fail(ctx, `needs a single padding character, not '${pad}'`);
-            if (total > 16384)
-                fail(ctx, 'cannot pad to more than 16384 characters');
-            return toArmString(value).padStart(Math.max(total, 0), pad);
-        },
-    },
-    startswith: {
-        min: 2,
-        max: 2,
-        call: (args, ctx) => str(ctx, args, 0)
-            .toLowerCase()
-            .startsWith(str(ctx, args, 1).toLowerCase()),
-    },
-    endswith: {
-        min: 2,
-        max: 2,
-        call: (args, ctx) => str(ctx, args, 0)
-            .toLowerCase()
-            .endsWith(str(ctx, args, 1).toLowerCase()),
-    },
-    split: {
-        min: 2,
-        max: 2,
-        call: (args, ctx) => {
-            const text = str(ctx, args, 0);
-            const delimiters = Array.isArray(args[1])
-                ? args[1].map((_, i) => str(ctx, args[1], i))
-                : [str(ctx, args, 1)];
-            const usable = delimiters.filter((d) => d !== '');
-            if (usable.length === 0)
-                return [text];
-            const parts = [];
-            let current = '';
-            let i = 0;
-            outer: while (i < text.length) {
-                for (const d of usable) {
-                    if (text.startsWith(d, i)) {
-                        parts.push(current);
-                        current = '';
-                        i += d.length;
-                        continue outer;
-                    }
-                }
-                current += text[i];
-                i++;
-            }
-            parts.push(current);
-            return parts;
-        },
-    },
-    base64: { min: 1, max: 1, call: (args, ctx) => Buffer.from(str(ctx, args, 0), 'utf8').toString('base64') },
-    base64tostring: { min: 1, max: 1, call: (args, ctx) => decodeBase64(ctx, str(ctx, args, 0)) },
-    base64tojson: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            const text = decodeBase64(ctx, str(ctx, args, 0));
-            try {
-                return JSON.parse(text);
-            }
-            catch {
-                return fail(ctx, 'decoded text that is not valid JSON');
-            }
-        },
-    },
-    datauri: {
-        min: 1,
-        max: 1,
-        call: (args) => `data:text/plain;charset=utf8;base64,${Buffer.from(toArmString(args[0]), 'utf8').toString('base64')}`,
-    },
-    datauritostring: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            const text = str(ctx, args, 0);
-            const match = /^data:([^,]*?),(.*)$/s.exec(text);
-            if (!match)
-                return fail(ctx, `was given '${text}', which is not a data URI`);
-            return match[1].endsWith(';base64') ? decodeBase64(ctx, match[2]) : decodeURIComponent(match[2]);
-        },
-    },
-    uri: {
-        min: 2,
-        max: 2,
-        call: (args, ctx) => {
-            const base = str(ctx, args, 0);
-            const relative = str(ctx, args, 1);
-            try {
-                return new URL(relative, base).href;
-            }
-            catch {
-                return fail(ctx, `cannot combine '${base}' and '${relative}': the first argument must be an absolute URI`);
-            }
-        },
-    },
-    uricomponent: { min: 1, max: 1, call: (args, ctx) => escapeDataString(str(ctx, args, 0)) },
-    uricomponenttostring: {
-        min: 1,
-        max: 1,
-        call: (args, ctx) => {
-            try {
-                return decodeURIComponent(str(ctx, args, 0));
-            }
-            catch {
-                return fail(ctx, 'was given text with an invalid percent-encoding');
-            }
-        },
-    },
-    uniquestring: { min: 1, max: Infinity, call: (args, ctx) => uniqueString(...strings(ctx, args)) },
-    guid: { min: 1, max: Infinity, call: (args, ctx) => armGuid(...strings(ctx, args)) },
-    newguid: { min: 0, max: 0, call: (_args, ctx) => new DeploymentTimeUnknown(ctx.text) },
-};
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/library.js
-/**
- * The ARM template function library: every built-in function by lower-case name. Function names
- * are case-insensitive in ARM, so lookups lower-case the name; `list*` names all resolve to the
- * deployment-time list function.
- */
-
-
-
-
-
-
-const FUNCTIONS = new Map(Object.entries({
-    ...CORE_FUNCTIONS,
-    ...STRING_FUNCTIONS,
-    ...ARRAY_FUNCTIONS,
-    ...LAMBDA_FUNCTIONS,
-    ...DEPLOYMENT_FUNCTIONS,
-    ...CIDR_FUNCTIONS,
-}));
-/** The built-in function called `name` (any case), or undefined when ARM has no such function. */
-function lookupFunction(name) {
-    // Templates spell the same few names the same way thousands of times: remember each spelling.
-    let def = bySpelling.get(name);
-    if (def === undefined && !bySpelling.has(name)) {
-        def = FUNCTIONS.get(name.toLowerCase()) ?? lookupListFunction(name);
-        if (bySpelling.size < SPELLING_CACHE_LIMIT)
-            bySpelling.set(name, def);
-    }
-    return def;
-}
-const SPELLING_CACHE_LIMIT = 4096;
-const bySpelling = new Map();
-/** Lower-case names of all built-in functions (list* functions are matched by prefix). */
-function builtInFunctionNames() {
-    return [...FUNCTIONS.keys()].sort();
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/parser.js
-/** Nesting deeper than this is refused rather than risking the JS stack (ARM templates never come close). */
-const MAX_DEPTH = 256;
-/**
- * Whether ARM evaluates this JSON string: it starts with `[` and ends with `]` and does not start
- * with `[[` (the escape for a literal string that starts with `[`).
- */
-function isExpression(text) {
-    return text.length >= 2 && text.startsWith('[') && text.endsWith(']') && !text.startsWith('[[');
-}
-function isDigit(code) {
-    return code >= 0x30 && code <= 0x39;
-}
-/** `[A-Za-z0-9_$]` */
-function isIdentifierPart(code) {
-    return ((code >= 0x61 && code <= 0x7a) ||
-        (code >= 0x41 && code <= 0x5a) ||
-        isDigit(code) ||
-        code === 0x5f ||
-        code === 0x24);
-}
-/** Exactly the characters `/\s/` matches. */
-function isWhitespace(code) {
-    return (code === 0x20 ||
-        (code >= 0x09 && code <= 0x0d) ||
-        code === 0xa0 ||
-        code === 0xfeff ||
-        code === 0x2028 ||
-        code === 0x2029 ||
-        code === 0x1680 ||
-        (code >= 0x2000 && code <= 0x200a) ||
-        code === 0x202f ||
-        code === 0x205f ||
-        code === 0x3000);
-}
-class SyntaxFailure {
-    message;
-    offset;
-    constructor(message, offset) {
-        this.message = message;
-        this.offset = offset;
-    }
-}
-class Parser {
-    text;
-    end;
-    pos;
-    depth = 0;
-    constructor(text, start, end) {
-        this.text = text;
-        this.end = end;
-        this.pos = start;
-    }
-    parseAll() {
-        this.skipWhitespace();
-        if (this.pos >= this.end)
-            this.fail('the expression is empty; write a function call such as concat(...) or a string literal');
-        const expr = this.parseExpr();
-        this.skipWhitespace();
-        if (this.pos < this.end) {
-            this.fail(`unexpected '${this.text[this.pos]}' after the end of the expression`);
-        }
-        return expr;
-    }
-    fail(message, offset = this.pos) {
-        throw new SyntaxFailure(message, offset);
-    }
-    skipWhitespace() {
-        while (this.pos < this.end && isWhitespace(this.text.charCodeAt(this.pos)))
-            this.pos++;
-    }
-    parseExpr() {
-        if (++this.depth > MAX_DEPTH)
-            this.fail(`expression nested deeper than ${MAX_DEPTH} levels`);
-        let expr = this.parsePrimary();
-        for (;;) {
-            this.skipWhitespace();
-            const c = this.text[this.pos];
-            if (this.pos >= this.end)
-                break;
-            if (c === '.') {
-                this.pos++;
-                this.skipWhitespace();
-                const nameStart = this.pos;
-                const name = this.readIdentifier();
-                if (!name)
-                    this.fail("expected a property name after '.'", nameStart);
-                expr = { kind: 'property', target: expr, name, start: expr.start, end: this.pos };
-            }
-            else if (c === '[') {
-                this.pos++;
-                this.skipWhitespace();
-                const index = this.parseExpr();
-                this.skipWhitespace();
-                if (this.text[this.pos] !== ']' || this.pos >= this.end)
-                    this.fail("expected ']' to close the index");
-                this.pos++;
-                expr = { kind: 'index', target: expr, index, start: expr.start, end: this.pos };
-            }
-            else
-                break;
-        }
-        this.depth--;
-        return expr;
-    }
-    parsePrimary() {
-        const start = this.pos;
-        const c = this.text[this.pos];
-        if (this.pos >= this.end)
-            this.fail('expected a value (a function call, a string or a number) but the expression ended');
-        if (c === "'")
-            return this.parseString();
-        if (c === '-' || (c >= '0' && c <= '9'))
-            return this.parseNumber();
-        const name = this.readIdentifier();
-        if (!name)
-            this.fail(`unexpected '${c}'; expected a function call, a 'string' or a number`);
-        let namespace;
-        let fnName = name;
-        this.skipWhitespace();
-        if (this.text[this.pos] === '.' && this.pos < this.end) {
-            // `namespace.function(` (user-defined function)
-            const save = this.pos;
-            this.pos++;
-            this.skipWhitespace();
-            const second = this.readIdentifier();
-            this.skipWhitespace();
-            if (second && this.text[this.pos] === '(' && this.pos < this.end) {
-                namespace = name;
-                fnName = second;
-            }
-            else {
-                this.pos = save;
-            }
-        }
-        if (this.text[this.pos] !== '(' || this.pos >= this.end) {
-            const lower = name.toLowerCase();
-            const hint = lower === 'true' || lower === 'false' || lower === 'null'
-                ? ` ARM has no bare ${lower}: write ${lower}()`
-                : ` Call it as ${name}(...) or quote it as '${name}'.`;
-            this.fail(`'${name}' is not a function call or a literal.${hint}`, start);
-        }
-        this.pos++;
-        const args = [];
-        this.skipWhitespace();
-        if (this.text[this.pos] === ')' && this.pos < this.end) {
-            this.pos++;
-        }
-        else {
-            for (;;) {
-                this.skipWhitespace();
-                args.push(this.parseExpr());
-                this.skipWhitespace();
-                const d = this.text[this.pos];
-                if (this.pos >= this.end)
-                    this.fail(`the call to ${fnName} is missing its closing ')'`);
-                if (d === ',') {
-                    this.pos++;
-                    continue;
-                }
-                if (d === ')') {
-                    this.pos++;
-                    break;
-                }
-                this.fail(`expected ',' or ')' in the arguments of ${fnName} but found '${d}'`);
-            }
-        }
-        return namespace === undefined
-            ? { kind: 'call', name: fnName, args, start, end: this.pos }
-            : { kind: 'call', name: fnName, namespace, args, start, end: this.pos };
-    }
-    readIdentifier() {
-        const start = this.pos;
-        const first = this.text.charCodeAt(start);
-        if (start >= this.end || isDigit(first))
-            return '';
-        while (this.pos < this.end && isIdentifierPart(this.text.charCodeAt(this.pos)))
-            this.pos++;
-        return this.text.slice(start, this.pos);
-    }
-    parseString() {
-        const start = this.pos;
-        this.pos++;
-        let value = '';
-        for (;;) {
-            const quote = this.text.indexOf("'", this.pos);
-            if (quote < 0 || quote >= this.end)
-                this.fail("unterminated string literal: add the closing ' (write '' for a quote inside a string)", start);
-            value += this.text.slice(this.pos, quote);
-            if (this.text.charCodeAt(quote + 1) === 0x27 && quote + 1 < this.end) {
-                value += "'";
-                this.pos = quote + 2;
-                continue;
-            }
-            this.pos = quote + 1;
-            break;
-        }
-        return { kind: 'string', value, start, end: this.pos };
-    }
-    parseNumber() {
-        const start = this.pos;
-        if (this.text[this.pos] === '-')
-            this.pos++;
-        const digitsStart = this.pos;
-        while (this.pos < this.end && isDigit(this.text.charCodeAt(this.pos)))
-            this.pos++;
-        if (this.pos === digitsStart)
-            this.fail("expected digits after '-'", start);
-        if (this.text[this.pos] === '.' &&
-            /[0-9]/.test(this.text[this.pos + 1] ?? '') &&
-            this.pos + 1 < this.end) {
-            this.fail("ARM expressions have integer literals only; write json('1.5') for a decimal", start);
-        }
-        const value = Number(this.text.slice(start, this.pos));
-        return { kind: 'number', value: Object.is(value, -0) ? 0 : value, start, end: this.pos };
-    }
-}
-/**
- * Parses an ARM expression. Accepts the whole template string (`[concat('a', 'b')]`) or the bare
- * expression (`concat('a', 'b')`); offsets refer to `text` as given. Never throws.
- */
-function parseExpression(text) {
-    try {
-        if (typeof text !== 'string')
-            return { ok: false, error: 'expression is not a string', offset: 0 };
-        let start = 0;
-        let end = text.length;
-        if (text.startsWith('[')) {
-            if (!text.endsWith(']') || text.length < 2) {
-                return {
-                    ok: false,
-                    error: "the expression starts with '[' but does not end with ']'",
-                    offset: text.length,
-                };
-            }
-            start = 1;
-            end = text.length - 1;
-        }
-        return { ok: true, ast: new Parser(text, start, end).parseAll() };
-    }
-    catch (error) {
-        if (error instanceof SyntaxFailure)
-            return { ok: false, error: error.message, offset: error.offset };
-        return { ok: false, error: `the expression could not be parsed (${String(error)})`, offset: 0 };
-    }
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/evaluate.js
-/**
- * Evaluates a parsed ARM expression against an `ExpressionScope`. Function calls dispatch to the
- * library (case-insensitive names); unknown arguments propagate unless the function can decide
- * anyway; `if`, `and`, `or` and the lambda functions evaluate their arguments lazily.
- */
-
-
-
-
-
-/** Guard against runaway recursion through user-defined functions. */
-const MAX_CALL_DEPTH = 64;
-function sourceOf(ev, expr) {
-    const text = ev.source.slice(expr.start, expr.end);
-    return text || describeExpr(expr);
-}
-function describeExpr(expr) {
-    switch (expr.kind) {
-        case 'string':
-            return `'${expr.value.replace(/'/g, "''")}'`;
-        case 'number':
-            return String(expr.value);
-        case 'call':
-            return `${expr.namespace ? `${expr.namespace}.` : ''}${expr.name}(${expr.args.map(describeExpr).join(', ')})`;
-        case 'property':
-            return `${describeExpr(expr.target)}.${expr.name}`;
-        case 'index':
-            return `${describeExpr(expr.target)}[${describeExpr(expr.index)}]`;
-    }
-}
-/** Property or index access into an unknown stays unknown; deployment-time unknowns name the longer path. */
-function accessUnknown(ev, target, expr) {
-    return target instanceof DeploymentTimeUnknown ? new DeploymentTimeUnknown(sourceOf(ev, expr)) : target;
-}
-function evaluate_evaluateNode(ev, expr) {
-    switch (expr.kind) {
-        case 'string':
-        case 'number':
-            return expr.value;
-        case 'call':
-            return evaluateCall(ev, expr);
-        case 'property': {
-            const target = evaluate_evaluateNode(ev, expr.target);
-            if (isUnknown(target))
-                return accessUnknown(ev, target, expr);
-            if (isPartial(target) && isObject(target) && findKey(target, expr.name) === undefined) {
-                return new DeploymentTimeUnknown(sourceOf(ev, expr));
-            }
-            return getProperty(target, expr.name, sourceOf(ev, expr.target), expr.start);
-        }
-        case 'index': {
-            const target = evaluate_evaluateNode(ev, expr.target);
-            const index = evaluate_evaluateNode(ev, expr.index);
-            if (isUnknown(target))
-                return accessUnknown(ev, target, expr);
-            if (isUnknown(index))
-                return index;
-            if (isPartial(target) &&
-                isObject(target) &&
-                typeof index === 'string' &&
-                findKey(target, index) === undefined) {
-                return new DeploymentTimeUnknown(sourceOf(ev, expr));
-            }
-            return getIndex(target, index, sourceOf(ev, expr.target), expr.start);
-        }
-    }
-}
-/** `target.name`: case-insensitive on objects; ARM fails on a missing property. */
-function getProperty(target, name, targetText, offset) {
-    if (!isObject(target)) {
-        throw new ExpressionError(`The language expression property '${name}' can't be evaluated: ${targetText} is ${typeName(target)}, not an object.`, offset);
-    }
-    const key = findKey(target, name);
-    if (key === undefined) {
-        const available = Object.keys(target);
-        throw new ExpressionError(`The language expression property '${name}' doesn't exist in ${targetText}; available properties are ${available.length ? `'${available.join(', ')}'` : 'none'}. Use tryGet() or a property that exists.`, offset);
-    }
-    return target[key];
-}
-/** `target[index]`: integer index into an array (bounds checked) or string key into an object. */
-function getIndex(target, index, targetText, offset) {
-    if (Array.isArray(target)) {
-        if (typeof index !== 'number' || !Number.isInteger(index)) {
-            throw new ExpressionError(`The language expression ${targetText} is an array and must be indexed by an integer, not ${typeName(index)}.`, offset);
-        }
-        if (index < 0 || index >= target.length) {
-            throw new ExpressionError(`The language expression index ${index} is out of range for ${targetText}, which has ${target.length} item(s).`, offset);
-        }
-        return target[index];
-    }
-    if (isObject(target)) {
-        if (typeof index !== 'string') {
-            throw new ExpressionError(`The language expression ${targetText} is an object and must be indexed by a string, not ${typeName(index)}.`, offset);
-        }
-        return getProperty(target, index, targetText, offset);
-    }
-    throw new ExpressionError(`The language expression ${targetText} is ${typeName(target)} and cannot be indexed; only arrays and objects can.`, offset);
-}
-/** What a library function sees of one call; the source text is sliced only when a message needs it. */
-class EvaluationCallContext {
-    ev;
-    call;
-    constructor(ev, call) {
-        this.ev = ev;
-        this.call = call;
-    }
-    get name() {
-        return this.call.name;
-    }
-    get text() {
-        return sourceOf(this.ev, this.call);
-    }
-    get offset() {
-        return this.call.start;
-    }
-    get scope() {
-        return this.ev.scope;
-    }
-    evaluate(expr, bindings) {
-        const ev = this.ev;
-        return evaluate_evaluateNode(bindings ? { ...ev, lambdaVariables: new Map([...ev.lambdaVariables, ...bindings]) } : ev, expr);
-    }
-    lambdaVariable(name) {
-        return this.ev.lambdaVariables.get(name.toLowerCase());
-    }
-    sourceOf(expr) {
-        return sourceOf(this.ev, expr);
-    }
-}
-function evaluateCall(ev, call) {
-    if (call.namespace !== undefined)
-        return evaluateUserFunction(ev, call, sourceOf(ev, call));
-    const def = lookupFunction(call.name);
-    if (!def) {
-        throw new ExpressionError(`The template function '${call.name}' is not valid. Check the spelling against the ARM template function reference.`, call.start);
-    }
-    const count = call.args.length;
-    if (count < def.min || count > def.max) {
-        const expected = def.min === def.max
-            ? `${def.min}`
-            : def.max === Infinity
-                ? `at least ${def.min}`
-                : `${def.min} to ${def.max}`;
-        throw new ExpressionError(`The template language function '${call.name}' must have ${expected} argument(s), but ${count} were given in ${sourceOf(ev, call)}.`, call.start);
-    }
-    const context = new EvaluationCallContext(ev, call);
-    if (def.lazy)
-        return def.lazy(call.args, context);
-    const args = new Array(count);
-    for (let i = 0; i < count; i++)
-        args[i] = evaluate_evaluateNode(ev, call.args[i]);
-    if (def.unknowns !== 'self') {
-        for (const arg of args) {
-            const unknown = def.unknowns === 'deep' ? findUnknown(arg) : isUnknown(arg) ? arg : undefined;
-            if (unknown)
-                return unknown;
-        }
-    }
-    const result = def.call(args, context);
-    return result === undefined ? null : result;
-}
-function evaluateUserFunction(ev, call, text) {
-    const key = `${call.namespace}.${call.name}`.toLowerCase();
-    const fn = ev.scope.userFunctions?.get(key);
-    if (!fn) {
-        throw new ExpressionError(`The template function '${call.namespace}.${call.name}' is not defined; declare it in the template's functions section.`, call.start);
-    }
-    if (fn.parameters.length !== call.args.length) {
-        throw new ExpressionError(`The user function '${call.namespace}.${call.name}' takes ${fn.parameters.length} argument(s), but ${call.args.length} were given in ${text}.`, call.start);
-    }
-    if (ev.depth >= MAX_CALL_DEPTH) {
-        throw new ExpressionError(`The user function '${call.namespace}.${call.name}' recurses too deeply.`, call.start);
-    }
-    const bound = new Map();
-    fn.parameters.forEach((p, i) => bound.set(p.name.toLowerCase(), evaluate_evaluateNode(ev, call.args[i])));
-    const inner = {
-        deployment: ev.scope.deployment,
-        userFunctions: ev.scope.userFunctions,
-        parameter(name) {
-            const value = bound.get(name.toLowerCase());
-            if (value === undefined) {
-                throw new ExpressionError(`The user function '${call.namespace}.${call.name}' has no parameter '${name}'.`, call.start);
-            }
-            return value;
-        },
-        variable(name) {
-            throw new ExpressionError(`User function '${call.namespace}.${call.name}' cannot use variables('${name}'); pass it as a parameter.`, call.start);
-        },
-        copyIndex: ev.scope.copyIndex.bind(ev.scope),
-        reference: ev.scope.reference.bind(ev.scope),
-    };
-    return evaluateJson(fn.output, { ...ev, scope: inner, depth: ev.depth + 1, lambdaVariables: new Map() });
-}
-/** Evaluates a JSON value in which any string may be an expression (user function output). */
-function evaluateJson(value, ev) {
-    if (typeof value === 'string')
-        return evaluateString(value, ev);
-    if (Array.isArray(value))
-        return value.map((item) => evaluateJson(item, ev));
-    if (value !== null && typeof value === 'object') {
-        const out = {};
-        for (const [key, item] of Object.entries(value))
-            setKey(out, key, evaluateJson(item, ev));
-        return out;
-    }
-    if (typeof value === 'number' || typeof value === 'boolean' || value === null)
-        return value;
-    return null;
-}
-const PARSE_CACHE_LIMIT = 10000;
-const parseCache = new Map();
-/** Parsing is pure, so copy loops and repeated variables reuse the tree (bounded cache). */
-function parseCached(text) {
-    let result = parseCache.get(text);
-    if (result === undefined) {
-        result = parseExpression(text);
-        if (parseCache.size >= PARSE_CACHE_LIMIT)
-            parseCache.clear();
-        parseCache.set(text, result);
-    }
-    return result;
-}
-/** A template string: literal (with `[[` unescaped) or expression. */
-function evaluateString(text, ev) {
-    if (text.startsWith('[['))
-        return text.slice(1);
-    if (!(text.length >= 2 && text.startsWith('[') && text.endsWith(']')))
-        return text;
-    const parsed = parseCached(text);
-    if (!parsed.ok) {
-        throw new ExpressionError(`The template language expression '${text}' is not valid: ${parsed.error} (at character ${parsed.offset + 1}).`, parsed.offset);
-    }
-    return evaluate_evaluateNode(ev.source === text ? ev : { ...ev, source: text }, parsed.ast);
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/index.js
-/**
- * ARM template expressions: parse `[...]` strings and evaluate them with ARM's semantics against
- * an `ExpressionScope`. Values that only Azure knows at deployment come back as `UnknownValue`s
- * naming the expression; what ARM itself would reject throws `ExpressionError`.
- */
-
-
-
-
-
-
-
-
-/** A stack overflow becomes ARM's kind of error; anything else passes through. */
-function tooDeep(error) {
-    return error instanceof RangeError
-        ? new ExpressionError(`The expression is too deeply nested or recursive to evaluate (${error.message}).`)
-        : error;
-}
-function run(body) {
-    try {
-        const value = body();
-        return value === undefined ? new UnknownValue('the expression produced no value') : value;
-    }
-    catch (error) {
-        throw tooDeep(error);
-    }
-}
-/**
- * Evaluates a template string: a literal comes back as is (a leading `[[` unescaped to `[`), an
- * expression `[...]` is parsed and evaluated. Throws `ExpressionError` for what ARM rejects;
- * errors thrown by the scope itself (for example a variables cycle) pass through unchanged.
- */
-function evaluateTemplateString(text, scope) {
-    try {
-        const value = evaluateString(text, { scope, source: text, lambdaVariables: NO_BINDINGS, depth: 0 });
-        return value === undefined ? new model_UnknownValue('the expression produced no value') : value;
-    }
-    catch (error) {
-        throw tooDeep(error);
-    }
-}
-/** No lambda variables bound (shared: bindings always make a new map). */
-const NO_BINDINGS = new Map();
-/**
- * Evaluates an already parsed expression. `source` is the text it was parsed from (used to quote
- * sub-expressions in messages and unknown reasons); without it, the tree is printed back.
- */
-function evaluateExpression(ast, scope, source = '') {
-    const ev = { scope, source, lambdaVariables: new Map(), depth: 0 };
-    return run(() => evaluateNode(ev, ast));
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/lines.js
-/**
- * Offsets → 1-based line numbers. Built once per file (a table of line starts) and queried by
- * binary search, so mapping every value of a large template stays cheap.
- */
-class LineIndex {
-    starts;
-    constructor(text) {
-        const starts = [0];
-        for (let i = 0; i < text.length; i++) {
-            const c = text.charCodeAt(i);
-            if (c === 10)
-                starts.push(i + 1);
-            else if (c === 13) {
-                if (text.charCodeAt(i + 1) === 10)
-                    i++;
-                starts.push(i + 1);
-            }
-        }
-        this.starts = starts;
-    }
-    /** 1-based line of a 0-based character offset. */
-    lineAt(offset) {
-        const starts = this.starts;
-        let low = 0;
-        let high = starts.length - 1;
-        while (low < high) {
-            const mid = (low + high + 1) >> 1;
-            if (starts[mid] <= offset)
-                low = mid;
-            else
-                high = mid - 1;
-        }
-        return low + 1;
-    }
-    /** 1-based column of a 0-based character offset. */
-    columnAt(offset) {
-        return offset - this.starts[this.lineAt(offset) - 1] + 1;
-    }
-    get lineCount() {
-        return this.starts.length;
-    }
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/jsonc.js
-
-
-
-const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false };
-/**
- * A parsed JSON(C) document: its value, and the lines of its values on demand. Most templates are
- * strict JSON, so they are parsed with the built-in `JSON.parse`, and a line is found by running
- * jsonc-parser's scanner down the path, skipping what is beside it: no syntax tree is built or
- * kept for them, and only the findings and errors that need a line pay for one. The few files
- * that need ARM's leniency (comments, trailing commas, raw control characters inside strings)
- * are parsed into a syntax tree with offsets at once, and their lines come from it.
- */
-class JsonDocument {
-    file;
-    absolutePath;
-    root;
-    source;
-    tree;
-    lineIndex;
-    /** Strict files: where the values passed by earlier scans start, so later scans resume there. */
-    marks;
-    constructor(
-    /** Path shown to the user (relative to the working directory, forward slashes). */
-    file, absolutePath, root, 
-    /** The text (a byte order mark replaced by a space). */
-    source, 
-    /** Lenient files: the tree parsed from a masked copy of `source` (same offsets). */
-    tree) {
-        this.file = file;
-        this.absolutePath = absolutePath;
-        this.root = root;
-        this.source = source;
-        this.tree = tree;
-    }
-    /**
-     * 1-based line of the value at `path`, or of its nearest ancestor that exists in the text.
-     * Keys match exactly, else case-insensitively (ARM reads keys that way).
-     */
-    lineOf(path) {
-        if (this.tree) {
-            let node = this.tree;
-            for (const segment of path) {
-                const next = childNode(node, segment);
-                if (!next)
-                    break;
-                node = next;
-            }
-            return (this.lineIndex ??= new LineIndex(this.source)).lineAt(node.offset);
-        }
-        const marks = (this.marks ??= new Map());
-        const exact = scanToPath(this.source, path, false, marks);
-        if (exact.depth === path.length)
-            return exact.line + 1;
-        const folded = scanToPath(this.source, path, true, marks);
-        return (folded.depth > exact.depth ? folded.line : exact.line) + 1;
-    }
-}
-// jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot import).
-const OPEN_BRACE = 1;
-const CLOSE_BRACE = 2;
-const OPEN_BRACKET = 3;
-const CLOSE_BRACKET = 4;
-const COMMA = 5;
-const COLON = 6;
-const STRING = 10;
-const EOF = 17;
-/** The key of a path prefix in `JsonDocument.marks` (keys and indexes cannot be confused). */
-function childMarkKey(parent, segment) {
-    return typeof segment === 'number' ? `${parent}\u0001${segment}` : `${parent}\u0000${segment}`;
-}
-/**
- * Scans `text` to the value at `path`: the 0-based line where it starts, and how many segments of
- * the path were found (fewer when the path leaves what is written). It starts from the deepest
- * prefix of the path an earlier scan passed (`marks`), and records where each value it passes on
- * the way starts, keyed by its written spelling: findings of one resource share the long prefix.
- */
-function scanToPath(text, path, foldCase, marks) {
-    const prefixes = [''];
-    for (let i = 0; i < path.length; i++)
-        prefixes.push(childMarkKey(prefixes[i], path[i]));
-    let depth = path.length;
-    let start;
-    while (depth > 0 && !(start = marks.get(prefixes[depth])))
-        depth--;
-    const base = start ?? { offset: 0, line: 0 };
-    const scanner = (0,main.createScanner)(text, true);
-    scanner.setPosition(base.offset);
-    let token = scanner.scan();
-    let line = base.line + scanner.getTokenStartLine();
-    const mark = (key) => {
-        if (!marks.has(key))
-            marks.set(key, { offset: scanner.getTokenOffset(), line: base.line + scanner.getTokenStartLine() });
-    };
-    while (depth < path.length) {
-        const segment = path[depth];
-        const parent = prefixes[depth];
-        if (token === OPEN_BRACE && typeof segment === 'string') {
-            const wanted = foldCase ? segment.toLowerCase() : segment;
-            token = scanner.scan();
-            let found = false;
-            while (token === STRING) {
-                const key = scanner.getTokenValue();
-                if (scanner.scan() !== COLON)
-                    return { line, depth };
-                token = scanner.scan();
-                mark(childMarkKey(parent, key));
-                if ((foldCase ? key.toLowerCase() : key) === wanted) {
-                    found = true;
-                    break;
-                }
-                token = skipValue(scanner, token);
-                if (token === COMMA)
-                    token = scanner.scan();
-            }
-            if (!found)
-                return { line, depth };
-        }
-        else if (token === OPEN_BRACKET && typeof segment === 'number') {
-            token = scanner.scan();
-            for (let index = 0; index < segment; index++) {
-                if (token === CLOSE_BRACKET || token === EOF)
-                    return { line, depth };
-                mark(childMarkKey(parent, index));
-                token = skipValue(scanner, token);
-                if (token !== COMMA)
-                    return { line, depth };
-                token = scanner.scan();
-            }
-            if (token === CLOSE_BRACKET || token === EOF)
-                return { line, depth };
-            mark(childMarkKey(parent, segment));
-        }
-        else
-            return { line, depth };
-        line = base.line + scanner.getTokenStartLine();
-        depth++;
-    }
-    return { line, depth };
-}
-/** Skips the value that starts with `token`; returns the token after it. */
-function skipValue(scanner, first) {
-    let token = first;
-    if (token !== OPEN_BRACE && token !== OPEN_BRACKET)
-        return scanner.scan();
-    let nesting = 0;
-    do {
-        if (token === OPEN_BRACE || token === OPEN_BRACKET)
-            nesting++;
-        else if (token === CLOSE_BRACE || token === CLOSE_BRACKET)
-            nesting--;
-        else if (token === EOF)
-            return token;
-        token = scanner.scan();
-    } while (nesting > 0);
-    return token;
-}
-function childNode(node, segment) {
-    if (typeof segment === 'number')
-        return node.type === 'array' ? node.children?.[segment] : undefined;
-    if (node.type !== 'object' || !node.children)
-        return undefined;
-    let exact;
-    let folded;
-    const lower = segment.toLowerCase();
-    for (const prop of node.children) {
-        const key = prop.children?.[0]?.value;
-        if (typeof key !== 'string')
-            continue;
-        if (key === segment)
-            exact ??= prop.children?.[1];
-        else if (key.toLowerCase() === lower)
-            folded ??= prop.children?.[1];
-    }
-    return exact ?? folded;
-}
-const PLACEHOLDER_BASE = 0xe000;
-const PLACEHOLDERS = /[\ue000-\ue01f]/g;
-/**
- * Parses a template or parameters file the way ARM reads it: comments, trailing commas and raw
- * control characters inside strings are accepted. Anything else is a `ConfigurationError` naming
- * the file and line.
- */
-function parseJsonDocument(text, file, absolutePath) {
-    const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-    try {
-        return new JsonDocument(file, absolutePath, JSON.parse(source), source);
-    }
-    catch {
-        // Not strict JSON: ARM's leniency below, with jsonc-parser.
-    }
-    let errors = [];
-    let root = (0,main.parseTree)(source, errors, PARSE_OPTIONS);
-    let masked = false;
-    if (errors.length > 0 && hasControlCharacterInString(source)) {
-        // Newtonsoft (ARM) accepts raw control characters inside strings; jsonc-parser does not. Mask
-        // them with same-length private-use characters so offsets (and lines) stay exact.
-        errors = [];
-        root = (0,main.parseTree)(maskControlCharacters(source), errors, PARSE_OPTIONS);
-        masked = true;
-    }
-    if (errors.length > 0 || !root) {
-        const first = errors[0];
-        const line = first ? new LineIndex(source).lineAt(first.offset) : 1;
-        const what = first ? describeParseError(first.error) : 'empty file';
-        throw new ConfigurationError(`not valid JSON: ${what}`, file, line);
-    }
-    return new JsonDocument(file, absolutePath, treeValue(root, masked), source, root);
-}
-function describeParseError(code) {
-    const name = (0,main.printParseErrorCode)(code);
-    return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-}
-function hasControlCharacterInString(text) {
-    return /[\u0000-\u0008\u000a-\u001f]/.test(text);
-}
-/** Replaces control characters that occur inside string literals (not in comments or whitespace). */
-function maskControlCharacters(text) {
-    let out = '';
-    let last = 0;
-    let i = 0;
-    const n = text.length;
-    while (i < n) {
-        const c = text.charCodeAt(i);
-        if (c === 0x22) {
-            i++;
-            while (i < n) {
-                const d = text.charCodeAt(i);
-                if (d === 0x5c) {
-                    i += 2;
-                    continue;
-                }
-                if (d === 0x22)
-                    break;
-                if (d < 0x20) {
-                    out += text.slice(last, i) + String.fromCharCode(PLACEHOLDER_BASE + d);
-                    last = i + 1;
-                }
-                i++;
-            }
-            i++;
-        }
-        else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
-            while (i < n && text.charCodeAt(i) !== 10)
-                i++;
-        }
-        else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
-            const end = text.indexOf('*/', i + 2);
-            i = end < 0 ? n : end + 2;
-        }
-        else
-            i++;
-    }
-    return out + text.slice(last);
-}
-function unmask(text) {
-    return text.replace(PLACEHOLDERS, (ch) => String.fromCharCode(ch.charCodeAt(0) - PLACEHOLDER_BASE));
-}
-/** The value of a syntax tree node, masked control characters restored, duplicate keys last-wins. */
-function treeValue(node, masked) {
-    switch (node.type) {
-        case 'string':
-            return masked ? unmask(node.value) : node.value;
-        case 'number':
-        case 'boolean':
-        case 'null':
-            return node.value;
-        case 'array':
-            return (node.children ?? []).map((child) => treeValue(child, masked));
-        case 'object': {
-            const out = {};
-            for (const prop of node.children ?? []) {
-                const key = prop.children?.[0];
-                const value = prop.children?.[1];
-                if (!key || !value)
-                    continue;
-                const name = masked ? unmask(String(key.value)) : String(key.value);
-                Object.defineProperty(out, name, {
-                    value: treeValue(value, masked),
-                    enumerable: true,
-                    writable: true,
-                    configurable: true,
-                });
-            }
-            return out;
-        }
-        default:
-            return null;
-    }
-}
-function isJsonObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/**
- * Case-insensitive property lookup (ARM reads template keys case-insensitively); the exact
- * spelling first. Undefined when absent or when `value` is not an object.
- */
-function property(value, name) {
-    const key = propertyKey(value, name);
-    return key === undefined ? undefined : value[key];
-}
-/** The key under which `property(value, name)` is found, or undefined. */
-function propertyKey(value, name) {
-    if (!isJsonObject(value))
-        return undefined;
-    if (Object.prototype.hasOwnProperty.call(value, name))
-        return name;
-    const lower = name.toLowerCase();
-    for (const key of Object.keys(value))
-        if (key.toLowerCase() === lower)
-            return key;
-    return undefined;
-}
-/** The properties of an object as `[key, value]` (none for anything else). */
-function entries(value) {
-    return isJsonObject(value) ? Object.entries(value) : [];
-}
-/** A string property's text, or undefined when absent or not a string. */
-function stringProperty(value, name) {
-    const found = property(value, name);
-    return typeof found === 'string' ? found : undefined;
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expand.js
-
-
-
-
-
-
-
-
-/** ARM's limit on the iterations of one copy loop. */
-const COPY_LIMIT = 800;
-/** Nested / linked deployments deeper than this are not followed (cycles, runaway templates). */
-const MAX_DEPLOYMENT_DEPTH = 10;
-const BODY_SKIPPED = new Set([
-    'copy',
-    'condition',
-    'dependson',
-    'resources',
-    'comments',
-    'existing',
-    'import',
-]);
-function describe(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-function truncate(text, max = 200) {
-    return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-/** A child value and where it is: `[value, path]`, or undefined when absent. */
-function at(parent, parentPath, name) {
-    const key = propertyKey(parent, name);
-    return key === undefined ? undefined : [parent[key], [...parentPath, key]];
-}
-/** The shared state of one expansion (all frames of one top-level template). */
-class Expansion {
-    options;
-    resources = [];
-    errors = [];
-    linkedFiles = new Set();
-    localCopies = new Map();
-    errorKeys = new Set();
-    constructor(options) {
-        this.options = options;
-    }
-    addError(error) {
-        // The same mistake repeated in several resources of a file is reported once, at its first line.
-        const key = `${error.file}\n${error.message}`;
-        if (this.errorKeys.has(key))
-            return;
-        this.errorKeys.add(key);
-        this.errors.push(error);
-    }
-}
-/**
- * One template being evaluated: its parameters, variables, functions, copy-loop stack and
- * resources. It is the `ExpressionScope` the evaluator calls back into.
- *
- * Values are evaluated without recording where they came from; `locateValue` works a path's line
- * out afterwards, for the findings that need one, by walking the declaration the value came from.
- * Evaluated values are shared, never copied: nothing downstream changes them in place.
- */
-class Frame {
-    expansion;
-    doc;
-    template;
-    templatePath;
-    deployment;
-    depth;
-    outer;
-    sourceMap;
-    parameters = new Map();
-    variableDefinitions = new Map();
-    variableValues = new Map();
-    variableStack = [];
-    variableTraces = new Map();
-    expressionTraces = new Map();
-    /** Templates on the way to this one (a linked template never links back into its own chain). */
-    chain = new Set();
-    loops = [];
-    entries = [];
-    userFunctions;
-    /** Deployed status inherited from the deployment that runs this template. */
-    inheritedDeployed = true;
-    /** The top-level template being scanned, once `run` starts. */
-    unit;
-    /** The declaration being evaluated: errors without a line of their own point at it. */
-    anchor;
-    constructor(expansion, doc, template, 
-    /** Where the template is in `doc` (`[]`, or a nested deployment's `properties.template`). */
-    templatePath, deployment, supplied, depth, 
-    /** Outer-scope nested templates see the parameters and variables of the template around them. */
-    outer, sourceMap = doc.sourceMap) {
-        this.expansion = expansion;
-        this.doc = doc;
-        this.template = template;
-        this.templatePath = templatePath;
-        this.deployment = deployment;
-        this.depth = depth;
-        this.outer = outer;
-        this.sourceMap = sourceMap;
-        this.userFunctions = outer ? outer.userFunctions : new Map();
-        if (outer)
-            return;
-        const parameters = at(template, templatePath, 'parameters');
-        for (const [name, declaration] of entries(parameters?.[0])) {
-            const type = (stringProperty(declaration, 'type') ?? '').toLowerCase();
-            this.parameters.set(name.toLowerCase(), {
-                name,
-                declaration,
-                path: [...parameters[1], name],
-                supplied: supplied?.get(name.toLowerCase()),
-                secure: type === 'securestring' || type === 'secureobject',
-            });
-        }
-        const variables = at(template, templatePath, 'variables');
-        for (const [name, value] of entries(variables?.[0])) {
-            const variablePath = [...variables[1], name];
-            if (name.toLowerCase() === 'copy' && Array.isArray(value)) {
-                value.forEach((spec, index) => {
-                    const loopName = stringProperty(spec, 'name');
-                    if (loopName && isJsonObject(spec))
-                        this.variableDefinitions.set(loopName.toLowerCase(), {
-                            name: loopName,
-                            value: spec,
-                            path: [...variablePath, index],
-                            copy: spec,
-                        });
-                });
-            }
-            else
-                this.variableDefinitions.set(name.toLowerCase(), { name, value, path: variablePath });
-        }
-        const functions = property(template, 'functions');
-        for (const group of Array.isArray(functions) ? functions : []) {
-            const namespace = stringProperty(group, 'namespace') ?? '';
-            for (const [member, definition] of entries(property(group, 'members'))) {
-                const declared = property(definition, 'parameters');
-                const parameters = (Array.isArray(declared) ? declared : []).map((p) => ({
-                    name: stringProperty(p, 'name') ?? '',
-                }));
-                const output = property(property(definition, 'output'), 'value');
-                this.userFunctions.set(`${namespace}.${member}`.toLowerCase(), {
-                    parameters,
-                    output: output === undefined ? null : output,
-                });
-            }
-        }
-    }
-    // ---- ExpressionScope -------------------------------------------------------------------------
-    parameter(name) {
-        return this.parameterEntry(name).value;
-    }
-    variable(name) {
-        if (this.outer)
-            return this.outer.variable(name);
-        const key = name.toLowerCase();
-        const cached = this.variableValues.get(key);
-        if (cached !== undefined)
-            return cached;
-        const definition = this.variableDefinitions.get(key);
-        if (!definition) {
-            throw new ConfigurationError(`variable '${name}' is not defined`, this.doc.file);
-        }
-        if (this.variableStack.includes(key)) {
-            const cycle = [...this.variableStack.slice(this.variableStack.indexOf(key)), key]
-                .map((k) => this.variableDefinitions.get(k)?.name ?? k)
-                .join(' → ');
-            throw new ConfigurationError(`variables form a cycle: ${cycle}. Break the cycle by computing one of them without the others.`, this.doc.file, this.doc.lineOf(this.variableDefinitions.get(this.variableStack[this.variableStack.indexOf(key)]).path));
-        }
-        this.variableStack.push(key);
-        const savedLoops = this.loops;
-        const savedAnchor = this.anchor;
-        this.loops = [];
-        this.anchor = definition.path;
-        try {
-            const value = definition.copy
-                ? this.evaluateCopyLoop(definition.copy, 'variable')
-                : this.evaluate(definition.value);
-            this.variableValues.set(key, value);
-            return value;
-        }
-        finally {
-            this.loops = savedLoops;
-            this.anchor = savedAnchor;
-            this.variableStack.pop();
-        }
-    }
-    copyIndex(loopName) {
-        if (loopName === undefined) {
-            for (let i = this.loops.length - 1; i >= 0; i--)
-                if (this.loops[i].kind === 'resource')
-                    return this.loops[i].index;
-            return this.loops.length > 0 ? this.loops[this.loops.length - 1].index : undefined;
-        }
-        const lower = loopName.toLowerCase();
-        for (let i = this.loops.length - 1; i >= 0; i--) {
-            if (this.loops[i].name?.toLowerCase() === lower)
-                return this.loops[i].index;
-        }
-        return undefined;
-    }
-    reference(target, _apiVersion, full) {
-        if (typeof target !== 'string') {
-            return isUnknown(target)
-                ? target
-                : new model_UnknownValue('reference() to a resource that is not named by a string');
-        }
-        const entry = this.findEntry(target);
-        if (!entry)
-            return new model_UnknownValue(`reference('${target}'): resource not declared in this template`);
-        const body = entry.frame.evaluateEntry(entry);
-        if (!body)
-            return new model_UnknownValue(`reference('${target}'): resource refers to itself`);
-        if (isDeploymentType(entry.type) && !entry.expanded && entry.frame.unit !== undefined) {
-            // Its outputs are needed now: expand it ahead of its turn (once).
-            entry.frame.expandDeployment(entry, entry.frame.unit);
-        }
-        if (full)
-            return { ...body, resourceId: entry.id };
-        return body.properties ?? {};
-    }
-    // ---- parameters ------------------------------------------------------------------------------
-    parameterEntry(name) {
-        if (this.outer)
-            return this.outer.parameterEntry(name);
-        const entry = this.parameters.get(name.toLowerCase());
-        if (!entry) {
-            throw new ConfigurationError(`parameter '${name}' is not declared in the template`, this.doc.file);
-        }
-        if (entry.resolved)
-            return entry.resolved;
-        if (entry.resolving) {
-            throw new ConfigurationError(`parameter '${entry.name}' has a default value that refers to itself`, this.doc.file);
-        }
-        entry.resolving = true;
-        try {
-            entry.resolved = this.resolveParameter(entry);
-            return entry.resolved;
-        }
-        finally {
-            entry.resolving = false;
-        }
-    }
-    resolveParameter(entry) {
-        const defaultValue = at(entry.declaration, entry.path, 'defaultValue');
-        let resolved;
-        if (entry.supplied) {
-            resolved = { value: entry.supplied.value, locate: entry.supplied.locate };
-        }
-        else if (defaultValue) {
-            const [value, valuePath] = defaultValue;
-            const savedLoops = this.loops;
-            const savedAnchor = this.anchor;
-            this.loops = [];
-            this.anchor = valuePath;
-            try {
-                resolved = {
-                    value: this.evaluate(value),
-                    locate: () => this.sourceMap
-                        ? this.declarationLocation(entry)
-                        : { file: this.doc.file, line: this.doc.lineOf(valuePath) },
-                };
-            }
-            finally {
-                this.loops = savedLoops;
-                this.anchor = savedAnchor;
-            }
-        }
-        else if (property(entry.declaration, 'nullable') === true) {
-            resolved = { value: null, locate: () => this.declarationLocation(entry) };
-        }
-        else {
-            resolved = {
-                value: new model_UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`),
-                locate: () => this.declarationLocation(entry),
-            };
-        }
-        if (entry.secure && !isEmptyValue(resolved.value))
-            resolved = { ...resolved, value: new model_UnknownValue(`secure parameter ${entry.name}`) };
-        return resolved;
-    }
-    declarationLocation(entry) {
-        if (this.sourceMap) {
-            return { file: this.sourceMap.file, line: this.sourceMap.parameterLine(entry.name) ?? 1 };
-        }
-        return { file: this.doc.file, line: this.doc.lineOf(entry.path) };
-    }
-    /** Checks every parameter value against its `allowedValues`, as ARM does before deploying. */
-    validateParameters() {
-        for (const entry of this.parameters.values()) {
-            let resolved;
-            try {
-                resolved = this.parameterEntry(entry.name);
-            }
-            catch (error) {
-                if (error instanceof ConfigurationError) {
-                    this.expansion.addError({
-                        file: error.file ?? this.doc.file,
-                        line: error.line,
-                        message: error.message,
-                    });
-                    continue;
-                }
-                throw error;
-            }
-            const allowedValues = at(entry.declaration, entry.path, 'allowedValues');
-            if (!allowedValues || !Array.isArray(allowedValues[0]) || entry.secure)
-                continue;
-            const allowed = allowedValues[0];
-            const values = Array.isArray(resolved.value) && !allowed.some(Array.isArray) ? resolved.value : [resolved.value];
-            for (const value of values) {
-                if (containsUnknown(value))
-                    continue;
-                if (!allowed.some((candidate) => sameValue(candidate, value))) {
-                    const where = resolved.locate?.() ?? this.declarationLocation(entry);
-                    const declared = this.sourceMap
-                        ? `${this.sourceMap.file}:${this.sourceMap.parameterLine(entry.name) ?? 1}`
-                        : `${this.doc.file}:${this.doc.lineOf(allowedValues[1])}`;
-                    this.expansion.addError({
-                        file: where.file,
-                        line: where.line,
-                        message: `parameter '${entry.name}' is ${JSON.stringify(value)}, which is not one of its allowed values (${allowed
-                            .map((a) => JSON.stringify(a))
-                            .join(', ')}, declared at ${declared}). Use one of them.`,
-                    });
-                }
-            }
-        }
-    }
-    // ---- evaluation ------------------------------------------------------------------------------
-    /** Line of the declaration being evaluated, for errors found inside it. */
-    anchorLine() {
-        return this.anchor ? this.doc.lineOf(this.anchor) : undefined;
-    }
-    /**
-     * Evaluates a template value: expressions, `[[` escapes, expression keys and property copy
-     * loops. A part without any of them comes back as the very same object (copy on write), so
-     * literal blocks are neither copied nor kept twice.
-     */
-    evaluate(value) {
-        if (typeof value === 'string') {
-            return value.charCodeAt(0) === 0x5b /* [ */ ? this.evaluateString(value) : value;
-        }
-        if (value === null || typeof value !== 'object')
-            return value;
-        if (Array.isArray(value)) {
-            let out;
-            for (let i = 0; i < value.length; i++) {
-                const item = value[i];
-                const evaluated = this.evaluate(item);
-                if (out)
-                    out.push(evaluated);
-                else if (evaluated !== item) {
-                    out = value.slice(0, i);
-                    out.push(evaluated);
-                }
-            }
-            return out ?? value;
-        }
-        let out;
-        const keys = Object.keys(value);
-        for (let k = 0; k < keys.length; k++) {
-            const rawKey = keys[k];
-            const item = value[rawKey];
-            if (rawKey.length === 4 && rawKey.toLowerCase() === 'copy' && isPropertyCopy(item)) {
-                out ??= copyKeys(value, keys, k);
-                for (const spec of item) {
-                    const name = stringProperty(spec, 'name') ?? 'copy';
-                    setKey(out, name, this.evaluateCopyLoop(spec, 'property'));
-                }
-                continue;
-            }
-            let key = rawKey;
-            if (rawKey.charCodeAt(0) === 0x5b) {
-                const evaluated = this.evaluateString(rawKey);
-                key = typeof evaluated === 'string' ? evaluated : rawKey;
-            }
-            const evaluated = this.evaluate(item);
-            if (out)
-                setKey(out, key, evaluated);
-            else if (key !== rawKey || evaluated !== item) {
-                out = copyKeys(value, keys, k);
-                setKey(out, key, evaluated);
-            }
-        }
-        return out ?? value;
-    }
-    /** A template string: literal, `[[`-escaped or an expression. Failures become UnknownValue. */
-    evaluateString(text) {
-        try {
-            return evaluateTemplateString(text, this);
-        }
-        catch (error) {
-            if (error instanceof ConfigurationError)
-                throw error;
-            const message = describe(error);
-            if (/\breference\s*\(/i.test(text) && /doesn't exist/.test(message)) {
-                // reference() gives the declared properties; runtime ones (endpoints, keys) exist only once deployed.
-                return new model_UnknownValue(`${truncate(text)}: a runtime property of a deployed resource`);
-            }
-            return new model_UnknownValue(`${truncate(text)}: ${message}`);
-        }
-    }
-    /** `copy: [{ name, count, input }]` in properties and variables, or a `variables.copy` entry. */
-    evaluateCopyLoop(spec, kind) {
-        const name = stringProperty(spec, 'name');
-        const count = property(spec, 'count');
-        const input = property(spec, 'input');
-        if (count === undefined || input === undefined) {
-            throw new ConfigurationError(`copy loop '${name ?? '?'}' needs both "count" and "input"`, this.doc.file, this.anchorLine());
-        }
-        const countValue = this.evaluate(count);
-        if (isUnknown(countValue))
-            return new model_UnknownValue(`copy loop '${name}' count: ${countValue.reason}`);
-        const n = this.copyCount(countValue, name, this.anchor);
-        const items = [];
-        for (let i = 0; i < n; i++) {
-            this.loops.push({ name, index: i, kind });
-            try {
-                items.push(this.evaluate(input));
-            }
-            finally {
-                this.loops.pop();
-            }
-        }
-        return items;
-    }
-    copyCount(count, name, where) {
-        const n = typeof count === 'string' && /^\d+$/.test(count) ? Number(count) : count;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-            throw new ConfigurationError(`copy loop '${name ?? '?'}' count is ${JSON.stringify(count)}: it must be a whole number from 0 to ${COPY_LIMIT}`, this.doc.file, where ? this.doc.lineOf(where) : undefined);
-        }
-        if (n > COPY_LIMIT) {
-            throw new ConfigurationError(`copy loop '${name ?? '?'}' count is ${n}, above ARM's limit of ${COPY_LIMIT} iterations`, this.doc.file, where ? this.doc.lineOf(where) : undefined);
-        }
-        return n;
-    }
-    // ---- locations (worked out on demand) -------------------------------------------------------
-    /** The declaration line of a resource: its `name` (or, languageVersion 2.0, its symbolic name). */
-    entryLine(entry) {
-        return this.declarationLine(entry.raw, entry.path, entry.symbolicName);
-    }
-    /** Where a resource is declared, in the template or (compiled Bicep) in the `.bicep` source. */
-    declaredAt(entry) {
-        return this.sourceMap
-            ? { file: this.sourceMap.file, line: this.sourceLine(entry) }
-            : { file: this.doc.file, line: this.entryLine(entry) };
-    }
-    /**
-     * Where the user must edit to change the value at `path` (`sku.name`, `properties.locations[1]
-     * .isZoneRedundant`) of a resource: the parameter value (parameters file or default) or the
-     * variable behind the expression that set it when it depends on exactly one, else the line of
-     * the nearest part of the path written in the template; `''` is the declaration.
-     */
-    locateValue(entry, pathText) {
-        if (!pathText)
-            return this.declaredAt(entry);
-        const segments = splitPropertyPath(pathText);
-        let raw = entry.raw;
-        let rawPath = entry.path;
-        for (let i = 0; i < segments.length; i++) {
-            if (typeof raw === 'string')
-                break; // an expression set everything below
-            const segment = segments[i];
-            if (typeof segment === 'number') {
-                if (!Array.isArray(raw) || segment >= raw.length)
-                    break;
-                raw = raw[segment];
-                rawPath = [...rawPath, segment];
-                continue;
-            }
-            if (!isJsonObject(raw))
-                break;
-            const key = propertyKey(raw, segment);
-            if (key !== undefined && !(rawPath === entry.path && BODY_SKIPPED.has(key.toLowerCase()))) {
-                raw = raw[key];
-                rawPath = [...rawPath, key];
-                continue;
-            }
-            // A property copy loop builds the array `segment`: its items come from the loop's `input`.
-            const copyKey = propertyKey(raw, 'copy');
-            const copy = copyKey === undefined ? undefined : raw[copyKey];
-            if (copyKey === undefined || !isPropertyCopy(copy))
-                break;
-            const lower = segment.toLowerCase();
-            const index = copy.findIndex((spec) => (stringProperty(spec, 'name') ?? 'copy').toLowerCase() === lower);
-            if (index < 0)
-                break;
-            const spec = copy[index];
-            const inputKey = propertyKey(spec, 'input');
-            if (typeof segments[i + 1] === 'number') {
-                raw = spec[inputKey];
-                rawPath = [...rawPath, copyKey, index, inputKey];
-                i++;
-            }
-            else {
-                raw = spec;
-                rawPath = [...rawPath, copyKey, index];
-                break;
-            }
-        }
-        if (rawPath === entry.path)
-            return this.declaredAt(entry);
-        return this.valueLocation(raw, rawPath, this.sourceMap ? this.declaredAt(entry) : undefined);
-    }
-    /** The location of one template value: traced through its expression, else its own line. */
-    valueLocation(raw, rawPath, fallback) {
-        if (typeof raw === 'string' && isExpression(raw)) {
-            const sources = this.traceSources(raw, 0);
-            if (sources.size === 1) {
-                const location = this.sourceLocation([...sources][0]);
-                if (location)
-                    return location;
-            }
-        }
-        if (this.sourceMap)
-            return fallback ?? { file: this.sourceMap.file, line: 1 };
-        return { file: this.doc.file, line: this.doc.lineOf(rawPath) };
-    }
-    sourceLocation(source) {
-        if (this.outer)
-            return this.outer.sourceLocation(source);
-        const [kind, name] = [source.slice(0, 2), source.slice(2)];
-        if (kind === 'p:') {
-            try {
-                return this.parameterEntry(name).locate?.();
-            }
-            catch {
-                return undefined;
-            }
-        }
-        const definition = this.variableDefinitions.get(name);
-        if (!definition || this.sourceMap)
-            return undefined;
-        return { file: this.doc.file, line: this.doc.lineOf(definition.path) };
-    }
-    /** The parameters (`p:name`) and literal variables (`v:name`) an expression depends on. */
-    traceSources(expression, depth) {
-        if (this.outer)
-            return this.outer.traceSources(expression, depth);
-        if (depth === 0) {
-            let cached = this.expressionTraces.get(expression);
-            if (!cached) {
-                cached = this.traceSourcesUncached(expression, depth);
-                this.expressionTraces.set(expression, cached);
-            }
-            return cached;
-        }
-        return this.traceSourcesUncached(expression, depth);
-    }
-    traceSourcesUncached(expression, depth) {
-        const sources = new Set();
-        if (!/parameters|variables/i.test(expression))
-            return sources;
-        if (depth > 8)
-            return sources;
-        for (const match of expression.matchAll(/\bparameters\s*\(\s*'([^']*)'\s*\)/gi)) {
-            sources.add(`p:${match[1].toLowerCase()}`);
-        }
-        for (const match of expression.matchAll(/\bvariables\s*\(\s*'([^']*)'\s*\)/gi)) {
-            for (const source of this.traceVariable(match[1].toLowerCase(), depth + 1))
-                sources.add(source);
-        }
-        return sources;
-    }
-    traceVariable(key, depth) {
-        const cached = this.variableTraces.get(key);
-        if (cached)
-            return cached;
-        const result = new Set();
-        this.variableTraces.set(key, result);
-        const definition = this.variableDefinitions.get(key);
-        if (!definition || definition.copy)
-            return result;
-        const value = definition.value;
-        if (typeof value === 'string' && isExpression(value)) {
-            for (const source of this.traceSources(value, depth))
-                result.add(source);
-        }
-        else if (value === null || typeof value !== 'object') {
-            result.add(`v:${key}`);
-        }
-        else {
-            const texts = [];
-            collectStrings(value, texts, 50);
-            const inner = new Set();
-            for (const text of texts)
-                if (isExpression(text))
-                    for (const s of this.traceSources(text, depth))
-                        inner.add(s);
-            if (inner.size === 0)
-                result.add(`v:${key}`);
-            else
-                for (const s of inner)
-                    result.add(s);
-        }
-        return result;
-    }
-    // ---- resources -------------------------------------------------------------------------------
-    findEntry(target) {
-        const lower = target.toLowerCase();
-        const all = this.allEntries();
-        return (all.find((e) => e.id.toLowerCase() === lower) ??
-            all.find((e) => e.symbolicName?.toLowerCase() === lower) ??
-            all.find((e) => e.name.toLowerCase() === lower) ??
-            (lower.includes('/providers/') ? all.find((e) => lower.endsWith(providerTail(e.id))) : undefined));
-    }
-    allEntries() {
-        return this.outer ? [...this.entries, ...this.outer.allEntries()] : this.entries;
-    }
-    /** Declares the resources of a `resources` array or (languageVersion 2.0) object. */
-    registerResources(resources, parent) {
-        if (!resources)
-            return;
-        const [value, valuePath] = resources;
-        const declared = Array.isArray(value)
-            ? value.map((item, index) => [item, [...valuePath, index], undefined])
-            : entries(value).map(([symbolicName, item]) => [item, [...valuePath, symbolicName], symbolicName]);
-        for (const [raw, rawPath, symbolicName] of declared) {
-            if (!isJsonObject(raw))
-                continue;
-            try {
-                this.registerResource(raw, rawPath, symbolicName, parent);
-            }
-            catch (error) {
-                // One bad resource is one error; the template's other resources are still evaluated.
-                if (!(error instanceof ConfigurationError))
-                    throw error;
-                this.expansion.addError({
-                    file: error.file ?? this.doc.file,
-                    line: error.line ?? this.doc.lineOf(rawPath),
-                    message: error.message,
-                });
-            }
-        }
-    }
-    registerResource(raw, rawPath, symbolicName, parent) {
-        const copy = at(raw, rawPath, 'copy');
-        const parentLoops = parent ? parent.loops : [];
-        if (copy && isJsonObject(copy[0])) {
-            const loopName = stringProperty(copy[0], 'name');
-            const count = at(copy[0], copy[1], 'count');
-            if (!count) {
-                throw new ConfigurationError(`copy loop '${loopName ?? '?'}' has no count`, this.doc.file, this.doc.lineOf(copy[1]));
-            }
-            this.loops = [...parentLoops];
-            this.anchor = rawPath;
-            const countValue = this.evaluate(count[0]);
-            if (isUnknown(countValue)) {
-                this.registerInstance(raw, rawPath, symbolicName, parent, [...parentLoops, { name: loopName, index: 0, kind: 'resource' }], countValue);
-                return;
-            }
-            const n = this.copyCount(countValue, loopName, count[1]);
-            for (let i = 0; i < n; i++) {
-                this.registerInstance(raw, rawPath, symbolicName, parent, [
-                    ...parentLoops,
-                    { name: loopName, index: i, kind: 'resource' },
-                ]);
-            }
-            return;
-        }
-        this.registerInstance(raw, rawPath, symbolicName, parent, [...parentLoops]);
-    }
-    registerInstance(raw, rawPath, symbolicName, parent, loops, unknownCount) {
-        this.loops = loops;
-        this.anchor = rawPath;
-        try {
-            let deployed = parent ? parent.deployed : this.inheritedDeployed;
-            if (unknownCount)
-                deployed = new model_UnknownValue(`copy count unknown: ${unknownCount.reason}`);
-            const condition = property(raw, 'condition');
-            if (condition !== undefined) {
-                const value = this.evaluate(condition);
-                if (value === false || value === 'false' || value === 'False')
-                    return;
-                if (isUnknown(value))
-                    deployed = new model_UnknownValue(`condition ${value.reason}`);
-            }
-            const typeRaw = property(raw, 'type');
-            const typeValue = typeRaw === undefined ? undefined : this.evaluate(typeRaw);
-            if (typeof typeValue !== 'string') {
-                throw new ConfigurationError('resource has no "type"', this.doc.file, this.declarationLine(raw, rawPath, symbolicName));
-            }
-            let type = typeValue;
-            if (parent && !(type.includes('/') && type.split('/')[0].includes('.')))
-                type = `${parent.type}/${type}`;
-            const nameRaw = property(raw, 'name');
-            const nameValue = nameRaw === undefined ? undefined : this.evaluate(nameRaw);
-            let name;
-            if (typeof nameValue === 'string')
-                name = nameValue;
-            else if (symbolicName)
-                name = symbolicName;
-            else if (typeof nameRaw === 'string')
-                name = nameRaw;
-            else
-                throw new ConfigurationError('resource has no "name"', this.doc.file, this.declarationLine(raw, rawPath, symbolicName));
-            const segments = type.split('/').length - 1;
-            if (parent && name.split('/').length < segments)
-                name = `${parent.name}/${name}`;
-            const existing = property(raw, 'existing') === true;
-            const extensionScope = this.extensionScope(raw);
-            const entry = {
-                frame: this,
-                raw,
-                path: rawPath,
-                symbolicName,
-                type,
-                name,
-                id: buildResourceId(this.deployment, type, name, extensionScope),
-                loops,
-                deployed,
-                existing,
-            };
-            this.entries.push(entry);
-            this.registerResources(at(raw, rawPath, 'resources'), entry);
-        }
-        finally {
-            this.loops = [];
-            this.anchor = undefined;
-        }
-    }
-    declarationLine(raw, rawPath, symbolicName) {
-        const name = symbolicName ? undefined : propertyKey(raw, 'name');
-        return this.doc.lineOf(name === undefined ? rawPath : [...rawPath, name]);
-    }
-    extensionScope(raw) {
-        const scopeRaw = property(raw, 'scope');
-        if (scopeRaw === undefined)
-            return undefined;
-        const scope = this.evaluate(scopeRaw);
-        if (typeof scope !== 'string')
-            return undefined;
-        if (scope.startsWith('/'))
-            return scope;
-        const referenced = this.findEntry(scope);
-        if (referenced)
-            return referenced.id;
-        // languageVersion 2.0 writes `Microsoft.X/type/name` relative to the deployment scope.
-        return buildResourceId(this.deployment, scope.split('/').slice(0, 2).join('/'), scope.split('/').slice(2).join('/')).replace(/\/$/, '');
-    }
-    /** Line of a resource's declaration in the Bicep source (a module's line for its deployment). */
-    sourceLine(entry) {
-        const map = this.sourceMap;
-        if (!map)
-            return this.entryLine(entry);
-        if (isDeploymentType(entry.type)) {
-            const moduleLine = map.moduleLine?.(entry.symbolicName, entry.name);
-            if (moduleLine)
-                return moduleLine;
-        }
-        return map.resourceLine(entry.symbolicName, entry.type, entry.name) ?? 1;
-    }
-    /** The evaluated body of a declared resource (memoized); undefined while it is being evaluated. */
-    evaluateEntry(entry) {
-        if (entry.body)
-            return entry.body;
-        if (entry.evaluating)
-            return undefined;
-        entry.evaluating = true;
-        const savedLoops = this.loops;
-        const savedAnchor = this.anchor;
-        this.loops = entry.loops;
-        this.anchor = entry.path;
-        try {
-            const body = {};
-            const isDeployment = isDeploymentType(entry.type);
-            for (const key of Object.keys(entry.raw)) {
-                const lower = key.toLowerCase();
-                if (BODY_SKIPPED.has(lower))
-                    continue;
-                if (lower === 'name') {
-                    body.name = entry.name.split('/').pop() ?? entry.name;
-                    continue;
-                }
-                if (lower === 'type') {
-                    body.type = entry.type;
-                    continue;
-                }
-                const value = entry.raw[key];
-                if (isDeployment && lower === 'properties') {
-                    body.properties = this.evaluateDeploymentProperties(value);
-                    continue;
-                }
-                setKey(body, key, this.evaluate(value));
-            }
-            entry.body = body;
-            return body;
-        }
-        finally {
-            this.loops = savedLoops;
-            this.anchor = savedAnchor;
-            entry.evaluating = false;
-        }
-    }
-    evaluateDeploymentProperties(value) {
-        const out = {};
-        for (const [key, item] of entries(value)) {
-            const lower = key.toLowerCase();
-            if (lower === 'template' || lower === 'parameters')
-                continue;
-            setKey(out, key, this.evaluate(item));
-        }
-        return out;
-    }
-    /** Evaluates every declared resource, emits the deployed ones and expands nested deployments. */
-    emit(unit) {
-        const locatable = this.expansion.options.locatable;
-        for (const entry of this.entries) {
-            try {
-                const body = this.evaluateEntry(entry);
-                if (!body)
-                    continue;
-                if (entry.existing)
-                    continue;
-                const resource = {
-                    type: entry.type,
-                    name: entry.name,
-                    id: entry.id,
-                    body,
-                    deployed: entry.deployed,
-                    origin: 'template',
-                    unit,
-                };
-                if (!locatable || locatable(entry.type))
-                    resource.locate = (path) => this.locateValue(entry, path);
-                this.expansion.resources.push(resource);
-                if (isDeploymentType(entry.type) && !entry.expanded)
-                    this.expandDeployment(entry, unit);
-            }
-            catch (error) {
-                if (!(error instanceof ConfigurationError))
-                    throw error;
-                this.expansion.addError({
-                    file: error.file ?? this.doc.file,
-                    line: error.line ?? this.entryLine(entry),
-                    message: error.message,
-                });
-            }
-        }
-    }
-    // ---- nested and linked deployments ----------------------------------------------------------
-    expandDeployment(entry, unit) {
-        if (entry.expanded || entry.existing)
-            return;
-        entry.expanded = true;
-        const properties = at(entry.raw, entry.path, 'properties');
-        if (!properties)
-            return;
-        if (this.depth >= MAX_DEPLOYMENT_DEPTH) {
-            throw new ConfigurationError(`nested deployments deeper than ${MAX_DEPLOYMENT_DEPTH} levels are not followed`, this.doc.file, this.entryLine(entry));
-        }
-        const savedLoops = this.loops;
-        const savedAnchor = this.anchor;
-        this.loops = entry.loops;
-        this.anchor = entry.path;
-        try {
-            const context = this.nestedContext(entry);
-            const template = at(properties[0], properties[1], 'template');
-            const link = at(properties[0], properties[1], 'templateLink');
-            const scopeText = stringProperty(property(properties[0], 'expressionEvaluationOptions'), 'scope');
-            const inner = scopeText?.toLowerCase() === 'inner';
-            const moduleMap = this.sourceMap?.module?.(entry.symbolicName, entry.name);
-            let frame;
-            if (template && isJsonObject(template[0])) {
-                const [templateValue, templatePath] = template;
-                const schemaScope = stringProperty(templateValue, '$schema');
-                const ctx = { ...context, scope: this.innerScope(entry, schemaScope, context) };
-                frame = inner
-                    ? new Frame(this.expansion, this.doc, templateValue, templatePath, ctx, this.passedParameters(properties[0], properties[1], entry), this.depth + 1, undefined, moduleMap)
-                    : new Frame(this.expansion, this.doc, templateValue, templatePath, ctx, undefined, this.depth + 1, this, this.sourceMap);
-            }
-            else if (link) {
-                const linked = this.resolveLink(link[0]);
-                if (!linked) {
-                    const specId = at(link[0], link[1], 'id');
-                    const uri = specId ?? at(link[0], link[1], 'uri') ?? at(link[0], link[1], 'relativePath') ?? link;
-                    const shown = typeof uri[0] === 'string' ? truncate(uri[0], 120) : 'templateLink';
-                    const what = specId
-                        ? `template spec ${shown} is not read (it lives in Azure, not in the repository)`
-                        : `linked template ${shown} is not a file in the scanned folder`;
-                    this.expansion.options.logger?.warning(`${this.doc.file}:${this.doc.lineOf(uri[1])}: ${what}; the resources it deploys are not checked`);
-                    return;
-                }
-                if (linked === this.doc.absolutePath || this.chain.has(linked))
-                    return;
-                const document = this.expansion.options.readDocument(linked);
-                this.expansion.linkedFiles.add(linked);
-                if (!isJsonObject(document.root)) {
-                    throw new ConfigurationError('a template must be a JSON object', document.file, 1);
-                }
-                const schemaScope = stringProperty(document.root, '$schema');
-                const ctx = {
-                    ...context,
-                    scope: this.innerScope(entry, schemaScope, context),
-                    templateLinkUri: pathToFileUrl(linked),
-                };
-                frame = new Frame(this.expansion, document, document.root, [], ctx, this.passedParameters(properties[0], properties[1], entry), this.depth + 1);
-            }
-            else
-                return;
-            frame.inheritedDeployed = entry.deployed;
-            frame.chain = new Set([...this.chain, this.doc.absolutePath]);
-            frame.run(unit);
-            // reference(<deployment>).outputs.x.value in the template around it.
-            const outputs = frame.outputs();
-            const declared = entry.body?.properties;
-            if (outputs &&
-                declared &&
-                typeof declared === 'object' &&
-                !Array.isArray(declared) &&
-                !isUnknown(declared)) {
-                declared.outputs = outputs;
-            }
-        }
-        finally {
-            this.loops = savedLoops;
-            this.anchor = savedAnchor;
-        }
-    }
-    innerScope(entry, schema, context) {
-        if (property(entry.raw, 'resourceGroup') !== undefined)
-            return 'resourceGroup';
-        if (property(entry.raw, 'subscriptionId') !== undefined && context.scope !== 'resourceGroup')
-            return 'subscription';
-        const fromSchema = scopeOfSchema(schema);
-        return schema ? fromSchema : context.scope;
-    }
-    nestedContext(entry) {
-        const context = { ...this.deployment, deploymentName: entry.name };
-        const rg = property(entry.raw, 'resourceGroup');
-        if (rg !== undefined) {
-            const value = this.evaluate(rg);
-            context.resourceGroupName = typeof value === 'string' ? value : `[${entry.name} resource group]`;
-        }
-        const sub = property(entry.raw, 'subscriptionId');
-        if (sub !== undefined) {
-            const value = this.evaluate(sub);
-            if (typeof value === 'string')
-                context.subscriptionId = value;
-        }
-        const scope = property(entry.raw, 'scope');
-        if (scope !== undefined) {
-            const value = this.evaluate(scope);
-            const match = typeof value === 'string' ? /managementGroups\/([^/]+)/i.exec(value) : null;
-            if (match) {
-                context.managementGroup = match[1];
-                context.scope = 'managementGroup';
-            }
-            else if (typeof value === 'string' && value.replace(/^\//, '') === '')
-                context.scope = 'tenant';
-        }
-        return context;
-    }
-    /** `properties.parameters` of a deployment, evaluated in this (the outer) template. */
-    passedParameters(properties, propertiesPath, entry) {
-        const out = new Map();
-        const fallback = this.sourceMap ? { file: this.sourceMap.file, line: this.sourceLine(entry) } : undefined;
-        const parameters = at(properties, propertiesPath, 'parameters');
-        for (const [name, declaration] of entries(parameters?.[0])) {
-            const value = at(declaration, [...parameters[1], name], 'value');
-            if (value) {
-                const [raw, rawPath] = value;
-                out.set(name.toLowerCase(), {
-                    value: this.evaluate(raw),
-                    locate: () => this.valueLocation(raw, rawPath, fallback),
-                });
-            }
-            else if (property(declaration, 'reference') !== undefined) {
-                out.set(name.toLowerCase(), {
-                    value: new model_UnknownValue(`parameter ${name} is a Key Vault reference`),
-                });
-            }
-        }
-        const link = property(properties, 'parametersLink');
-        if (link !== undefined) {
-            const file = this.resolveLink(link);
-            if (file) {
-                const document = this.expansion.options.readDocument(file);
-                for (const [key, supplied] of this.expansion.options.readParameters(document)) {
-                    if (!out.has(key))
-                        out.set(key, supplied);
-                }
-            }
-        }
-        return out;
-    }
-    /** The local file a `templateLink`/`parametersLink` points at, or undefined when it is not local. */
-    resolveLink(link) {
-        const relative = property(link, 'relativePath');
-        if (relative !== undefined) {
-            const value = this.evaluate(relative);
-            if (typeof value === 'string')
-                return external_node_path_.resolve(external_node_path_.dirname(this.doc.absolutePath), value.split(/[?#]/)[0]);
-        }
-        const uriRaw = property(link, 'uri');
-        if (uriRaw === undefined)
-            return undefined;
-        const uri = this.evaluate(uriRaw);
-        if (typeof uri !== 'string')
-            return undefined;
-        if (/^https?:/i.test(uri))
-            return this.localCopyOf(uri);
-        if (!uri.toLowerCase().startsWith('file:'))
-            return undefined;
-        try {
-            return (0,external_node_url_.fileURLToPath)(uri.split(/[?#]/)[0]);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    /**
-     * A linked template published on the web (`_artifactsLocation` set to the repository's raw
-     * GitHub URL) is usually the file beside this one in the same repository: the longest tail of
-     * the URL's path that exists under this template's folder.
-     */
-    localCopyOf(uri) {
-        let segments;
-        try {
-            segments = new URL(uri).pathname.split('/').filter(Boolean).map(decodeURIComponent);
-        }
-        catch {
-            return undefined;
-        }
-        const base = external_node_path_.dirname(this.doc.absolutePath);
-        const key = `${base}\n${segments.join('/')}`;
-        if (this.expansion.localCopies.has(key))
-            return this.expansion.localCopies.get(key);
-        let found;
-        for (let i = 0; i < segments.length && !found; i++) {
-            const candidate = external_node_path_.resolve(base, ...segments.slice(i));
-            if (this.expansion.options.fileExists?.(candidate))
-                found = candidate;
-        }
-        this.expansion.localCopies.set(key, found);
-        return found;
-    }
-    /** The template's `outputs` as a deployment reports them (`{ name: { type, value } }`). */
-    outputs() {
-        const outputs = at(this.template, this.templatePath, 'outputs');
-        if (!outputs || !isJsonObject(outputs[0]))
-            return undefined;
-        const out = {};
-        for (const [name, declaration] of entries(outputs[0])) {
-            const raw = property(declaration, 'value');
-            const type = stringProperty(declaration, 'type') ?? 'string';
-            let value;
-            this.anchor = [...outputs[1], name];
-            try {
-                value = raw === undefined ? new model_UnknownValue(`output ${name} has no value`) : this.evaluate(raw);
-            }
-            catch (error) {
-                if (!(error instanceof ConfigurationError))
-                    throw error;
-                value = new model_UnknownValue(`output ${name}: ${error.message}`);
-            }
-            finally {
-                this.anchor = undefined;
-            }
-            if (/^secure/i.test(type))
-                value = new model_UnknownValue(`secure output ${name}`);
-            setKey(out, name, { type, value });
-        }
-        return out;
-    }
-    /** Validates the parameters, declares and emits the resources of this template. */
-    run(unit) {
-        this.unit = unit;
-        this.validateParameters();
-        try {
-            this.registerResources(at(this.template, this.templatePath, 'resources'), undefined);
-        }
-        catch (error) {
-            if (!(error instanceof ConfigurationError))
-                throw error;
-            this.expansion.addError({
-                file: error.file ?? this.doc.file,
-                line: error.line,
-                message: error.message,
-            });
-        }
-        this.emit(unit);
-    }
-}
-function isDeploymentType(type) {
-    return type.toLowerCase() === 'microsoft.resources/deployments';
-}
-function providerTail(id) {
-    const index = id.toLowerCase().lastIndexOf('/providers/');
-    return index < 0 ? id.toLowerCase() : id.slice(index).toLowerCase();
-}
-/** A `copy` property that is a list of property loops (`[{ name, count, input }]`). */
-function isPropertyCopy(value) {
-    return (Array.isArray(value) &&
-        value.length > 0 &&
-        value.every((spec) => property(spec, 'name') !== undefined && property(spec, 'input') !== undefined));
-}
-/** A new object with the first `count` properties of `value` (keys in `keys` order). */
-function copyKeys(value, keys, count) {
-    const out = {};
-    for (let i = 0; i < count; i++)
-        setKey(out, keys[i], value[keys[i]]);
-    return out;
-}
-function isEmptyValue(value) {
-    if (value === '' || value === null)
-        return true;
-    return (typeof value === 'object' && !Array.isArray(value) && !isUnknown(value) && Object.keys(value).length === 0);
-}
-function containsUnknown(value) {
-    if (isUnknown(value))
-        return true;
-    if (Array.isArray(value))
-        return value.some(containsUnknown);
-    if (value !== null && typeof value === 'object')
-        return Object.values(value).some(containsUnknown);
-    return false;
-}
-function sameValue(a, b) {
-    if (typeof a === 'string' && typeof b === 'string')
-        return a.toLowerCase() === b.toLowerCase();
-    if (typeof a !== 'object' || typeof b !== 'object')
-        return a === b;
-    return JSON.stringify(a) === JSON.stringify(b);
-}
-function collectStrings(value, out, max) {
-    if (out.length >= max)
-        return;
-    if (typeof value === 'string')
-        out.push(value);
-    else if (Array.isArray(value))
-        for (const item of value)
-            collectStrings(item, out, max);
-    else if (isJsonObject(value))
-        for (const key of Object.keys(value))
-            collectStrings(value[key], out, max);
-}
-function pathToFileUrl(absolutePath) {
-    return new URL(`file://${absolutePath.startsWith('/') ? '' : '/'}${absolutePath.split(external_node_path_.sep).join('/')}`)
-        .href;
-}
-/**
- * Expands one top-level template the way ARM would deploy it: parameters (parameters file >
- * default > unknown), variables, conditions, copy loops, child resources, nested and linked
- * deployments. Returns the deployed resources, each able to tell the line any of its values was
- * set on; problems are `FileError`s and never stop the other resources.
- */
-function expandTemplate(document, options) {
-    const expansion = new Expansion(options);
-    if (!isJsonObject(document.root)) {
-        return {
-            resources: [],
-            errors: [{ file: document.file, line: 1, message: 'a template must be a JSON object' }],
-            linkedFiles: expansion.linkedFiles,
-        };
-    }
-    const schema = stringProperty(document.root, '$schema');
-    const deployment = {
-        ...options.deployment,
-        scope: scopeOfSchema(schema),
-        templateLinkUri: pathToFileUrl(document.absolutePath),
-    };
-    const frame = new Frame(expansion, document, document.root, [], deployment, options.parameters, 0);
-    try {
-        frame.run(options.unit);
-    }
-    catch (error) {
-        if (!(error instanceof ConfigurationError))
-            throw error;
-        expansion.addError({ file: error.file ?? document.file, line: error.line, message: error.message });
-    }
-    return { resources: expansion.resources, errors: expansion.errors, linkedFiles: expansion.linkedFiles };
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/parameters.js
-
-
-
-/**
- * Reads a deployment parameters file (`{ "parameters": { "x": { "value": … } } }`). Values are
- * literal; Key Vault references are unknown (their secret is never read).
- */
-function readParametersDocument(document) {
-    const parametersKey = propertyKey(document.root, 'parameters');
-    const parameters = property(document.root, 'parameters');
-    if (parametersKey === undefined || !isJsonObject(parameters)) {
-        throw new ConfigurationError('parameters file has no "parameters" object: expected { "parameters": { "name": { "value": … } } }', document.file, 1);
-    }
-    const out = new Map();
-    for (const [name, declaration] of entries(parameters)) {
-        const valueKey = propertyKey(declaration, 'value');
-        if (valueKey !== undefined) {
-            out.set(name.toLowerCase(), {
-                value: property(declaration, 'value'),
-                locate: () => ({ file: document.file, line: document.lineOf([parametersKey, name, valueKey]) }),
-            });
-        }
-        else if (property(declaration, 'reference') !== undefined) {
-            out.set(name.toLowerCase(), {
-                value: new model_UnknownValue(`parameter ${name} is a Key Vault reference`),
-                locate: () => ({ file: document.file, line: document.lineOf([parametersKey, name]) }),
-            });
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/shape.js
-
-/** The value of a top-level key, read case-insensitively as ARM does, with its exact key. */
-function topLevel(root, name) {
-    if (name in root)
-        return [name, root[name]];
-    const lower = name.toLowerCase();
-    for (const [key, value] of Object.entries(root))
-        if (key.toLowerCase() === lower)
-            return [key, value];
-    return undefined;
-}
-function kindOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    if (typeof value === 'object')
-        return 'an object';
-    return `a ${typeof value}`;
-}
-/** Whether a document is a deployment template by its `$schema`, or has `resources` at the top. */
-function looksLikeTemplate(document) {
-    const root = document.root;
-    if (root === null || typeof root !== 'object' || Array.isArray(root))
-        return false;
-    const schema = topLevel(root, '$schema')?.[1];
-    return ((typeof schema === 'string' && /deploymenttemplate\.json/i.test(schema)) || !!topLevel(root, 'resources'));
-}
-/**
- * Checks what ARM checks before it deploys anything, so that a template that could never deploy as
- * it stands is a file error rather than "no resources": the document is a JSON object whose
- * `resources` is an array of objects (or, with languageVersion 2.0, an object of symbolic names to
- * objects). Throws a `ConfigurationError` with the file and the line of the offending value.
- */
-function checkTemplateShape(document) {
-    const root = document.root;
-    if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-        throw new ConfigurationError(`a template must be a JSON object with $schema, contentVersion and resources; this one is ${kindOf(root)}.`, document.file, 1);
-    }
-    const found = topLevel(root, 'resources');
-    if (!found) {
-        throw new ConfigurationError('a template needs `resources` (an array of resources, empty when it deploys none): ARM rejects one without it.', document.file, 1);
-    }
-    const [key, resources] = found;
-    if (Array.isArray(resources)) {
-        resources.forEach((resource, index) => {
-            if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
-                throw new ConfigurationError(`${key}[${index}] must be a resource (an object); it is ${kindOf(resource)}.`, document.file, document.lineOf([key, index]));
-            }
-        });
-        return;
-    }
-    if (resources !== null && typeof resources === 'object') {
-        for (const [name, resource] of Object.entries(resources)) {
-            if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
-                throw new ConfigurationError(`${key}.${name} must be a resource (an object); it is ${kindOf(resource)}.`, document.file, document.lineOf([key, name]));
-            }
-        }
-        return;
-    }
-    throw new ConfigurationError(`\`${key}\` must be an array of resources (or, with languageVersion 2.0, an object); it is ${kindOf(resources)}, so nothing in this template would be checked.`, document.file, document.lineOf([key]));
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./.build/sources/bicep-references.js
-
-
-
-
-/** A Bicep single-quoted string literal (escapes `\'` and `\\` allowed). */
-const bicep_references_STRING = String.raw `'((?:[^'\\\n]|\\.)*)'`;
-const PATTERNS = [
-    { re: new RegExp(String.raw `^\s*module\s+[A-Za-z_]\w*\s+${bicep_references_STRING}`), what: 'module path' },
-    { re: new RegExp(String.raw `^\s*using\s+${bicep_references_STRING}`), what: 'using path' },
-    { re: new RegExp(String.raw `^\s*extends\s+${bicep_references_STRING}`), what: 'extends path' },
-    { re: new RegExp(String.raw `^\s*import\b.*\bfrom\s+${bicep_references_STRING}`), what: 'import path' },
-    {
-        re: new RegExp(String.raw `\b(?:loadTextContent|loadJsonContent|loadYamlContent|loadFileAsBase64)\s*\(\s*${bicep_references_STRING}`, 'g'),
-        what: 'loaded file',
-    },
-    {
-        re: new RegExp(String.raw `\bloadDirectoryFileInfo\s*\(\s*${bicep_references_STRING}`, 'g'),
-        what: 'loaded folder',
-        folder: true,
-    },
-];
-/**
- * A module or `using` reference that is not a local file: a registry (`br:host/repo:tag`, or an
- * alias `br/public:…`), a template spec (`ts:…`, `ts/alias:…`), or another scheme. The Bicep CLI
- * restores those itself.
- */
-function isExternalReference(reference) {
-    return (/^(br|ts)(\/[^:/]*)?:/i.test(reference) ||
-        (/^[a-z][a-z0-9+.-]+:/i.test(reference) && !/^file:/i.test(reference)));
-}
-/** A `file:` reference as a path (the rest are paths already); undefined when it is not a valid file URL. */
-function localPath(reference) {
-    if (!/^file:/i.test(reference))
-        return reference;
-    try {
-        return (0,external_node_url_.fileURLToPath)(reference);
-    }
-    catch {
-        return undefined;
-    }
-}
-function bicep_references_unescape(literal) {
-    return literal.replace(/\\(.)/g, '$1');
-}
-/** The local files a Bicep or .bicepparam source refers to, with their lines. */
-function bicepReferences(text) {
-    const references = [];
-    text.split(/\r?\n/).forEach((line, index) => {
-        if (/^\s*\/\//.test(line))
-            return;
-        for (const { re, what, folder } of PATTERNS) {
-            const matches = re.global ? [...line.matchAll(re)] : [re.exec(line)].filter((m) => m !== null);
-            for (const match of matches) {
-                const written = bicep_references_unescape(match[1]);
-                if (written === '' || isExternalReference(written) || written.includes('${'))
-                    continue;
-                const local = localPath(written);
-                if (local === undefined)
-                    continue;
-                references.push({ what, path: local, line: index + 1, ...(folder ? { folder } : {}) });
-            }
-        }
-    });
-    return references;
-}
-/** Most Bicep files followed through modules from one scanned file. */
-const MAX_FOLLOWED = 1000;
-/**
- * Checks, before the Bicep compiler runs (it reads these files itself, with no limits of ours), that
- * every module, `using`, `extends`, `import … from` and `load…()` path of the file and of the local
- * Bicep modules it uses is a regular file (a folder for `loadDirectoryFileInfo`) inside the
- * repository, within the size limit. One `FileError` per offending reference, on its line; a
- * missing file is left to the compiler, which names it.
- */
-function checkBicepReferences(absolutePath, access, readText) {
-    const errors = [];
-    const seen = new Set([absolutePath]);
-    const queue = [absolutePath];
-    while (queue.length > 0 && seen.size <= MAX_FOLLOWED) {
-        const current = queue.shift();
-        const text = readText(current);
-        if (text === undefined)
-            continue;
-        const shown = access.shown(current);
-        for (const reference of bicepReferences(text)) {
-            const target = external_node_path_.resolve(external_node_path_.dirname(current), reference.path);
-            const what = `${reference.what} ${reference.path}`;
-            const problem = checkTarget(target, what, access, reference.folder === true);
-            if (problem === 'missing')
-                continue;
-            if (problem) {
-                errors.push({ file: shown, line: reference.line, message: problem });
-                continue;
-            }
-            if (/\.bicep$/i.test(target) && !seen.has(target)) {
-                seen.add(target);
-                queue.push(target);
-            }
-        }
-    }
-    return errors;
-}
-function checkTarget(target, what, access, folder) {
-    const checked = access.check(target, what);
-    if (checked instanceof ConfigurationError)
-        return / does not exist$/.test(checked.message) ? 'missing' : checked.message;
-    if (folder)
-        return undefined;
-    try {
-        const stats = statRegularFile(checked.realPath, { what });
-        if (stats.size > MAX_TEMPLATE_FILE_BYTES)
-            return tooLarge({ what }, stats.size, MAX_TEMPLATE_FILE_BYTES).message;
-    }
-    catch (error) {
-        if (error instanceof ConfigurationError)
-            return error.message;
-        throw error;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./.build/sources/bicep-cli.js
-
-
-function onPath(name, env) {
-    const dirs = (env.PATH ?? env.Path ?? '').split(external_node_path_.delimiter).filter(Boolean);
-    const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, name] : [name];
-    for (const dir of dirs) {
-        for (const candidate of names) {
-            const full = external_node_path_.join(dir, candidate);
-            try {
-                (0,external_node_fs_.accessSync)(full, external_node_fs_.constants.X_OK);
-                return full;
-            }
-            catch {
-                // not here
-            }
-        }
-    }
-    return undefined;
-}
-/** The Bicep CLI to use: an explicit command, `bicep` on PATH, else `az bicep`. */
-function findBicepCli(options) {
-    const env = options.env ?? process.env;
-    const bicep = (command) => ({
-        command,
-        build: (file) => ['build', '--stdout', file],
-        buildParams: (file) => ['build-params', '--stdout', file],
-        describe: command,
-    });
-    const az = (command) => ({
-        command,
-        build: (file) => ['bicep', 'build', '--stdout', '--file', file],
-        buildParams: (file) => ['bicep', 'build-params', '--stdout', '--file', file],
-        describe: 'az bicep',
-    });
-    if (options.command) {
-        const base = external_node_path_.basename(options.command)
-            .toLowerCase()
-            .replace(/\.(exe|cmd)$/, '');
-        const resolved = options.command.includes('/') || options.command.includes('\\')
-            ? options.command
-            : onPath(options.command, env);
-        if (!resolved)
-            return undefined;
-        return base === 'az' ? az(resolved) : bicep(resolved);
-    }
-    const direct = onPath('bicep', env);
-    if (direct)
-        return bicep(direct);
-    const azCli = onPath('az', env);
-    return azCli ? az(azCli) : undefined;
-}
-/** Variables the compiler may need: where things are, locale, proxies and certificates. */
-const KEPT_NAMES = new Set([
-    'PATH',
-    'PATHEXT',
-    'HOME',
-    'USERPROFILE',
-    'HOMEDRIVE',
-    'HOMEPATH',
-    'TMPDIR',
-    'TMP',
-    'TEMP',
-    'LANG',
-    'LANGUAGE',
-    'TZ',
-    'SYSTEMROOT',
-    'SYSTEMDRIVE',
-    'WINDIR',
-    'COMSPEC',
-    'APPDATA',
-    'LOCALAPPDATA',
-    'PROGRAMDATA',
-    'PROGRAMFILES',
-    'PROGRAMFILES(X86)',
-    'PROGRAMW6432',
-    'COMMONPROGRAMFILES',
-    'XDG_CONFIG_HOME',
-    'XDG_CACHE_HOME',
-    'XDG_DATA_HOME',
-    'XDG_RUNTIME_DIR',
-    'HTTP_PROXY',
-    'HTTPS_PROXY',
-    'NO_PROXY',
-    'ALL_PROXY',
-    'SSL_CERT_FILE',
-    'SSL_CERT_DIR',
-    'REQUESTS_CA_BUNDLE',
-    'AZURE_CONFIG_DIR',
-    'AZURE_EXTENSION_DIR',
-].map((name) => name.toLowerCase()));
-/** Settings of .NET (Bicep is a .NET program), Bicep itself and the Azure CLI's config. */
-const KEPT_PREFIXES = ['lc_', 'dotnet_', 'bicep_', 'azure_core_', 'azure_bicep_'];
-/**
- * The environment the compiler runs with: only what it needs to start, find its caches and reach
- * a registry. A `.bicepparam` can read any environment variable into a parameter
- * (`readEnvironmentVariable()`), and parameter values end up in findings posted on the pull
- * request, so the runner's tokens (`ACTIONS_ID_TOKEN_REQUEST_TOKEN`, `ACTIONS_RUNTIME_TOKEN`,
- * `GITHUB_TOKEN`, `AZURE_CLIENT_SECRET`, …) and everything else is left out.
- */
-function compilerEnvironment(env) {
-    const kept = {};
-    for (const [name, value] of Object.entries(env)) {
-        if (value === undefined)
-            continue;
-        const lower = name.toLowerCase();
-        if (KEPT_NAMES.has(lower) || KEPT_PREFIXES.some((prefix) => lower.startsWith(prefix)))
-            kept[name] = value;
-    }
-    return kept;
-}
-
-;// CONCATENATED MODULE: ./.build/sources/bicep-diagnostics.js
-
-
-const DIAGNOSTIC_RE = /^(.*?)\((\d+),(\d+)\)\s*:\s*(Error|Warning|Info)\s+([A-Za-z0-9_-]+)\s*:\s*(.*)$/;
-/**
- * The compiler's diagnostics, in order. A message the compiler wrapped onto further lines (a
- * credential chain's reasons, say) is joined onto its diagnostic.
- */
-function parseBicepDiagnostics(output) {
-    const diagnostics = [];
-    for (const raw of output.split(/\r?\n/)) {
-        const text = raw.trimEnd();
-        if (text.trim() === '')
-            continue;
-        const match = DIAGNOSTIC_RE.exec(text);
-        if (match) {
-            diagnostics.push({
-                file: match[1].trim() || undefined,
-                line: Number(match[2]),
-                level: match[4],
-                code: match[5],
-                message: match[6].trim(),
-            });
-        }
-        else if (diagnostics.length > 0) {
-            const last = diagnostics[diagnostics.length - 1];
-            last.message = `${last.message} ${text.trim()}`;
-        }
-    }
-    return diagnostics;
-}
-/**
- * The first compiler error, for callers that want only one: its line and `CODE: message`
- * (errors in the file itself first, then any).
- */
-function parseBicepDiagnostic(output) {
-    const error = parseBicepDiagnostics(output).find((d) => d.level === 'Error');
-    if (error)
-        return { line: error.line, message: `${error.code}: ${error.message}` };
-    return { message: withoutStackTrace(output) || 'the Bicep compiler failed without a message' };
-}
-/** The first lines of an output that has no diagnostics, leaving out .NET stack frames. */
-function withoutStackTrace(output) {
-    return output
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !/^at\s/.test(line) && !/^-+\s*End of/.test(line))
-        .slice(0, 2)
-        .join(' ')
-        .slice(0, 400);
-}
-/** What the compiler's message cannot know about how the scan runs it, by diagnostic code. */
-const HINTS = {
-    // readEnvironmentVariable() without the variable (and no default).
-    BCP427: "the scan runs the Bicep CLI without the job's environment variables, so that a pull request cannot read the runner's tokens into a finding: write the value in the .bicepparam, or give readEnvironmentVariable() a default",
-};
-/** Artifact restore failures: not restored (`--no-restore` / offline), or the restore failed. */
-const RESTORE_CODES = new Set(['BCP190', 'BCP191', 'BCP192']);
-/** "The referenced module has errors": the module's own errors say what is wrong. */
-const MODULE_HAS_ERRORS = 'BCP104';
-/** `br:host/repo:tag`, `br/alias:…`, `ts:sub/rg/name:version`: what the compiler says it could not restore. */
-function restoreMessage(diagnostic) {
-    const reference = /reference "([^"]+)"/.exec(diagnostic.message)?.[1] ?? 'a registry module';
-    const detail = diagnostic.message.replace(/\s*\[https?:\/\/[^\]]*\]\s*$/, '');
-    // "Retry failed after 4 tries. … (Name or service not known (host:443)) (…)": the cause, once.
-    const network = /\(([^()]+?) \(([^()]+?:\d+)\)\)/.exec(detail);
-    const cause = network
-        ? `${network[1]} (${network[2]})`
-        : (detail
-            .split(/":\s*/)
-            .slice(1)
-            .join('": ')
-            .split(/(?<=\.)\s/)[0]
-            ?.trim() ?? '');
-    const templateSpec = reference.startsWith('ts:');
-    const fix = templateSpec
-        ? 'the Bicep CLI reads template specs from Azure when it compiles: run the scan where it is signed in to Azure (az login) with read access to the template spec, or scan the compiled ARM JSON (bicep build) instead'
-        : 'the Bicep CLI downloads registry modules when it compiles: run the scan where the registry is reachable (and signed in, az login, for a private registry), restore the modules beforehand (bicep restore), or scan the compiled ARM JSON (bicep build) instead';
-    return `module ${reference} cannot be restored${cause ? ` (${cause})` : ''}, so this file was not scanned: ${fix}`;
-}
-/**
- * The file errors of a failed compile of `root`, from the compiler's own diagnostics:
- * - each registry or template-spec module that could not be restored, on its line, with what to do;
- * - otherwise the first error, in the file it is in (a module's error is shown in the module, not
- *   as "the referenced module has errors" in the file that uses it), with a count of the others;
- * - no diagnostic at all (a crash): the first lines of the output, without a stack trace.
- */
-function bicepCompileErrors(output, root, cwd, describe, exitCode) {
-    const diagnostics = parseBicepDiagnostics(output);
-    const errors = diagnostics.filter((d) => d.level === 'Error');
-    const shown = (d) => d.file ? displayPath(external_node_path_.resolve(external_node_path_.dirname(root.absolutePath), d.file), cwd) : root.path;
-    const restore = errors.filter((d) => RESTORE_CODES.has(d.code));
-    if (restore.length > 0) {
-        return restore.map((d) => ({ file: shown(d), line: d.line, message: restoreMessage(d) }));
-    }
-    if (errors.length === 0) {
-        const text = withoutStackTrace(output);
-        return [
-            {
-                file: root.path,
-                message: text
-                    ? `${describe} failed: ${text}`
-                    : `${describe} failed with exit code ${exitCode ?? 'unknown'} and no message`,
-            },
-        ];
-    }
-    const first = errors.find((d) => d.code !== MODULE_HAS_ERRORS) ?? errors[0];
-    const file = shown(first);
-    // "The referenced module has errors" in the files that use the module is the same error again.
-    const others = errors.filter((d) => d !== first && (d.code !== MODULE_HAS_ERRORS || first.code === MODULE_HAS_ERRORS)).length;
-    const where = file !== root.path ? ` (used by ${root.path})` : '';
-    const more = others > 0 ? ` (and ${others} more error${others === 1 ? '' : 's'})` : '';
-    const hint = HINTS[first.code] ? ` (${HINTS[first.code]})` : '';
-    // The compiler's link to the diagnostic's documentation stays at the end.
-    const link = /\s*(\[https?:\/\/[^\]\s]*\])$/.exec(first.message);
-    const text = link ? first.message.slice(0, link.index) : first.message;
-    return [
-        {
-            file,
-            line: first.line,
-            message: `Bicep compile error ${first.code}: ${text}${hint}${where}${more}${link ? ` ${link[1]}` : ''}`,
-        },
-    ];
-}
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-;// CONCATENATED MODULE: ./.build/sources/bounded-process.js
-
-/** After the compiler exited: how long output still in the pipes may take to arrive. */
-const DRAIN_MS = 1000;
-const DEFAULT_MAX_STDERR = 256 * 1024;
-/** Ends the process and everything in its process group (POSIX), or its tree (Windows). */
-function endTree(child) {
-    const pid = child.pid;
-    if (pid === undefined)
-        return;
-    if (process.platform === 'win32') {
-        const killer = (0,external_node_child_process_.spawn)('taskkill', ['/pid', String(pid), '/T', '/F'], {
-            stdio: 'ignore',
-            windowsHide: true,
-        });
-        killer.on('error', () => child.kill('SIGKILL'));
-        return;
-    }
-    try {
-        process.kill(-pid, 'SIGKILL');
-    }
-    catch {
-        // the group is gone already
-    }
-}
-/**
- * Compilers running now. Their groups are not the terminal's foreground group, so Ctrl-C (or the
- * runner cancelling the job) would not reach them: when this process is interrupted or exits,
- * their trees are ended first, then the signal takes its usual course.
- */
-const running = new Set();
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-function endAll() {
-    for (const child of running)
-        endTree(child);
-    running.clear();
-}
-function onSignal(signal) {
-    endAll();
-    unlisten();
-    process.kill(process.pid, signal);
-}
-function listen() {
-    for (const signal of SIGNALS)
-        process.on(signal, onSignal);
-    process.on('exit', endAll);
-}
-function unlisten() {
-    for (const signal of SIGNALS)
-        process.removeListener(signal, onSignal);
-    process.removeListener('exit', endAll);
-}
-function track(child) {
-    if (running.size === 0)
-        listen();
-    running.add(child);
-}
-function untrack(child) {
-    if (running.delete(child) && running.size === 0)
-        unlisten();
-}
-/** Collects a stream's bytes up to a cap, counting everything it saw. */
-class Capped {
-    cap;
-    chunks = [];
-    kept = 0;
-    seen = 0;
-    constructor(cap) {
-        this.cap = cap;
-    }
-    push(chunk) {
-        this.seen += chunk.length;
-        if (this.kept >= this.cap)
-            return;
-        const part = this.kept + chunk.length > this.cap ? chunk.subarray(0, this.cap - this.kept) : chunk;
-        this.chunks.push(part);
-        this.kept += part.length;
-    }
-    text() {
-        return Buffer.concat(this.chunks).toString('utf8');
-    }
-}
-function runBounded(command, args, options) {
-    return new Promise((resolve) => {
-        let child;
-        try {
-            child = (0,external_node_child_process_.spawn)(command, args, {
-                cwd: options.cwd,
-                env: options.env,
-                stdio: ['ignore', 'pipe', 'pipe'],
-                windowsHide: true,
-                // Its own process group, so that the group can be ended as a whole (POSIX only: on
-                // Windows `detached` opens a console instead; taskkill /T ends the tree there).
-                detached: process.platform !== 'win32',
-            });
-        }
-        catch (error) {
-            resolve({
-                code: null,
-                stdout: '',
-                stderr: '',
-                timedOut: false,
-                overflow: false,
-                spawnError: error,
-            });
-            return;
-        }
-        track(child);
-        const stdout = new Capped(options.maxStdoutBytes);
-        const stderr = new Capped(options.maxStderrBytes ?? DEFAULT_MAX_STDERR);
-        let timedOut = false;
-        let overflow = false;
-        let exitCode = null;
-        let settled = false;
-        let drainTimer;
-        const finish = (spawnError) => {
-            if (settled)
-                return;
-            settled = true;
-            untrack(child);
-            clearTimeout(timer);
-            if (drainTimer)
-                clearTimeout(drainTimer);
-            // Our ends of the pipes: closing them frees us from whatever still holds the other end.
-            child.stdout?.destroy();
-            child.stderr?.destroy();
-            resolve({
-                code: timedOut || overflow ? null : exitCode,
-                stdout: stdout.text(),
-                stderr: stderr.text(),
-                timedOut,
-                overflow,
-                spawnError,
-            });
-        };
-        const timer = setTimeout(() => {
-            timedOut = true;
-            endTree(child);
-            finish();
-        }, options.timeoutMs);
-        child.stdout?.on('data', (chunk) => {
-            stdout.push(chunk);
-            if (stdout.seen > options.maxStdoutBytes && !overflow) {
-                overflow = true;
-                endTree(child);
-                finish();
-            }
-        });
-        child.stderr?.on('data', (chunk) => stderr.push(chunk));
-        child.on('error', (error) => finish(error));
-        child.on('close', () => finish());
-        child.on('exit', (code) => {
-            exitCode = code;
-            // Whatever is left of its group is an orphan of a finished compiler: end it, so its copy of
-            // the pipes closes. Then give the output still in the pipes a moment to arrive; the check
-            // runs after an I/O phase (setImmediate), so a busy event loop cannot cut it short.
-            endTree(child);
-            let seen = stdout.seen + stderr.seen;
-            const wait = () => {
-                drainTimer = setTimeout(() => {
-                    setImmediate(() => {
-                        const now = stdout.seen + stderr.seen;
-                        if (now !== seen) {
-                            seen = now;
-                            wait();
-                        }
-                        else
-                            finish();
-                    });
-                }, DRAIN_MS);
-            };
-            wait();
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./.build/sources/bicep.js
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-async function mapConcurrent(items, limit, task) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await task(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
-}
-const RESOURCE_RE = /^\s*resource\s+([A-Za-z_]\w*)\s+'([^'@]+)@[^']*'/;
-const MODULE_RE = /^\s*module\s+([A-Za-z_]\w*)\s+'([^']+)'/;
-const PARAM_RE = /^\s*param\s+([A-Za-z_]\w*)\b/;
-const USING_RE = /^\s*using\s+'([^']+)'/;
-/** Reads the declarations of a Bicep or bicepparam source: resources, modules, params, `using`. */
-function scanBicepSource(text) {
-    const lines = text.split(/\r?\n/);
-    const source = { resources: [], params: new Map(), modules: [] };
-    const blockOf = (start) => {
-        let depth = 0;
-        const out = [];
-        for (let i = start; i < lines.length && i < start + 400; i++) {
-            out.push(lines[i]);
-            for (const ch of lines[i]) {
-                if (ch === '{' || ch === '[')
-                    depth++;
-                else if (ch === '}' || ch === ']')
-                    depth--;
-            }
-            if (depth <= 0 && i > start)
-                break;
-        }
-        return out.join('\n');
-    };
-    lines.forEach((text, i) => {
-        let match = RESOURCE_RE.exec(text);
-        if (match) {
-            source.resources.push({ symbol: match[1], type: match[2], line: i + 1, block: blockOf(i) });
-            return;
-        }
-        match = MODULE_RE.exec(text);
-        if (match) {
-            source.modules.push({ symbol: match[1], path: match[2], line: i + 1, block: blockOf(i) });
-            return;
-        }
-        match = PARAM_RE.exec(text);
-        if (match && !source.params.has(match[1].toLowerCase())) {
-            source.params.set(match[1].toLowerCase(), i + 1);
-            return;
-        }
-        match = USING_RE.exec(text);
-        if (match) {
-            source.using = match[1];
-            source.usingLine = i + 1;
-        }
-    });
-    return source;
-}
-function typeMatches(declared, compiled) {
-    const d = declared.toLowerCase();
-    const c = compiled.toLowerCase();
-    return d === c || c.endsWith(`/${d}`);
-}
-/** Maps compiled resources, parameters and modules back to lines of the `.bicep` file. */
-function createBicepSourceMap(absolutePath, cwd, readText, seen = new Set()) {
-    const file = displayPath(absolutePath, cwd);
-    const text = readText(absolutePath) ?? '';
-    const source = scanBicepSource(text);
-    const moduleMaps = new Map();
-    seen.add(absolutePath);
-    const moduleMap = (symbol, modulePath) => {
-        if (moduleMaps.has(symbol))
-            return moduleMaps.get(symbol);
-        let map;
-        if (!isExternalReference(modulePath)) {
-            const target = external_node_path_.resolve(external_node_path_.dirname(absolutePath), modulePath);
-            if (!seen.has(target) && target.toLowerCase().endsWith('.bicep')) {
-                map = createBicepSourceMap(target, cwd, readText, new Set(seen));
-            }
-        }
-        moduleMaps.set(symbol, map);
-        return map;
-    };
-    const findModule = (symbolicName, name) => (symbolicName ? source.modules.find((m) => m.symbol === symbolicName) : undefined) ??
-        (name ? source.modules.find((m) => m.block.includes(`'${name}'`)) : undefined) ??
-        (source.modules.length === 1 ? source.modules[0] : undefined);
-    return {
-        file,
-        resourceLine(symbolicName, type, name) {
-            if (symbolicName) {
-                const bySymbol = source.resources.find((r) => r.symbol === symbolicName);
-                if (bySymbol)
-                    return bySymbol.line;
-            }
-            const candidates = source.resources.filter((r) => typeMatches(r.type, type));
-            if (candidates.length === 0)
-                return undefined;
-            const last = name?.split('/').pop();
-            const byName = last ? candidates.find((r) => r.block.includes(`'${last}'`)) : undefined;
-            return (byName ?? candidates[0]).line;
-        },
-        parameterLine(name) {
-            return source.params.get(name.toLowerCase());
-        },
-        module(symbolicName, name) {
-            const found = findModule(symbolicName, name);
-            return found ? moduleMap(found.symbol, found.path) : undefined;
-        },
-        moduleLine(symbolicName, name) {
-            return findModule(symbolicName, name)?.line;
-        },
-    };
-}
-/** A reader of Bicep sources through the access rules (a file that may not be read reads as nothing). */
-function textReader(access) {
-    return (absolutePath) => {
-        try {
-            return access.readText(absolutePath);
-        }
-        catch (error) {
-            if (error instanceof ConfigurationError)
-                return undefined;
-            throw error;
-        }
-    };
-}
-/** Local `.bicep` files used as modules by other scanned Bicep files (not compiled on their own). */
-function moduleTargets(files, readTextOrUndefined) {
-    const targets = new Set();
-    for (const file of files) {
-        const text = readTextOrUndefined(file.absolutePath);
-        if (!text)
-            continue;
-        for (const module of scanBicepSource(text).modules) {
-            if (isExternalReference(module.path))
-                continue;
-            targets.add(external_node_path_.resolve(external_node_path_.dirname(file.absolutePath), module.path));
-        }
-    }
-    return targets;
-}
-/** What `bicep build-params --stdout` prints: the parameters JSON, and (since 0.2x) the template too. */
-function buildParamsOutput(stdout) {
-    try {
-        const parsed = JSON.parse(stdout);
-        if (typeof parsed.parametersJson === 'string') {
-            return {
-                parametersJson: parsed.parametersJson,
-                templateJson: typeof parsed.templateJson === 'string' ? parsed.templateJson : undefined,
-            };
-        }
-    }
-    catch {
-        // a plain parameters file (older CLIs), or not JSON: the JSONC parser reports it
-    }
-    return { parametersJson: stdout };
-}
-const DEFAULT_TIMEOUT_MS = 60_000;
-/**
- * Most bytes read from the compiler's stdout. ARM takes templates up to 4 MB; the compiler prints
- * them indented, so 32 MB leaves room for any template ARM would accept.
- */
-const DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
-function megabytes(bytes) {
-    return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
-}
-/**
- * Compiles `.bicep` files with the Bicep CLI (bounded parallelism, per-file timeout, capped
- * output, the whole process tree ended on timeout) and the `.bicepparam` files that use them.
- * Compile errors are reported on the file and line of the compiler's own diagnostics; a missing
- * CLI is one error for all the files.
- */
-async function compileBicepFiles(bicepFiles, bicepParamFiles, options) {
-    const errors = [];
-    const access = options.access ?? new FileAccess([options.cwd], { cwd: options.cwd });
-    const readTextOrUndefined = textReader(access);
-    const modules = moduleTargets(bicepFiles, readTextOrUndefined);
-    // The compiler reads module, using, import and load*() paths itself: check them first.
-    const refused = new Set();
-    const explicitParam = options.explicitParameters?.toLowerCase().endsWith('.bicepparam')
-        ? [options.explicitParameters]
-        : [];
-    for (const file of [
-        ...bicepFiles.filter((f) => !modules.has(f.absolutePath)).map((f) => f.absolutePath),
-        ...bicepParamFiles.map((f) => f.absolutePath),
-        ...explicitParam,
-    ]) {
-        const problems = checkBicepReferences(file, access, readTextOrUndefined);
-        if (problems.length === 0)
-            continue;
-        errors.push(...problems);
-        refused.add(file);
-    }
-    const roots = bicepFiles.filter((f) => !modules.has(f.absolutePath) && !refused.has(f.absolutePath));
-    // Which .bicepparam goes with which .bicep (`using './main.bicep'`); those that use a registry
-    // or template-spec template (`using 'br/public:…'`) are compiled on their own.
-    const paramsByTemplate = new Map();
-    const externalParams = [];
-    const explicit = options.explicitParameters;
-    const paramCandidates = (explicit?.toLowerCase().endsWith('.bicepparam')
-        ? [{ path: displayPath(explicit, options.cwd), absolutePath: explicit, kind: 'bicepparam' }]
-        : bicepParamFiles).filter((f) => !refused.has(f.absolutePath));
-    for (const file of paramCandidates) {
-        const source = scanBicepSource(readTextOrUndefined(file.absolutePath) ?? '');
-        const using = source.using;
-        if (explicit && file.absolutePath === explicit && roots.length === 1) {
-            paramsByTemplate.set(roots[0].absolutePath, [file]);
-        }
-        else if (using && isExternalReference(using)) {
-            externalParams.push({ file, using, line: source.usingLine ?? 1 });
-        }
-        else if (using && using.toLowerCase() !== 'none') {
-            const target = external_node_path_.resolve(external_node_path_.dirname(file.absolutePath), using);
-            paramsByTemplate.set(target, [...(paramsByTemplate.get(target) ?? []), file]);
-        }
-    }
-    const scanned = [...roots, ...externalParams.map((p) => p.file)];
-    if (scanned.length === 0)
-        return { units: [], errors };
-    const env = options.env ?? process.env;
-    const cli = findBicepCli({ command: options.command, env });
-    if (!cli) {
-        const shown = scanned.slice(0, 5).map((f) => f.path);
-        errors.push({
-            file: scanned[0].path,
-            message: `Bicep CLI not found${options.command ? ` (${options.command})` : ''}: ${scanned.length} Bicep file(s) not scanned (${shown.join(', ')}${scanned.length > shown.length ? ', …' : ''}). Install it (az bicep install, or the bicep binary on PATH) or scan the compiled ARM JSON.`,
-        });
-        return { units: [], errors };
-    }
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-    const concurrency = options.concurrency ?? Math.min(4, Math.max(1, external_node_os_.cpus().length));
-    const childEnv = compilerEnvironment(env);
-    /** Runs one compile; its output, or the file errors saying why there is none. */
-    const compile = async (verb, file) => {
-        const args = verb === 'build' ? cli.build(file.absolutePath) : cli.buildParams(file.absolutePath);
-        const result = await runBounded(cli.command, args, {
-            cwd: options.cwd,
-            env: childEnv,
-            timeoutMs,
-            maxStdoutBytes: maxOutputBytes,
-        });
-        const fail = (message) => ({ errors: [{ file: file.path, message }] });
-        if (result.spawnError)
-            return fail(`could not run ${cli.describe}: ${result.spawnError.message}`);
-        if (result.timedOut) {
-            return fail(`${cli.describe} ${verb} did not finish within ${Math.round(timeoutMs / 1000)} s: stopped it and the processes it started`);
-        }
-        if (result.overflow) {
-            return fail(`${cli.describe} ${verb} printed more than ${megabytes(maxOutputBytes)}: stopped reading and ended it (ARM takes templates up to 4 MB)`);
-        }
-        if (result.code !== 0) {
-            return {
-                errors: bicepCompileErrors(result.stderr || result.stdout, file, options.cwd, cli.describe, result.code),
-            };
-        }
-        return { stdout: result.stdout };
-    };
-    /** A .bicepparam's values (located on its `param` lines) and the template build-params printed. */
-    const compileParams = async (paramFile) => {
-        const built = await compile('build-params', paramFile);
-        if ('errors' in built)
-            return built.errors;
-        const output = buildParamsOutput(built.stdout);
-        const document = parseJsonDocument(output.parametersJson, paramFile.path, paramFile.absolutePath);
-        const lines = scanBicepSource(readTextOrUndefined(paramFile.absolutePath) ?? '').params;
-        const parameters = readParametersDocument(document);
-        for (const [name, supplied] of parameters) {
-            const line = lines.get(name) ?? 1;
-            supplied.locate = () => ({ file: paramFile.path, line });
-        }
-        return { templateJson: output.templateJson, parameters };
-    };
-    /**
-     * A .bicepparam whose template comes from a registry or a template spec: the compiler restores
-     * it and prints it; its resources point at the `using` line, the one place in the repository
-     * that names them.
-     */
-    const compileExternal = async (entry) => {
-        const built = await compileParams(entry.file);
-        if (Array.isArray(built))
-            return built;
-        if (built.templateJson === undefined) {
-            return [
-                {
-                    file: entry.file.path,
-                    line: entry.line,
-                    message: `${cli.describe} build-params did not print the template of ${entry.using} (a Bicep CLI older than 0.20?): update the Bicep CLI, or scan the template's own source`,
-                },
-            ];
-        }
-        const sourceMap = {
-            file: entry.file.path,
-            resourceLine: () => entry.line,
-            parameterLine: (name) => scanBicepSource(readTextOrUndefined(entry.file.absolutePath) ?? '').params.get(name.toLowerCase()),
-            module: () => undefined,
-            moduleLine: () => entry.line,
-        };
-        return { file: entry.file, templateJson: built.templateJson, sourceMap, parameters: built.parameters };
-    };
-    const compileOne = async (file) => {
-        const paramFiles = paramsByTemplate.get(file.absolutePath) ?? [];
-        if (paramFiles.length > 1) {
-            options.logger.info(`${file.path}: ${paramFiles.length} .bicepparam files use it (${paramFiles.map((f) => f.path).join(', ')}); evaluated with its defaults. Pass --parameters to choose one.`);
-        }
-        const paramFile = paramFiles.length === 1 ? paramFiles[0] : undefined;
-        let templateJson;
-        let parameters;
-        if (paramFile) {
-            // One compile gives both: build-params prints the template it uses beside the values.
-            const built = await compileParams(paramFile);
-            if (Array.isArray(built))
-                return built;
-            ({ templateJson, parameters } = built);
-        }
-        if (templateJson === undefined) {
-            const built = await compile('build', file);
-            if ('errors' in built)
-                return built.errors;
-            templateJson = built.stdout;
-        }
-        const sourceMap = createBicepSourceMap(file.absolutePath, options.cwd, readTextOrUndefined);
-        return { file, templateJson, sourceMap, ...(parameters ? { parameters } : {}) };
-    };
-    const jobs = [
-        ...roots.map((file) => ({ file, run: () => compileOne(file) })),
-        ...externalParams.map((entry) => ({ file: entry.file, run: () => compileExternal(entry) })),
-    ];
-    const results = await mapConcurrent(jobs, concurrency, async (job) => {
-        try {
-            return await job.run();
-        }
-        catch (error) {
-            return [
-                {
-                    file: error.file ?? job.file.path,
-                    line: error.line,
-                    message: error instanceof Error ? error.message : String(error),
-                },
-            ];
-        }
-    });
-    const units = [];
-    for (const result of results) {
-        if (Array.isArray(result))
-            errors.push(...result);
-        else
-            units.push(result);
-    }
-    return { units, errors };
-}
-
-;// CONCATENATED MODULE: ./.build/sources/templates.js
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Reads and parses JSON documents once per run, keeping the parse error of a bad file. Every read
- * goes through the run's `FileAccess`: a regular file inside the repository, within the size limit.
- */
-class DocumentCache {
-    cwd;
-    access;
-    documents = new Map();
-    /** Read errors, by path and by how the file was named (a link, a parameters file). */
-    readErrors = new Map();
-    /** Texts discovery already read, taken (and dropped) on first parse. */
-    texts = new Map();
-    constructor(cwd, access, files) {
-        this.cwd = cwd;
-        this.access = access;
-        for (const file of files) {
-            if (file.text === undefined)
-                continue;
-            this.texts.set(file.absolutePath, file.text);
-            delete file.text; // held here until parsed, then free
-        }
-    }
-    /** The file's text: from discovery when it read it, else from disk through the access rules. */
-    text(absolutePath, what) {
-        const text = this.texts.get(absolutePath);
-        if (text === undefined)
-            return this.access.readText(absolutePath, { what });
-        this.texts.delete(absolutePath);
-        return text;
-    }
-    /**
-     * The parsed document. A file that may not or cannot be read throws a `ConfigurationError`
-     * without a file, its message starting with `what` (default: the path), so that the caller
-     * names who pointed at it; a parse error names the file and line.
-     */
-    read(absolutePath, what = displayPath(absolutePath, this.cwd)) {
-        let entry = this.documents.get(absolutePath);
-        if (!entry) {
-            const readKey = `${absolutePath}\n${what}`;
-            const readError = this.readErrors.get(readKey);
-            if (readError)
-                throw readError;
-            let text;
-            try {
-                text = this.text(absolutePath, what);
-            }
-            catch (error) {
-                const failure = error instanceof ConfigurationError
-                    ? error
-                    : new ConfigurationError(`cannot read ${what}: ${describeError(error)}`);
-                this.readErrors.set(readKey, failure);
-                throw failure;
-            }
-            const file = displayPath(absolutePath, this.cwd);
-            try {
-                entry = parseJsonDocument(text, file, absolutePath);
-            }
-            catch (error) {
-                entry =
-                    error instanceof ConfigurationError ? error : new ConfigurationError(describeError(error), file);
-            }
-            this.documents.set(absolutePath, entry);
-        }
-        if (entry instanceof ConfigurationError)
-            throw entry;
-        return entry;
-    }
-    /** Parses already-read text (compiled Bicep output) under a display name. */
-    parse(text, file, absolutePath) {
-        return parseJsonDocument(text, file, absolutePath);
-    }
-}
-/** Whether something is at the path (a dangling link counts: reading it says why it fails). */
-function pathExists(absolutePath) {
-    try {
-        (0,external_node_fs_.lstatSync)(absolutePath);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-function toFileError(error, file) {
-    if (error instanceof ConfigurationError)
-        return { file: error.file ?? file, line: error.line, message: error.message };
-    return { file, message: `could not expand the template: ${describeError(error)}` };
-}
-/**
- * The logger with each distinct warning shown once: a link in a copy loop, or a linked template
- * reached from several parents, would otherwise repeat the same line for every iteration.
- */
-function onceOnly(logger) {
-    const shown = new Set();
-    return {
-        ...logger,
-        warning: (message) => {
-            if (shown.has(message))
-                return;
-            shown.add(message);
-            logger.warning(message);
-        },
-    };
-}
-/** `x.json` ↔ `x.parameters.json` (also `azuredeploy.json` ↔ `azuredeploy.parameters.json`). */
-function conventionalParametersPath(templatePath) {
-    const extension = external_node_path_.extname(templatePath);
-    const base = templatePath.slice(0, templatePath.length - extension.length);
-    return `${base}.parameters${extension || '.json'}`;
-}
-/**
- * Turns the discovered templates (ARM JSON and Bicep) into normalized resources with source
- * locations. Each file that cannot be read, parsed, compiled or expanded becomes one `FileError`;
- * the other files are still evaluated. A template reached as the linked template of another one
- * is evaluated only there, so its findings are not reported twice.
- */
-async function loadTemplates(allFiles, options) {
-    const logger = onceOnly(options.logger);
-    const explicitParameters = options.parametersFile
-        ? external_node_path_.resolve(options.cwd, options.parametersFile)
-        : undefined;
-    const access = new FileAccess(options.roots ?? [options.cwd], {
-        cwd: options.cwd,
-        allow: explicitParameters ? [explicitParameters] : [],
-    });
-    // Files discovery could not read or may not follow: one error each, never a silent skip.
-    const errors = allFiles
-        .filter((file) => file.problem !== undefined)
-        .map((file) => ({ file: file.path, message: file.problem }));
-    const files = allFiles.filter((file) => file.problem === undefined);
-    const cache = new DocumentCache(options.cwd, access, files);
-    const deployment = { ...DEFAULT_DEPLOYMENT, ...options.deployment };
-    const resources = [];
-    /** Where a path really is, to match linked templates with the scanned files whatever the path. */
-    const realPathOf = (absolutePath) => {
-        const checked = access.check(absolutePath);
-        return checked instanceof ConfigurationError ? absolutePath : checked.realPath;
-    };
-    const jsonTemplates = files.filter((f) => f.kind === 'template');
-    const bicepFiles = files.filter((f) => f.kind === 'bicep');
-    const bicepParamFiles = files.filter((f) => f.kind === 'bicepparam');
-    const topLevelCount = jsonTemplates.length + bicepFiles.length;
-    if (explicitParameters && topLevelCount !== 1) {
-        logger.warning(`the parameters file ${options.parametersFile} applies when one template is scanned; ${topLevelCount} were found, so it is not used`);
-    }
-    const useExplicit = explicitParameters !== undefined && topLevelCount === 1;
-    const parametersFor = (templatePath) => {
-        let candidate;
-        if (useExplicit && !explicitParameters.toLowerCase().endsWith('.bicepparam'))
-            candidate = explicitParameters;
-        else {
-            const conventional = conventionalParametersPath(templatePath);
-            candidate = pathExists(conventional) ? conventional : undefined;
-        }
-        if (!candidate)
-            return undefined;
-        const shown = displayPath(candidate, options.cwd);
-        try {
-            return readParametersDocument(cache.read(candidate, shown));
-        }
-        catch (error) {
-            return toFileError(error, shown);
-        }
-    };
-    /**
-     * A linked template or parameters file, for the expander: refused (with the linking template's
-     * file and line, which the expander adds) unless it is a regular file inside the repository
-     * within the size limit; a linked template must have the shape ARM requires.
-     */
-    const readLinked = (absolutePath) => {
-        const document = cache.read(absolutePath, `linked file ${displayPath(absolutePath, options.cwd)}`);
-        if (looksLikeTemplate(document))
-            checkTemplateShape(document);
-        return document;
-    };
-    const expand = (document, unit, parameters) => expandTemplate(document, {
-        deployment,
-        unit,
-        parameters,
-        readDocument: readLinked,
-        readParameters: readParametersDocument,
-        fileExists: (absolutePath) => access.isReadableFile(absolutePath),
-        logger,
-        locatable: options.locatable,
-    });
-    // Templates that link others go first, so that the linked ones are known before their turn.
-    const texts = new Map();
-    const ordered = jsonTemplates
-        .map((file, index) => {
-        try {
-            const text = cache.text(file.absolutePath);
-            texts.set(file.absolutePath, text);
-            return { file, index, links: /templatelink/i.test(text) };
-        }
-        catch {
-            return { file, index, links: false };
-        }
-    })
-        .sort((a, b) => (a.links === b.links ? a.index - b.index : a.links ? -1 : 1));
-    /** Real paths of the templates reached as linked templates of another one. */
-    const linked = new Set();
-    const unitErrors = new Map();
-    let evaluated = 0;
-    for (const { file } of ordered) {
-        if (linked.has(file.realPath ?? file.absolutePath))
-            continue;
-        evaluated++;
-        const fileErrors = [];
-        unitErrors.set(file.path, fileErrors);
-        let document;
-        try {
-            const text = texts.get(file.absolutePath);
-            texts.delete(file.absolutePath);
-            document =
-                text !== undefined ? cache.parse(text, file.path, file.absolutePath) : cache.read(file.absolutePath);
-            checkTemplateShape(document);
-        }
-        catch (error) {
-            fileErrors.push(toFileError(error, file.path));
-            continue;
-        }
-        const parameters = parametersFor(file.absolutePath);
-        if (parameters && !(parameters instanceof Map)) {
-            fileErrors.push(parameters);
-            continue;
-        }
-        try {
-            const result = expand(document, file.path, parameters);
-            resources.push(...result.resources);
-            fileErrors.push(...result.errors);
-            const self = file.realPath ?? file.absolutePath;
-            for (const reached of result.linkedFiles) {
-                const real = realPathOf(reached);
-                if (real !== self)
-                    linked.add(real);
-            }
-        }
-        catch (error) {
-            logger.debug(`expanding ${file.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-            fileErrors.push(toFileError(error, file.path));
-        }
-    }
-    if (bicepFiles.length > 0 || bicepParamFiles.length > 0) {
-        const compiled = await compileBicepFiles(bicepFiles, bicepParamFiles, {
-            ...options.bicep,
-            cwd: options.cwd,
-            access,
-            logger,
-            explicitParameters: useExplicit ? explicitParameters : undefined,
-        });
-        errors.push(...compiled.errors);
-        for (const unit of compiled.units) {
-            evaluated++;
-            const fileErrors = [];
-            unitErrors.set(unit.file.path, fileErrors);
-            try {
-                const document = Object.assign(cache.parse(unit.templateJson, unit.file.path, unit.file.absolutePath), { sourceMap: unit.sourceMap });
-                let parameters = unit.parameters;
-                if (!parameters) {
-                    const fromJson = parametersFor(unit.file.absolutePath.replace(/\.bicep$/i, '.json'));
-                    if (fromJson instanceof Map)
-                        parameters = fromJson;
-                    else if (fromJson)
-                        fileErrors.push(fromJson);
-                }
-                const result = expand(document, unit.file.path, parameters);
-                resources.push(...result.resources);
-                fileErrors.push(...result.errors);
-            }
-            catch (error) {
-                fileErrors.push(toFileError(error, unit.file.path));
-            }
-        }
-    }
-    // A template evaluated before another one linked it: drop its own run.
-    const linkedUnits = new Set(files.filter((file) => linked.has(file.realPath ?? file.absolutePath)).map((file) => file.path));
-    for (const [unit, fileErrors] of unitErrors) {
-        if (linkedUnits.has(unit)) {
-            evaluated--;
-            continue;
-        }
-        errors.push(...fileErrors);
-    }
-    const kept = linkedUnits.size > 0 ? resources.filter((r) => !r.unit || !linkedUnits.has(r.unit)) : resources;
-    if (explicitParameters && useExplicit)
-        logger.debug(`parameters from ${options.parametersFile}`);
-    return { resources: kept, errors, templates: evaluated };
-}
-
-;// CONCATENATED MODULE: ./.build/sources/terraform/marks.js
-
-/** Reason of a value Terraform only knows once the change is applied. */
-const KNOWN_AFTER_APPLY = 'known after apply';
-/** Reason shown instead of a sensitive value: the value itself is dropped on reading. */
-const SENSITIVE = 'sensitive in the plan (value not shown)';
-/**
- * Combines a plan value with its marks into our `Value`: a leaf marked sensitive becomes an
- * `UnknownValue` and its value is dropped here, before anything can print it; a leaf marked
- * unknown (`after_unknown`, absent from `after`) becomes "known after apply". Marks have the
- * value's shape with `true` at marked leaves (`true` for a whole attribute or block marks all of it).
- */
-function withMarks(value, unknown, sensitive) {
-    if (sensitive === true)
-        return new model_UnknownValue(SENSITIVE);
-    if (unknown === true)
-        return new model_UnknownValue(KNOWN_AFTER_APPLY);
-    if (Array.isArray(value) || Array.isArray(unknown)) {
-        const items = Array.isArray(value) ? value : [];
-        const unknownItems = Array.isArray(unknown) ? unknown : [];
-        const sensitiveItems = Array.isArray(sensitive) ? sensitive : [];
-        const length = Math.max(items.length, unknownItems.length);
-        const result = [];
-        for (let i = 0; i < length; i++)
-            result.push(withMarks(items[i], unknownItems[i], sensitiveItems[i]));
-        return result;
-    }
-    if (marks_isObject(value) || marks_isObject(unknown)) {
-        const object = marks_isObject(value) ? value : {};
-        const unknownObject = marks_isObject(unknown) ? unknown : {};
-        const sensitiveObject = marks_isObject(sensitive) ? sensitive : {};
-        const result = {};
-        for (const key of new Set([...Object.keys(object), ...Object.keys(unknownObject)])) {
-            if (!(key in object) && unknownObject[key] !== true && !marks_isObject(unknownObject[key]))
-                continue;
-            result[key] = withMarks(object[key], unknownObject[key], sensitiveObject[key]);
-        }
-        return result;
-    }
-    return value === undefined ? null : value;
-}
-function marks_isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./.build/sources/terraform/mapping.js
-/**
- * Terraform resource types → ARM resource types and property paths, as data in one place. Each
- * entry follows the provider's documentation for the type (the `doc` link: argument names and
- * nested blocks) and the ARM REST API for the property it fills, so that the graph and every rule
- * read a Terraform resource exactly as they read the same resource from a template.
- *
- * Attribute paths (`tf`) use dots, with list indexes for nested blocks (`high_availability.0.mode`);
- * `a|b` names alternatives across provider versions (the first one the plan has wins). A field
- * with `pointsTo` holds the id of another resource: when the plan only knows it after apply (a
- * first deployment), it is linked through the configuration's references to the resource of that
- * ARM type.
- */
-const AZURERM_DOCS = 'https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/';
-const doc = (name) => `${AZURERM_DOCS}${name}`;
-const STORAGE = 'Microsoft.Storage/storageAccounts';
-const KEY_VAULT = 'Microsoft.KeyVault/vaults';
-const mapping_REGISTRY = 'Microsoft.ContainerRegistry/registries';
-const APP_INSIGHTS = 'Microsoft.Insights/components';
-const mapping_WORKSPACE = 'Microsoft.MachineLearningServices/workspaces';
-const mapping_CLUSTER = 'Microsoft.ContainerService/managedClusters';
-const COSMOS = 'Microsoft.DocumentDB/databaseAccounts';
-const LOG_ANALYTICS = 'Microsoft.OperationalInsights/workspaces';
-const SQL_SERVER = 'Microsoft.Sql/servers';
-const SQL_DATABASE = 'Microsoft.Sql/servers/databases';
-const BLOB_CONTAINER = 'Microsoft.Storage/storageAccounts/blobServices/containers';
-const FILE_SHARE = 'Microsoft.Storage/storageAccounts/fileServices/shares';
-const mapping_location = { arm: 'location', tf: 'location' };
-/** The pointers every workspace kind has to its associated resources, and CMK encryption. */
-const WORKSPACE_LINKS = [
-    { arm: 'properties.storageAccount', tf: 'storage_account_id', pointsTo: [STORAGE] },
-    { arm: 'properties.keyVault', tf: 'key_vault_id', pointsTo: [KEY_VAULT] },
-    { arm: 'properties.containerRegistry', tf: 'container_registry_id', pointsTo: [mapping_REGISTRY] },
-    { arm: 'properties.applicationInsights', tf: 'application_insights_id', pointsTo: [APP_INSIGHTS] },
-    { arm: 'properties.encryption.status', tf: 'encryption', convert: 'blockPresent' },
-    {
-        arm: 'properties.encryption.keyVaultProperties.keyVaultArmId',
-        tf: 'encryption.0.key_vault_id',
-        pointsTo: [KEY_VAULT],
-    },
-    { arm: 'properties.encryption.keyVaultProperties.keyIdentifier', tf: 'encryption.0.key_id' },
-];
-/** Azure ML compute targets of the three azurerm compute types. */
-function compute(computeType, name, extra = []) {
-    return {
-        armType: 'Microsoft.MachineLearningServices/workspaces/computes',
-        doc: doc(name),
-        parent: { tf: 'machine_learning_workspace_id', type: mapping_WORKSPACE },
-        fields: [
-            mapping_location,
-            { arm: 'properties.computeType', value: computeType },
-            { arm: 'properties.computeLocation', tf: 'location' },
-            ...extra,
-        ],
-    };
-}
-/** Azure ML datastores: linked to the storage account behind their container or share. */
-function datastore(datastoreType, name, target) {
-    return {
-        armType: 'Microsoft.MachineLearningServices/workspaces/datastores',
-        doc: doc(name),
-        readBy: ['roles: datastore'],
-        parent: { tf: 'workspace_id', type: mapping_WORKSPACE },
-        fields: [
-            { arm: 'properties.datastoreType', value: datastoreType },
-            {
-                arm: 'properties.accountName',
-                tf: target,
-                convert: 'storageAccountName',
-                pointsTo: [BLOB_CONTAINER, FILE_SHARE, STORAGE],
-            },
-        ],
-    };
-}
-/** PostgreSQL and MySQL flexible servers share their azurerm shape. */
-function flexibleServer(armType, name) {
-    return {
-        armType,
-        doc: doc(name),
-        fields: [
-            mapping_location,
-            { arm: 'sku.name', tf: 'sku_name', convert: 'flexibleSkuName' },
-            { arm: 'sku.tier', tf: 'sku_name', convert: 'flexibleSkuTier' },
-            { arm: 'properties.highAvailability.mode', tf: 'high_availability.0.mode' },
-            {
-                arm: 'properties.backup.geoRedundantBackup',
-                tf: 'geo_redundant_backup_enabled',
-                convert: 'enabledDisabled',
-            },
-        ],
-    };
-}
-function hdinsight(name) {
-    return {
-        armType: 'Microsoft.HDInsight/clusters',
-        doc: doc(name),
-        fields: [mapping_location, { arm: 'properties.computeProfile.roles', tf: 'roles.0', convert: 'hdinsightRoles' }],
-    };
-}
-/** The azurerm types this tool reads, with the ARM type and properties each becomes. */
-const AZURERM = {
-    azurerm_machine_learning_workspace: {
-        armType: mapping_WORKSPACE,
-        doc: doc('machine_learning_workspace'),
-        fields: [
-            mapping_location,
-            { arm: 'kind', tf: 'kind' },
-            { arm: 'sku.name', tf: 'sku_name' },
-            ...WORKSPACE_LINKS,
-            { arm: 'properties.enableServiceSideCMKEncryption', tf: 'service_side_encryption_enabled' },
-            { arm: 'properties.hbiWorkspace', tf: 'high_business_impact' },
-        ],
-    },
-    azurerm_ai_foundry: {
-        armType: mapping_WORKSPACE,
-        doc: doc('ai_foundry'),
-        fields: [
-            mapping_location,
-            { arm: 'kind', value: 'Hub' },
-            ...WORKSPACE_LINKS,
-            { arm: 'properties.hbiWorkspace', tf: 'high_business_impact_enabled' },
-        ],
-    },
-    azurerm_ai_foundry_project: {
-        armType: mapping_WORKSPACE,
-        doc: doc('ai_foundry_project'),
-        fields: [
-            mapping_location,
-            { arm: 'kind', value: 'Project' },
-            { arm: 'properties.hubResourceId', tf: 'ai_services_hub_id', pointsTo: [mapping_WORKSPACE] },
-        ],
-    },
-    azurerm_storage_account: {
-        armType: STORAGE,
-        doc: doc('storage_account'),
-        fields: [
-            mapping_location,
-            { arm: 'sku.name', tf: ['account_tier', 'account_replication_type'], convert: 'joinUnderscore' },
-            { arm: 'kind', tf: 'account_kind' },
-            { arm: 'properties.isHnsEnabled', tf: 'is_hns_enabled' },
-        ],
-    },
-    azurerm_storage_container: {
-        armType: BLOB_CONTAINER,
-        doc: doc('storage_container'),
-        readBy: ['roles: datastore'],
-        parent: { tf: 'storage_account_id|storage_account_name', type: STORAGE, infix: 'default' },
-        fields: [],
-    },
-    azurerm_storage_share: {
-        armType: FILE_SHARE,
-        doc: doc('storage_share'),
-        readBy: ['roles: datastore'],
-        parent: { tf: 'storage_account_id|storage_account_name', type: STORAGE, infix: 'default' },
-        fields: [],
-    },
-    azurerm_key_vault: {
-        armType: KEY_VAULT,
-        doc: doc('key_vault'),
-        fields: [
-            mapping_location,
-            { arm: 'sku.name', tf: 'sku_name' },
-            { arm: 'properties.enablePurgeProtection', tf: 'purge_protection_enabled' },
-            { arm: 'properties.softDeleteRetentionInDays', tf: 'soft_delete_retention_days' },
-        ],
-    },
-    azurerm_container_registry: {
-        armType: mapping_REGISTRY,
-        doc: doc('container_registry'),
-        fields: [
-            mapping_location,
-            { arm: 'sku.name', tf: 'sku' },
-            { arm: 'properties.zoneRedundancy', tf: 'zone_redundancy_enabled', convert: 'enabledDisabled' },
-        ],
-        children: [
-            {
-                tf: 'georeplications',
-                armType: 'Microsoft.ContainerRegistry/registries/replications',
-                nameFrom: 'location',
-                fields: [
-                    { arm: 'location', tf: 'location' },
-                    { arm: 'properties.zoneRedundancy', tf: 'zone_redundancy_enabled', convert: 'enabledDisabled' },
-                ],
-            },
-        ],
-        evidence: { 'replications[].location': 'georeplications' },
-    },
-    azurerm_log_analytics_workspace: {
-        armType: LOG_ANALYTICS,
-        doc: doc('log_analytics_workspace'),
-        readBy: ['HA.AppInsights.Retention'],
-        fields: [mapping_location, { arm: 'sku.name', tf: 'sku' }],
-    },
-    azurerm_application_insights: {
-        armType: APP_INSIGHTS,
-        doc: doc('application_insights'),
-        fields: [
-            mapping_location,
-            { arm: 'kind', tf: 'application_type' },
-            { arm: 'properties.Application_Type', tf: 'application_type' },
-            { arm: 'properties.WorkspaceResourceId', tf: 'workspace_id', pointsTo: [LOG_ANALYTICS] },
-            { arm: 'properties.RetentionInDays', tf: 'retention_in_days' },
-        ],
-    },
-    azurerm_kubernetes_cluster: {
-        armType: mapping_CLUSTER,
-        doc: doc('kubernetes_cluster'),
-        fields: [
-            mapping_location,
-            { arm: 'sku.tier', tf: 'sku_tier' },
-            {
-                arm: 'properties.agentPoolProfiles',
-                tf: 'default_node_pool',
-                each: [
-                    { arm: 'name', tf: 'name' },
-                    { arm: 'type', tf: 'type' },
-                    { arm: 'vmSize', tf: 'vm_size' },
-                    { arm: 'availabilityZones', tf: 'zones|availability_zones' },
-                ],
-            },
-        ],
-        evidence: { 'properties.agentPoolProfiles[].availabilityZones': 'default_node_pool.0.zones' },
-    },
-    azurerm_kubernetes_cluster_node_pool: {
-        armType: 'Microsoft.ContainerService/managedClusters/agentPools',
-        doc: doc('kubernetes_cluster_node_pool'),
-        parent: { tf: 'kubernetes_cluster_id', type: mapping_CLUSTER },
-        readBy: ['HA.AKS.AvailabilityZones'],
-        fields: [
-            { arm: 'properties.type', value: 'VirtualMachineScaleSets' },
-            { arm: 'properties.vmSize', tf: 'vm_size' },
-            { arm: 'properties.availabilityZones', tf: 'zones|availability_zones' },
-        ],
-    },
-    azurerm_machine_learning_compute_cluster: compute('AmlCompute', 'machine_learning_compute_cluster'),
-    azurerm_machine_learning_compute_instance: compute('ComputeInstance', 'machine_learning_compute_instance'),
-    azurerm_machine_learning_inference_cluster: compute('AKS', 'machine_learning_inference_cluster', [
-        { arm: 'properties.resourceId', tf: 'kubernetes_cluster_id', pointsTo: [mapping_CLUSTER] },
-    ]),
-    azurerm_machine_learning_datastore_blobstorage: datastore('AzureBlob', 'machine_learning_datastore_blobstorage', 'storage_container_id'),
-    azurerm_machine_learning_datastore_datalake_gen2: datastore('AzureDataLakeGen2', 'machine_learning_datastore_datalake_gen2', 'storage_container_id'),
-    azurerm_machine_learning_datastore_fileshare: datastore('AzureFile', 'machine_learning_datastore_fileshare', 'storage_fileshare_id'),
-    azurerm_cosmosdb_account: {
-        armType: COSMOS,
-        doc: doc('cosmosdb_account'),
-        fields: [
-            mapping_location,
-            {
-                arm: 'properties.locations',
-                tf: 'geo_location',
-                each: [
-                    { arm: 'locationName', tf: 'location' },
-                    { arm: 'failoverPriority', tf: 'failover_priority' },
-                    { arm: 'isZoneRedundant', tf: 'zone_redundant' },
-                ],
-            },
-            {
-                arm: 'properties.enableAutomaticFailover',
-                tf: 'automatic_failover_enabled|enable_automatic_failover',
-            },
-            {
-                arm: 'properties.enableMultipleWriteLocations',
-                tf: 'multiple_write_locations_enabled|enable_multiple_write_locations',
-            },
-        ],
-    },
-    azurerm_mssql_server: {
-        armType: SQL_SERVER,
-        doc: doc('mssql_server'),
-        readBy: ['HA.Sql.GeoReplication'],
-        fields: [mapping_location],
-    },
-    azurerm_mssql_database: {
-        armType: SQL_DATABASE,
-        doc: doc('mssql_database'),
-        parent: { tf: 'server_id', type: SQL_SERVER },
-        fields: [
-            { arm: 'sku.name', tf: 'sku_name' },
-            { arm: 'properties.zoneRedundant', tf: 'zone_redundant' },
-            { arm: 'properties.createMode', tf: 'create_mode' },
-            { arm: 'properties.sourceDatabaseId', tf: 'creation_source_database_id', pointsTo: [SQL_DATABASE] },
-        ],
-    },
-    azurerm_mssql_elasticpool: {
-        armType: 'Microsoft.Sql/servers/elasticPools',
-        doc: doc('mssql_elasticpool'),
-        parent: { tf: 'server_name', type: SQL_SERVER },
-        fields: [mapping_location, { arm: 'properties.zoneRedundant', tf: 'zone_redundant' }],
-    },
-    azurerm_mssql_failover_group: {
-        armType: 'Microsoft.Sql/servers/failoverGroups',
-        doc: doc('mssql_failover_group'),
-        parent: { tf: 'server_id', type: SQL_SERVER },
-        readBy: ['HA.Sql.GeoReplication'],
-        fields: [{ arm: 'properties.databases', tf: 'databases', pointsTo: [SQL_DATABASE], many: true }],
-    },
-    azurerm_postgresql_flexible_server: flexibleServer('Microsoft.DBforPostgreSQL/flexibleServers', 'postgresql_flexible_server'),
-    azurerm_mysql_flexible_server: flexibleServer('Microsoft.DBforMySQL/flexibleServers', 'mysql_flexible_server'),
-    azurerm_postgresql_server: {
-        armType: 'Microsoft.DBforPostgreSQL/servers',
-        doc: doc('postgresql_server'),
-        fields: [mapping_location, { arm: 'sku.name', tf: 'sku_name' }],
-    },
-    azurerm_mysql_server: {
-        armType: 'Microsoft.DBforMySQL/servers',
-        doc: doc('mysql_server'),
-        fields: [mapping_location, { arm: 'sku.name', tf: 'sku_name' }],
-    },
-    azurerm_data_lake_store: {
-        armType: 'Microsoft.DataLakeStore/accounts',
-        doc: doc('data_lake_store'),
-        fields: [mapping_location],
-    },
-    azurerm_databricks_workspace: {
-        armType: 'Microsoft.Databricks/workspaces',
-        doc: doc('databricks_workspace'),
-        fields: [mapping_location, { arm: 'sku.name', tf: 'sku' }],
-    },
-    azurerm_container_group: {
-        armType: 'Microsoft.ContainerInstance/containerGroups',
-        doc: doc('container_group'),
-        fields: [mapping_location, { arm: 'zones', tf: 'zones' }],
-    },
-    azurerm_hdinsight_hadoop_cluster: hdinsight('hdinsight_hadoop_cluster'),
-    azurerm_hdinsight_spark_cluster: hdinsight('hdinsight_spark_cluster'),
-    azurerm_hdinsight_hbase_cluster: hdinsight('hdinsight_hbase_cluster'),
-    azurerm_hdinsight_kafka_cluster: hdinsight('hdinsight_kafka_cluster'),
-    azurerm_hdinsight_interactive_query_cluster: hdinsight('hdinsight_interactive_query_cluster'),
-};
-/**
- * azapi resources: `type` is `Provider/type@api-version` and `body` the ARM body (an object in
- * azapi 2.x, a JSON string in 1.x), so no per-type mapping is needed. When the body holds ids only
- * known after apply, these ARM properties are linked through references by the type they point at.
- */
-const AZAPI_DOCS = {
-    azapi_resource: 'https://registry.terraform.io/providers/Azure/azapi/latest/docs/resources/resource',
-    azapi_update_resource: 'https://registry.terraform.io/providers/Azure/azapi/latest/docs/resources/update_resource',
-};
-const AZAPI_POINTERS = {
-    'properties.storageAccount': [STORAGE],
-    'properties.keyVault': [KEY_VAULT],
-    'properties.containerRegistry': [mapping_REGISTRY],
-    'properties.applicationInsights': [APP_INSIGHTS],
-    'properties.hubResourceId': [mapping_WORKSPACE],
-    'properties.encryption.keyVaultProperties.keyVaultArmId': [KEY_VAULT],
-    'properties.encryption.cosmosDbResourceId': [COSMOS],
-    'properties.encryption.cosmosDbArmId': [COSMOS],
-    'properties.resourceId': [mapping_CLUSTER, 'Microsoft.Kubernetes/connectedClusters'],
-    'properties.WorkspaceResourceId': [LOG_ANALYTICS],
-};
-/** The Terraform types read, for the README's table and for skipping the rest quickly. */
-function isMappedType(type) {
-    return type in AZURERM || type in AZAPI_DOCS;
-}
-
-;// CONCATENATED MODULE: ./.build/sources/terraform/convert.js
-
-
-
-const PLACEHOLDER_RG = 'rg';
-function convertInstances(instances, options) {
-    const drafts = [];
-    const pending = [];
-    for (const instance of instances) {
-        const made = instance.type.startsWith('azapi_') ? fromAzapi(instance) : fromAzurerm(instance);
-        if (made)
-            pending.push(made);
-    }
-    const byAddress = new Map();
-    for (const draft of pending)
-        byAddress.set(draft.instance.address, draft);
-    // Names and ids: top-level resources first, then children once their parent is named.
-    const resolveTargets = (draft, tfPath, types) => {
-        const references = options.config.referencesAt(draft.instance.parsed, tfPath);
-        const lowered = types.map((type) => type.toLowerCase());
-        return options.config
-            .targets(references, draft.instance.parsed)
-            .map((address) => byAddress.get(address))
-            .filter((target) => !!target && lowered.includes(target.armType.toLowerCase()));
-    };
-    let left = pending;
-    for (let round = 0; round < 4 && left.length > 0; round++) {
-        const waiting = [];
-        for (const draft of left) {
-            if (!nameAndId(draft, options, resolveTargets))
-                waiting.push(draft);
-        }
-        if (waiting.length === left.length)
-            break;
-        left = waiting;
-    }
-    for (const draft of left)
-        fallbackNameAndId(draft, options);
-    for (const draft of pending) {
-        for (const pointer of draft.pointers) {
-            const targets = resolveTargets(draft, pointer.tfPath, pointer.types);
-            const ids = [...new Set(targets.map((target) => target.id))];
-            if (pointer.many ? ids.length > 0 : ids.length === 1) {
-                const resolved = pointer.many ? ids : ids[0];
-                const value = pointer.convert ? convert(pointer.convert, [resolved]) : resolved;
-                if (value !== undefined)
-                    setPath(draft.body, pointer.armPath, value);
-            }
-            else {
-                const references = options.config.referencesAt(draft.instance.parsed, pointer.tfPath);
-                const shown = [...references].sort((a, b) => b.length - a.length)[0];
-                if (shown && isUnknown(getPath(draft.body, pointer.armPath))) {
-                    setPath(draft.body, pointer.armPath, new model_UnknownValue(`${KNOWN_AFTER_APPLY} (${pointer.tfPath} = ${shown})`));
-                }
-            }
-        }
-        drafts.push({
-            instance: draft.instance,
-            armType: draft.armType,
-            name: draft.name,
-            id: draft.id,
-            body: draft.body,
-            tfPathOf: draft.tfPathOf,
-            ...(draft.patch ? { patch: true } : {}),
-        });
-    }
-    return drafts;
-}
-/** Sets `name` and `id` when the parent (if any) is known; false to wait for it. */
-function nameAndId(draft, options, resolve) {
-    const known = knownId(draft.instance.attributes);
-    const own = draft.ownName ?? draft.instance.address;
-    if (!draft.parent) {
-        draft.name = own;
-        draft.id = known ?? buildId(draft.armType, own, resourceGroupOf(draft), options.subscription);
-        return true;
-    }
-    const { value, type, infix, tfPath } = draft.parent;
-    let parentName;
-    let parentId;
-    if (typeof value === 'string' && value !== '') {
-        if (value.startsWith('/')) {
-            parentId = value;
-            parentName = namesInId(value, type);
-        }
-        else
-            parentName = value;
-    }
-    else {
-        const [target, ...others] = resolve(draft, tfPath, [type]);
-        if (target && others.length === 0) {
-            if (!target.name || !target.id)
-                return false;
-            parentName = target.name;
-            parentId = target.id;
-        }
-    }
-    if (!parentName)
-        return false;
-    const middle = infix ? `${infix}/` : '';
-    draft.name = `${parentName}/${middle}${own}`;
-    draft.id =
-        known ??
-            (parentId
-                ? `${parentId}${childTail(type, draft.armType, infix)}/${own}`
-                : buildId(draft.armType, draft.name, resourceGroupOf(draft), options.subscription));
-    return true;
-}
-/** A child whose parent could not be found: named after its Terraform address, under its own type. */
-function fallbackNameAndId(draft, options) {
-    const own = draft.ownName ?? draft.instance.address;
-    draft.name = `${draft.instance.address}/${own}`;
-    draft.id =
-        knownId(draft.instance.attributes) ??
-            buildId(draft.armType, draft.name, resourceGroupOf(draft), options.subscription);
-}
-function knownId(attributes) {
-    const id = attributes.id;
-    return typeof id === 'string' && id.startsWith('/subscriptions/') ? id : undefined;
-}
-function resourceGroupOf(draft) {
-    if (draft.resourceGroup)
-        return draft.resourceGroup;
-    const group = draft.instance.attributes.resource_group_name;
-    return typeof group === 'string' && group !== '' ? group : PLACEHOLDER_RG;
-}
-/** `/subscriptions/s/resourceGroups/g/providers/NS/t1/n1/t2/n2` for a type and an ARM name. */
-function buildId(armType, name, resourceGroup, subscription) {
-    const types = armType.split('/');
-    const names = name.split('/');
-    let tail = types[0];
-    for (let i = 1; i < types.length; i++)
-        tail += `/${types[i]}/${names[i - 1] ?? names[names.length - 1]}`;
-    return `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/${tail}`;
-}
-function lastTypeSegment(armType) {
-    return armType.split('/').pop();
-}
-/** The type segments between a parent type and its child's, with the fixed infix names. */
-function childTail(parentType, childType, infix) {
-    const extra = childType.split('/').slice(parentType.split('/').length);
-    if (extra.length === 2 && infix)
-        return `/${extra[0]}/${infix}/${extra[1]}`;
-    return `/${extra[extra.length - 1]}`;
-}
-/** The ARM name (`ws`, `srv/db`) an id gives for a resource of `type`. */
-function namesInId(id, type) {
-    const match = /\/providers\/[^/]+\/(.+)$/i.exec(id.replace(/\/+$/, ''));
-    if (!match)
-        return undefined;
-    const segments = match[1].split('/');
-    const depth = type.split('/').length - 1;
-    const names = [];
-    for (let i = 1; i < segments.length && names.length < depth; i += 2)
-        names.push(segments[i]);
-    return names.length === depth ? names.join('/') : undefined;
-}
-// ---------------------------------------------------------------------------------------------
-// azurerm: the mapping table
-function fromAzurerm(instance) {
-    const mapping = AZURERM[instance.type];
-    if (!mapping)
-        return undefined;
-    const attributes = instance.attributes;
-    const draft = {
-        instance,
-        armType: mapping.armType,
-        body: {},
-        pointers: [],
-        tfPathOf: (armPath) => tfPathFor(mapping, attributes, armPath),
-    };
-    const name = attributes.name;
-    if (typeof name === 'string' && name !== '')
-        draft.ownName = name;
-    if (mapping.parent) {
-        const tfPath = present(attributes, mapping.parent.tf);
-        draft.parent = {
-            tfPath,
-            value: readTf(attributes, tfPath),
-            type: mapping.parent.type,
-            ...(mapping.parent.infix ? { infix: mapping.parent.infix } : {}),
-        };
-    }
-    applyFields(mapping.fields, attributes, draft.body, '', draft.pointers, '');
-    return draft;
-}
-/** Children declared as blocks of their parent (registry georeplications), as pending drafts too. */
-function childDrafts(parent, instance) {
-    const mapping = AZURERM[instance.type];
-    const result = [];
-    for (const spec of mapping?.children ?? []) {
-        const items = readTf(instance.attributes, spec.tf);
-        if (!Array.isArray(items))
-            continue;
-        items.forEach((item, index) => {
-            const attributes = item !== null && typeof item === 'object' && !Array.isArray(item) && !isUnknown(item) ? item : {};
-            const own = typeof attributes[spec.nameFrom] === 'string' ? attributes[spec.nameFrom] : String(index);
-            const body = {};
-            applyFields(spec.fields, attributes, body, '', [], '');
-            result.push({
-                instance,
-                armType: spec.armType,
-                name: `${parent.name}/${own}`,
-                id: `${parent.id}/${lastTypeSegment(spec.armType)}/${own}`,
-                body,
-                tfPathOf: (armPath) => childTfPath(spec, index, armPath),
-            });
-        });
-    }
-    return result;
-}
-function childTfPath(spec, index, armPath) {
-    const field = spec.fields.find((candidate) => candidate.arm === armPath && typeof candidate.tf === 'string');
-    return `${spec.tf}.${index}${field ? `.${firstAlternative(field.tf)}` : ''}`;
-}
-function applyFields(fields, attributes, body, armPrefix, pointers, tfPrefix) {
-    for (const field of fields) {
-        const armPath = `${armPrefix}${field.arm}`;
-        if (field.value !== undefined) {
-            setPath(body, armPath, field.value);
-            continue;
-        }
-        const paths = (Array.isArray(field.tf) ? field.tf : [field.tf]).map((tf) => present(attributes, tf));
-        const inputs = paths.map((tf) => readTf(attributes, tf));
-        if (field.each) {
-            const items = inputs[0];
-            if (isUnknown(items))
-                setPath(body, armPath, items);
-            else if (Array.isArray(items)) {
-                const mapped = items.map((item) => {
-                    if (isUnknown(item) || item === null || typeof item !== 'object' || Array.isArray(item))
-                        return item;
-                    const out = {};
-                    applyFields(field.each, item, out, '', [], '');
-                    return out;
-                });
-                setPath(body, armPath, mapped);
-            }
-            continue;
-        }
-        if (field.pointsTo &&
-            inputs.some((input) => isUnknown(input) || (field.many && convert_containsUnknown(input)))) {
-            pointers.push({
-                armPath,
-                tfPath: `${tfPrefix}${paths[0]}`,
-                types: field.pointsTo,
-                many: field.many === true,
-                ...(field.convert ? { convert: field.convert } : {}),
-            });
-        }
-        if (inputs.every((input) => input === undefined))
-            continue;
-        const value = field.convert ? convert(field.convert, inputs) : inputs[0];
-        if (value !== undefined)
-            setPath(body, armPath, value);
-    }
-}
-function convert_containsUnknown(value) {
-    return Array.isArray(value) && value.some((item) => isUnknown(item));
-}
-/** The ARM property path → the Terraform attribute that sets it (longest field prefix). */
-function tfPathFor(mapping, attributes, armPath) {
-    if (mapping.evidence?.[armPath])
-        return mapping.evidence[armPath];
-    let best;
-    for (const field of mapping.fields) {
-        if (!field.tf)
-            continue;
-        if (armPath === field.arm || armPath.startsWith(`${field.arm}.`) || armPath.startsWith(`${field.arm}[`)) {
-            if (!best || field.arm.length > best.field.arm.length)
-                best = { field, rest: armPath.slice(field.arm.length) };
-        }
-    }
-    if (!best)
-        return undefined;
-    const tf = Array.isArray(best.field.tf) ? best.field.tf[best.field.tf.length - 1] : best.field.tf;
-    const base = present(attributes, tf);
-    if (!best.field.each)
-        return base;
-    const item = /^\[(\d+)\]\.?(.*)$/.exec(best.rest);
-    if (!item)
-        return base;
-    const sub = best.field.each.find((candidate) => candidate.arm === item[2] && typeof candidate.tf === 'string');
-    return `${base}.${item[1]}${sub ? `.${firstAlternative(sub.tf)}` : ''}`;
-}
-function firstAlternative(tf) {
-    return tf.split('|')[0];
-}
-/** The alternative (`zones|availability_zones`) the attributes hold, else the first. */
-function present(attributes, tf) {
-    const alternatives = tf.split('|');
-    return alternatives.find((candidate) => readTf(attributes, candidate) !== undefined) ?? alternatives[0];
-}
-/** Reads `a.0.b` from the attributes; `undefined` when absent or null. */
-function readTf(attributes, tfPath) {
-    let current = attributes;
-    for (const segment of tfPath.split('.')) {
-        if (current === undefined || current === null)
-            return undefined;
-        if (isUnknown(current))
-            return current;
-        if (Array.isArray(current))
-            current = current[Number(segment)];
-        else if (typeof current === 'object')
-            current = current[segment];
-        else
-            return undefined;
-    }
-    return current === null ? undefined : current;
-}
-function convert(converter, inputs) {
-    const unknown = inputs.find((input) => isUnknown(input));
-    if (unknown !== undefined && converter !== 'blockPresent')
-        return unknown;
-    const [first] = inputs;
-    switch (converter) {
-        case 'enabledDisabled':
-            return typeof first === 'boolean' ? (first ? 'Enabled' : 'Disabled') : first;
-        case 'joinUnderscore':
-            return inputs.every((input) => typeof input === 'string') ? inputs.join('_') : undefined;
-        case 'blockPresent':
-            if (isUnknown(first))
-                return first;
-            return Array.isArray(first) && first.length > 0 ? 'Enabled' : undefined;
-        case 'flexibleSkuName': {
-            if (typeof first !== 'string')
-                return first;
-            const match = /^(B|GP|MO)_(.+)$/.exec(first);
-            return match ? match[2] : first;
-        }
-        case 'flexibleSkuTier': {
-            if (typeof first !== 'string')
-                return undefined;
-            const prefix = first.split('_')[0];
-            return prefix === 'B'
-                ? 'Burstable'
-                : prefix === 'GP'
-                    ? 'GeneralPurpose'
-                    : prefix === 'MO'
-                        ? 'MemoryOptimized'
-                        : undefined;
-        }
-        case 'storageAccountName': {
-            const value = Array.isArray(first) ? first[0] : first;
-            if (typeof value !== 'string')
-                return value;
-            const fromId = /\/storageAccounts\/([^/]+)/i.exec(value);
-            if (fromId)
-                return fromId[1];
-            const fromUrl = /^https?:\/\/([a-z0-9]+)\.(?:blob|dfs|file)\./i.exec(value);
-            return fromUrl ? fromUrl[1] : undefined;
-        }
-        case 'hdinsightRoles':
-            return hdinsightRoles(first);
-    }
-}
-/** azurerm `roles { head_node {…} worker_node {…} zookeeper_node {…} }` → ARM compute profile roles. */
-function hdinsightRoles(roles) {
-    if (roles === undefined ||
-        roles === null ||
-        typeof roles !== 'object' ||
-        Array.isArray(roles) ||
-        isUnknown(roles))
-        return roles;
-    const result = [];
-    const names = {
-        head_node: 'headnode',
-        worker_node: 'workernode',
-        zookeeper_node: 'zookeepernode',
-        edge_node: 'edgenode',
-    };
-    for (const [block, armName] of Object.entries(names)) {
-        const node = readTf(roles, `${block}.0`);
-        if (node === undefined)
-            continue;
-        const role = { name: armName };
-        if (node !== null && typeof node === 'object' && !Array.isArray(node) && !isUnknown(node)) {
-            const count = node.target_instance_count;
-            if (count !== undefined && count !== null)
-                role.targetInstanceCount = count;
-            if (node.vm_size !== undefined && node.vm_size !== null)
-                role.hardwareProfile = { vmSize: node.vm_size };
-        }
-        result.push(role);
-    }
-    return result;
-}
-// ---------------------------------------------------------------------------------------------
-// azapi: the body is the ARM body already
-function fromAzapi(instance) {
-    if (instance.type !== 'azapi_resource' && instance.type !== 'azapi_update_resource')
-        return undefined;
-    const attributes = instance.attributes;
-    const typeValue = attributes.type;
-    if (typeof typeValue !== 'string')
-        return undefined;
-    const armType = typeValue.split('@')[0];
-    const rawBody = attributes.body;
-    let body;
-    if (typeof rawBody === 'string') {
-        try {
-            const parsed = JSON.parse(rawBody);
-            body =
-                parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-                    ? parsed
-                    : {};
-        }
-        catch {
-            body = {};
-        }
-    }
-    else if (isUnknown(rawBody))
-        body = { properties: rawBody };
-    else if (rawBody !== null &&
-        rawBody !== undefined &&
-        typeof rawBody === 'object' &&
-        !Array.isArray(rawBody))
-        body = structuredCloneValue(rawBody);
-    else
-        body = {};
-    if (attributes.location !== undefined && attributes.location !== null && attributes.location !== '')
-        body.location = attributes.location;
-    const draft = {
-        instance,
-        armType,
-        body,
-        pointers: [],
-        tfPathOf: (armPath) => `body.${splitPropertyPath(armPath)
-            .filter((s) => typeof s === 'string')
-            .join('.')}`,
-    };
-    if (instance.type === 'azapi_update_resource')
-        draft.patch = true;
-    const resourceId = attributes.resource_id;
-    const name = attributes.name;
-    if (typeof name === 'string' && name !== '')
-        draft.ownName = name;
-    else if (typeof resourceId === 'string' && resourceId.includes('/'))
-        draft.ownName = resourceId.split('/').pop();
-    const depth = armType.split('/').length - 1;
-    const parentId = attributes.parent_id;
-    if (typeof parentId === 'string') {
-        const group = /\/resourceGroups\/([^/]+)/i.exec(parentId)?.[1];
-        if (group)
-            draft.resourceGroup = group;
-    }
-    if (depth > 1) {
-        const parentType = armType.split('/').slice(0, -1).join('/');
-        if (typeof resourceId === 'string' && resourceId.startsWith('/')) {
-            const parentOfId = resourceId.split('/').slice(0, -2).join('/');
-            draft.parent = { tfPath: 'resource_id', value: parentOfId, type: parentType };
-        }
-        else
-            draft.parent = { tfPath: 'parent_id', value: parentId, type: parentType };
-    }
-    // Ids in the body only known after apply: linked by the type of resource they point at.
-    for (const [armPath, types] of Object.entries(AZAPI_POINTERS)) {
-        if (isUnknown(getPath(body, armPath)))
-            draft.pointers.push({ armPath, tfPath: 'body', types, many: false });
-    }
-    return draft;
-}
-function structuredCloneValue(value) {
-    const copy = {};
-    for (const [key, item] of Object.entries(value))
-        copy[key] = convert_cloneValue(item);
-    return copy;
-}
-function convert_cloneValue(value) {
-    if (isUnknown(value) || value === null || typeof value !== 'object')
-        return value;
-    if (Array.isArray(value))
-        return value.map(convert_cloneValue);
-    return structuredCloneValue(value);
-}
-// ---------------------------------------------------------------------------------------------
-/** Reads an ARM dot path from a body (exact keys). */
-function getPath(body, path) {
-    let current = body;
-    for (const segment of splitPropertyPath(path)) {
-        if (current === undefined || current === null)
-            return undefined;
-        if (isUnknown(current))
-            return current;
-        if (typeof current !== 'object')
-            return undefined;
-        current = Array.isArray(current)
-            ? current[segment]
-            : current[segment];
-    }
-    return current;
-}
-/** Sets an ARM dot path in a body, creating the objects on the way (an unknown on the way stays). */
-function setPath(body, path, value) {
-    const segments = path.split('.');
-    let current = body;
-    for (const segment of segments.slice(0, -1)) {
-        const next = current[segment];
-        if (next === undefined ||
-            next === null ||
-            typeof next !== 'object' ||
-            Array.isArray(next) ||
-            isUnknown(next)) {
-            if (isUnknown(next))
-                return;
-            const created = {};
-            current[segment] = created;
-            current = created;
-        }
-        else
-            current = next;
-    }
-    current[segments[segments.length - 1]] = value;
-}
-
-;// CONCATENATED MODULE: ./.build/sources/terraform/hcl-blocks.js
-/**
- * Finds `resource "type" "name" { … }` and `data "type" "name" { … }` blocks in a `.tf` file and
- * the line of each attribute, nested block and object key inside them. A small scanner, not an HCL
- * parser: it knows strings (with `${…}` and `%{…}` templates), heredocs and the three comment
- * forms, so braces inside them are not counted, and it reads nothing else. Paths use the plan's
- * shape: nested blocks are lists (`default_node_pool.0.zones`, `geo_location.1.location`), object
- * keys are not (`body.properties.storageAccount`). What it cannot place (keys built by `for`
- * expressions, `dynamic` blocks) is simply absent: a lookup falls back to the nearest enclosing path.
- */
-function scanHclBlocks(text) {
-    const tokens = tokenize(text);
-    const blocks = [];
-    let position = 0;
-    const peek = () => tokens[position];
-    const next = () => tokens[position++];
-    const skipNewlines = () => {
-        while (peek()?.kind === 'newline')
-            position++;
-    };
-    /** Skips to the token that closes the bracket just consumed (`{`, `[` or `(`). */
-    const skipBalanced = () => {
-        let depth = 1;
-        while (position < tokens.length && depth > 0) {
-            const token = next();
-            if (token.kind !== 'punct')
-                continue;
-            if (token.text === '{' || token.text === '[' || token.text === '(')
-                depth++;
-            else if (token.text === '}' || token.text === ']' || token.text === ')')
-                depth--;
-        }
-    };
-    /** An expression, recording object keys under `prefix`; stops before a token in `stops`. */
-    const expression = (prefix, stops, record) => {
-        while (position < tokens.length) {
-            const token = peek();
-            const key = token.kind === 'newline' ? '\n' : token.kind === 'punct' ? token.text : '';
-            if (stops.has(key))
-                return;
-            position++;
-            if (token.kind !== 'punct')
-                continue;
-            if (token.text === '{')
-                object(prefix, record);
-            else if (token.text === '[' || token.text === '(')
-                tuple(prefix, record, token.text === '[' ? ']' : ')');
-            else if (token.text === '}' || token.text === ']' || token.text === ')') {
-                position--; // not ours: the caller closes it
-                return;
-            }
-        }
-    };
-    const objectStops = new Set(['\n', ',', '}']);
-    const object = (prefix, record) => {
-        for (;;) {
-            while (peek() && (peek().kind === 'newline' || peek().text === ','))
-                position++;
-            const token = next();
-            if (!token)
-                return;
-            if (token.kind === 'punct' && token.text === '}')
-                return;
-            const separator = peek();
-            if ((token.kind === 'ident' || token.kind === 'string') &&
-                separator?.kind === 'punct' &&
-                (separator.text === '=' || separator.text === ':')) {
-                position++;
-                const path = `${prefix}${unquote(token)}`;
-                if (record && !record.has(path))
-                    record.set(path, token.line);
-                expression(`${path}.`, objectStops, record);
-                continue;
-            }
-            // A `for` expression or something else this scanner does not read: skip to the closing brace.
-            position--;
-            skipBalanced();
-            return;
-        }
-    };
-    const tupleStops = new Set([',', ']', ')']);
-    const tuple = (prefix, record, close) => {
-        for (;;) {
-            while (peek() && (peek().kind === 'newline' || peek().text === ','))
-                position++;
-            const token = peek();
-            if (!token)
-                return;
-            if (token.kind === 'punct' && token.text === close) {
-                position++;
-                return;
-            }
-            const before = position;
-            expression(prefix, tupleStops, record);
-            if (position === before)
-                position++; // a stray closer: step over it
-        }
-    };
-    const attributeStops = new Set(['\n', '}']);
-    /** A block body after its `{`, up to and including its `}`. */
-    const body = (prefix, record) => {
-        const counts = new Map();
-        for (;;) {
-            skipNewlines();
-            const token = next();
-            if (!token)
-                return;
-            if (token.kind === 'punct' && token.text === '}')
-                return;
-            if (token.kind !== 'ident')
-                continue;
-            if (peek()?.kind === 'punct' && peek().text === '=') {
-                position++;
-                const path = `${prefix}${token.text}`;
-                if (record && !record.has(path))
-                    record.set(path, token.line);
-                expression(`${path}.`, attributeStops, record);
-                continue;
-            }
-            const labels = [];
-            while (peek() && (peek().kind === 'string' || peek().kind === 'ident'))
-                labels.push(next());
-            if (!(peek()?.kind === 'punct' && peek().text === '{')) {
-                while (peek() && peek().kind !== 'newline')
-                    position++;
-                continue;
-            }
-            position++;
-            if (!record &&
-                prefix === '' &&
-                (token.text === 'resource' || token.text === 'data') &&
-                labels.length === 2) {
-                const block = {
-                    mode: token.text === 'resource' ? 'managed' : 'data',
-                    type: unquote(labels[0]),
-                    name: unquote(labels[1]),
-                    line: token.line,
-                    paths: new Map(),
-                };
-                blocks.push(block);
-                body('', block.paths);
-                continue;
-            }
-            if (!record) {
-                skipBalanced();
-                continue;
-            }
-            const index = counts.get(token.text) ?? 0;
-            counts.set(token.text, index + 1);
-            const path = `${prefix}${token.text}.${index}`;
-            if (!record.has(path))
-                record.set(path, token.line);
-            if (!record.has(`${prefix}${token.text}`))
-                record.set(`${prefix}${token.text}`, token.line);
-            body(`${path}.`, record);
-        }
-    };
-    body('', undefined);
-    return blocks;
-}
-function unquote(token) {
-    return token.kind === 'string' ? token.text.slice(1, -1) : token.text;
-}
-const IDENT_START = /[A-Za-z_]/;
-const IDENT_PART = /[A-Za-z0-9_-]/;
-function tokenize(text) {
-    const tokens = [];
-    let line = 1;
-    let i = 0;
-    const length = text.length;
-    const push = (kind, value, at) => tokens.push({ kind, text: value, line: at });
-    /** Skips a quoted template from its opening quote; returns the index after the closing quote. */
-    const skipString = (start) => {
-        let j = start + 1;
-        while (j < length) {
-            const char = text[j];
-            if (char === '\\') {
-                j += 2;
-                continue;
-            }
-            if (char === '"')
-                return j + 1;
-            if (char === '\n')
-                line++;
-            if ((char === '$' || char === '%') && text[j + 1] === '{' && text[j - 1] !== char) {
-                j = skipTemplate(j + 2);
-                continue;
-            }
-            j++;
-        }
-        return j;
-    };
-    /** Skips a `${ … }` template body (which may hold strings and braces); returns the index after `}`. */
-    const skipTemplate = (start) => {
-        let depth = 1;
-        let j = start;
-        while (j < length && depth > 0) {
-            const char = text[j];
-            if (char === '"') {
-                j = skipString(j);
-                continue;
-            }
-            if (char === '\n')
-                line++;
-            if (char === '{')
-                depth++;
-            else if (char === '}')
-                depth--;
-            j++;
-        }
-        return j;
-    };
-    while (i < length) {
-        const char = text[i];
-        if (char === '\n') {
-            push('newline', '\n', line);
-            line++;
-            i++;
-            continue;
-        }
-        if (char === ' ' || char === '\t' || char === '\r') {
-            i++;
-            continue;
-        }
-        if (char === '#' || (char === '/' && text[i + 1] === '/')) {
-            while (i < length && text[i] !== '\n')
-                i++;
-            continue;
-        }
-        if (char === '/' && text[i + 1] === '*') {
-            const end = text.indexOf('*/', i + 2);
-            const stop = end < 0 ? length : end + 2;
-            for (let j = i; j < stop; j++)
-                if (text[j] === '\n')
-                    line++;
-            i = stop;
-            continue;
-        }
-        if (char === '"') {
-            const startLine = line;
-            const end = skipString(i);
-            push('string', text.slice(i, end), startLine);
-            i = end;
-            continue;
-        }
-        if (char === '<' && text[i + 1] === '<') {
-            const heredoc = /^<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text.slice(i, i + 200));
-            if (heredoc) {
-                const startLine = line;
-                let j = i + heredoc[0].length;
-                line++;
-                for (;;) {
-                    const end = text.indexOf('\n', j);
-                    const current = text.slice(j, end < 0 ? length : end);
-                    if (current.trim() === heredoc[1] || end < 0) {
-                        j = end < 0 ? length : end;
-                        break;
-                    }
-                    line++;
-                    j = end + 1;
-                }
-                push('other', '<<heredoc', startLine);
-                i = j;
-                continue;
-            }
-        }
-        if (IDENT_START.test(char)) {
-            let j = i + 1;
-            while (j < length && IDENT_PART.test(text[j]))
-                j++;
-            push('ident', text.slice(i, j), line);
-            i = j;
-            continue;
-        }
-        if ('{}[]()=:,'.includes(char)) {
-            // `==`, `=>`, `!=`, `<=`, `>=` are operators, not an attribute's `=`.
-            if (char === '=' && (text[i + 1] === '=' || text[i + 1] === '>')) {
-                push('other', text.slice(i, i + 2), line);
-                i += 2;
-                continue;
-            }
-            push('punct', char, line);
-            i++;
-            continue;
-        }
-        if ((char === '!' || char === '<' || char === '>') && text[i + 1] === '=') {
-            push('other', text.slice(i, i + 2), line);
-            i += 2;
-            continue;
-        }
-        push('other', char, line);
-        i++;
-    }
-    return tokens;
-}
-
-;// CONCATENATED MODULE: ./.build/sources/terraform/locate.js
-
-
-
-
-/**
- * Finds each resource's block in the `.tf` files of the module that declared it: the root module
- * is the folder of the plan file (write the plan JSON there), a child module's folder comes from
- * its local `source` (`./modules/ws`, relative to the calling module) or, for registry and git
- * sources, from `.terraform/modules/modules.json` that `terraform init` writes in the root.
- */
-class TerraformLocator {
-    rootDir;
-    config;
-    cwd;
-    blocksByDir = new Map();
-    modulesJson;
-    dirs = new Map();
-    missing = new Map();
-    constructor(rootDir, config, cwd) {
-        this.rootDir = rootDir;
-        this.config = config;
-        this.cwd = cwd;
-    }
-    place(parsed) {
-        const pathKey = parsed.modulePath.join('.');
-        let dir = this.dirs.get(pathKey);
-        if (dir === undefined) {
-            dir = this.moduleDir(parsed.modulePath);
-            this.dirs.set(pathKey, dir);
-        }
-        if (typeof dir !== 'string')
-            return dir;
-        const key = `${parsed.mode}.${parsed.type}.${parsed.name}`;
-        const blocks = this.blocks(dir);
-        const found = blocks.get(key);
-        if (found)
-            return found;
-        let missing = this.missing.get(dir);
-        if (!missing) {
-            const shown = displayPath(dir, this.cwd);
-            missing = {
-                missing: blocks.size === 0
-                    ? `${shown} holds no .tf file with resource blocks (write the plan JSON into the root module's folder, or keep the .tf files beside it)`
-                    : `their resource blocks are not in the .tf files of ${shown}`,
-            };
-            this.missing.set(dir, missing);
-        }
-        return missing;
-    }
-    /** The line of a Terraform attribute path in a block, else of its nearest enclosing path, else the block's. */
-    static lineOf(place, tfPath) {
-        let current = tfPath ?? '';
-        while (current) {
-            const line = place.block.paths.get(current);
-            if (line !== undefined)
-                return { file: place.file, line };
-            const cut = current.lastIndexOf('.');
-            current = cut > 0 ? current.slice(0, cut) : '';
-        }
-        return { file: place.file, line: place.block.line };
-    }
-    moduleDir(modulePath) {
-        let dir = this.rootDir;
-        const sources = this.config.sources(modulePath);
-        for (let i = 0; i < modulePath.length; i++) {
-            const source = sources[i];
-            if (source && (source.startsWith('./') || source.startsWith('../'))) {
-                dir = external_node_path_.resolve(dir, source);
-                continue;
-            }
-            const key = modulePath.slice(0, i + 1).join('.');
-            const installed = this.installedModules().get(key);
-            if (installed === undefined) {
-                return {
-                    missing: `module.${modulePath.slice(0, i + 1).join('.module.')} comes from ${source ?? 'an unknown source'}, not a local folder, and .terraform/modules/modules.json beside the plan does not list it (run terraform init there)`,
-                };
-            }
-            dir = external_node_path_.resolve(this.rootDir, installed);
-        }
-        return dir;
-    }
-    /** `Key` → `Dir` of the modules `terraform init` installed (registry, git, …). */
-    installedModules() {
-        if (!this.modulesJson) {
-            this.modulesJson = new Map();
-            try {
-                const manifest = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_.join(this.rootDir, '.terraform', 'modules', 'modules.json'), 'utf8'));
-                for (const entry of manifest.Modules ?? []) {
-                    if (typeof entry.Key === 'string' && typeof entry.Dir === 'string')
-                        this.modulesJson.set(entry.Key, entry.Dir);
-                }
-            }
-            catch {
-                // No manifest: only local module sources can be placed.
-            }
-        }
-        return this.modulesJson;
-    }
-    blocks(dir) {
-        let blocks = this.blocksByDir.get(dir);
-        if (blocks)
-            return blocks;
-        blocks = new Map();
-        this.blocksByDir.set(dir, blocks);
-        let names;
-        try {
-            names = (0,external_node_fs_.readdirSync)(dir)
-                .filter((name) => name.endsWith('.tf'))
-                .sort();
-        }
-        catch {
-            return blocks;
-        }
-        for (const name of names) {
-            const absolute = external_node_path_.join(dir, name);
-            let text;
-            try {
-                text = (0,external_node_fs_.readFileSync)(absolute, 'utf8');
-            }
-            catch {
-                continue;
-            }
-            const file = displayPath(absolute, this.cwd);
-            for (const block of scanHclBlocks(text)) {
-                const key = `${block.mode}.${block.type}.${block.name}`;
-                if (!blocks.has(key))
-                    blocks.set(key, { file, block });
-            }
-        }
-        return blocks;
-    }
-}
-
-;// CONCATENATED MODULE: ./.build/sources/terraform/plan-format.js
-
-
-/** Major versions of the JSON format this reader understands. */
-const SUPPORTED_MAJORS = new Set(['0', '1']);
-const HOW_TO_MAKE = 'Make it with: terraform plan -out tfplan, then terraform show -json tfplan > plan.json';
-/** Decodes the bytes of a plan file: UTF-8 (with or without BOM) or UTF-16 (PowerShell's `>` on Windows). */
-function decodePlanBytes(bytes) {
-    if (bytes[0] === 0xff && bytes[1] === 0xfe)
-        return Buffer.from(bytes).toString('utf16le', 2);
-    if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-        const swapped = Buffer.from(bytes.subarray(2));
-        swapped.swap16();
-        return swapped.toString('utf16le');
-    }
-    const text = Buffer.from(bytes).toString('utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-/**
- * Parses and checks the JSON of a plan. Every problem is a `ConfigurationError` naming the file
- * and, for syntax errors, the line: never the text around it, which may hold sensitive values.
- */
-function readPlan(text, file) {
-    let root;
-    try {
-        root = JSON.parse(text);
-    }
-    catch {
-        throw syntaxError(text, file);
-    }
-    if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-        throw new ConfigurationError(`is not the JSON of a Terraform plan (not a JSON object). ${HOW_TO_MAKE}`, file);
-    }
-    const plan = root;
-    if (typeof plan.lineage === 'string' && plan.format_version === undefined) {
-        throw new ConfigurationError(`is a Terraform state file (terraform.tfstate), not a plan: the gate needs the planned changes. ${HOW_TO_MAKE}`, file);
-    }
-    const formatVersion = typeof plan.format_version === 'string' ? plan.format_version : undefined;
-    if (formatVersion === undefined) {
-        throw new ConfigurationError(`has no format_version: it is not the JSON of a Terraform plan. ${HOW_TO_MAKE}`, file);
-    }
-    const major = formatVersion.split('.')[0];
-    if (!SUPPORTED_MAJORS.has(major)) {
-        throw new ConfigurationError(`is a plan in JSON format ${formatVersion}, which this version of aml-ha-gate cannot read (it reads formats 0.x and 1.x, Terraform 0.12 and later). Update aml-ha-gate, or write the plan with the Terraform version your pipeline used before.`, file);
-    }
-    const isPlan = plan.planned_values !== undefined ||
-        plan.resource_changes !== undefined ||
-        plan.configuration !== undefined;
-    if (!isPlan) {
-        const what = plan.values !== undefined
-            ? 'is the JSON of a Terraform state (terraform show -json without a plan file), not of a plan'
-            : 'has no planned_values or resource_changes: it is not the JSON of a Terraform plan';
-        throw new ConfigurationError(`${what}. ${HOW_TO_MAKE}`, file);
-    }
-    const changes = plan.resource_changes;
-    if (changes !== undefined && !Array.isArray(changes)) {
-        throw new ConfigurationError(`resource_changes is not a list: the file is not a plan written by terraform show -json.`, file);
-    }
-    const resourceChanges = (changes ?? []).filter(isResourceChange);
-    if (changes && resourceChanges.length !== changes.length) {
-        throw new ConfigurationError(`${changes.length - resourceChanges.length} entries of resource_changes lack address, type or change.actions: the file is not a plan written by terraform show -json.`, file);
-    }
-    return {
-        file,
-        formatVersion,
-        terraformVersion: typeof plan.terraform_version === 'string' ? plan.terraform_version : 'unknown',
-        resourceChanges,
-        plannedValues: rootModule(plan.planned_values),
-        priorState: rootModule(plan.prior_state?.values),
-        configuration: rootModule(plan.configuration),
-        errored: plan.errored === true,
-    };
-}
-function rootModule(section) {
-    const root = section?.root_module;
-    return root && typeof root === 'object' ? root : undefined;
-}
-function isResourceChange(entry) {
-    const candidate = entry;
-    return (!!candidate &&
-        typeof candidate.address === 'string' &&
-        typeof candidate.type === 'string' &&
-        typeof candidate.name === 'string' &&
-        Array.isArray(candidate.change?.actions));
-}
-/** Where the JSON breaks, by line only: a truncated file is named as such. */
-function syntaxError(text, file) {
-    const errors = [];
-    (0,main.parse)(text, errors, { disallowComments: true, allowTrailingComma: false });
-    const first = errors[0];
-    if (text.trim() === '')
-        return new ConfigurationError(`is empty. ${HOW_TO_MAKE}`, file);
-    if (!first)
-        return new ConfigurationError(`is not valid JSON. ${HOW_TO_MAKE}`, file);
-    const line = lineAt(text, first.offset);
-    const endsEarly = ['UnexpectedEndOfString', 'UnexpectedEndOfComment', 'UnexpectedEndOfNumber'];
-    const atEnd = first.offset + first.length >= text.trimEnd().length - 1 ||
-        endsEarly.includes((0,main.printParseErrorCode)(first.error));
-    if (atEnd) {
-        return new ConfigurationError(`ends before the JSON does (line ${line}): the file is truncated. Write it again with terraform show -json tfplan > plan.json and check that the step finished.`, file, line);
-    }
-    return new ConfigurationError(`is not valid JSON (${(0,main.printParseErrorCode)(first.error)} at line ${line}): it is not a plan written by terraform show -json. ${HOW_TO_MAKE}`, file, line);
-}
-function lineAt(text, offset) {
-    let line = 1;
-    for (let i = 0; i < offset && i < text.length; i++)
-        if (text.charCodeAt(i) === 10)
-            line++;
-    return line;
-}
-
-;// CONCATENATED MODULE: ./.build/sources/terraform/references.js
-/** Splits `module.a["k"].module.b.azurerm_x.y[0]`; undefined when it is not a resource address. */
-function parseAddress(address) {
-    let rest = address;
-    let modulePrefix = '';
-    const modulePath = [];
-    for (;;) {
-        const match = /^module\.([A-Za-z0-9_-]+)/.exec(rest);
-        if (!match)
-            break;
-        let consumed = match[0].length;
-        consumed += bracketLength(rest, consumed);
-        if (rest[consumed] !== '.')
-            return undefined;
-        modulePath.push(match[1]);
-        modulePrefix += rest.slice(0, consumed + 1);
-        rest = rest.slice(consumed + 1);
-    }
-    let mode = 'managed';
-    if (rest.startsWith('data.')) {
-        mode = 'data';
-        rest = rest.slice(5);
-    }
-    const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)/.exec(rest);
-    if (!match)
-        return undefined;
-    const keyLength = bracketLength(rest, match[0].length);
-    return {
-        modulePrefix,
-        modulePath,
-        mode,
-        type: match[1],
-        name: match[2],
-        key: rest.slice(match[0].length, match[0].length + keyLength),
-    };
-}
-/** Length of a `[...]` at `at` (quotes respected), or 0. */
-function bracketLength(text, at) {
-    if (text[at] !== '[')
-        return 0;
-    let inString = false;
-    for (let i = at + 1; i < text.length; i++) {
-        const char = text[i];
-        if (inString) {
-            if (char === '\\')
-                i++;
-            else if (char === '"')
-                inString = false;
-        }
-        else if (char === '"')
-            inString = true;
-        else if (char === ']')
-            return i - at + 1;
-    }
-    return 0;
-}
-const NOT_FOLLOWED = new Set(['local', 'each', 'count', 'path', 'terraform', 'self', 'data']);
-class ConfigIndex {
-    root;
-    /** Resource address without its instance key → the instances (`a.b` → `a.b[0]`, `a.b[1]`). */
-    byResource = new Map();
-    /** Module call address without its key → instance prefixes (`module.a` → `module.a["x"].`). */
-    byModuleCall = new Map();
-    constructor(root, 
-    /** Every resource instance address the plan has, to expand a reference without an index. */
-    instances) {
-        this.root = root;
-        for (const instance of instances) {
-            const parsed = parseAddress(instance);
-            if (!parsed)
-                continue;
-            const base = instance.slice(0, instance.length - parsed.key.length);
-            const list = this.byResource.get(base);
-            if (list)
-                list.push(instance);
-            else
-                this.byResource.set(base, [instance]);
-            let prefix = '';
-            for (const match of parsed.modulePrefix.matchAll(/module\.[A-Za-z0-9_-]+(\[[^\]]*\])?\./g)) {
-                const call = `${prefix}${match[0].slice(0, match[0].length - 1 - (match[1]?.length ?? 0))}`;
-                prefix += match[0];
-                const prefixes = this.byModuleCall.get(call);
-                if (prefixes)
-                    prefixes.add(prefix);
-                else
-                    this.byModuleCall.set(call, new Set([prefix]));
-            }
-        }
-    }
-    /** The configuration of the module at a call path (`['a', 'b']`; `[]` is the root). */
-    module(path) {
-        let current = this.root;
-        for (const name of path)
-            current = current?.module_calls?.[name]?.module;
-        return current;
-    }
-    /** `source` of each module call along the path, from the root down. */
-    sources(path) {
-        const result = [];
-        let current = this.root;
-        for (const name of path) {
-            const call = current?.module_calls?.[name];
-            result.push(call?.source);
-            current = call?.module;
-        }
-        return result;
-    }
-    resource(parsed) {
-        const address = `${parsed.mode === 'data' ? 'data.' : ''}${parsed.type}.${parsed.name}`;
-        return this.module(parsed.modulePath)?.resources?.find((r) => r.address === address);
-    }
-    /** References of the expression at a Terraform attribute path (`encryption.0.key_vault_id`). */
-    referencesAt(parsed, tfPath) {
-        let node = this.resource(parsed)?.expressions;
-        for (const segment of tfPath.split('.')) {
-            if (node === undefined || node === null)
-                return [];
-            node = Array.isArray(node) ? node[Number(segment)] : node[segment];
-        }
-        const references = node?.references;
-        return Array.isArray(references) ? references : [];
-    }
-    /**
-     * The resource instances an expression's references lead to: directly, through `var.` (the
-     * module call's argument in the parent), and through `module.x.out` (the child's output).
-     * `local.` values are not in the plan's configuration, so they are not followed.
-     */
-    targets(references, parsed) {
-        const found = new Set();
-        this.follow(references, parsed.modulePrefix, parsed.modulePath, found, 0);
-        return [...found];
-    }
-    follow(references, prefix, path, found, depth) {
-        if (depth > 32)
-            return;
-        // The list repeats each traversal shortened step by step; follow only the longest forms.
-        const sorted = [...new Set(references)].sort((a, b) => b.length - a.length);
-        const followed = [];
-        for (const reference of sorted) {
-            if (followed.some((longer) => longer.startsWith(`${reference}.`) || longer.startsWith(`${reference}[`)))
-                continue;
-            followed.push(reference);
-            const head = reference.split(/[.[]/)[0];
-            if (NOT_FOLLOWED.has(head))
-                continue;
-            if (head === 'var') {
-                if (path.length === 0)
-                    continue;
-                const variable = /^var\.([A-Za-z0-9_-]+)/.exec(reference)?.[1];
-                const parentPath = path.slice(0, -1);
-                const call = this.module(parentPath)?.module_calls?.[path[path.length - 1]];
-                const expression = variable ? call?.expressions?.[variable] : undefined;
-                if (expression?.references)
-                    this.follow(expression.references, parentPrefix(prefix), parentPath, found, depth + 1);
-                continue;
-            }
-            if (head === 'module') {
-                const match = /^module\.([A-Za-z0-9_-]+)/.exec(reference);
-                if (!match)
-                    continue;
-                const keyLength = bracketLength(reference, match[0].length);
-                const afterKey = match[0].length + keyLength;
-                const output = /^\.([A-Za-z0-9_-]+)/.exec(reference.slice(afterKey))?.[1];
-                if (!output)
-                    continue;
-                const childPath = [...path, match[1]];
-                const expression = this.module(childPath)?.outputs?.[output]?.expression;
-                if (!expression?.references)
-                    continue;
-                const childPrefixes = keyLength
-                    ? [`${prefix}${reference.slice(0, afterKey)}.`]
-                    : this.moduleInstances(`${prefix}module.${match[1]}`);
-                for (const childPrefix of childPrefixes)
-                    this.follow(expression.references, childPrefix, childPath, found, depth + 1);
-                continue;
-            }
-            const resource = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)/.exec(reference);
-            if (!resource)
-                continue;
-            const keyLength = bracketLength(reference, resource[0].length);
-            const base = `${prefix}${resource[0]}`;
-            if (keyLength) {
-                found.add(`${base}${reference.slice(resource[0].length, resource[0].length + keyLength)}`);
-                continue;
-            }
-            for (const instance of this.byResource.get(base) ?? [])
-                found.add(instance);
-        }
-    }
-    /** Instance prefixes (`module.a[0].`) of a module call, from the instances in the plan. */
-    moduleInstances(call) {
-        return [...(this.byModuleCall.get(call) ?? [])];
-    }
-}
-/** `module.a["k"].module.b.` → `module.a["k"].` */
-function parentPrefix(prefix) {
-    const trimmed = prefix.slice(0, -1);
-    const index = trimmed.lastIndexOf('module.');
-    return index <= 0 ? '' : trimmed.slice(0, index);
-}
-
-;// CONCATENATED MODULE: ./.build/sources/terraform/index.js
-
-
-
-
-
-
-
-
-
-
-const PLACEHOLDER_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
-/** Reads each plan file; a file that cannot be read or is not a plan is one `FileError`, the others still count. */
-function loadTerraformPlans(files, options) {
-    const scan = {
-        resources: [],
-        before: [],
-        errors: [],
-        notes: [],
-        ids: new Set(),
-        replaced: new Map(),
-        plans: 0,
-    };
-    for (const file of files) {
-        let plan;
-        try {
-            let bytes;
-            try {
-                bytes = (0,external_node_fs_.readFileSync)(file.absolutePath);
-            }
-            catch (error) {
-                throw new ConfigurationError(`cannot read the plan: ${describeError(error)}`, file.path);
-            }
-            plan = readPlan(decodePlanBytes(bytes), file.path);
-        }
-        catch (error) {
-            scan.errors.push(error instanceof ConfigurationError
-                ? {
-                    file: error.file ?? file.path,
-                    ...(error.line ? { line: error.line } : {}),
-                    message: error.message,
-                }
-                : { file: file.path, message: `could not read the plan: ${describeError(error)}` });
-            continue;
-        }
-        scan.plans++;
-        options.logger.debug(`${file.path}: Terraform ${plan.terraformVersion}, JSON format ${plan.formatVersion}, ${plan.resourceChanges.length} resource changes`);
-        if (plan.errored) {
-            scan.errors.push({
-                file: file.path,
-                message: 'Terraform stopped planning on an error, so the plan is partial: its findings cover only what was planned. Fix the errors terraform plan reported and plan again.',
-            });
-        }
-        addPlan(plan, external_node_path_.dirname(file.absolutePath), options.cwd, scan);
-    }
-    return scan;
-}
-function addPlan(plan, rootDir, cwd, scan) {
-    const after = [];
-    const before = [];
-    const actions = new Map();
-    if (plan.resourceChanges.length > 0) {
-        for (const change of plan.resourceChanges) {
-            if (change.mode !== 'managed' || change.deposed || !isMappedType(change.type))
-                continue;
-            const parsed = parseAddress(change.address);
-            if (!parsed)
-                continue;
-            actions.set(change.address, change.change.actions);
-            const { after: afterValue, before: beforeValue } = change.change;
-            if (afterValue && typeof afterValue === 'object') {
-                const attributes = withMarks(afterValue, change.change.after_unknown, change.change.after_sensitive);
-                after.push({
-                    address: change.address,
-                    parsed,
-                    type: change.type,
-                    attributes: attributes,
-                });
-            }
-            if (beforeValue && typeof beforeValue === 'object') {
-                const attributes = withMarks(beforeValue, undefined, change.change.before_sensitive);
-                before.push({
-                    address: change.address,
-                    parsed,
-                    type: change.type,
-                    attributes: attributes,
-                });
-            }
-        }
-    }
-    else {
-        // A plan without resource_changes (format 0.1 with no change): planned values and prior state.
-        collectValues(plan.plannedValues, after);
-        collectValues(plan.priorState, before);
-    }
-    const config = new ConfigIndex(plan.configuration, [
-        ...new Set([...after, ...before].map((instance) => instance.address)),
-    ]);
-    const subscription = subscriptionOf([...after, ...before]) ?? PLACEHOLDER_SUBSCRIPTION;
-    const locator = new TerraformLocator(rootDir, config, cwd);
-    const unplaced = new Map();
-    const addresses = new Map();
-    const toResources = (instances) => {
-        const drafts = convertInstances(instances, { config, subscription });
-        const withChildren = [];
-        for (const draft of drafts) {
-            withChildren.push(draft);
-            if (!draft.patch && AZURERM[draft.instance.type]?.children)
-                withChildren.push(...childDrafts(draft, draft.instance));
-        }
-        return applyPatches(withChildren).map((draft) => {
-            const resource = toResource(draft, plan.file, locator, unplaced);
-            addresses.set(resource, draft.instance.address);
-            return resource;
-        });
-    };
-    const afterResources = toResources(after);
-    scan.before.push(...toResources(before));
-    scan.resources.push(...afterResources);
-    for (const resource of afterResources)
-        scan.ids.add(resource.id.toLowerCase());
-    // What the plan deletes or replaces, in Terraform's words.
-    const deleted = [];
-    const replacedAddresses = [];
-    for (const [address, list] of actions) {
-        if (!list.includes('delete'))
-            continue;
-        if (list.includes('create'))
-            replacedAddresses.push(address);
-        else
-            deleted.push(address);
-    }
-    for (const resource of afterResources) {
-        const address = addresses.get(resource);
-        if (address && replacedAddresses.includes(address)) {
-            const order = actions.get(address)[0] === 'create'
-                ? 'create the new one, then delete the old'
-                : 'delete, then create';
-            scan.replaced.set(resource.id.toLowerCase(), `Terraform replaces ${address} (${order}).`);
-        }
-    }
-    if (replacedAddresses.length > 0)
-        scan.notes.push(`${plan.file}: Terraform replaces ${replacedAddresses.join(', ')} (the old resource is deleted).`);
-    if (deleted.length > 0)
-        scan.notes.push(`${plan.file}: Terraform deletes ${deleted.join(', ')}; its findings are gone from this report.`);
-    for (const [reason, addresses] of unplaced) {
-        scan.notes.push(`${plan.file}: the findings of ${addresses.join(', ')} carry no line: ${reason}.`);
-    }
-}
-function collectValues(module, into) {
-    if (!module)
-        return;
-    for (const resource of module.resources ?? []) {
-        if (resource.mode !== 'managed' || !isMappedType(resource.type) || !resource.values)
-            continue;
-        const parsed = parseAddress(resource.address);
-        if (!parsed)
-            continue;
-        const attributes = withMarks(resource.values, undefined, resource.sensitive_values);
-        into.push({
-            address: resource.address,
-            parsed,
-            type: resource.type,
-            attributes: attributes,
-        });
-    }
-    for (const child of module.child_modules ?? [])
-        collectValues(child, into);
-}
-/** The subscription named by any known ARM id in the plan, for the placeholder ids of new resources. */
-function subscriptionOf(instances) {
-    for (const instance of instances) {
-        const id = instance.attributes.id;
-        const match = typeof id === 'string' ? /^\/subscriptions\/([0-9a-f-]{36})\//i.exec(id) : null;
-        if (match)
-            return match[1];
-    }
-    return undefined;
-}
-/** azapi_update_resource bodies merged into the resource they patch; a patch of a resource not in the plan cannot be judged. */
-function applyPatches(drafts) {
-    const patches = drafts.filter((draft) => draft.patch);
-    if (patches.length === 0)
-        return drafts;
-    const kept = drafts.filter((draft) => !draft.patch);
-    for (const patch of patches) {
-        const target = kept.find((draft) => draft.id.toLowerCase() === patch.id.toLowerCase()) ??
-            kept.find((draft) => draft.armType.toLowerCase() === patch.armType.toLowerCase() &&
-                draft.name.toLowerCase() === patch.name.toLowerCase());
-        if (target)
-            mergeInto(target.body, patch.body);
-        else
-            kept.push({ ...patch, patch: true });
-    }
-    return kept;
-}
-function mergeInto(target, patch) {
-    for (const [key, value] of Object.entries(patch)) {
-        const existing = target[key];
-        if (isPlainObject(existing) && isPlainObject(value))
-            mergeInto(existing, value);
-        else
-            target[key] = value;
-    }
-}
-function isPlainObject(value) {
-    return (value !== null &&
-        value !== undefined &&
-        typeof value === 'object' &&
-        !Array.isArray(value) &&
-        !isUnknown(value));
-}
-function toResource(draft, planFile, locator, unplaced) {
-    const resource = {
-        type: draft.armType,
-        name: draft.name,
-        id: draft.id,
-        body: draft.body,
-        deployed: true,
-        origin: 'template',
-        unit: planFile,
-    };
-    if (draft.patch) {
-        resource.readError = `${draft.instance.address} (azapi_update_resource) changes only part of ${draft.name}, which this plan does not declare: the rest of it is not in the plan. Check it in workspace mode.`;
-    }
-    const place = locator.place(draft.instance.parsed);
-    if ('missing' in place) {
-        const list = unplaced.get(place.missing);
-        if (list) {
-            if (!list.includes(draft.instance.address))
-                list.push(draft.instance.address);
-        }
-        else
-            unplaced.set(place.missing, [draft.instance.address]);
-        return resource;
-    }
-    resource.source = { file: place.file, line: place.block.line };
-    resource.locate = (armPath) => TerraformLocator.lineOf(place, armPath === '' ? undefined : draft.tfPathOf(armPath));
-    return resource;
-}
-/** Says on each finding of a replaced resource that Terraform replaces it. */
-function markReplacements(findings, scan) {
-    if (scan.replaced.size === 0)
-        return findings;
-    return findings.map((finding) => {
-        const words = scan.replaced.get(finding.resource.id.toLowerCase());
-        return words ? { ...finding, message: `${finding.message} ${words}` } : finding;
-    });
-}
-
-;// CONCATENATED MODULE: ./.build/scan.js
-
-
-
-
-
-
-
-
-/**
- * The template pipeline, left to right: discover → expand → link + rules → gate. Pure apart from
- * reading the template files; a file that cannot be read is listed in `errors`, never fatal.
- */
-async function scanTemplates(options) {
-    const paths = options.paths.length > 0 ? options.paths : ['.'];
-    // Linked files may come from the scanned paths' repository (or the working directory).
-    const roots = scanRoots(paths, options.cwd);
-    const files = await discoverTemplates(paths, options.cwd, { roots });
-    if (!files.some((file) => file.kind !== 'parameters')) {
-        throw new ConfigurationError(`nothing to scan in ${paths.join(', ')}: no ARM template (a .json file whose $schema is deploymentTemplate.json), .bicep file or Terraform plan JSON (terraform show -json tfplan) found. Pass the folder that holds your templates.`);
-    }
-    const { resources, errors } = await loadTemplates(files, {
-        cwd: options.cwd,
-        parametersFile: options.parametersFile,
-        logger: options.logger,
-        locatable: hasRules,
-        roots,
-    });
-    const plans = loadTerraformPlans(files.filter((file) => file.kind === 'terraform-plan'), { cwd: options.cwd, logger: options.logger });
-    options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
-    const findings = markReplacements(evaluateResources([...resources, ...plans.resources]), plans);
-    return applyGate(findings, [...errors, ...plans.errors], {
-        ...(plans.plans > 0
-            ? {
-                ownBaseline: {
-                    findings: evaluateResources(plans.before),
-                    covers: (finding) => plans.ids.has(finding.resource.id.toLowerCase()),
-                },
-                notes: plans.notes,
-            }
-            : {}),
-        mode: 'templates',
-        failOn: options.failOn,
-        unknownAs: options.unknownAs,
-        config: options.config,
-        baseline: options.baseline,
-        now: options.now,
-        version: VERSION,
-    });
-}
-
-;// CONCATENATED MODULE: ./.build/cli/io.js
-/** Colour for terminal output: FORCE_COLOR wins, NO_COLOR disables, else only on a TTY. */
-function useColor(io) {
-    if (io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0')
-        return true;
-    if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '')
-        return false;
-    return io.isTty === true;
-}
-
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./.build/cli/options.js
-
-
-const FAIL_ON = ['regression', 'fail', 'warn', 'never'];
-const UNKNOWN_AS = ['unknown', 'warn', 'fail'];
-const FORMATS = ['table', 'markdown', 'json', 'sarif'];
-/** Checks a flag's value against its accepted values and says which are accepted when it is not one. */
-function oneOf(flag, value, accepted) {
-    if (value === undefined)
-        return undefined;
-    const match = accepted.find((candidate) => candidate === value.toLowerCase());
-    if (!match) {
-        throw new ConfigurationError(`invalid ${flag} '${value}': expected one of ${accepted.join(', ')}.`);
-    }
-    return match;
-}
-/** The flags every command that reports takes: format, output, baseline, gate and config. */
-const REPORT_FLAGS = {
-    format: { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    baseline: { type: 'string' },
-    'fail-on': { type: 'string' },
-    'unknown-as': { type: 'string' },
-    config: { type: 'string' },
-    debug: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-};
-/** Parses a command's flags; an unknown or malformed flag is one line pointing at `--help`. */
-function parseCommandFlags(command, args, options) {
-    try {
-        return (0,external_node_util_.parseArgs)({ args, allowPositionals: true, strict: true, options });
-    }
-    catch (error) {
-        const message = error instanceof Error ? error.message.replace(/\.\s*$/, '') : String(error);
-        throw new ConfigurationError(`${message}. Run 'aml-ha-gate ${command} --help' for the options.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./.build/cli/scan-command.js
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const SCAN_USAGE = `Usage: aml-ha-gate scan [PATH ...] [options]
-
-Scans ARM templates (.json), Bicep files (.bicep, .bicepparam) and the JSON of Terraform plans
-(terraform show -json tfplan > plan.json) for Azure Machine Learning high-availability gaps.
-PATH is a file or a directory (walked for templates and plans, skipping node_modules and .git);
-with no PATH the current directory is scanned. A plan's findings that are worse than before the
-plan (or new and failing) are regressions, with no baseline needed.
-
-Options:
-  --parameters FILE     parameters file for a single template (default: x.parameters.json beside x.json)
-  --format FORMAT       table | markdown | json | sarif              (default: table)
-  --output FILE         write the report in FORMAT to FILE; the table still goes to stdout
-  --baseline FILE       a JSON report of an earlier run: mark what is new or worse as a regression
-  --fail-on LEVEL       regression | fail | warn | never             (default: fail, or regression with --baseline)
-  --unknown-as STATUS   unknown | warn | fail: how "could not tell" counts (default: unknown)
-  --config FILE         suppressions and rule overrides (default: .github/aml-ha-gate.yml when present)
-  --debug               print debug details (and stacks of internal errors) to stderr
-  -h, --help            show this help
-
-Exit codes: 0 the gate passed, 1 the gate failed, 2 usage or input error.`;
-/** `aml-ha-gate scan`: returns the exit code. */
-async function runScanCommand(args, io) {
-    const { values, positionals } = parseFlags(args);
-    if (values.help) {
-        io.stdout(`${SCAN_USAGE}\n`);
-        return 0;
-    }
-    const logger = cliLogger(io, values.debug === true);
-    const format = oneOf('--format', values.format, FORMATS) ?? 'table';
-    const unknownAs = oneOf('--unknown-as', values['unknown-as'], UNKNOWN_AS) ?? 'unknown';
-    const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON) ?? (values.baseline ? 'regression' : 'fail');
-    const config = await loadGateConfig(io.cwd, values.config);
-    const baseline = values.baseline
-        ? await readBaseline((0,external_node_path_.resolve)(io.cwd, values.baseline), values.baseline)
-        : undefined;
-    const parametersFile = values.parameters ? (0,external_node_path_.resolve)(io.cwd, values.parameters) : undefined;
-    if (parametersFile) {
-        try {
-            statRegularFile(parametersFile, { file: values.parameters });
-        }
-        catch (error) {
-            if (error instanceof ConfigurationError && /^no such file/.test(error.message)) {
-                throw new ConfigurationError(`parameters file not found. Check the path given to --parameters, or leave it out to use x.parameters.json beside x.json.`, values.parameters);
-            }
-            throw error;
-        }
-    }
-    const report = await scanTemplates({
-        paths: positionals,
-        cwd: io.cwd,
-        parametersFile,
-        failOn,
-        unknownAs,
-        config,
-        baseline,
-        logger,
-        now: new Date(),
-    });
-    await emitReport(report, format, values.output, io);
-    return report.verdict === 'pass' ? 0 : 1;
-}
-function parseFlags(args) {
-    return parseCommandFlags('scan', args, { parameters: { type: 'string' }, ...REPORT_FLAGS });
-}
-/** Renders the report: the chosen format to --output (or stdout), and the table to stdout when writing a file. */
-async function emitReport(report, format, output, io) {
-    const color = useColor(io);
-    const render = (which) => {
-        switch (which) {
-            case 'table':
-                return renderTable(report, { color: output ? false : color });
-            case 'markdown':
-                return renderMarkdown(report, RULES, {});
-            case 'json':
-                return renderJson(report);
-            case 'sarif':
-                return renderSarif(report, RULES);
-        }
-    };
-    if (output) {
-        try {
-            await (0,promises_.writeFile)((0,external_node_path_.resolve)(io.cwd, output), ensureNewline(render(format)));
-        }
-        catch (error) {
-            const code = error.code;
-            const reason = code === 'ENOENT' ? 'no such folder' : describeFileError(error);
-            throw new ConfigurationError(`cannot write the report: ${reason}. Give --output a file path in an existing folder.`, output);
-        }
-        io.stdout(ensureNewline(renderTable(report, { color })));
-        io.stderr(`report written to ${logLine(output)}\n`);
-    }
-    else {
-        io.stdout(ensureNewline(render(format)));
-    }
-}
-function ensureNewline(text) {
-    return text.endsWith('\n') ? text : `${text}\n`;
-}
-/** The config file: an explicit --config must exist; the default one is optional. */
-async function loadGateConfig(cwd, explicit) {
-    if (explicit)
-        return loadConfigFile((0,external_node_path_.resolve)(cwd, explicit), { required: true, shown: explicit });
-    const shown = '.github/aml-ha-gate.yml';
-    return loadConfigFile((0,external_node_path_.resolve)(cwd, shown), { required: false, shown });
-}
-async function readBaseline(path, shown) {
-    let text;
-    try {
-        text = readRegularFile(path, {
-            file: shown,
-            maxBytes: MAX_BASELINE_BYTES,
-            limitName: 'for a baseline report',
-        });
-    }
-    catch (error) {
-        if (error instanceof ConfigurationError && /^no such file/.test(error.message)) {
-            throw new ConfigurationError('baseline report not found. Pass the JSON report of an earlier run (aml-ha-gate scan --format json --output FILE).', shown);
-        }
-        throw error;
-    }
-    return parseBaselineReport(text, shown);
-}
-/**
- * Messages to stderr, one line each: repository text in them (file and resource names) has its
- * control characters shown, not obeyed (no ANSI escape reaches the terminal), and cannot read as
- * a workflow command when the CLI runs in a GitHub Actions job.
- */
-function cliLogger(io, debug) {
-    return {
-        debug: (message) => {
-            if (debug)
-                io.stderr(`debug: ${logLine(message)}\n`);
-        },
-        info: (message) => io.stderr(`${logLine(message)}\n`),
-        warning: (message) => io.stderr(`warning: ${logLine(message)}\n`),
-        error: (message) => io.stderr(`error: ${logLine(message)}\n`),
-    };
-}
-
 ;// CONCATENATED MODULE: ./node_modules/@azure/arm-resources/dist/esm/pagingHelper.js
 /*
  * Copyright (c) Microsoft Corporation.
@@ -30701,7 +23732,7 @@ function calculateRetryDelay(retryAttempt, config) {
  * Helper to determine when an input is a generic JS object.
  * @returns true when input is an object type that is not null, Array, RegExp, or Date.
  */
-function object_isObject(input) {
+function isObject(input) {
     return (typeof input === "object" &&
         input !== null &&
         !Array.isArray(input) &&
@@ -30718,7 +23749,7 @@ function object_isObject(input) {
  * @param e - Something caught by a catch clause.
  */
 function isError(e) {
-    if (object_isObject(e)) {
+    if (isObject(e)) {
         const hasName = typeof e.name === "string";
         const hasMessage = typeof e.message === "string";
         return hasName && hasMessage;
@@ -30726,6 +23757,8 @@ function isError(e) {
     return false;
 }
 //# sourceMappingURL=error.js.map
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/sha256.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -30898,13 +23931,13 @@ class Sanitizer {
                     message: value.message,
                 };
             }
-            if (key === "headers" && object_isObject(value)) {
+            if (key === "headers" && isObject(value)) {
                 return this.sanitizeHeaders(value);
             }
             else if (key === "url" && typeof value === "string") {
                 return this.sanitizeUrl(value);
             }
-            else if (key === "query" && object_isObject(value)) {
+            else if (key === "query" && isObject(value)) {
                 return this.sanitizeQuery(value);
             }
             else if (key === "body") {
@@ -30920,7 +23953,7 @@ class Sanitizer {
                 // field with the autorest spec. No need to log it.
                 return undefined;
             }
-            else if (Array.isArray(value) || object_isObject(value)) {
+            else if (Array.isArray(value) || isObject(value)) {
                 if (seen.has(value)) {
                     return "[Circular]";
                 }
@@ -32465,6 +25498,10 @@ class AbortError_AbortError extends Error {
     }
 }
 //# sourceMappingURL=AbortError.js.map
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -44785,7 +37822,11 @@ class ResourceManagementClient extends ServiceClient {
  * version (see `pickNewestStableVersion`).
  */
 const API_VERSIONS = {
-    'Microsoft.MachineLearningServices/workspaces': '2024-10-01',
+    // The first stable version whose workspace has every property the rules read (see
+    // rules/workspace-properties.ts): hubResourceId (2024-04-01), enableServiceSideCMKEncryption
+    // (2025-06-01) and encryption.cosmosDbResourceId (2025-12-01). With 2024-10-01, a service-side
+    // or bring-your-own-Cosmos CMK workspace would read as classic CMK.
+    'Microsoft.MachineLearningServices/workspaces': '2025-12-01',
     'Microsoft.MachineLearningServices/workspaces/computes': '2024-10-01',
     'Microsoft.MachineLearningServices/workspaces/datastores': '2024-10-01',
     'Microsoft.Storage/storageAccounts': '2023-05-01',
@@ -44900,7 +37941,7 @@ function isApiVersionRejection(error) {
             code === 'InvalidApiVersionForResourceType'));
 }
 /** The resource group (or subscription) id to grant a role on, for messages. */
-function scopeOf(id) {
+function read_errors_scopeOf(id) {
     const match = /^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?/i.exec(id);
     return match ? match[0] : id;
 }
@@ -44912,7 +37953,7 @@ function describeReadError(error, id) {
     const { status, code } = errorStatus(error);
     const tag = `HTTP ${status ?? '?'}${code ? ` ${code}` : ''}`;
     if (status === 401 || status === 403) {
-        return `no read permission on ${id} (${tag}): grant the Reader role on ${scopeOf(id)} to the identity the gate signs in with.`;
+        return `no read permission on ${id} (${tag}): grant the Reader role on ${read_errors_scopeOf(id)} to the identity the gate signs in with.`;
     }
     if (status === 404) {
         return `${id} was not found (${tag}): it was deleted or moved, or lives in a subscription the identity cannot see.`;
@@ -44934,7 +37975,7 @@ function describeWorkspaceError(error, id) {
         return `workspace ${id}: ${what} (${tag}). Check the id (az ml workspace show prints it), or the workspace name, resource-group and subscription-id.`;
     }
     if (status === 401 || status === 403) {
-        return `workspace ${id}: no read permission (${tag}). Grant the Reader role on ${scopeOf(id)} to the identity the gate signs in with.`;
+        return `workspace ${id}: no read permission (${tag}). Grant the Reader role on ${read_errors_scopeOf(id)} to the identity the gate signs in with.`;
     }
     if (status === 400) {
         return `workspace ${id}: ARM rejected the request (${tag}: ${firstSentence(messageOf(error))}) Check the workspace id.`;
@@ -45305,6 +38346,8 @@ function normalizeUrl(input, value) {
 
 
 
+
+
 /** Thrown when the workspace itself cannot be read: nothing to evaluate without it. */
 class WorkspaceReadError extends Error {
     workspaceId;
@@ -45356,27 +38399,83 @@ async function crawlWorkspace(reader, workspaceId, logger) {
         throw new WorkspaceReadError(`${workspaceId} is a ${wsParsed?.type ?? 'resource'}, not an Azure Machine Learning workspace (${crawler_WORKSPACE_TYPE}).`, workspaceId);
     }
     const crawl = new Crawl(reader, logger, wsParsed.subscriptionId);
-    crawl.add(crawler_toResource(workspace, wsId));
-    const properties = objectAt(workspace, 'properties') ?? {};
-    const encryption = objectAt(properties, 'encryption') ?? {};
+    crawl.add(toResource(workspace, wsId));
+    const body = { body: workspace };
+    const idsAt = (pointer) => {
+        const result = readFirst(body, pointer.paths);
+        if (result.kind !== 'value')
+            return [];
+        const values = pointer.list && Array.isArray(result.value) ? result.value : [result.value];
+        return values.filter((value) => typeof value === 'string' && value.trim() !== '');
+    };
     const tasks = [];
-    for (const key of ['storageAccount', 'keyVault', 'applicationInsights']) {
-        const id = stringAt(properties, key);
-        if (id)
+    const { storageAccount, keyVault, applicationInsights, cmkKeyVault, containerRegistry } = WORKSPACE_POINTERS;
+    const { storageAccounts, keyVaults, containerRegistries, cmkStorage } = WORKSPACE_POINTERS;
+    for (const pointer of [
+        storageAccount,
+        keyVault,
+        applicationInsights,
+        cmkKeyVault,
+        storageAccounts,
+        keyVaults,
+    ]) {
+        for (const id of idsAt(pointer))
             tasks.push(crawl.read(id));
     }
-    const cmkVault = stringAt(objectAt(encryption, 'keyVaultProperties') ?? {}, 'keyVaultArmId');
-    if (cmkVault)
-        tasks.push(crawl.read(cmkVault));
-    const registry = stringAt(properties, 'containerRegistry');
-    if (registry)
-        tasks.push(crawl.readRegistry(registry));
+    for (const pointer of [containerRegistry, containerRegistries]) {
+        for (const id of idsAt(pointer))
+            tasks.push(crawl.readRegistry(id));
+    }
     tasks.push(crawl.readComputes(wsId));
     tasks.push(crawl.readDatastores(wsId));
-    if (String(stringAt(encryption, 'status') ?? '').toLowerCase() === 'enabled') {
-        tasks.push(crawl.readCmk(wsId, wsParsed.name, properties, encryption));
+    const encryption = readFirst(body, WORKSPACE_SETTINGS.encryptionStatus);
+    if (encryption.kind === 'value' && String(encryption.value).toLowerCase() === 'enabled') {
+        const serviceSide = readFirst(body, WORKSPACE_SETTINGS.serviceSideCmk);
+        const cosmos = idsAt(WORKSPACE_POINTERS.cosmosDb)[0];
+        for (const id of idsAt(cmkStorage))
+            tasks.push(crawl.read(id));
+        tasks.push(crawl.readCmk(wsId, wsParsed.name, {
+            cosmos,
+            serviceSide: serviceSide.kind === 'value' && serviceSide.value === true,
+        }));
     }
     await Promise.all(tasks);
+    return crawl.resources();
+}
+/**
+ * Reads one resource a template depends on (but does not declare) and what its rules need of it:
+ * a registry's replications, a cluster's agent pools, a SQL database's server failover groups, a
+ * hub workspace with everything it depends on. What cannot be read is a resource with `readError`.
+ */
+async function crawlDependency(reader, id, logger) {
+    const parsed = resource_id_parseResourceId(id);
+    const type = parsed?.type.toLowerCase() ?? '';
+    if (type === crawler_WORKSPACE_TYPE.toLowerCase()) {
+        try {
+            return await crawlWorkspace(reader, id, logger);
+        }
+        catch (error) {
+            if (!(error instanceof WorkspaceReadError))
+                throw error;
+            logger.warning(error.message);
+            return [crawler_unreadable(id, error.message)];
+        }
+    }
+    const crawl = new Crawl(reader, logger, parsed?.subscriptionId ?? '');
+    if (type === 'microsoft.containerregistry/registries')
+        await crawl.readRegistry(id);
+    else if (type === 'microsoft.containerservice/managedclusters')
+        await crawl.readCluster(id);
+    else if (type === 'microsoft.sql/servers/databases' && parsed) {
+        const [serverName, databaseName] = parsed.name.split('/');
+        const server = await crawl.read(resource_id_buildResourceId(parsed.subscriptionId, parsed.resourceGroup ?? '', 'Microsoft.Sql/servers', serverName));
+        if (server.readError)
+            crawl.add(crawler_unreadable(id, server.readError));
+        else
+            await crawl.readSqlServer(server, databaseName);
+    }
+    else
+        await crawl.read(id);
     return crawl.resources();
 }
 class Crawl {
@@ -45406,10 +38505,10 @@ class Crawl {
         const key = idKey(id);
         let pending = this.inFlight.get(key);
         if (!pending) {
-            pending = this.reader.get(id).then((body) => this.add(crawler_toResource(body, id)), (error) => {
+            pending = this.reader.get(id).then((body) => this.add(toResource(body, id)), (error) => {
                 const message = describeReadError(error, id);
                 this.logger.warning(message);
-                return this.add(unreadable(id, message));
+                return this.add(crawler_unreadable(id, message));
             });
             this.inFlight.set(key, pending);
         }
@@ -45429,7 +38528,7 @@ class Crawl {
     addChildren(items, parentId, segment) {
         return items.map((item) => {
             const id = stringAt(item, 'id') ?? `${parentId}/${segment}/${stringAt(item, 'name') ?? ''}`;
-            return this.add(crawler_toResource(item, id));
+            return this.add(toResource(item, id));
         });
     }
     async readRegistry(id) {
@@ -45449,13 +38548,16 @@ class Crawl {
             const target = stringAt(properties, 'resourceId');
             if (!ATTACHED_COMPUTE_TYPES.has(computeType) || !target)
                 return;
-            const resource = await this.read(target);
-            if (!resource.readError &&
-                resource.type.toLowerCase() === 'microsoft.containerservice/managedclusters') {
-                const pools = await this.list(resource.id, 'agentPools', 'Microsoft.ContainerService/managedClusters/agentPools');
-                this.addChildren(pools, resource.id, 'agentPools');
-            }
+            await this.readCluster(target);
         }));
+    }
+    /** The resource behind an attached compute; for an AKS cluster, its agent pools too. */
+    async readCluster(id) {
+        const resource = await this.read(id);
+        if (resource.readError || resource.type.toLowerCase() !== 'microsoft.containerservice/managedclusters')
+            return;
+        const pools = await this.list(resource.id, 'agentPools', 'Microsoft.ContainerService/managedClusters/agentPools');
+        this.addChildren(pools, resource.id, 'agentPools');
     }
     async readDatastores(workspaceId) {
         const datastores = this.addChildren(await this.list(workspaceId, 'datastores', `${crawler_WORKSPACE_TYPE}/datastores`), workspaceId, 'datastores');
@@ -45505,13 +38607,12 @@ class Crawl {
         this.addChildren(wanted.length > 0 ? wanted : databases.filter((d) => stringAt(d, 'name') !== 'master'), server.id, 'databases');
         this.addChildren(failoverGroups, server.id, 'failoverGroups');
     }
-    async readCmk(workspaceId, workspaceName, properties, encryption) {
-        const cosmos = stringAt(encryption, 'cosmosDbResourceId');
-        if (cosmos) {
-            await this.read(cosmos);
+    async readCmk(workspaceId, workspaceName, mode) {
+        if (mode.cosmos) {
+            await this.read(mode.cosmos);
             return;
         }
-        if (properties.enableServiceSideCMKEncryption === true)
+        if (mode.serviceSide)
             return;
         // Classic CMK: Azure ML keeps Cosmos DB, AI Search and Storage in azureml-rg-<workspace>_<guid>.
         let groups;
@@ -45543,7 +38644,7 @@ class Crawl {
     }
 }
 /** A live resource from ARM's GET body: its type (canonical spelling), name from the id, group and unit. */
-function crawler_toResource(body, requestedId) {
+function toResource(body, requestedId) {
     const id = stringAt(body, 'id') ?? requestedId;
     const parsed = resource_id_parseResourceId(id) ?? resource_id_parseResourceId(requestedId);
     const type = canonicalType(stringAt(body, 'type') ?? parsed?.type ?? 'unknown');
@@ -45559,7 +38660,7 @@ function crawler_toResource(body, requestedId) {
     };
 }
 /** A dependency that could not be read: type and name from its id, an empty body and the reason. */
-function unreadable(id, readError) {
+function crawler_unreadable(id, readError) {
     const parsed = resource_id_parseResourceId(id);
     return {
         type: canonicalType(parsed?.type ?? 'unknown'),
@@ -46825,7 +39926,7 @@ const RESPONSE_TYPE = "response_type";
 const RESPONSE_MODE = "response_mode";
 const GRANT_TYPE = "grant_type";
 const CLAIMS = "claims";
-const SCOPE = "scope";
+const AADServerParamKeys_SCOPE = "scope";
 const ERROR = "error";
 const ERROR_DESCRIPTION = "error_description";
 const ACCESS_TOKEN = "access_token";
@@ -50131,7 +43232,7 @@ function addScopes(parameters, scopes, correlationId, addOidcScopes = true, defa
         ? [...(scopes || []), ...defaultScopes]
         : scopes || [];
     const scopeSet = new ScopeSet(requestScopes, correlationId);
-    parameters.set(SCOPE, scopeSet.printScopes());
+    parameters.set(AADServerParamKeys_SCOPE, scopeSet.printScopes());
 }
 /**
  * add clientId
@@ -50414,7 +43515,7 @@ function parseClaims(claims, correlationId = "") {
         // Malformed JSON
         throw ClientConfigurationError_createClientConfigurationError(invalidClaims, correlationId);
     }
-    if (!RequestParameterBuilder_isPlainObject(parsed)) {
+    if (!isPlainObject(parsed)) {
         // Valid JSON, but not an object (e.g. an array, a scalar, or the literal `null`).
         throw ClientConfigurationError_createClientConfigurationError(invalidClaims, correlationId);
     }
@@ -50425,7 +43526,7 @@ function parseClaims(claims, correlationId = "") {
  * @param value - The value to test
  * @returns True when value is a plain object that can be deep-merged
  */
-function RequestParameterBuilder_isPlainObject(value) {
+function isPlainObject(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 /**
@@ -50442,7 +43543,7 @@ function deepMergeClaims(baseClaims, claimsToMerge) {
     const merged = { ...baseClaims };
     for (const [key, mergeInValue] of Object.entries(claimsToMerge)) {
         const baseValue = merged[key];
-        if (RequestParameterBuilder_isPlainObject(baseValue) && RequestParameterBuilder_isPlainObject(mergeInValue)) {
+        if (isPlainObject(baseValue) && isPlainObject(mergeInValue)) {
             merged[key] = deepMergeClaims(baseValue, mergeInValue);
         }
         else {
@@ -63844,6 +56945,8 @@ class AzureCliCredential {
     }
 }
 //# sourceMappingURL=azureCliCredential.js.map
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./node_modules/@azure/identity/dist/esm/util/processUtils.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -65527,6 +58630,7880 @@ function createCredential(settings, deps, endpoints) {
             pending.catch(() => cache.delete(key));
             return pending;
         },
+    };
+}
+
+;// CONCATENATED MODULE: ./.build/sources/live/dependencies.js
+
+
+
+
+
+
+
+
+/**
+ * Reads, through ARM, the resources the scanned templates name but do not declare (an AVM-style
+ * template that receives its storage, key vault, registry or hub as ids), with the live reader of
+ * workspace mode: the same credential, api-version table and crawler, so what the rules need of
+ * them (replications, agent pools, a hub's own dependencies) comes along. Signs in on first use and
+ * reads each id once per run, however many scans (head and base) ask for it.
+ */
+class AzureDependencyReader {
+    settings;
+    deps;
+    session;
+    crawled = new Map();
+    constructor(settings, deps) {
+        this.settings = settings;
+        this.deps = deps;
+    }
+    /** ARM requests sent so far (0 before the first read). */
+    requests = 0;
+    /**
+     * The resources behind `references` read from Azure (each marked with the template property that
+     * names it), or, for one that cannot be read, a resource whose findings say why: its id is built
+     * from a placeholder scope, sign-in failed, or ARM answered 403 / 404.
+     */
+    async read(references, deployment) {
+        const out = new Map();
+        const add = (resource, reference) => {
+            const key = idKey(resource.id);
+            if (!out.has(key))
+                out.set(key, { ...resource, dependencyOf: { resource: reference.from, path: reference.path } });
+        };
+        const readable = references.filter((reference) => {
+            if (!reference.id)
+                return false;
+            const placeholders = placeholderScopeOf(reference.id, deployment);
+            if (placeholders.length === 0)
+                return true;
+            // What the rule on the referrer reports itself when missing (an AKS cluster, a project's hub).
+            if (!reference.standIn || reference.role === 'workspace')
+                return false;
+            const what = placeholders
+                .map((name) => (name === 'subscriptionId' ? 'subscription' : 'resource group'))
+                .join(' and ');
+            add(makeStandIn(reference, deployment, ` It was not read from Azure: its id is built from the placeholder ${what}; ${placeholders.map(howToSet).join('; ')}.`), reference);
+            return false;
+        });
+        if (readable.length === 0)
+            return [...out.values()];
+        const session = await this.signIn();
+        if (!(session instanceof ArmReader)) {
+            for (const reference of readable) {
+                add(crawler_unreadable(reference.id, `could not sign in to Azure to read it: ${session.error}`), reference);
+            }
+            return [...out.values()];
+        }
+        const results = await Promise.all(readable.map((reference) => this.crawl(session, reference.id)));
+        readable.forEach((reference, index) => {
+            for (const resource of results[index])
+                add(resource, reference);
+        });
+        this.requests = session.requests;
+        this.deps.logger.info(`read ${readable.length} dependenc${readable.length === 1 ? 'y' : 'ies'} of the templates from Azure (${session.requests} ARM requests so far)`);
+        return [...out.values()];
+    }
+    crawl(reader, id) {
+        const key = idKey(id);
+        let pending = this.crawled.get(key);
+        if (!pending) {
+            pending = crawlDependency(reader, id, this.deps.logger);
+            this.crawled.set(key, pending);
+        }
+        return pending;
+    }
+    /** Signs in once; a failure is kept (and warned about once) so every dependency says why it is unknown. */
+    signIn() {
+        this.session ??= (async () => {
+            try {
+                const endpoints = resolveCloudEndpoints(this.settings);
+                const credential = createCredential({ ...this.settings, workspaces: [] }, this.deps, endpoints);
+                await credential.getToken(`${endpoints.armEndpoint}/.default`);
+                this.deps.logger.debug(`signed in (${credential.method}) to read the templates' dependencies`);
+                return new ArmReader({
+                    credential,
+                    armEndpoint: endpoints.armEndpoint,
+                    logger: this.deps.logger,
+                    httpsAgent: this.deps.httpsAgent,
+                });
+            }
+            catch (error) {
+                const message = describeError(error);
+                this.deps.logger.warning(`could not sign in to Azure to read the templates' dependencies: ${message} Their findings stay unknown.`);
+                return { error: message };
+            }
+        })();
+        return this.session;
+    }
+}
+/**
+ * The resources a scan adds to the templates' own: what they name but do not declare, read from
+ * Azure when a reader is given. Without one, nothing is added (the graph stands in for them, as
+ * unknown) and `note` tells the reader of the report how they could be judged.
+ */
+async function readOutsideDependencies(resources, reader, deployment, logger) {
+    const references = outsideReferences(resources).filter((reference) => reference.standIn);
+    if (references.length === 0)
+        return { resources: [] };
+    if (!reader) {
+        const count = references.length;
+        const note = `${count} dependenc${count === 1 ? 'y' : 'ies'} the templates name ${count === 1 ? 'is' : 'are'} not in the scanned templates, so ${count === 1 ? 'its' : 'their'} findings are unknown: scan the templates that create ${count === 1 ? 'it' : 'them'}, or let the gate read ${count === 1 ? 'it' : 'them'} from Azure (action: client-id and tenant-id with id-token: write; CLI: --read-azure).`;
+        logger.debug(note);
+        return { resources: [], note };
+    }
+    return { resources: await reader.read(outsideReferences(resources), deployment) };
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/errors.js
+/**
+ * An expression ARM itself would reject at deployment (syntax error, unknown function, wrong
+ * argument count or type, index out of range, division by zero). The message says what ARM would
+ * say and what to write instead; `offset` is where in the template string it went wrong, when known.
+ */
+class ExpressionError extends Error {
+    offset;
+    constructor(message, 
+    /** 0-based offset in the template string, when known. */
+    offset) {
+        super(message);
+        this.offset = offset;
+        this.name = 'ExpressionError';
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/values.js
+/**
+ * Helpers over ARM values: type names as ARM reports them, case-insensitive property lookup,
+ * deep equality, unknown detection and ARM's string rendering (`string()`, `concat`, `format`).
+ */
+
+/**
+ * An unknown created by the evaluator for a deployment-time function. It remembers the expression
+ * text so that `reference('x').outputs.y` can say which part is only known after deployment.
+ */
+class DeploymentTimeUnknown extends model_UnknownValue {
+    expression;
+    constructor(expression) {
+        super(`${expression} is only known after deployment`);
+        this.expression = expression;
+    }
+}
+const partialObjects = new WeakSet();
+function values_isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && !isUnknown(value);
+}
+function isInteger(value) {
+    return typeof value === 'number' && Number.isInteger(value);
+}
+/** ARM's name for the type of a value, as used in its error messages. */
+function typeName(value) {
+    if (value === null)
+        return 'Null';
+    if (isUnknown(value))
+        return 'Unknown';
+    if (Array.isArray(value))
+        return 'Array';
+    switch (typeof value) {
+        case 'string':
+            return 'String';
+        case 'number':
+            return Number.isInteger(value) ? 'Integer' : 'Float';
+        case 'boolean':
+            return 'Boolean';
+        default:
+            return 'Object';
+    }
+}
+/** The first unknown anywhere inside `value` (the value itself included), or undefined. */
+function findUnknown(value) {
+    if (isUnknown(value))
+        return value;
+    if (Array.isArray(value)) {
+        for (const item of value) {
+            const found = findUnknown(item);
+            if (found)
+                return found;
+        }
+    }
+    else if (values_isObject(value)) {
+        for (const key of Object.keys(value)) {
+            const found = findUnknown(value[key]);
+            if (found)
+                return found;
+        }
+    }
+    return undefined;
+}
+/** The key of `object` matching `name` case-insensitively (exact match first), as ARM looks properties up. */
+function findKey(object, name) {
+    if (Object.prototype.hasOwnProperty.call(object, name))
+        return name;
+    const lower = name.toLowerCase();
+    return Object.keys(object).find((key) => key.toLowerCase() === lower);
+}
+/** Deep equality as ARM's `equals`: strings case-sensitive, object keys case-insensitive, 1 == 1.0. */
+function deepEquals(a, b) {
+    if (a === b)
+        return true;
+    if (Array.isArray(a)) {
+        return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEquals(item, b[i]));
+    }
+    if (values_isObject(a)) {
+        if (!values_isObject(b))
+            return false;
+        const keys = Object.keys(a);
+        if (keys.length !== Object.keys(b).length)
+            return false;
+        return keys.every((key) => {
+            const other = findKey(b, key);
+            return other !== undefined && deepEquals(a[key], b[other]);
+        });
+    }
+    return false;
+}
+/** ARM's rendering of a number: integers plainly, floats in the shortest round-trip form. */
+function renderNumber(value) {
+    return String(value);
+}
+/** JSON text of a known value, compact as ARM writes it (`string({'a':1})` → `{"a":1}`). */
+function toJsonText(value) {
+    return JSON.stringify(value, (_key, v) => (isUnknown(v) ? null : v));
+}
+/**
+ * ARM's text for a value in `string()`, `concat` and `format`: strings as is, booleans `True` /
+ * `False`, null as empty, arrays and objects as compact JSON. The caller handles unknowns first.
+ */
+function toArmString(value) {
+    if (value === null)
+        return '';
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number')
+        return renderNumber(value);
+    if (typeof value === 'boolean')
+        return value ? 'True' : 'False';
+    return toJsonText(value);
+}
+/** Deep copy of a JSON value so that results never alias the scope's parameters or variables. */
+function cloneValue(value) {
+    if (Array.isArray(value))
+        return value.map((item) => cloneValue(item));
+    if (values_isObject(value)) {
+        const copy = {};
+        for (const key of Object.keys(value))
+            setKey(copy, key, cloneValue(value[key]));
+        if (partialObjects.has(value))
+            partialObjects.add(copy);
+        return copy;
+    }
+    return value;
+}
+/**
+ * Marks an object (and every object inside it) as partially known: it holds the properties the
+ * template declares, while the service adds more at deployment (a `reference()` result). Reading a
+ * property it lacks gives an unknown instead of ARM's "property doesn't exist" error.
+ */
+function markPartial(value) {
+    if (Array.isArray(value))
+        value.forEach((item) => markPartial(item));
+    else if (values_isObject(value)) {
+        partialObjects.add(value);
+        for (const key of Object.keys(value))
+            markPartial(value[key]);
+    }
+    return value;
+}
+function isPartial(value) {
+    return typeof value === 'object' && value !== null && partialObjects.has(value);
+}
+/** Sets `object[key]` as an own data property, so a key such as `__proto__` is stored, not interpreted. */
+function setKey(object, key, value) {
+    if (key === '__proto__') {
+        Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    else {
+        object[key] = value;
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/function-types.js
+
+
+function fail(ctx, message) {
+    throw new ExpressionError(`The template language function '${ctx.name}' ${message} (in ${ctx.text}).`, ctx.offset);
+}
+function ordinal(index) {
+    return ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'][index] ?? `${index + 1}th`;
+}
+function wrongType(ctx, index, expected, value) {
+    fail(ctx, `expects its ${ordinal(index)} argument to be ${expected}, but it is ${typeName(value)}`);
+}
+function str(ctx, args, index) {
+    const value = args[index];
+    if (typeof value !== 'string')
+        wrongType(ctx, index, 'a string', value);
+    return value;
+}
+function function_types_int(ctx, args, index) {
+    const value = args[index];
+    if (typeof value !== 'number' || !Number.isInteger(value))
+        wrongType(ctx, index, 'an integer', value);
+    return value;
+}
+function num(ctx, args, index) {
+    const value = args[index];
+    if (typeof value !== 'number')
+        wrongType(ctx, index, 'a number', value);
+    return value;
+}
+function bool(ctx, args, index) {
+    const value = args[index];
+    if (typeof value !== 'boolean')
+        wrongType(ctx, index, 'a boolean', value);
+    return value;
+}
+function arr(ctx, args, index) {
+    const value = args[index];
+    if (!Array.isArray(value))
+        wrongType(ctx, index, 'an array', value);
+    return value;
+}
+function obj(ctx, args, index) {
+    const value = args[index];
+    if (!values_isObject(value))
+        wrongType(ctx, index, 'an object', value);
+    return value;
+}
+
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/functions-array.js
+/**
+ * Array and object functions: first/last/take/skip (also on strings), contains, indexOf,
+ * intersection, union (deep merge of objects as ARM does), range, flatten, join, objectKeys,
+ * items, tryGet and shallowMerge.
+ */
+
+
+
+function sequence(ctx, args, index) {
+    const value = args[index];
+    if (typeof value !== 'string' && !Array.isArray(value))
+        wrongType(ctx, index, 'an array or string', value);
+    return value;
+}
+/** Array position of `item` by deep equality; unknown when not found among known items but some item is unknown. */
+function arrayIndex(items, item, fromEnd) {
+    const order = items.map((_, i) => i);
+    if (fromEnd)
+        order.reverse();
+    let unknown;
+    for (const i of order) {
+        const candidate = items[i];
+        const hidden = findUnknown(candidate);
+        if (hidden) {
+            unknown ??= hidden;
+            continue;
+        }
+        if (deepEquals(candidate, item))
+            return unknown ?? i;
+    }
+    return unknown ?? -1;
+}
+function stringIndex(ctx, args, fromEnd) {
+    const text = str(ctx, args, 0).toLowerCase();
+    const search = str(ctx, args, 1).toLowerCase();
+    return fromEnd ? text.lastIndexOf(search) : text.indexOf(search);
+}
+/** ARM's union of objects: keys of later objects win, nested objects are merged recursively. */
+function mergeObjects(target, source) {
+    const result = { ...target };
+    for (const key of Object.keys(source)) {
+        const existing = findKey(result, key);
+        const value = source[key];
+        if (existing !== undefined && values_isObject(result[existing]) && values_isObject(value)) {
+            setKey(result, existing, mergeObjects(result[existing], value));
+        }
+        else {
+            if (existing !== undefined && existing !== key)
+                delete result[existing];
+            setKey(result, existing ?? key, value);
+        }
+    }
+    return result;
+}
+const ARRAY_FUNCTIONS = {
+    first: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            const value = sequence(ctx, args, 0);
+            return typeof value === 'string' ? value.slice(0, 1) : value.length ? value[0] : null;
+        },
+    },
+    last: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            const value = sequence(ctx, args, 0);
+            return typeof value === 'string' ? value.slice(-1) : value.length ? value[value.length - 1] : null;
+        },
+    },
+    take: {
+        min: 2,
+        max: 2,
+        call: (args, ctx) => {
+            const value = sequence(ctx, args, 0);
+            return value.slice(0, Math.max(0, function_types_int(ctx, args, 1)));
+        },
+    },
+    skip: {
+        min: 2,
+        max: 2,
+        call: (args, ctx) => {
+            const value = sequence(ctx, args, 0);
+            return value.slice(Math.max(0, function_types_int(ctx, args, 1)));
+        },
+    },
+    contains: {
+        min: 2,
+        max: 2,
+        unknowns: 'self',
+        call: (args, ctx) => {
+            const [container, item] = args;
+            if (isUnknown(container))
+                return container;
+            if (Array.isArray(container)) {
+                const hidden = findUnknown(item);
+                if (hidden)
+                    return hidden;
+                const index = arrayIndex(container, item, false);
+                return typeof index === 'number' ? index >= 0 : index;
+            }
+            if (isUnknown(item))
+                return item;
+            if (values_isObject(container))
+                return findKey(container, toArmString(item)) !== undefined;
+            if (typeof container === 'string') {
+                if (values_isObject(item) || Array.isArray(item))
+                    wrongType(ctx, 1, 'a string', item);
+                return container.includes(toArmString(item));
+            }
+            return wrongType(ctx, 0, 'an array, object or string', container);
+        },
+    },
+    indexof: {
+        min: 2,
+        max: 2,
+        unknowns: 'self',
+        call: (args, ctx) => {
+            if (isUnknown(args[0]))
+                return args[0];
+            if (Array.isArray(args[0]))
+                return findUnknown(args[1]) ?? arrayIndex(args[0], args[1], false);
+            if (isUnknown(args[1]))
+                return args[1];
+            return stringIndex(ctx, args, false);
+        },
+    },
+    lastindexof: {
+        min: 2,
+        max: 2,
+        unknowns: 'self',
+        call: (args, ctx) => {
+            if (isUnknown(args[0]))
+                return args[0];
+            if (Array.isArray(args[0]))
+                return findUnknown(args[1]) ?? arrayIndex(args[0], args[1], true);
+            if (isUnknown(args[1]))
+                return args[1];
+            return stringIndex(ctx, args, true);
+        },
+    },
+    intersection: {
+        min: 2,
+        max: Infinity,
+        unknowns: 'deep',
+        call: (args, ctx) => {
+            if (Array.isArray(args[0])) {
+                const lists = args.map((_, i) => arr(ctx, args, i));
+                const result = [];
+                for (const item of lists[0]) {
+                    if (result.some((r) => deepEquals(r, item)))
+                        continue;
+                    if (lists.slice(1).every((list) => list.some((other) => deepEquals(other, item))))
+                        result.push(item);
+                }
+                return result;
+            }
+            const objects = args.map((_, i) => obj(ctx, args, i));
+            const result = {};
+            for (const key of Object.keys(objects[0])) {
+                const value = objects[0][key];
+                const everywhere = objects.slice(1).every((other) => {
+                    const k = findKey(other, key);
+                    return k !== undefined && deepEquals(other[k], value);
+                });
+                if (everywhere)
+                    setKey(result, key, value);
+            }
+            return result;
+        },
+    },
+    union: {
+        min: 2,
+        max: Infinity,
+        call: (args, ctx) => {
+            if (Array.isArray(args[0])) {
+                const result = [];
+                args.forEach((_, i) => {
+                    for (const item of arr(ctx, args, i)) {
+                        if (findUnknown(item) || !result.some((r) => deepEquals(r, item)))
+                            result.push(item);
+                    }
+                });
+                return result;
+            }
+            return args.reduce((merged, _, i) => mergeObjects(merged, obj(ctx, args, i)), {});
+        },
+    },
+    range: {
+        min: 2,
+        max: 2,
+        call: (args, ctx) => {
+            const start = function_types_int(ctx, args, 0);
+            const count = function_types_int(ctx, args, 1);
+            if (count < 0)
+                fail(ctx, `cannot make a range of ${count} items; the count must not be negative`);
+            if (count > 10000)
+                fail(ctx, `cannot make a range of ${count} items; the limit is 10000`);
+            if (start + count > 2147483647)
+                fail(ctx, 'makes a range that goes past 2147483647');
+            return Array.from({ length: count }, (_, i) => start + i);
+        },
+    },
+    flatten: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            const result = [];
+            arr(ctx, args, 0).forEach((item) => {
+                if (isUnknown(item))
+                    result.push(item);
+                else if (Array.isArray(item))
+                    result.push(...item);
+                else
+                    wrongType(ctx, 0, 'an array of arrays', item);
+            });
+            return result;
+        },
+    },
+    join: {
+        min: 2,
+        max: 2,
+        unknowns: 'deep',
+        call: (args, ctx) => {
+            const delimiter = str(ctx, args, 1);
+            return arr(ctx, args, 0)
+                .map((item) => {
+                if (Array.isArray(item) || values_isObject(item))
+                    fail(ctx, 'joins strings, integers and booleans only');
+                return toArmString(item);
+            })
+                .join(delimiter);
+        },
+    },
+    objectkeys: { min: 1, max: 1, call: (args, ctx) => Object.keys(obj(ctx, args, 0)) },
+    items: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            const object = obj(ctx, args, 0);
+            return Object.keys(object)
+                .sort((a, b) => {
+                const x = a.toLowerCase();
+                const y = b.toLowerCase();
+                return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+            })
+                .map((key) => ({ key, value: object[key] }));
+        },
+    },
+    tryget: {
+        min: 2,
+        max: Infinity,
+        unknowns: 'self',
+        call: (args, ctx) => {
+            let current = args[0];
+            for (let i = 1; i < args.length; i++) {
+                if (isUnknown(current))
+                    return current;
+                const key = args[i];
+                if (isUnknown(key))
+                    return key;
+                if (current === null)
+                    return null;
+                if (Array.isArray(current)) {
+                    if (typeof key !== 'number' || !Number.isInteger(key))
+                        wrongType(ctx, i, 'an integer index for an array', key);
+                    current = key >= 0 && key < current.length ? current[key] : null;
+                }
+                else if (values_isObject(current)) {
+                    if (typeof key !== 'string')
+                        wrongType(ctx, i, 'a string key for an object', key);
+                    const found = findKey(current, key);
+                    current = found === undefined ? null : current[found];
+                }
+                else {
+                    return fail(ctx, `can only look into arrays and objects, not ${typeof current}`);
+                }
+            }
+            return current;
+        },
+    },
+    shallowmerge: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            const result = {};
+            for (const item of arr(ctx, args, 0)) {
+                if (isUnknown(item))
+                    return item;
+                if (!values_isObject(item))
+                    wrongType(ctx, 0, 'an array of objects', item);
+                for (const key of Object.keys(item)) {
+                    const existing = findKey(result, key);
+                    if (existing !== undefined && existing !== key)
+                        delete result[existing];
+                    setKey(result, key, item[key]);
+                }
+            }
+            return result;
+        },
+    },
+};
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/functions-cidr.js
+/**
+ * IP address functions: parseCidr, cidrSubnet, cidrHost (IPv4). IPv6 ranges give an unknown with
+ * that reason rather than a wrong address.
+ */
+
+
+function parseRange(ctx, text) {
+    if (text.includes(':'))
+        return new model_UnknownValue(`${ctx.text}: IPv6 ranges are not evaluated by this tool`);
+    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text.trim());
+    if (!match)
+        return fail(ctx, `was given '${text}', which is not an IPv4 range in CIDR notation such as 10.0.0.0/16`);
+    const octets = match.slice(1, 5).map(Number);
+    const prefix = Number(match[5]);
+    if (octets.some((o) => o > 255) || prefix > 32)
+        return fail(ctx, `was given '${text}', which is not a valid IPv4 CIDR range`);
+    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+    return { network: address - (address % 2 ** (32 - prefix)), prefix };
+}
+function toAddress(value) {
+    return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+}
+const CIDR_FUNCTIONS = {
+    parsecidr: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            const range = parseRange(ctx, str(ctx, args, 0));
+            if (range instanceof model_UnknownValue)
+                return range;
+            const size = 2 ** (32 - range.prefix);
+            const broadcast = range.network + size - 1;
+            return {
+                network: toAddress(range.network),
+                netmask: toAddress(2 ** 32 - size),
+                broadcast: toAddress(broadcast),
+                firstUsable: toAddress(range.prefix >= 31 ? range.network : range.network + 1),
+                lastUsable: toAddress(range.prefix >= 31 ? broadcast : broadcast - 1),
+                cidr: range.prefix,
+            };
+        },
+    },
+    cidrsubnet: {
+        min: 3,
+        max: 3,
+        call: (args, ctx) => {
+            const range = parseRange(ctx, str(ctx, args, 0));
+            if (range instanceof model_UnknownValue)
+                return range;
+            const newPrefix = function_types_int(ctx, args, 1);
+            const index = function_types_int(ctx, args, 2);
+            if (newPrefix < range.prefix || newPrefix > 32) {
+                fail(ctx, `needs a new prefix between ${range.prefix} and 32, not ${newPrefix}`);
+            }
+            const count = 2 ** (newPrefix - range.prefix);
+            if (index < 0 || index >= count)
+                fail(ctx, `subnet index ${index} is out of range: /${range.prefix} holds ${count} /${newPrefix} subnets`);
+            return `${toAddress(range.network + index * 2 ** (32 - newPrefix))}/${newPrefix}`;
+        },
+    },
+    cidrhost: {
+        min: 2,
+        max: 2,
+        call: (args, ctx) => {
+            const range = parseRange(ctx, str(ctx, args, 0));
+            if (range instanceof model_UnknownValue)
+                return range;
+            const index = function_types_int(ctx, args, 1);
+            const size = 2 ** (32 - range.prefix);
+            const usable = range.prefix >= 31 ? size : size - 2;
+            if (index < 0 || index >= usable)
+                fail(ctx, `host index ${index} is out of range: the range has ${usable} usable address(es)`);
+            return toAddress(range.network + (range.prefix >= 31 ? 0 : 1) + index);
+        },
+    },
+};
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/lenient-json.js
+
+class JsonFailure extends Error {
+}
+function parseLenientJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        // fall through to the lenient reader
+    }
+    let pos = 0;
+    const fail = (what) => {
+        throw new JsonFailure(`${what} at character ${pos + 1}`);
+    };
+    const skip = () => {
+        for (;;) {
+            while (pos < text.length && /\s/.test(text[pos]))
+                pos++;
+            if (text.startsWith('//', pos)) {
+                while (pos < text.length && text[pos] !== '\n')
+                    pos++;
+            }
+            else if (text.startsWith('/*', pos)) {
+                const end = text.indexOf('*/', pos + 2);
+                if (end < 0)
+                    fail('unterminated comment');
+                pos = end + 2;
+            }
+            else
+                return;
+        }
+    };
+    const readString = () => {
+        const quote = text[pos++];
+        let out = '';
+        while (pos < text.length && text[pos] !== quote) {
+            if (text[pos] === '\\') {
+                const next = text[pos + 1];
+                const escapes = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
+                if (next === 'u') {
+                    const hex = text.slice(pos + 2, pos + 6);
+                    if (!/^[0-9a-fA-F]{4}$/.test(hex))
+                        fail('invalid \\u escape');
+                    out += String.fromCharCode(parseInt(hex, 16));
+                    pos += 6;
+                }
+                else {
+                    out += escapes[next] ?? next ?? '';
+                    pos += 2;
+                }
+            }
+            else
+                out += text[pos++];
+        }
+        if (pos >= text.length)
+            fail('unterminated string');
+        pos++;
+        return out;
+    };
+    const readValue = (depth) => {
+        if (depth > 200)
+            fail('nesting too deep');
+        skip();
+        const c = text[pos];
+        if (c === '{') {
+            pos++;
+            const obj = {};
+            for (;;) {
+                skip();
+                if (text[pos] === '}') {
+                    pos++;
+                    return obj;
+                }
+                let key;
+                if (text[pos] === '"' || text[pos] === "'")
+                    key = readString();
+                else {
+                    const match = /^[A-Za-z_$][\w$]*/.exec(text.slice(pos));
+                    if (!match)
+                        return fail('expected a property name');
+                    key = match[0];
+                    pos += key.length;
+                }
+                skip();
+                if (text[pos] !== ':')
+                    fail("expected ':'");
+                pos++;
+                setKey(obj, key, readValue(depth + 1));
+                skip();
+                if (text[pos] === ',')
+                    pos++;
+                else if (text[pos] !== '}')
+                    fail("expected ',' or '}'");
+            }
+        }
+        if (c === '[') {
+            pos++;
+            const arr = [];
+            for (;;) {
+                skip();
+                if (text[pos] === ']') {
+                    pos++;
+                    return arr;
+                }
+                arr.push(readValue(depth + 1));
+                skip();
+                if (text[pos] === ',')
+                    pos++;
+                else if (text[pos] !== ']')
+                    fail("expected ',' or ']'");
+            }
+        }
+        if (c === '"' || c === "'")
+            return readString();
+        const number = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(text.slice(pos));
+        if (number) {
+            pos += number[0].length;
+            return Number(number[0]);
+        }
+        for (const [word, value] of [
+            ['true', true],
+            ['false', false],
+            ['null', null],
+        ]) {
+            if (text.startsWith(word, pos)) {
+                pos += word.length;
+                return value;
+            }
+        }
+        return fail(pos >= text.length ? 'unexpected end of text' : `unexpected '${c}'`);
+    };
+    const value = readValue(0);
+    skip();
+    if (pos < text.length)
+        fail('unexpected text after the value');
+    return value;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/functions-core.js
+/**
+ * Core ARM functions: parameters, variables, copyIndex, logic and comparison, arithmetic,
+ * conversions (bool, int, float, string, json) and constructors (createArray, createObject, array).
+ */
+
+
+
+
+function evaluateBoolean(ctx, expr, index) {
+    const value = ctx.evaluate(expr);
+    if (isUnknown(value))
+        return value;
+    if (typeof value !== 'boolean')
+        wrongType(ctx, index, 'a boolean', value);
+    return value;
+}
+/** `and` / `or`: left to right, stopping at a decisive known operand; otherwise unknown if any operand is. */
+function logical(decisive) {
+    return (args, ctx) => {
+        let unknown;
+        for (let i = 0; i < args.length; i++) {
+            const value = evaluateBoolean(ctx, args[i], i);
+            if (value === decisive)
+                return decisive;
+            if (isUnknown(value) && unknown === undefined)
+                unknown = value;
+        }
+        return unknown ?? !decisive;
+    };
+}
+function compare(ctx, args) {
+    const [a, b] = args;
+    if (typeof a === 'number' && typeof b === 'number')
+        return a - b;
+    if (typeof a === 'string' && typeof b === 'string')
+        return a < b ? -1 : a > b ? 1 : 0;
+    return fail(ctx, `compares two integers or two strings, but was given ${typeName(a)} and ${typeName(b)}`);
+}
+function arithmetic(ctx, args, op) {
+    const a = num(ctx, args, 0);
+    const b = num(ctx, args, 1);
+    const result = op(a, b);
+    return Object.is(result, -0) ? 0 : result;
+}
+function parseJson(ctx, text) {
+    if (text.trim() === '')
+        return null;
+    try {
+        return parseLenientJson(text);
+    }
+    catch (error) {
+        const detail = error instanceof JsonFailure ? ` (${error.message})` : '';
+        return fail(ctx, `was given text that is not valid JSON: '${text.length > 60 ? `${text.slice(0, 60)}…` : text}'${detail}`);
+    }
+}
+const CORE_FUNCTIONS = {
+    parameters: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => ctx.scope.parameter(str(ctx, args, 0)),
+    },
+    variables: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => ctx.scope.variable(str(ctx, args, 0)),
+    },
+    copyindex: {
+        min: 0,
+        max: 2,
+        call: (args, ctx) => {
+            let loop;
+            let offset = 0;
+            if (args.length === 2) {
+                loop = str(ctx, args, 0);
+                offset = function_types_int(ctx, args, 1);
+            }
+            else if (args.length === 1) {
+                if (typeof args[0] === 'string')
+                    loop = args[0];
+                else
+                    offset = function_types_int(ctx, args, 0);
+            }
+            const index = ctx.scope.copyIndex(loop);
+            if (index === undefined) {
+                fail(ctx, loop ? `is used outside the copy loop '${loop}'` : 'can only be used inside a copy loop');
+            }
+            return index + offset;
+        },
+    },
+    if: {
+        min: 3,
+        max: 3,
+        lazy: (args, ctx) => {
+            const condition = evaluateBoolean(ctx, args[0], 0);
+            if (isUnknown(condition))
+                return condition;
+            return ctx.evaluate(condition ? args[1] : args[2]);
+        },
+    },
+    and: { min: 1, max: Infinity, lazy: logical(false) },
+    or: { min: 1, max: Infinity, lazy: logical(true) },
+    not: { min: 1, max: 1, call: (args, ctx) => !bool(ctx, args, 0) },
+    true: { min: 0, max: 0, call: () => true },
+    false: { min: 0, max: 0, call: () => false },
+    null: { min: 0, max: 0, call: () => null },
+    equals: { min: 2, max: 2, unknowns: 'deep', call: (args) => deepEquals(args[0], args[1]) },
+    less: { min: 2, max: 2, call: (args, ctx) => compare(ctx, args) < 0 },
+    lessorequals: { min: 2, max: 2, call: (args, ctx) => compare(ctx, args) <= 0 },
+    greater: { min: 2, max: 2, call: (args, ctx) => compare(ctx, args) > 0 },
+    greaterorequals: { min: 2, max: 2, call: (args, ctx) => compare(ctx, args) >= 0 },
+    add: { min: 2, max: 2, call: (args, ctx) => arithmetic(ctx, args, (a, b) => a + b) },
+    sub: { min: 2, max: 2, call: (args, ctx) => arithmetic(ctx, args, (a, b) => a - b) },
+    mul: { min: 2, max: 2, call: (args, ctx) => arithmetic(ctx, args, (a, b) => a * b) },
+    div: {
+        min: 2,
+        max: 2,
+        call: (args, ctx) => arithmetic(ctx, args, (a, b) => {
+            if (b === 0)
+                fail(ctx, 'cannot divide by zero');
+            return Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b;
+        }),
+    },
+    mod: {
+        min: 2,
+        max: 2,
+        call: (args, ctx) => {
+            const a = function_types_int(ctx, args, 0);
+            const b = function_types_int(ctx, args, 1);
+            if (b === 0)
+                fail(ctx, 'cannot divide by zero');
+            return arithmetic(ctx, [a, b], (x, y) => x % y);
+        },
+    },
+    bool: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            const value = args[0];
+            if (typeof value === 'boolean')
+                return value;
+            if (typeof value === 'number')
+                return value !== 0;
+            if (typeof value === 'string') {
+                const lower = value.trim().toLowerCase();
+                if (lower === 'true')
+                    return true;
+                if (lower === 'false')
+                    return false;
+                return fail(ctx, `cannot convert '${value}' to a boolean; use 'true' or 'false'`);
+            }
+            return wrongType(ctx, 0, 'a string, integer or boolean', value);
+        },
+    },
+    int: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            const value = args[0];
+            if (typeof value === 'number')
+                return Math.trunc(value);
+            if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value))
+                return Number(value.trim());
+            if (typeof value === 'string')
+                return fail(ctx, `cannot convert '${value}' to an integer`);
+            return wrongType(ctx, 0, 'a string or integer', value);
+        },
+    },
+    float: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            const value = args[0];
+            if (typeof value === 'number')
+                return value;
+            if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+                return Number(value);
+            if (typeof value === 'string')
+                return fail(ctx, `cannot convert '${value}' to a number`);
+            return wrongType(ctx, 0, 'a string or number', value);
+        },
+    },
+    string: {
+        min: 1,
+        max: 1,
+        unknowns: 'deep',
+        call: (args) => toArmString(args[0]),
+    },
+    json: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => parseJson(ctx, str(ctx, args, 0)),
+    },
+    createarray: { min: 0, max: Infinity, unknowns: 'self', call: (args) => args },
+    createobject: {
+        min: 0,
+        max: Infinity,
+        unknowns: 'self',
+        call: (args, ctx) => {
+            if (args.length % 2 !== 0)
+                fail(ctx, 'needs an even number of arguments: key, value, key, value, …');
+            const result = {};
+            for (let i = 0; i < args.length; i += 2) {
+                const key = args[i];
+                if (isUnknown(key))
+                    return key;
+                setKey(result, str(ctx, args, i), args[i + 1]);
+            }
+            return result;
+        },
+    },
+    array: {
+        min: 1,
+        max: 1,
+        call: (args) => (Array.isArray(args[0]) ? args[0] : [args[0]]),
+    },
+    coalesce: {
+        min: 1,
+        max: Infinity,
+        lazy: (args, ctx) => {
+            for (const expr of args) {
+                const value = ctx.evaluate(expr);
+                if (isUnknown(value))
+                    return value;
+                if (value !== null)
+                    return value;
+            }
+            return null;
+        },
+    },
+    empty: {
+        min: 1,
+        max: 1,
+        call: (args) => {
+            const value = args[0];
+            if (value === null)
+                return true;
+            if (typeof value === 'string' || Array.isArray(value))
+                return value.length === 0;
+            if (values_isObject(value))
+                return Object.keys(value).length === 0;
+            return false;
+        },
+    },
+    length: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            const value = args[0];
+            if (typeof value === 'string' || Array.isArray(value))
+                return value.length;
+            if (values_isObject(value))
+                return Object.keys(value).length;
+            return wrongType(ctx, 0, 'an array, object or string', value);
+        },
+    },
+    min: { min: 1, max: Infinity, unknowns: 'deep', call: (args, ctx) => extreme(ctx, args, Math.min) },
+    max: { min: 1, max: Infinity, unknowns: 'deep', call: (args, ctx) => extreme(ctx, args, Math.max) },
+};
+function extreme(ctx, args, pick) {
+    const values = args.length === 1 && Array.isArray(args[0]) ? arr(ctx, args, 0) : args;
+    if (values.length === 0)
+        return fail(ctx, 'needs at least one value');
+    values.forEach((value, i) => {
+        if (typeof value !== 'number')
+            wrongType(ctx, args.length === 1 ? 0 : i, 'an integer or an array of integers', value);
+    });
+    return pick(...values);
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/dates.js
+/**
+ * Date helpers for dateTimeAdd / dateTimeToEpoch / dateTimeFromEpoch: ISO 8601 durations and the
+ * .NET date format strings ARM accepts (standard `u`, `s`, `o` and custom `yyyy-MM-dd HH:mm`).
+ */
+class DateFailure extends Error {
+}
+/** Parses an ARM date-time string (ISO 8601, UTC assumed when no zone is given). */
+function parseDate(text) {
+    const trimmed = text.trim();
+    const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(trimmed);
+    if (!iso)
+        throw new DateFailure(`'${text}' is not a date-time in ISO 8601 format (for example 2024-01-31T12:00:00Z)`);
+    const normalized = trimmed.replace(' ', 'T') + (iso[4] ? '' : iso[1] ? 'Z' : 'T00:00:00Z');
+    const date = new Date(normalized);
+    if (Number.isNaN(date.getTime()))
+        throw new DateFailure(`'${text}' is not a valid date-time`);
+    return date;
+}
+/** Adds an ISO 8601 duration (`P1Y2M3DT4H5M6S`, `-P1D`, `PT1H`, `P2W`) to a date, in UTC. */
+function addDuration(date, duration) {
+    const match = /^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(duration.trim());
+    if (!match || /^-?P$/i.test(duration.trim()) || /T$/i.test(duration.trim())) {
+        throw new DateFailure(`'${duration}' is not an ISO 8601 duration (for example P1D, PT1H, P1Y2M)`);
+    }
+    const sign = match[1] ? -1 : 1;
+    const n = (i) => Number(match[i] ?? 0) * sign;
+    const result = new Date(date.getTime());
+    result.setUTCFullYear(result.getUTCFullYear() + n(2), result.getUTCMonth() + n(3));
+    result.setUTCDate(result.getUTCDate() + n(4) * 7 + n(5));
+    result.setTime(result.getTime() + ((n(6) * 60 + n(7)) * 60 + n(8)) * 1000);
+    return result;
+}
+const pad = (value, width) => String(value).padStart(width, '0');
+/** Renders a date with a .NET format string (UTC). */
+function formatDate(date, format) {
+    const spec = format ?? 'yyyy-MM-ddTHH:mm:ssZ';
+    const standard = {
+        u: "yyyy-MM-dd HH:mm:ss'Z'",
+        s: 'yyyy-MM-ddTHH:mm:ss',
+        o: 'yyyy-MM-ddTHH:mm:ss.fffffffZ',
+        O: 'yyyy-MM-ddTHH:mm:ss.fffffffZ',
+        d: 'M/d/yyyy',
+        D: 'dddd, MMMM d, yyyy',
+    };
+    const pattern = standard[spec] ?? spec;
+    const tokens = /yyyy|yy|MMMM|MMM|MM|M|dddd|dd|d|HH|H|hh|h|mm|m|ss|s|fffffff|ffffff|fffff|ffff|fff|ff|f|tt|'[^']*'|"[^"]*"|\\.|Z|K|./gs;
+    const months = [
+        'January',
+        'February',
+        'March',
+        'April',
+        'May',
+        'June',
+        'July',
+        'August',
+        'September',
+        'October',
+        'November',
+        'December',
+    ];
+    const days = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+    const ms = date.getUTCMilliseconds();
+    return pattern.replace(tokens, (token) => {
+        const hours = date.getUTCHours();
+        switch (token) {
+            case 'yyyy':
+                return pad(date.getUTCFullYear(), 4);
+            case 'yy':
+                return pad(date.getUTCFullYear() % 100, 2);
+            case 'MMMM':
+                return months[date.getUTCMonth()];
+            case 'MMM':
+                return months[date.getUTCMonth()].slice(0, 3);
+            case 'MM':
+                return pad(date.getUTCMonth() + 1, 2);
+            case 'M':
+                return String(date.getUTCMonth() + 1);
+            case 'dddd':
+                return days[date.getUTCDay()];
+            case 'dd':
+                return pad(date.getUTCDate(), 2);
+            case 'd':
+                return String(date.getUTCDate());
+            case 'HH':
+                return pad(hours, 2);
+            case 'H':
+                return String(hours);
+            case 'hh':
+                return pad(hours % 12 || 12, 2);
+            case 'h':
+                return String(hours % 12 || 12);
+            case 'mm':
+                return pad(date.getUTCMinutes(), 2);
+            case 'm':
+                return String(date.getUTCMinutes());
+            case 'ss':
+                return pad(date.getUTCSeconds(), 2);
+            case 's':
+                return String(date.getUTCSeconds());
+            case 'tt':
+                return hours < 12 ? 'AM' : 'PM';
+            case 'Z':
+            case 'K':
+                return 'Z';
+            default:
+                if (/^f+$/.test(token))
+                    return (pad(ms, 3) + '0000').slice(0, token.length);
+                if (token.startsWith("'") || token.startsWith('"'))
+                    return token.slice(1, -1);
+                if (token.startsWith('\\'))
+                    return token.slice(1);
+                return token;
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/functions-deployment.js
+/**
+ * Functions about where the template is deployed: resource ids, resourceGroup(), subscription(),
+ * tenant(), managementGroup(), deployment(), environment(), reference(), every list* function,
+ * providers(), pickZones() and the clock (utcNow, dateTimeAdd, epoch conversions). What only
+ * Azure knows at deployment comes back as an unknown naming the expression.
+ */
+
+
+
+
+/** reference() results: the partial copy of each declared value (values are never changed in place). */
+const partialCopies = new WeakMap();
+/** `Microsoft.Network/virtualNetworks/subnets` + names → `providers/Microsoft.Network/virtualNetworks/v/subnets/s`. */
+function providerPath(ctx, type, names) {
+    const segments = type.split('/').filter((s) => s !== '');
+    if (segments.length < 2)
+        fail(ctx, `needs a resource type such as 'Microsoft.Storage/storageAccounts', not '${type}'`);
+    const [namespace, ...types] = segments;
+    const nameSegments = names.flatMap((name) => name.split('/'));
+    if (nameSegments.length !== types.length) {
+        fail(ctx, `was given ${nameSegments.length} name segment(s) for resource type '${type}', which needs ${types.length}; give one name per type segment`);
+    }
+    return `providers/${namespace}/${types.map((t, i) => `${t}/${nameSegments[i]}`).join('/')}`;
+}
+/** Splits the arguments at the resource type (the first argument containing '/'). */
+function splitAtType(ctx, args, maxLeading) {
+    const values = args.map((_, i) => str(ctx, args, i));
+    const typeIndex = values.findIndex((v) => v.includes('/'));
+    if (typeIndex < 0)
+        fail(ctx, "needs a resource type argument such as 'Microsoft.Storage/storageAccounts'");
+    if (typeIndex > maxLeading) {
+        fail(ctx, `takes at most ${maxLeading} argument(s) before the resource type, but was given ${typeIndex}`);
+    }
+    const names = values.slice(typeIndex + 1);
+    if (names.length === 0)
+        fail(ctx, `needs the resource name after the resource type '${values[typeIndex]}'`);
+    return { leading: values.slice(0, typeIndex), type: values[typeIndex], names };
+}
+function subscriptionPath(d, subscriptionId = d.subscriptionId) {
+    return `/subscriptions/${subscriptionId}`;
+}
+function managementGroupPath(name) {
+    return `/providers/Microsoft.Management/managementGroups/${name}`;
+}
+function deploymentTime(ctx) {
+    return new DeploymentTimeUnknown(ctx.text);
+}
+/** Known part of `subscription()`; its display name is only known to Azure. */
+function subscriptionObject(d) {
+    return {
+        id: subscriptionPath(d),
+        subscriptionId: d.subscriptionId,
+        tenantId: d.tenantId,
+        displayName: new DeploymentTimeUnknown('subscription().displayName'),
+    };
+}
+const listFunction = {
+    min: 0,
+    max: Infinity,
+    unknowns: 'self',
+    call: (_args, ctx) => deploymentTime(ctx),
+};
+/** `list*` functions (listKeys, listSecrets, listAccountSas, …) are all deployment-time values. */
+function lookupListFunction(name) {
+    return /^list/i.test(name) ? listFunction : undefined;
+}
+function dateCall(ctx, body) {
+    try {
+        return body();
+    }
+    catch (error) {
+        if (error instanceof DateFailure)
+            return fail(ctx, error.message);
+        throw error;
+    }
+}
+const DEPLOYMENT_FUNCTIONS = {
+    resourceid: {
+        min: 2,
+        max: Infinity,
+        call: (args, ctx) => {
+            const d = ctx.scope.deployment;
+            const { leading, type, names } = splitAtType(ctx, args, 2);
+            const path = providerPath(ctx, type, names);
+            if (leading.length === 2)
+                return `/subscriptions/${leading[0]}/resourceGroups/${leading[1]}/${path}`;
+            if (leading.length === 1)
+                return `${subscriptionPath(d)}/resourceGroups/${leading[0]}/${path}`;
+            switch (d.scope) {
+                case 'resourceGroup':
+                    return `${subscriptionPath(d)}/resourceGroups/${d.resourceGroupName}/${path}`;
+                case 'subscription':
+                    return `${subscriptionPath(d)}/${path}`;
+                case 'managementGroup':
+                    return `${managementGroupPath(d.managementGroup)}/${path}`;
+                case 'tenant':
+                    return `/${path}`;
+            }
+        },
+    },
+    subscriptionresourceid: {
+        min: 2,
+        max: Infinity,
+        call: (args, ctx) => {
+            const { leading, type, names } = splitAtType(ctx, args, 1);
+            return `${subscriptionPath(ctx.scope.deployment, leading[0])}/${providerPath(ctx, type, names)}`;
+        },
+    },
+    tenantresourceid: {
+        min: 2,
+        max: Infinity,
+        call: (args, ctx) => {
+            const { type, names } = splitAtType(ctx, args, 0);
+            return `/${providerPath(ctx, type, names)}`;
+        },
+    },
+    managementgroupresourceid: {
+        min: 2,
+        max: Infinity,
+        call: (args, ctx) => {
+            const { leading, type, names } = splitAtType(ctx, args, 1);
+            return `${managementGroupPath(leading[0] ?? ctx.scope.deployment.managementGroup)}/${providerPath(ctx, type, names)}`;
+        },
+    },
+    extensionresourceid: {
+        min: 3,
+        max: Infinity,
+        call: (args, ctx) => {
+            const base = str(ctx, args, 0).replace(/\/+$/, '');
+            const { type, names } = splitAtType(ctx, args.slice(1), 0);
+            return `${base}/${providerPath(ctx, type, names)}`;
+        },
+    },
+    resourcegroup: {
+        min: 0,
+        max: 0,
+        call: (_args, ctx) => {
+            const d = ctx.scope.deployment;
+            return {
+                id: `${subscriptionPath(d)}/resourceGroups/${d.resourceGroupName}`,
+                name: d.resourceGroupName,
+                type: 'Microsoft.Resources/resourceGroups',
+                location: d.resourceGroupLocation,
+                managedBy: new DeploymentTimeUnknown('resourceGroup().managedBy'),
+                tags: new DeploymentTimeUnknown('resourceGroup().tags'),
+                properties: { provisioningState: 'Succeeded' },
+            };
+        },
+    },
+    subscription: { min: 0, max: 0, call: (_args, ctx) => subscriptionObject(ctx.scope.deployment) },
+    tenant: {
+        min: 0,
+        max: 0,
+        call: (_args, ctx) => {
+            const d = ctx.scope.deployment;
+            return {
+                id: `/tenants/${d.tenantId}`,
+                tenantId: d.tenantId,
+                countryCode: new DeploymentTimeUnknown('tenant().countryCode'),
+                displayName: new DeploymentTimeUnknown('tenant().displayName'),
+            };
+        },
+    },
+    managementgroup: {
+        min: 0,
+        max: 1,
+        call: (args, ctx) => {
+            const name = args.length ? str(ctx, args, 0) : ctx.scope.deployment.managementGroup;
+            return {
+                id: managementGroupPath(name),
+                name,
+                type: 'Microsoft.Management/managementGroups',
+                properties: {
+                    displayName: new DeploymentTimeUnknown(`${ctx.text}.properties.displayName`),
+                    tenantId: ctx.scope.deployment.tenantId,
+                },
+            };
+        },
+    },
+    deployment: {
+        min: 0,
+        max: 0,
+        call: (_args, ctx) => {
+            const d = ctx.scope.deployment;
+            const result = {
+                name: d.deploymentName,
+                properties: markPartial({
+                    templateLink: d.templateLinkUri === undefined
+                        ? new DeploymentTimeUnknown(`${ctx.text}.properties.templateLink`)
+                        : { uri: d.templateLinkUri },
+                    mode: 'Incremental',
+                }),
+            };
+            if (d.scope !== 'resourceGroup')
+                result.location = d.resourceGroupLocation;
+            // Properties ARM adds at deployment (template, parameters, provisioningState, …) read as unknown.
+            return markPartial(result);
+        },
+    },
+    environment: {
+        min: 0,
+        max: 0,
+        call: (_args, ctx) => {
+            const env = ctx.scope.deployment.environment;
+            return env === undefined ? deploymentTime(ctx) : cloneValue(env);
+        },
+    },
+    reference: {
+        min: 1,
+        max: 3,
+        call: (args, ctx) => {
+            const target = args[0];
+            if (typeof target !== 'string')
+                return fail(ctx, 'needs a resource name or resource id as its first argument');
+            const apiVersion = args.length >= 2 ? args[1] : undefined;
+            let full = false;
+            if (args.length === 3) {
+                const mode = str(ctx, args, 2);
+                if (mode.toLowerCase() !== 'full')
+                    fail(ctx, `third argument must be 'Full', not '${mode}'`);
+                full = true;
+            }
+            const value = ctx.scope.reference(target, apiVersion, full);
+            if (isUnknown(value) || value === null || typeof value !== 'object')
+                return value;
+            // The declared properties, marked partial (the service adds more): a marked copy, once per value.
+            let partial = partialCopies.get(value);
+            if (partial === undefined) {
+                partial = markPartial(cloneValue(value));
+                partialCopies.set(value, partial);
+            }
+            return partial;
+        },
+    },
+    providers: { min: 1, max: 2, call: (_args, ctx) => deploymentTime(ctx) },
+    pickzones: {
+        min: 3,
+        max: 5,
+        call: (args, ctx) => {
+            str(ctx, args, 0);
+            str(ctx, args, 1);
+            str(ctx, args, 2);
+            return new DeploymentTimeUnknown(ctx.text);
+        },
+    },
+    utcnow: { min: 0, max: 1, call: (_args, ctx) => deploymentTime(ctx) },
+    datetimeadd: {
+        min: 2,
+        max: 3,
+        call: (args, ctx) => dateCall(ctx, () => formatDate(addDuration(parseDate(str(ctx, args, 0)), str(ctx, args, 1)), args.length === 3 ? str(ctx, args, 2) : undefined)),
+    },
+    datetimetoepoch: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => dateCall(ctx, () => Math.floor(parseDate(str(ctx, args, 0)).getTime() / 1000)),
+    },
+    datetimefromepoch: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => formatDate(new Date(function_types_int(ctx, args, 0) * 1000), undefined),
+    },
+};
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/functions-lambda.js
+/**
+ * Lambda functions: filter, map, reduce, sort, toObject, mapValues, groupBy with `lambda('x', …)`
+ * arguments and `lambdaVariables('x')` inside. The lambda body is evaluated per item with its
+ * variables bound; nothing else can hold a lambda, as in ARM.
+ */
+
+
+
+function readLambda(ctx, expr, index, arity) {
+    if (expr.kind !== 'call' || expr.namespace !== undefined || expr.name.toLowerCase() !== 'lambda') {
+        return fail(ctx, `expects a lambda('name', …) as argument ${index + 1}`);
+    }
+    if (expr.args.length < 2)
+        fail(ctx, 'needs a lambda with at least one variable name and a body');
+    const names = expr.args.slice(0, -1).map((arg) => {
+        const name = ctx.evaluate(arg);
+        if (typeof name !== 'string')
+            return fail(ctx, 'has a lambda whose variable names are not strings');
+        return name.toLowerCase();
+    });
+    if (!arity.includes(names.length)) {
+        fail(ctx, `needs a lambda with ${arity.join(' or ')} variable(s), but it has ${names.length}`);
+    }
+    return { names, body: expr.args[expr.args.length - 1] };
+}
+function apply(ctx, lambda, values) {
+    const bindings = new Map();
+    lambda.names.forEach((name, i) => bindings.set(name, values[i]));
+    return ctx.evaluate(lambda.body, bindings);
+}
+/** Evaluates the collection argument: unknown passes through, anything else must be an array (or object). */
+function collection(ctx, expr, kind) {
+    const value = ctx.evaluate(expr);
+    if (isUnknown(value))
+        return value;
+    if (kind === 'array' && !Array.isArray(value))
+        wrongType(ctx, 0, 'an array', value);
+    if (kind === 'object' && !values_isObject(value))
+        wrongType(ctx, 0, 'an object', value);
+    return value;
+}
+const LAMBDA_FUNCTIONS = {
+    lambda: {
+        min: 1,
+        max: Infinity,
+        lazy: (_args, ctx) => fail(ctx, 'can only be used as an argument of filter, map, reduce, sort, toObject, mapValues or groupBy'),
+    },
+    lambdavariables: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            const name = args[0];
+            if (typeof name !== 'string')
+                return wrongType(ctx, 0, 'a string', name);
+            const value = ctx.lambdaVariable(name);
+            if (value === undefined)
+                return fail(ctx, `refers to '${name}', which is not a variable of an enclosing lambda`);
+            return value;
+        },
+    },
+    filter: {
+        min: 2,
+        max: 2,
+        lazy: (args, ctx) => {
+            const items = collection(ctx, args[0], 'array');
+            if (!Array.isArray(items))
+                return items;
+            const lambda = readLambda(ctx, args[1], 1, [1, 2]);
+            const result = [];
+            for (let i = 0; i < items.length; i++) {
+                const keep = apply(ctx, lambda, [items[i], i]);
+                if (isUnknown(keep))
+                    return keep;
+                if (typeof keep !== 'boolean')
+                    return fail(ctx, `needs a lambda that returns a boolean, but it returned ${toArmString(keep)}`);
+                if (keep)
+                    result.push(items[i]);
+            }
+            return result;
+        },
+    },
+    map: {
+        min: 2,
+        max: 2,
+        lazy: (args, ctx) => {
+            const items = collection(ctx, args[0], 'array');
+            if (!Array.isArray(items))
+                return items;
+            const lambda = readLambda(ctx, args[1], 1, [1, 2]);
+            return items.map((item, i) => apply(ctx, lambda, [item, i]));
+        },
+    },
+    reduce: {
+        min: 3,
+        max: 3,
+        lazy: (args, ctx) => {
+            const items = collection(ctx, args[0], 'array');
+            if (!Array.isArray(items))
+                return items;
+            let accumulator = ctx.evaluate(args[1]);
+            const lambda = readLambda(ctx, args[2], 2, [2, 3]);
+            for (let i = 0; i < items.length; i++)
+                accumulator = apply(ctx, lambda, [accumulator, items[i], i]);
+            return accumulator;
+        },
+    },
+    sort: {
+        min: 2,
+        max: 2,
+        lazy: (args, ctx) => {
+            const items = collection(ctx, args[0], 'array');
+            if (!Array.isArray(items))
+                return items;
+            const lambda = readLambda(ctx, args[1], 1, [2]);
+            let unknown;
+            const sorted = [...items].sort((a, b) => {
+                if (unknown)
+                    return 0;
+                const before = apply(ctx, lambda, [a, b]);
+                if (isUnknown(before)) {
+                    unknown = before;
+                    return 0;
+                }
+                if (typeof before !== 'boolean')
+                    return fail(ctx, 'needs a lambda that returns a boolean');
+                if (before)
+                    return -1;
+                const after = apply(ctx, lambda, [b, a]);
+                return after === true ? 1 : 0;
+            });
+            return unknown ?? sorted;
+        },
+    },
+    toobject: {
+        min: 2,
+        max: 3,
+        lazy: (args, ctx) => {
+            const items = collection(ctx, args[0], 'array');
+            if (!Array.isArray(items))
+                return items;
+            const keyLambda = readLambda(ctx, args[1], 1, [1]);
+            const valueLambda = args.length === 3 ? readLambda(ctx, args[2], 2, [1]) : undefined;
+            const result = {};
+            for (const item of items) {
+                const key = apply(ctx, keyLambda, [item]);
+                if (isUnknown(key))
+                    return key;
+                if (typeof key !== 'string')
+                    return fail(ctx, 'needs a key lambda that returns a string');
+                setKey(result, key, valueLambda ? apply(ctx, valueLambda, [item]) : item);
+            }
+            return result;
+        },
+    },
+    mapvalues: {
+        min: 2,
+        max: 2,
+        lazy: (args, ctx) => {
+            const object = collection(ctx, args[0], 'object');
+            if (!values_isObject(object))
+                return object;
+            const lambda = readLambda(ctx, args[1], 1, [1]);
+            const result = {};
+            for (const key of Object.keys(object))
+                setKey(result, key, apply(ctx, lambda, [object[key]]));
+            return result;
+        },
+    },
+    groupby: {
+        min: 2,
+        max: 2,
+        lazy: (args, ctx) => {
+            const items = collection(ctx, args[0], 'array');
+            if (!Array.isArray(items))
+                return items;
+            const lambda = readLambda(ctx, args[1], 1, [1]);
+            const result = {};
+            for (const item of items) {
+                const key = apply(ctx, lambda, [item]);
+                if (isUnknown(key))
+                    return key;
+                if (typeof key !== 'string')
+                    return fail(ctx, 'needs a lambda that returns a string key');
+                if (!Object.prototype.hasOwnProperty.call(result, key))
+                    setKey(result, key, []);
+                result[key].push(item);
+            }
+            return result;
+        },
+    },
+};
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/format.js
+
+class FormatFailure extends Error {
+}
+function groupThousands(digits) {
+    return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+function formatNumber(value, spec) {
+    const match = /^([A-Za-z])(\d*)$/.exec(spec);
+    if (match) {
+        const letter = match[1];
+        const precision = match[2] === '' ? undefined : Number(match[2]);
+        const negative = value < 0;
+        const abs = Math.abs(value);
+        switch (letter) {
+            case 'D':
+            case 'd': {
+                if (!Number.isInteger(value))
+                    throw new FormatFailure(`format specifier '${spec}' needs an integer`);
+                return (negative ? '-' : '') + String(abs).padStart(precision ?? 0, '0');
+            }
+            case 'X':
+            case 'x': {
+                if (!Number.isInteger(value))
+                    throw new FormatFailure(`format specifier '${spec}' needs an integer`);
+                const hex = (negative ? BigInt(value) & 0xffffffffn : BigInt(value))
+                    .toString(16)
+                    .padStart(precision ?? 0, '0');
+                return letter === 'X' ? hex.toUpperCase() : hex;
+            }
+            case 'N':
+            case 'n': {
+                const fixed = abs.toFixed(precision ?? 2);
+                const [whole, fraction] = fixed.split('.');
+                return (negative ? '-' : '') + groupThousands(whole) + (fraction ? `.${fraction}` : '');
+            }
+            case 'F':
+            case 'f':
+                return (negative ? '-' : '') + abs.toFixed(precision ?? 2);
+            case 'P':
+            case 'p': {
+                const fixed = (abs * 100).toFixed(precision ?? 2);
+                const [whole, fraction] = fixed.split('.');
+                return `${negative ? '-' : ''}${groupThousands(whole)}${fraction ? `.${fraction}` : ''} %`;
+            }
+            case 'G':
+            case 'g':
+                return String(value);
+            default:
+                break;
+        }
+    }
+    if (/^[0#,.]+$/.test(spec)) {
+        // Custom pattern: zero placeholders set the minimum digits, as in '000' or '0.00'.
+        const [wholePattern, fractionPattern = ''] = spec.split('.');
+        const minWhole = (wholePattern.match(/0/g) ?? []).length;
+        const decimals = fractionPattern.length;
+        const negative = value < 0;
+        const fixed = Math.abs(value).toFixed(decimals);
+        const [whole, fraction] = fixed.split('.');
+        const grouped = wholePattern.includes(',')
+            ? groupThousands(whole.padStart(minWhole, '0'))
+            : whole.padStart(minWhole, '0');
+        const wholeText = minWhole === 0 && whole === '0' ? '' : grouped;
+        return (negative ? '-' : '') + wholeText + (fraction ? `.${fraction}` : '');
+    }
+    return String(value);
+}
+/** Renders one argument with an optional .NET format string. */
+function formatValue(value, spec) {
+    if (spec !== undefined && typeof value === 'number')
+        return formatNumber(value, spec);
+    return toArmString(value);
+}
+/**
+ * Formats `template` with `args` as .NET's String.Format does. Throws FormatFailure (the caller
+ * turns it into an ExpressionError) for a malformed template or an index without an argument.
+ */
+function formatString(template, args) {
+    let out = '';
+    let i = 0;
+    while (i < template.length) {
+        const c = template[i];
+        if (c === '{') {
+            if (template[i + 1] === '{') {
+                out += '{';
+                i += 2;
+                continue;
+            }
+            const close = template.indexOf('}', i);
+            if (close < 0)
+                throw new FormatFailure(`the format string has a '{' at position ${i} without a closing '}'`);
+            const item = template.slice(i + 1, close);
+            const match = /^\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?(?::(.*))?$/s.exec(item);
+            if (!match)
+                throw new FormatFailure(`'{${item}}' is not a valid format item; write {0}, {1}, … or {0:D3}`);
+            const index = Number(match[1]);
+            if (index >= args.length) {
+                throw new FormatFailure(`the format item {${index}} refers to argument ${index + 1}, but only ${args.length} were given`);
+            }
+            let text = formatValue(args[index], match[3]);
+            if (match[2] !== undefined) {
+                const width = Number(match[2]);
+                text = width < 0 ? text.padEnd(-width) : text.padStart(width);
+            }
+            out += text;
+            i = close + 1;
+        }
+        else if (c === '}') {
+            if (template[i + 1] === '}') {
+                out += '}';
+                i += 2;
+                continue;
+            }
+            throw new FormatFailure(`the format string has a '}' at position ${i} without an opening '{'; write '}}' for a literal brace`);
+        }
+        else {
+            out += c;
+            i++;
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/hash.js
+/**
+ * ARM's deterministic name functions. `uniqueString` is Microsoft's 64-bit MurmurHash variant
+ * (seed 0, over the UTF-8 bytes of the arguments joined with '-') written as 13 lower-case base-32
+ * characters, 5 bits at a time from the most significant end. `guid` is a name-based UUID (RFC 4122
+ * version 5: SHA-1, namespace 11fb06fb-712d-4ddd-98c7-e71bbd588830) over the UTF-8 bytes of the
+ * arguments joined with '-'. Both are pure so the template expander and
+ * tests can reuse them.
+ */
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+function rotl(x, r) {
+    return ((x << r) | (x >>> (32 - r))) >>> 0;
+}
+function mul(a, b) {
+    return Math.imul(a, b) >>> 0;
+}
+function fmix(h) {
+    h = (h ^ (h >>> 16)) >>> 0;
+    h = mul(h, 0x85ebca6b);
+    h = (h ^ (h >>> 13)) >>> 0;
+    h = mul(h, 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+}
+function readUint32(data, index, count) {
+    let value = 0;
+    for (let i = count - 1; i >= 0; i--)
+        value = ((value << 8) | data[index + i]) >>> 0;
+    return value;
+}
+/** Microsoft's MurmurHash64 variant (two 32-bit lanes); returns the 64-bit hash. */
+function murmurHash64(data, seed = 0) {
+    const c1 = 0x239b961b;
+    const c2 = 0xab0e9789;
+    const length = data.length;
+    let h1 = seed >>> 0;
+    let h2 = seed >>> 0;
+    let index = 0;
+    while (index + 7 < length) {
+        let k1 = readUint32(data, index, 4);
+        let k2 = readUint32(data, index + 4, 4);
+        k1 = mul(rotl(mul(k1, c1), 15), c2);
+        h1 = (h1 ^ k1) >>> 0;
+        h1 = (mul((rotl(h1, 19) + h2) >>> 0, 5) + 0x561ccd1b) >>> 0;
+        k2 = mul(rotl(mul(k2, c2), 17), c1);
+        h2 = (h2 ^ k2) >>> 0;
+        h2 = (mul((rotl(h2, 13) + h1) >>> 0, 5) + 0x0bcaa747) >>> 0;
+        index += 8;
+    }
+    const tail = length - index;
+    if (tail > 0) {
+        const k1 = mul(rotl(mul(readUint32(data, index, Math.min(tail, 4)), c1), 15), c2);
+        h1 = (h1 ^ k1) >>> 0;
+        if (tail > 4) {
+            const k2 = mul(rotl(mul(readUint32(data, index + 4, tail - 4), c2), 17), c1);
+            h2 = (h2 ^ k2) >>> 0;
+        }
+    }
+    h1 = (h1 ^ length) >>> 0;
+    h2 = (h2 ^ length) >>> 0;
+    h1 = (h1 + h2) >>> 0;
+    h2 = (h2 + h1) >>> 0;
+    h1 = fmix(h1);
+    h2 = fmix(h2);
+    h1 = (h1 + h2) >>> 0;
+    h2 = (h2 + h1) >>> 0;
+    return (BigInt(h2) << 32n) | BigInt(h1);
+}
+/** `uniqueString(a, b, …)`: 13 characters from [a-z2-7], the same value Azure computes. */
+function uniqueString(...parts) {
+    let hash = murmurHash64(new TextEncoder().encode(parts.join('-')));
+    let out = '';
+    for (let i = 0; i < 13; i++) {
+        out += BASE32[Number(hash >> 59n)];
+        hash = (hash << 5n) & 0xffffffffffffffffn;
+    }
+    return out;
+}
+/** Namespace of ARM's `guid()` (an RFC 4122 name-based UUID). */
+const ARM_GUID_NAMESPACE = '11fb06fb-712d-4ddd-98c7-e71bbd588830';
+/** RFC 4122 name-based UUID, version 5 (SHA-1), over the UTF-8 bytes of `name`. */
+function nameBasedUuid(namespace, name) {
+    const namespaceBytes = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+    const digest = (0,external_node_crypto_namespaceObject.createHash)('sha1').update(namespaceBytes).update(Buffer.from(name, 'utf8')).digest();
+    const bytes = Buffer.from(digest.subarray(0, 16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x50;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = bytes.toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+/** `guid(a, b, …)`: the deterministic GUID ARM computes, lower-case with hyphens. */
+function armGuid(...parts) {
+    return nameBasedUuid(ARM_GUID_NAMESPACE, parts.join('-'));
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/functions-string.js
+
+
+
+
+function strings(ctx, args) {
+    return args.map((_, i) => str(ctx, args, i));
+}
+function decodeBase64(ctx, text) {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text.replace(/\s/g, '')) || text.replace(/\s/g, '').length % 4 === 1) {
+        fail(ctx, 'was given text that is not valid base64');
+    }
+    return Buffer.from(text, 'base64').toString('utf8');
+}
+/** .NET's Uri.EscapeDataString: RFC 3986 unreserved characters stay, everything else is escaped. */
+function escapeDataString(text) {
+    return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+const STRING_FUNCTIONS = {
+    concat: {
+        min: 1,
+        max: Infinity,
+        call: (args, ctx) => {
+            if (args.some((arg) => Array.isArray(arg))) {
+                const result = [];
+                args.forEach((arg, i) => {
+                    if (arg === null)
+                        return;
+                    if (!Array.isArray(arg))
+                        wrongType(ctx, i, 'an array like the others', arg);
+                    result.push(...arg);
+                });
+                return result;
+            }
+            return args
+                .map((arg, i) => {
+                if (values_isObject(arg))
+                    wrongType(ctx, i, 'a string, integer or array', arg);
+                return toArmString(arg);
+            })
+                .join('');
+        },
+    },
+    format: {
+        min: 1,
+        max: Infinity,
+        unknowns: 'deep',
+        call: (args, ctx) => {
+            try {
+                return formatString(str(ctx, args, 0), args.slice(1));
+            }
+            catch (error) {
+                if (error instanceof FormatFailure)
+                    return fail(ctx, error.message);
+                throw error;
+            }
+        },
+    },
+    tolower: { min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).toLowerCase() },
+    toupper: { min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).toUpperCase() },
+    trim: { min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).trim() },
+    substring: {
+        min: 2,
+        max: 3,
+        call: (args, ctx) => {
+            const text = str(ctx, args, 0);
+            const start = function_types_int(ctx, args, 1);
+            const length = args.length === 3 ? function_types_int(ctx, args, 2) : text.length - start;
+            if (start < 0 || start > text.length) {
+                fail(ctx, `start index ${start} is out of range: it must be between 0 and ${text.length}, the length of '${text}'`);
+            }
+            if (length < 0 || start + length > text.length) {
+                fail(ctx, `start index ${start} plus length ${length} goes past the end of '${text}' (length ${text.length}); use a shorter length or take() instead`);
+            }
+            return text.substring(start, start + length);
+        },
+    },
+    replace: {
+        min: 3,
+        max: 3,
+        call: (args, ctx) => {
+            const [text, oldText, newText] = strings(ctx, args);
+            if (oldText === '')
+                fail(ctx, 'cannot replace an empty string');
+            return text.split(oldText).join(newText);
+        },
+    },
+    padleft: {
+        min: 2,
+        max: 3,
+        call: (args, ctx) => {
+            const value = args[0];
+            if (typeof value !== 'string' && typeof value !== 'number')
+                wrongType(ctx, 0, 'a string or integer', value);
+            const total = function_types_int(ctx, args, 1);
+            const pad = args.length === 3 ? str(ctx, args, 2) : ' ';
+            if (pad.length !== 1)
+                fail(ctx, `needs a single padding character, not '${pad}'`);
+            if (total > 16384)
+                fail(ctx, 'cannot pad to more than 16384 characters');
+            return toArmString(value).padStart(Math.max(total, 0), pad);
+        },
+    },
+    startswith: {
+        min: 2,
+        max: 2,
+        call: (args, ctx) => str(ctx, args, 0)
+            .toLowerCase()
+            .startsWith(str(ctx, args, 1).toLowerCase()),
+    },
+    endswith: {
+        min: 2,
+        max: 2,
+        call: (args, ctx) => str(ctx, args, 0)
+            .toLowerCase()
+            .endsWith(str(ctx, args, 1).toLowerCase()),
+    },
+    split: {
+        min: 2,
+        max: 2,
+        call: (args, ctx) => {
+            const text = str(ctx, args, 0);
+            const delimiters = Array.isArray(args[1])
+                ? args[1].map((_, i) => str(ctx, args[1], i))
+                : [str(ctx, args, 1)];
+            const usable = delimiters.filter((d) => d !== '');
+            if (usable.length === 0)
+                return [text];
+            const parts = [];
+            let current = '';
+            let i = 0;
+            outer: while (i < text.length) {
+                for (const d of usable) {
+                    if (text.startsWith(d, i)) {
+                        parts.push(current);
+                        current = '';
+                        i += d.length;
+                        continue outer;
+                    }
+                }
+                current += text[i];
+                i++;
+            }
+            parts.push(current);
+            return parts;
+        },
+    },
+    base64: { min: 1, max: 1, call: (args, ctx) => Buffer.from(str(ctx, args, 0), 'utf8').toString('base64') },
+    base64tostring: { min: 1, max: 1, call: (args, ctx) => decodeBase64(ctx, str(ctx, args, 0)) },
+    base64tojson: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            const text = decodeBase64(ctx, str(ctx, args, 0));
+            try {
+                return JSON.parse(text);
+            }
+            catch {
+                return fail(ctx, 'decoded text that is not valid JSON');
+            }
+        },
+    },
+    datauri: {
+        min: 1,
+        max: 1,
+        call: (args) => `data:text/plain;charset=utf8;base64,${Buffer.from(toArmString(args[0]), 'utf8').toString('base64')}`,
+    },
+    datauritostring: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            const text = str(ctx, args, 0);
+            const match = /^data:([^,]*?),(.*)$/s.exec(text);
+            if (!match)
+                return fail(ctx, `was given '${text}', which is not a data URI`);
+            return match[1].endsWith(';base64') ? decodeBase64(ctx, match[2]) : decodeURIComponent(match[2]);
+        },
+    },
+    uri: {
+        min: 2,
+        max: 2,
+        call: (args, ctx) => {
+            const base = str(ctx, args, 0);
+            const relative = str(ctx, args, 1);
+            try {
+                return new URL(relative, base).href;
+            }
+            catch {
+                return fail(ctx, `cannot combine '${base}' and '${relative}': the first argument must be an absolute URI`);
+            }
+        },
+    },
+    uricomponent: { min: 1, max: 1, call: (args, ctx) => escapeDataString(str(ctx, args, 0)) },
+    uricomponenttostring: {
+        min: 1,
+        max: 1,
+        call: (args, ctx) => {
+            try {
+                return decodeURIComponent(str(ctx, args, 0));
+            }
+            catch {
+                return fail(ctx, 'was given text with an invalid percent-encoding');
+            }
+        },
+    },
+    uniquestring: { min: 1, max: Infinity, call: (args, ctx) => uniqueString(...strings(ctx, args)) },
+    guid: { min: 1, max: Infinity, call: (args, ctx) => armGuid(...strings(ctx, args)) },
+    newguid: { min: 0, max: 0, call: (_args, ctx) => new DeploymentTimeUnknown(ctx.text) },
+};
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/library.js
+/**
+ * The ARM template function library: every built-in function by lower-case name. Function names
+ * are case-insensitive in ARM, so lookups lower-case the name; `list*` names all resolve to the
+ * deployment-time list function.
+ */
+
+
+
+
+
+
+const FUNCTIONS = new Map(Object.entries({
+    ...CORE_FUNCTIONS,
+    ...STRING_FUNCTIONS,
+    ...ARRAY_FUNCTIONS,
+    ...LAMBDA_FUNCTIONS,
+    ...DEPLOYMENT_FUNCTIONS,
+    ...CIDR_FUNCTIONS,
+}));
+/** The built-in function called `name` (any case), or undefined when ARM has no such function. */
+function lookupFunction(name) {
+    // Templates spell the same few names the same way thousands of times: remember each spelling.
+    let def = bySpelling.get(name);
+    if (def === undefined && !bySpelling.has(name)) {
+        def = FUNCTIONS.get(name.toLowerCase()) ?? lookupListFunction(name);
+        if (bySpelling.size < SPELLING_CACHE_LIMIT)
+            bySpelling.set(name, def);
+    }
+    return def;
+}
+const SPELLING_CACHE_LIMIT = 4096;
+const bySpelling = new Map();
+/** Lower-case names of all built-in functions (list* functions are matched by prefix). */
+function builtInFunctionNames() {
+    return [...FUNCTIONS.keys()].sort();
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/parser.js
+/** Nesting deeper than this is refused rather than risking the JS stack (ARM templates never come close). */
+const MAX_DEPTH = 256;
+/**
+ * Whether ARM evaluates this JSON string: it starts with `[` and ends with `]` and does not start
+ * with `[[` (the escape for a literal string that starts with `[`).
+ */
+function isExpression(text) {
+    return text.length >= 2 && text.startsWith('[') && text.endsWith(']') && !text.startsWith('[[');
+}
+function isDigit(code) {
+    return code >= 0x30 && code <= 0x39;
+}
+/** `[A-Za-z0-9_$]` */
+function isIdentifierPart(code) {
+    return ((code >= 0x61 && code <= 0x7a) ||
+        (code >= 0x41 && code <= 0x5a) ||
+        isDigit(code) ||
+        code === 0x5f ||
+        code === 0x24);
+}
+/** Exactly the characters `/\s/` matches. */
+function isWhitespace(code) {
+    return (code === 0x20 ||
+        (code >= 0x09 && code <= 0x0d) ||
+        code === 0xa0 ||
+        code === 0xfeff ||
+        code === 0x2028 ||
+        code === 0x2029 ||
+        code === 0x1680 ||
+        (code >= 0x2000 && code <= 0x200a) ||
+        code === 0x202f ||
+        code === 0x205f ||
+        code === 0x3000);
+}
+class SyntaxFailure {
+    message;
+    offset;
+    constructor(message, offset) {
+        this.message = message;
+        this.offset = offset;
+    }
+}
+class Parser {
+    text;
+    end;
+    pos;
+    depth = 0;
+    constructor(text, start, end) {
+        this.text = text;
+        this.end = end;
+        this.pos = start;
+    }
+    parseAll() {
+        this.skipWhitespace();
+        if (this.pos >= this.end)
+            this.fail('the expression is empty; write a function call such as concat(...) or a string literal');
+        const expr = this.parseExpr();
+        this.skipWhitespace();
+        if (this.pos < this.end) {
+            this.fail(`unexpected '${this.text[this.pos]}' after the end of the expression`);
+        }
+        return expr;
+    }
+    fail(message, offset = this.pos) {
+        throw new SyntaxFailure(message, offset);
+    }
+    skipWhitespace() {
+        while (this.pos < this.end && isWhitespace(this.text.charCodeAt(this.pos)))
+            this.pos++;
+    }
+    parseExpr() {
+        if (++this.depth > MAX_DEPTH)
+            this.fail(`expression nested deeper than ${MAX_DEPTH} levels`);
+        let expr = this.parsePrimary();
+        for (;;) {
+            this.skipWhitespace();
+            const c = this.text[this.pos];
+            if (this.pos >= this.end)
+                break;
+            if (c === '.') {
+                this.pos++;
+                this.skipWhitespace();
+                const nameStart = this.pos;
+                const name = this.readIdentifier();
+                if (!name)
+                    this.fail("expected a property name after '.'", nameStart);
+                expr = { kind: 'property', target: expr, name, start: expr.start, end: this.pos };
+            }
+            else if (c === '[') {
+                this.pos++;
+                this.skipWhitespace();
+                const index = this.parseExpr();
+                this.skipWhitespace();
+                if (this.text[this.pos] !== ']' || this.pos >= this.end)
+                    this.fail("expected ']' to close the index");
+                this.pos++;
+                expr = { kind: 'index', target: expr, index, start: expr.start, end: this.pos };
+            }
+            else
+                break;
+        }
+        this.depth--;
+        return expr;
+    }
+    parsePrimary() {
+        const start = this.pos;
+        const c = this.text[this.pos];
+        if (this.pos >= this.end)
+            this.fail('expected a value (a function call, a string or a number) but the expression ended');
+        if (c === "'")
+            return this.parseString();
+        if (c === '-' || (c >= '0' && c <= '9'))
+            return this.parseNumber();
+        const name = this.readIdentifier();
+        if (!name)
+            this.fail(`unexpected '${c}'; expected a function call, a 'string' or a number`);
+        let namespace;
+        let fnName = name;
+        this.skipWhitespace();
+        if (this.text[this.pos] === '.' && this.pos < this.end) {
+            // `namespace.function(` (user-defined function)
+            const save = this.pos;
+            this.pos++;
+            this.skipWhitespace();
+            const second = this.readIdentifier();
+            this.skipWhitespace();
+            if (second && this.text[this.pos] === '(' && this.pos < this.end) {
+                namespace = name;
+                fnName = second;
+            }
+            else {
+                this.pos = save;
+            }
+        }
+        if (this.text[this.pos] !== '(' || this.pos >= this.end) {
+            const lower = name.toLowerCase();
+            const hint = lower === 'true' || lower === 'false' || lower === 'null'
+                ? ` ARM has no bare ${lower}: write ${lower}()`
+                : ` Call it as ${name}(...) or quote it as '${name}'.`;
+            this.fail(`'${name}' is not a function call or a literal.${hint}`, start);
+        }
+        this.pos++;
+        const args = [];
+        this.skipWhitespace();
+        if (this.text[this.pos] === ')' && this.pos < this.end) {
+            this.pos++;
+        }
+        else {
+            for (;;) {
+                this.skipWhitespace();
+                args.push(this.parseExpr());
+                this.skipWhitespace();
+                const d = this.text[this.pos];
+                if (this.pos >= this.end)
+                    this.fail(`the call to ${fnName} is missing its closing ')'`);
+                if (d === ',') {
+                    this.pos++;
+                    continue;
+                }
+                if (d === ')') {
+                    this.pos++;
+                    break;
+                }
+                this.fail(`expected ',' or ')' in the arguments of ${fnName} but found '${d}'`);
+            }
+        }
+        return namespace === undefined
+            ? { kind: 'call', name: fnName, args, start, end: this.pos }
+            : { kind: 'call', name: fnName, namespace, args, start, end: this.pos };
+    }
+    readIdentifier() {
+        const start = this.pos;
+        const first = this.text.charCodeAt(start);
+        if (start >= this.end || isDigit(first))
+            return '';
+        while (this.pos < this.end && isIdentifierPart(this.text.charCodeAt(this.pos)))
+            this.pos++;
+        return this.text.slice(start, this.pos);
+    }
+    parseString() {
+        const start = this.pos;
+        this.pos++;
+        let value = '';
+        for (;;) {
+            const quote = this.text.indexOf("'", this.pos);
+            if (quote < 0 || quote >= this.end)
+                this.fail("unterminated string literal: add the closing ' (write '' for a quote inside a string)", start);
+            value += this.text.slice(this.pos, quote);
+            if (this.text.charCodeAt(quote + 1) === 0x27 && quote + 1 < this.end) {
+                value += "'";
+                this.pos = quote + 2;
+                continue;
+            }
+            this.pos = quote + 1;
+            break;
+        }
+        return { kind: 'string', value, start, end: this.pos };
+    }
+    parseNumber() {
+        const start = this.pos;
+        if (this.text[this.pos] === '-')
+            this.pos++;
+        const digitsStart = this.pos;
+        while (this.pos < this.end && isDigit(this.text.charCodeAt(this.pos)))
+            this.pos++;
+        if (this.pos === digitsStart)
+            this.fail("expected digits after '-'", start);
+        if (this.text[this.pos] === '.' &&
+            /[0-9]/.test(this.text[this.pos + 1] ?? '') &&
+            this.pos + 1 < this.end) {
+            this.fail("ARM expressions have integer literals only; write json('1.5') for a decimal", start);
+        }
+        const value = Number(this.text.slice(start, this.pos));
+        return { kind: 'number', value: Object.is(value, -0) ? 0 : value, start, end: this.pos };
+    }
+}
+/**
+ * Parses an ARM expression. Accepts the whole template string (`[concat('a', 'b')]`) or the bare
+ * expression (`concat('a', 'b')`); offsets refer to `text` as given. Never throws.
+ */
+function parseExpression(text) {
+    try {
+        if (typeof text !== 'string')
+            return { ok: false, error: 'expression is not a string', offset: 0 };
+        let start = 0;
+        let end = text.length;
+        if (text.startsWith('[')) {
+            if (!text.endsWith(']') || text.length < 2) {
+                return {
+                    ok: false,
+                    error: "the expression starts with '[' but does not end with ']'",
+                    offset: text.length,
+                };
+            }
+            start = 1;
+            end = text.length - 1;
+        }
+        return { ok: true, ast: new Parser(text, start, end).parseAll() };
+    }
+    catch (error) {
+        if (error instanceof SyntaxFailure)
+            return { ok: false, error: error.message, offset: error.offset };
+        return { ok: false, error: `the expression could not be parsed (${String(error)})`, offset: 0 };
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/evaluate.js
+/**
+ * Evaluates a parsed ARM expression against an `ExpressionScope`. Function calls dispatch to the
+ * library (case-insensitive names); unknown arguments propagate unless the function can decide
+ * anyway; `if`, `and`, `or` and the lambda functions evaluate their arguments lazily.
+ */
+
+
+
+
+
+/** Guard against runaway recursion through user-defined functions. */
+const MAX_CALL_DEPTH = 64;
+function sourceOf(ev, expr) {
+    const text = ev.source.slice(expr.start, expr.end);
+    return text || describeExpr(expr);
+}
+function describeExpr(expr) {
+    switch (expr.kind) {
+        case 'string':
+            return `'${expr.value.replace(/'/g, "''")}'`;
+        case 'number':
+            return String(expr.value);
+        case 'call':
+            return `${expr.namespace ? `${expr.namespace}.` : ''}${expr.name}(${expr.args.map(describeExpr).join(', ')})`;
+        case 'property':
+            return `${describeExpr(expr.target)}.${expr.name}`;
+        case 'index':
+            return `${describeExpr(expr.target)}[${describeExpr(expr.index)}]`;
+    }
+}
+/** Property or index access into an unknown stays unknown; deployment-time unknowns name the longer path. */
+function accessUnknown(ev, target, expr) {
+    return target instanceof DeploymentTimeUnknown ? new DeploymentTimeUnknown(sourceOf(ev, expr)) : target;
+}
+function evaluate_evaluateNode(ev, expr) {
+    switch (expr.kind) {
+        case 'string':
+        case 'number':
+            return expr.value;
+        case 'call':
+            return evaluateCall(ev, expr);
+        case 'property': {
+            const target = evaluate_evaluateNode(ev, expr.target);
+            if (isUnknown(target))
+                return accessUnknown(ev, target, expr);
+            if (isPartial(target) && values_isObject(target) && findKey(target, expr.name) === undefined) {
+                return new DeploymentTimeUnknown(sourceOf(ev, expr));
+            }
+            return getProperty(target, expr.name, sourceOf(ev, expr.target), expr.start);
+        }
+        case 'index': {
+            const target = evaluate_evaluateNode(ev, expr.target);
+            const index = evaluate_evaluateNode(ev, expr.index);
+            if (isUnknown(target))
+                return accessUnknown(ev, target, expr);
+            if (isUnknown(index))
+                return index;
+            if (isPartial(target) &&
+                values_isObject(target) &&
+                typeof index === 'string' &&
+                findKey(target, index) === undefined) {
+                return new DeploymentTimeUnknown(sourceOf(ev, expr));
+            }
+            return getIndex(target, index, sourceOf(ev, expr.target), expr.start);
+        }
+    }
+}
+/** `target.name`: case-insensitive on objects; ARM fails on a missing property. */
+function getProperty(target, name, targetText, offset) {
+    if (!values_isObject(target)) {
+        throw new ExpressionError(`The language expression property '${name}' can't be evaluated: ${targetText} is ${typeName(target)}, not an object.`, offset);
+    }
+    const key = findKey(target, name);
+    if (key === undefined) {
+        const available = Object.keys(target);
+        throw new ExpressionError(`The language expression property '${name}' doesn't exist in ${targetText}; available properties are ${available.length ? `'${available.join(', ')}'` : 'none'}. Use tryGet() or a property that exists.`, offset);
+    }
+    return target[key];
+}
+/** `target[index]`: integer index into an array (bounds checked) or string key into an object. */
+function getIndex(target, index, targetText, offset) {
+    if (Array.isArray(target)) {
+        if (typeof index !== 'number' || !Number.isInteger(index)) {
+            throw new ExpressionError(`The language expression ${targetText} is an array and must be indexed by an integer, not ${typeName(index)}.`, offset);
+        }
+        if (index < 0 || index >= target.length) {
+            throw new ExpressionError(`The language expression index ${index} is out of range for ${targetText}, which has ${target.length} item(s).`, offset);
+        }
+        return target[index];
+    }
+    if (values_isObject(target)) {
+        if (typeof index !== 'string') {
+            throw new ExpressionError(`The language expression ${targetText} is an object and must be indexed by a string, not ${typeName(index)}.`, offset);
+        }
+        return getProperty(target, index, targetText, offset);
+    }
+    throw new ExpressionError(`The language expression ${targetText} is ${typeName(target)} and cannot be indexed; only arrays and objects can.`, offset);
+}
+/** What a library function sees of one call; the source text is sliced only when a message needs it. */
+class EvaluationCallContext {
+    ev;
+    call;
+    constructor(ev, call) {
+        this.ev = ev;
+        this.call = call;
+    }
+    get name() {
+        return this.call.name;
+    }
+    get text() {
+        return sourceOf(this.ev, this.call);
+    }
+    get offset() {
+        return this.call.start;
+    }
+    get scope() {
+        return this.ev.scope;
+    }
+    evaluate(expr, bindings) {
+        const ev = this.ev;
+        return evaluate_evaluateNode(bindings ? { ...ev, lambdaVariables: new Map([...ev.lambdaVariables, ...bindings]) } : ev, expr);
+    }
+    lambdaVariable(name) {
+        return this.ev.lambdaVariables.get(name.toLowerCase());
+    }
+    sourceOf(expr) {
+        return sourceOf(this.ev, expr);
+    }
+}
+function evaluateCall(ev, call) {
+    if (call.namespace !== undefined)
+        return evaluateUserFunction(ev, call, sourceOf(ev, call));
+    const def = lookupFunction(call.name);
+    if (!def) {
+        throw new ExpressionError(`The template function '${call.name}' is not valid. Check the spelling against the ARM template function reference.`, call.start);
+    }
+    const count = call.args.length;
+    if (count < def.min || count > def.max) {
+        const expected = def.min === def.max
+            ? `${def.min}`
+            : def.max === Infinity
+                ? `at least ${def.min}`
+                : `${def.min} to ${def.max}`;
+        throw new ExpressionError(`The template language function '${call.name}' must have ${expected} argument(s), but ${count} were given in ${sourceOf(ev, call)}.`, call.start);
+    }
+    const context = new EvaluationCallContext(ev, call);
+    if (def.lazy)
+        return def.lazy(call.args, context);
+    const args = new Array(count);
+    for (let i = 0; i < count; i++)
+        args[i] = evaluate_evaluateNode(ev, call.args[i]);
+    if (def.unknowns !== 'self') {
+        for (const arg of args) {
+            const unknown = def.unknowns === 'deep' ? findUnknown(arg) : isUnknown(arg) ? arg : undefined;
+            if (unknown)
+                return unknown;
+        }
+    }
+    const result = def.call(args, context);
+    return result === undefined ? null : result;
+}
+function evaluateUserFunction(ev, call, text) {
+    const key = `${call.namespace}.${call.name}`.toLowerCase();
+    const fn = ev.scope.userFunctions?.get(key);
+    if (!fn) {
+        throw new ExpressionError(`The template function '${call.namespace}.${call.name}' is not defined; declare it in the template's functions section.`, call.start);
+    }
+    if (fn.parameters.length !== call.args.length) {
+        throw new ExpressionError(`The user function '${call.namespace}.${call.name}' takes ${fn.parameters.length} argument(s), but ${call.args.length} were given in ${text}.`, call.start);
+    }
+    if (ev.depth >= MAX_CALL_DEPTH) {
+        throw new ExpressionError(`The user function '${call.namespace}.${call.name}' recurses too deeply.`, call.start);
+    }
+    const bound = new Map();
+    fn.parameters.forEach((p, i) => bound.set(p.name.toLowerCase(), evaluate_evaluateNode(ev, call.args[i])));
+    const inner = {
+        deployment: ev.scope.deployment,
+        userFunctions: ev.scope.userFunctions,
+        parameter(name) {
+            const value = bound.get(name.toLowerCase());
+            if (value === undefined) {
+                throw new ExpressionError(`The user function '${call.namespace}.${call.name}' has no parameter '${name}'.`, call.start);
+            }
+            return value;
+        },
+        variable(name) {
+            throw new ExpressionError(`User function '${call.namespace}.${call.name}' cannot use variables('${name}'); pass it as a parameter.`, call.start);
+        },
+        copyIndex: ev.scope.copyIndex.bind(ev.scope),
+        reference: ev.scope.reference.bind(ev.scope),
+    };
+    return evaluateJson(fn.output, { ...ev, scope: inner, depth: ev.depth + 1, lambdaVariables: new Map() });
+}
+/** Evaluates a JSON value in which any string may be an expression (user function output). */
+function evaluateJson(value, ev) {
+    if (typeof value === 'string')
+        return evaluateString(value, ev);
+    if (Array.isArray(value))
+        return value.map((item) => evaluateJson(item, ev));
+    if (value !== null && typeof value === 'object') {
+        const out = {};
+        for (const [key, item] of Object.entries(value))
+            setKey(out, key, evaluateJson(item, ev));
+        return out;
+    }
+    if (typeof value === 'number' || typeof value === 'boolean' || value === null)
+        return value;
+    return null;
+}
+const PARSE_CACHE_LIMIT = 10000;
+const parseCache = new Map();
+/** Parsing is pure, so copy loops and repeated variables reuse the tree (bounded cache). */
+function parseCached(text) {
+    let result = parseCache.get(text);
+    if (result === undefined) {
+        result = parseExpression(text);
+        if (parseCache.size >= PARSE_CACHE_LIMIT)
+            parseCache.clear();
+        parseCache.set(text, result);
+    }
+    return result;
+}
+/** A template string: literal (with `[[` unescaped) or expression. */
+function evaluateString(text, ev) {
+    if (text.startsWith('[['))
+        return text.slice(1);
+    if (!(text.length >= 2 && text.startsWith('[') && text.endsWith(']')))
+        return text;
+    const parsed = parseCached(text);
+    if (!parsed.ok) {
+        throw new ExpressionError(`The template language expression '${text}' is not valid: ${parsed.error} (at character ${parsed.offset + 1}).`, parsed.offset);
+    }
+    return evaluate_evaluateNode(ev.source === text ? ev : { ...ev, source: text }, parsed.ast);
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/index.js
+/**
+ * ARM template expressions: parse `[...]` strings and evaluate them with ARM's semantics against
+ * an `ExpressionScope`. Values that only Azure knows at deployment come back as `UnknownValue`s
+ * naming the expression; what ARM itself would reject throws `ExpressionError`.
+ */
+
+
+
+
+
+
+
+
+/** A stack overflow becomes ARM's kind of error; anything else passes through. */
+function tooDeep(error) {
+    return error instanceof RangeError
+        ? new ExpressionError(`The expression is too deeply nested or recursive to evaluate (${error.message}).`)
+        : error;
+}
+function run(body) {
+    try {
+        const value = body();
+        return value === undefined ? new UnknownValue('the expression produced no value') : value;
+    }
+    catch (error) {
+        throw tooDeep(error);
+    }
+}
+/**
+ * Evaluates a template string: a literal comes back as is (a leading `[[` unescaped to `[`), an
+ * expression `[...]` is parsed and evaluated. Throws `ExpressionError` for what ARM rejects;
+ * errors thrown by the scope itself (for example a variables cycle) pass through unchanged.
+ */
+function evaluateTemplateString(text, scope) {
+    try {
+        const value = evaluateString(text, { scope, source: text, lambdaVariables: NO_BINDINGS, depth: 0 });
+        return value === undefined ? new model_UnknownValue('the expression produced no value') : value;
+    }
+    catch (error) {
+        throw tooDeep(error);
+    }
+}
+/** No lambda variables bound (shared: bindings always make a new map). */
+const NO_BINDINGS = new Map();
+/**
+ * Evaluates an already parsed expression. `source` is the text it was parsed from (used to quote
+ * sub-expressions in messages and unknown reasons); without it, the tree is printed back.
+ */
+function evaluateExpression(ast, scope, source = '') {
+    const ev = { scope, source, lambdaVariables: new Map(), depth: 0 };
+    return run(() => evaluateNode(ev, ast));
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/lines.js
+/**
+ * Offsets → 1-based line numbers. Built once per file (a table of line starts) and queried by
+ * binary search, so mapping every value of a large template stays cheap.
+ */
+class LineIndex {
+    starts;
+    constructor(text) {
+        const starts = [0];
+        for (let i = 0; i < text.length; i++) {
+            const c = text.charCodeAt(i);
+            if (c === 10)
+                starts.push(i + 1);
+            else if (c === 13) {
+                if (text.charCodeAt(i + 1) === 10)
+                    i++;
+                starts.push(i + 1);
+            }
+        }
+        this.starts = starts;
+    }
+    /** 1-based line of a 0-based character offset. */
+    lineAt(offset) {
+        const starts = this.starts;
+        let low = 0;
+        let high = starts.length - 1;
+        while (low < high) {
+            const mid = (low + high + 1) >> 1;
+            if (starts[mid] <= offset)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        return low + 1;
+    }
+    /** 1-based column of a 0-based character offset. */
+    columnAt(offset) {
+        return offset - this.starts[this.lineAt(offset) - 1] + 1;
+    }
+    get lineCount() {
+        return this.starts.length;
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/jsonc.js
+
+
+
+const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false };
+/**
+ * A parsed JSON(C) document: its value, and the lines of its values on demand. Most templates are
+ * strict JSON, so they are parsed with the built-in `JSON.parse`, and a line is found by running
+ * jsonc-parser's scanner down the path, skipping what is beside it: no syntax tree is built or
+ * kept for them, and only the findings and errors that need a line pay for one. The few files
+ * that need ARM's leniency (comments, trailing commas, raw control characters inside strings)
+ * are parsed into a syntax tree with offsets at once, and their lines come from it.
+ */
+class JsonDocument {
+    file;
+    absolutePath;
+    root;
+    source;
+    tree;
+    lineIndex;
+    /** Strict files: where the values passed by earlier scans start, so later scans resume there. */
+    marks;
+    constructor(
+    /** Path shown to the user (relative to the working directory, forward slashes). */
+    file, absolutePath, root, 
+    /** The text (a byte order mark replaced by a space). */
+    source, 
+    /** Lenient files: the tree parsed from a masked copy of `source` (same offsets). */
+    tree) {
+        this.file = file;
+        this.absolutePath = absolutePath;
+        this.root = root;
+        this.source = source;
+        this.tree = tree;
+    }
+    /**
+     * 1-based line of the value at `path`, or of its nearest ancestor that exists in the text.
+     * Keys match exactly, else case-insensitively (ARM reads keys that way).
+     */
+    lineOf(path) {
+        if (this.tree) {
+            let node = this.tree;
+            for (const segment of path) {
+                const next = childNode(node, segment);
+                if (!next)
+                    break;
+                node = next;
+            }
+            return (this.lineIndex ??= new LineIndex(this.source)).lineAt(node.offset);
+        }
+        const marks = (this.marks ??= new Map());
+        const exact = scanToPath(this.source, path, false, marks);
+        if (exact.depth === path.length)
+            return exact.line + 1;
+        const folded = scanToPath(this.source, path, true, marks);
+        return (folded.depth > exact.depth ? folded.line : exact.line) + 1;
+    }
+}
+// jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot import).
+const OPEN_BRACE = 1;
+const CLOSE_BRACE = 2;
+const OPEN_BRACKET = 3;
+const CLOSE_BRACKET = 4;
+const COMMA = 5;
+const COLON = 6;
+const STRING = 10;
+const EOF = 17;
+/** The key of a path prefix in `JsonDocument.marks` (keys and indexes cannot be confused). */
+function childMarkKey(parent, segment) {
+    return typeof segment === 'number' ? `${parent}\u0001${segment}` : `${parent}\u0000${segment}`;
+}
+/**
+ * Scans `text` to the value at `path`: the 0-based line where it starts, and how many segments of
+ * the path were found (fewer when the path leaves what is written). It starts from the deepest
+ * prefix of the path an earlier scan passed (`marks`), and records where each value it passes on
+ * the way starts, keyed by its written spelling: findings of one resource share the long prefix.
+ */
+function scanToPath(text, path, foldCase, marks) {
+    const prefixes = [''];
+    for (let i = 0; i < path.length; i++)
+        prefixes.push(childMarkKey(prefixes[i], path[i]));
+    let depth = path.length;
+    let start;
+    while (depth > 0 && !(start = marks.get(prefixes[depth])))
+        depth--;
+    const base = start ?? { offset: 0, line: 0 };
+    const scanner = (0,main.createScanner)(text, true);
+    scanner.setPosition(base.offset);
+    let token = scanner.scan();
+    let line = base.line + scanner.getTokenStartLine();
+    const mark = (key) => {
+        if (!marks.has(key))
+            marks.set(key, { offset: scanner.getTokenOffset(), line: base.line + scanner.getTokenStartLine() });
+    };
+    while (depth < path.length) {
+        const segment = path[depth];
+        const parent = prefixes[depth];
+        if (token === OPEN_BRACE && typeof segment === 'string') {
+            const wanted = foldCase ? segment.toLowerCase() : segment;
+            token = scanner.scan();
+            let found = false;
+            while (token === STRING) {
+                const key = scanner.getTokenValue();
+                if (scanner.scan() !== COLON)
+                    return { line, depth };
+                token = scanner.scan();
+                mark(childMarkKey(parent, key));
+                if ((foldCase ? key.toLowerCase() : key) === wanted) {
+                    found = true;
+                    break;
+                }
+                token = skipValue(scanner, token);
+                if (token === COMMA)
+                    token = scanner.scan();
+            }
+            if (!found)
+                return { line, depth };
+        }
+        else if (token === OPEN_BRACKET && typeof segment === 'number') {
+            token = scanner.scan();
+            for (let index = 0; index < segment; index++) {
+                if (token === CLOSE_BRACKET || token === EOF)
+                    return { line, depth };
+                mark(childMarkKey(parent, index));
+                token = skipValue(scanner, token);
+                if (token !== COMMA)
+                    return { line, depth };
+                token = scanner.scan();
+            }
+            if (token === CLOSE_BRACKET || token === EOF)
+                return { line, depth };
+            mark(childMarkKey(parent, segment));
+        }
+        else
+            return { line, depth };
+        line = base.line + scanner.getTokenStartLine();
+        depth++;
+    }
+    return { line, depth };
+}
+/** Skips the value that starts with `token`; returns the token after it. */
+function skipValue(scanner, first) {
+    let token = first;
+    if (token !== OPEN_BRACE && token !== OPEN_BRACKET)
+        return scanner.scan();
+    let nesting = 0;
+    do {
+        if (token === OPEN_BRACE || token === OPEN_BRACKET)
+            nesting++;
+        else if (token === CLOSE_BRACE || token === CLOSE_BRACKET)
+            nesting--;
+        else if (token === EOF)
+            return token;
+        token = scanner.scan();
+    } while (nesting > 0);
+    return token;
+}
+function childNode(node, segment) {
+    if (typeof segment === 'number')
+        return node.type === 'array' ? node.children?.[segment] : undefined;
+    if (node.type !== 'object' || !node.children)
+        return undefined;
+    let exact;
+    let folded;
+    const lower = segment.toLowerCase();
+    for (const prop of node.children) {
+        const key = prop.children?.[0]?.value;
+        if (typeof key !== 'string')
+            continue;
+        if (key === segment)
+            exact ??= prop.children?.[1];
+        else if (key.toLowerCase() === lower)
+            folded ??= prop.children?.[1];
+    }
+    return exact ?? folded;
+}
+const PLACEHOLDER_BASE = 0xe000;
+const PLACEHOLDERS = /[\ue000-\ue01f]/g;
+/**
+ * Parses a template or parameters file the way ARM reads it: comments, trailing commas and raw
+ * control characters inside strings are accepted. Anything else is a `ConfigurationError` naming
+ * the file and line.
+ */
+function parseJsonDocument(text, file, absolutePath) {
+    const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+    try {
+        return new JsonDocument(file, absolutePath, JSON.parse(source), source);
+    }
+    catch {
+        // Not strict JSON: ARM's leniency below, with jsonc-parser.
+    }
+    let errors = [];
+    let root = (0,main.parseTree)(source, errors, PARSE_OPTIONS);
+    let masked = false;
+    if (errors.length > 0 && hasControlCharacterInString(source)) {
+        // Newtonsoft (ARM) accepts raw control characters inside strings; jsonc-parser does not. Mask
+        // them with same-length private-use characters so offsets (and lines) stay exact.
+        errors = [];
+        root = (0,main.parseTree)(maskControlCharacters(source), errors, PARSE_OPTIONS);
+        masked = true;
+    }
+    if (errors.length > 0 || !root) {
+        const first = errors[0];
+        const line = first ? new LineIndex(source).lineAt(first.offset) : 1;
+        const what = first ? describeParseError(first.error) : 'empty file';
+        throw new ConfigurationError(`not valid JSON: ${what}`, file, line);
+    }
+    return new JsonDocument(file, absolutePath, treeValue(root, masked), source, root);
+}
+function describeParseError(code) {
+    const name = (0,main.printParseErrorCode)(code);
+    return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+function hasControlCharacterInString(text) {
+    return /[\u0000-\u0008\u000a-\u001f]/.test(text);
+}
+/** Replaces control characters that occur inside string literals (not in comments or whitespace). */
+function maskControlCharacters(text) {
+    let out = '';
+    let last = 0;
+    let i = 0;
+    const n = text.length;
+    while (i < n) {
+        const c = text.charCodeAt(i);
+        if (c === 0x22) {
+            i++;
+            while (i < n) {
+                const d = text.charCodeAt(i);
+                if (d === 0x5c) {
+                    i += 2;
+                    continue;
+                }
+                if (d === 0x22)
+                    break;
+                if (d < 0x20) {
+                    out += text.slice(last, i) + String.fromCharCode(PLACEHOLDER_BASE + d);
+                    last = i + 1;
+                }
+                i++;
+            }
+            i++;
+        }
+        else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+            while (i < n && text.charCodeAt(i) !== 10)
+                i++;
+        }
+        else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+            const end = text.indexOf('*/', i + 2);
+            i = end < 0 ? n : end + 2;
+        }
+        else
+            i++;
+    }
+    return out + text.slice(last);
+}
+function unmask(text) {
+    return text.replace(PLACEHOLDERS, (ch) => String.fromCharCode(ch.charCodeAt(0) - PLACEHOLDER_BASE));
+}
+/** The value of a syntax tree node, masked control characters restored, duplicate keys last-wins. */
+function treeValue(node, masked) {
+    switch (node.type) {
+        case 'string':
+            return masked ? unmask(node.value) : node.value;
+        case 'number':
+        case 'boolean':
+        case 'null':
+            return node.value;
+        case 'array':
+            return (node.children ?? []).map((child) => treeValue(child, masked));
+        case 'object': {
+            const out = {};
+            for (const prop of node.children ?? []) {
+                const key = prop.children?.[0];
+                const value = prop.children?.[1];
+                if (!key || !value)
+                    continue;
+                const name = masked ? unmask(String(key.value)) : String(key.value);
+                Object.defineProperty(out, name, {
+                    value: treeValue(value, masked),
+                    enumerable: true,
+                    writable: true,
+                    configurable: true,
+                });
+            }
+            return out;
+        }
+        default:
+            return null;
+    }
+}
+function isJsonObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/**
+ * Case-insensitive property lookup (ARM reads template keys case-insensitively); the exact
+ * spelling first. Undefined when absent or when `value` is not an object.
+ */
+function property(value, name) {
+    const key = propertyKey(value, name);
+    return key === undefined ? undefined : value[key];
+}
+/** The key under which `property(value, name)` is found, or undefined. */
+function propertyKey(value, name) {
+    if (!isJsonObject(value))
+        return undefined;
+    if (Object.prototype.hasOwnProperty.call(value, name))
+        return name;
+    const lower = name.toLowerCase();
+    for (const key of Object.keys(value))
+        if (key.toLowerCase() === lower)
+            return key;
+    return undefined;
+}
+/** The properties of an object as `[key, value]` (none for anything else). */
+function entries(value) {
+    return isJsonObject(value) ? Object.entries(value) : [];
+}
+/** A string property's text, or undefined when absent or not a string. */
+function stringProperty(value, name) {
+    const found = property(value, name);
+    return typeof found === 'string' ? found : undefined;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand.js
+
+
+
+
+
+
+
+
+/** ARM's limit on the iterations of one copy loop. */
+const COPY_LIMIT = 800;
+/** Nested / linked deployments deeper than this are not followed (cycles, runaway templates). */
+const MAX_DEPLOYMENT_DEPTH = 10;
+const BODY_SKIPPED = new Set([
+    'copy',
+    'condition',
+    'dependson',
+    'resources',
+    'comments',
+    'existing',
+    'import',
+]);
+function describe(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+function truncate(text, max = 200) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+/** A child value and where it is: `[value, path]`, or undefined when absent. */
+function at(parent, parentPath, name) {
+    const key = propertyKey(parent, name);
+    return key === undefined ? undefined : [parent[key], [...parentPath, key]];
+}
+/** The shared state of one expansion (all frames of one top-level template). */
+class Expansion {
+    options;
+    resources = [];
+    errors = [];
+    linkedFiles = new Set();
+    localCopies = new Map();
+    errorKeys = new Set();
+    constructor(options) {
+        this.options = options;
+    }
+    addError(error) {
+        // The same mistake repeated in several resources of a file is reported once, at its first line.
+        const key = `${error.file}\n${error.message}`;
+        if (this.errorKeys.has(key))
+            return;
+        this.errorKeys.add(key);
+        this.errors.push(error);
+    }
+}
+/**
+ * One template being evaluated: its parameters, variables, functions, copy-loop stack and
+ * resources. It is the `ExpressionScope` the evaluator calls back into.
+ *
+ * Values are evaluated without recording where they came from; `locateValue` works a path's line
+ * out afterwards, for the findings that need one, by walking the declaration the value came from.
+ * Evaluated values are shared, never copied: nothing downstream changes them in place.
+ */
+class Frame {
+    expansion;
+    doc;
+    template;
+    templatePath;
+    deployment;
+    depth;
+    outer;
+    sourceMap;
+    parameters = new Map();
+    variableDefinitions = new Map();
+    variableValues = new Map();
+    variableStack = [];
+    variableTraces = new Map();
+    expressionTraces = new Map();
+    /** Templates on the way to this one (a linked template never links back into its own chain). */
+    chain = new Set();
+    loops = [];
+    entries = [];
+    userFunctions;
+    /** Deployed status inherited from the deployment that runs this template. */
+    inheritedDeployed = true;
+    /** The top-level template being scanned, once `run` starts. */
+    unit;
+    /** The declaration being evaluated: errors without a line of their own point at it. */
+    anchor;
+    constructor(expansion, doc, template, 
+    /** Where the template is in `doc` (`[]`, or a nested deployment's `properties.template`). */
+    templatePath, deployment, supplied, depth, 
+    /** Outer-scope nested templates see the parameters and variables of the template around them. */
+    outer, sourceMap = doc.sourceMap) {
+        this.expansion = expansion;
+        this.doc = doc;
+        this.template = template;
+        this.templatePath = templatePath;
+        this.deployment = deployment;
+        this.depth = depth;
+        this.outer = outer;
+        this.sourceMap = sourceMap;
+        this.userFunctions = outer ? outer.userFunctions : new Map();
+        if (outer)
+            return;
+        const parameters = at(template, templatePath, 'parameters');
+        for (const [name, declaration] of entries(parameters?.[0])) {
+            const type = (stringProperty(declaration, 'type') ?? '').toLowerCase();
+            this.parameters.set(name.toLowerCase(), {
+                name,
+                declaration,
+                path: [...parameters[1], name],
+                supplied: supplied?.get(name.toLowerCase()),
+                secure: type === 'securestring' || type === 'secureobject',
+            });
+        }
+        const variables = at(template, templatePath, 'variables');
+        for (const [name, value] of entries(variables?.[0])) {
+            const variablePath = [...variables[1], name];
+            if (name.toLowerCase() === 'copy' && Array.isArray(value)) {
+                value.forEach((spec, index) => {
+                    const loopName = stringProperty(spec, 'name');
+                    if (loopName && isJsonObject(spec))
+                        this.variableDefinitions.set(loopName.toLowerCase(), {
+                            name: loopName,
+                            value: spec,
+                            path: [...variablePath, index],
+                            copy: spec,
+                        });
+                });
+            }
+            else
+                this.variableDefinitions.set(name.toLowerCase(), { name, value, path: variablePath });
+        }
+        const functions = property(template, 'functions');
+        for (const group of Array.isArray(functions) ? functions : []) {
+            const namespace = stringProperty(group, 'namespace') ?? '';
+            for (const [member, definition] of entries(property(group, 'members'))) {
+                const declared = property(definition, 'parameters');
+                const parameters = (Array.isArray(declared) ? declared : []).map((p) => ({
+                    name: stringProperty(p, 'name') ?? '',
+                }));
+                const output = property(property(definition, 'output'), 'value');
+                this.userFunctions.set(`${namespace}.${member}`.toLowerCase(), {
+                    parameters,
+                    output: output === undefined ? null : output,
+                });
+            }
+        }
+    }
+    // ---- ExpressionScope -------------------------------------------------------------------------
+    parameter(name) {
+        return this.parameterEntry(name).value;
+    }
+    variable(name) {
+        if (this.outer)
+            return this.outer.variable(name);
+        const key = name.toLowerCase();
+        const cached = this.variableValues.get(key);
+        if (cached !== undefined)
+            return cached;
+        const definition = this.variableDefinitions.get(key);
+        if (!definition) {
+            throw new ConfigurationError(`variable '${name}' is not defined`, this.doc.file);
+        }
+        if (this.variableStack.includes(key)) {
+            const cycle = [...this.variableStack.slice(this.variableStack.indexOf(key)), key]
+                .map((k) => this.variableDefinitions.get(k)?.name ?? k)
+                .join(' → ');
+            throw new ConfigurationError(`variables form a cycle: ${cycle}. Break the cycle by computing one of them without the others.`, this.doc.file, this.doc.lineOf(this.variableDefinitions.get(this.variableStack[this.variableStack.indexOf(key)]).path));
+        }
+        this.variableStack.push(key);
+        const savedLoops = this.loops;
+        const savedAnchor = this.anchor;
+        this.loops = [];
+        this.anchor = definition.path;
+        try {
+            const value = definition.copy
+                ? this.evaluateCopyLoop(definition.copy, 'variable')
+                : this.evaluate(definition.value);
+            this.variableValues.set(key, value);
+            return value;
+        }
+        finally {
+            this.loops = savedLoops;
+            this.anchor = savedAnchor;
+            this.variableStack.pop();
+        }
+    }
+    copyIndex(loopName) {
+        if (loopName === undefined) {
+            for (let i = this.loops.length - 1; i >= 0; i--)
+                if (this.loops[i].kind === 'resource')
+                    return this.loops[i].index;
+            return this.loops.length > 0 ? this.loops[this.loops.length - 1].index : undefined;
+        }
+        const lower = loopName.toLowerCase();
+        for (let i = this.loops.length - 1; i >= 0; i--) {
+            if (this.loops[i].name?.toLowerCase() === lower)
+                return this.loops[i].index;
+        }
+        return undefined;
+    }
+    reference(target, _apiVersion, full) {
+        if (typeof target !== 'string') {
+            return isUnknown(target)
+                ? target
+                : new model_UnknownValue('reference() to a resource that is not named by a string');
+        }
+        const entry = this.findEntry(target);
+        if (!entry)
+            return new model_UnknownValue(`reference('${target}'): resource not declared in this template`);
+        const body = entry.frame.evaluateEntry(entry);
+        if (!body)
+            return new model_UnknownValue(`reference('${target}'): resource refers to itself`);
+        if (isDeploymentType(entry.type) && !entry.expanded && entry.frame.unit !== undefined) {
+            // Its outputs are needed now: expand it ahead of its turn (once).
+            entry.frame.expandDeployment(entry, entry.frame.unit);
+        }
+        if (full)
+            return { ...body, resourceId: entry.id };
+        return body.properties ?? {};
+    }
+    // ---- parameters ------------------------------------------------------------------------------
+    parameterEntry(name) {
+        if (this.outer)
+            return this.outer.parameterEntry(name);
+        const entry = this.parameters.get(name.toLowerCase());
+        if (!entry) {
+            throw new ConfigurationError(`parameter '${name}' is not declared in the template`, this.doc.file);
+        }
+        if (entry.resolved)
+            return entry.resolved;
+        if (entry.resolving) {
+            throw new ConfigurationError(`parameter '${entry.name}' has a default value that refers to itself`, this.doc.file);
+        }
+        entry.resolving = true;
+        try {
+            entry.resolved = this.resolveParameter(entry);
+            return entry.resolved;
+        }
+        finally {
+            entry.resolving = false;
+        }
+    }
+    resolveParameter(entry) {
+        const defaultValue = at(entry.declaration, entry.path, 'defaultValue');
+        let resolved;
+        if (entry.supplied) {
+            resolved = { value: entry.supplied.value, locate: entry.supplied.locate };
+        }
+        else if (defaultValue) {
+            const [value, valuePath] = defaultValue;
+            const savedLoops = this.loops;
+            const savedAnchor = this.anchor;
+            this.loops = [];
+            this.anchor = valuePath;
+            try {
+                resolved = {
+                    value: this.evaluate(value),
+                    locate: () => this.sourceMap
+                        ? this.declarationLocation(entry)
+                        : { file: this.doc.file, line: this.doc.lineOf(valuePath) },
+                };
+            }
+            finally {
+                this.loops = savedLoops;
+                this.anchor = savedAnchor;
+            }
+        }
+        else if (property(entry.declaration, 'nullable') === true) {
+            resolved = { value: null, locate: () => this.declarationLocation(entry) };
+        }
+        else {
+            resolved = {
+                value: new model_UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`),
+                locate: () => this.declarationLocation(entry),
+            };
+        }
+        if (entry.secure && !isEmptyValue(resolved.value))
+            resolved = { ...resolved, value: new model_UnknownValue(`secure parameter ${entry.name}`) };
+        return resolved;
+    }
+    declarationLocation(entry) {
+        if (this.sourceMap) {
+            return { file: this.sourceMap.file, line: this.sourceMap.parameterLine(entry.name) ?? 1 };
+        }
+        return { file: this.doc.file, line: this.doc.lineOf(entry.path) };
+    }
+    /** Checks every parameter value against its `allowedValues`, as ARM does before deploying. */
+    validateParameters() {
+        for (const entry of this.parameters.values()) {
+            let resolved;
+            try {
+                resolved = this.parameterEntry(entry.name);
+            }
+            catch (error) {
+                if (error instanceof ConfigurationError) {
+                    this.expansion.addError({
+                        file: error.file ?? this.doc.file,
+                        line: error.line,
+                        message: error.message,
+                    });
+                    continue;
+                }
+                throw error;
+            }
+            const allowedValues = at(entry.declaration, entry.path, 'allowedValues');
+            if (!allowedValues || !Array.isArray(allowedValues[0]) || entry.secure)
+                continue;
+            const allowed = allowedValues[0];
+            const values = Array.isArray(resolved.value) && !allowed.some(Array.isArray) ? resolved.value : [resolved.value];
+            for (const value of values) {
+                if (containsUnknown(value))
+                    continue;
+                if (!allowed.some((candidate) => sameValue(candidate, value))) {
+                    const where = resolved.locate?.() ?? this.declarationLocation(entry);
+                    const declared = this.sourceMap
+                        ? `${this.sourceMap.file}:${this.sourceMap.parameterLine(entry.name) ?? 1}`
+                        : `${this.doc.file}:${this.doc.lineOf(allowedValues[1])}`;
+                    this.expansion.addError({
+                        file: where.file,
+                        line: where.line,
+                        message: `parameter '${entry.name}' is ${JSON.stringify(value)}, which is not one of its allowed values (${allowed
+                            .map((a) => JSON.stringify(a))
+                            .join(', ')}, declared at ${declared}). Use one of them.`,
+                    });
+                }
+            }
+        }
+    }
+    // ---- evaluation ------------------------------------------------------------------------------
+    /** Line of the declaration being evaluated, for errors found inside it. */
+    anchorLine() {
+        return this.anchor ? this.doc.lineOf(this.anchor) : undefined;
+    }
+    /**
+     * Evaluates a template value: expressions, `[[` escapes, expression keys and property copy
+     * loops. A part without any of them comes back as the very same object (copy on write), so
+     * literal blocks are neither copied nor kept twice.
+     */
+    evaluate(value) {
+        if (typeof value === 'string') {
+            return value.charCodeAt(0) === 0x5b /* [ */ ? this.evaluateString(value) : value;
+        }
+        if (value === null || typeof value !== 'object')
+            return value;
+        if (Array.isArray(value)) {
+            let out;
+            for (let i = 0; i < value.length; i++) {
+                const item = value[i];
+                const evaluated = this.evaluate(item);
+                if (out)
+                    out.push(evaluated);
+                else if (evaluated !== item) {
+                    out = value.slice(0, i);
+                    out.push(evaluated);
+                }
+            }
+            return out ?? value;
+        }
+        let out;
+        const keys = Object.keys(value);
+        for (let k = 0; k < keys.length; k++) {
+            const rawKey = keys[k];
+            const item = value[rawKey];
+            if (rawKey.length === 4 && rawKey.toLowerCase() === 'copy' && isPropertyCopy(item)) {
+                out ??= copyKeys(value, keys, k);
+                for (const spec of item) {
+                    const name = stringProperty(spec, 'name') ?? 'copy';
+                    setKey(out, name, this.evaluateCopyLoop(spec, 'property'));
+                }
+                continue;
+            }
+            let key = rawKey;
+            if (rawKey.charCodeAt(0) === 0x5b) {
+                const evaluated = this.evaluateString(rawKey);
+                key = typeof evaluated === 'string' ? evaluated : rawKey;
+            }
+            const evaluated = this.evaluate(item);
+            if (out)
+                setKey(out, key, evaluated);
+            else if (key !== rawKey || evaluated !== item) {
+                out = copyKeys(value, keys, k);
+                setKey(out, key, evaluated);
+            }
+        }
+        return out ?? value;
+    }
+    /** A template string: literal, `[[`-escaped or an expression. Failures become UnknownValue. */
+    evaluateString(text) {
+        try {
+            return evaluateTemplateString(text, this);
+        }
+        catch (error) {
+            if (error instanceof ConfigurationError)
+                throw error;
+            const message = describe(error);
+            if (/\breference\s*\(/i.test(text) && /doesn't exist/.test(message)) {
+                // reference() gives the declared properties; runtime ones (endpoints, keys) exist only once deployed.
+                return new model_UnknownValue(`${truncate(text)}: a runtime property of a deployed resource`);
+            }
+            return new model_UnknownValue(`${truncate(text)}: ${message}`);
+        }
+    }
+    /** `copy: [{ name, count, input }]` in properties and variables, or a `variables.copy` entry. */
+    evaluateCopyLoop(spec, kind) {
+        const name = stringProperty(spec, 'name');
+        const count = property(spec, 'count');
+        const input = property(spec, 'input');
+        if (count === undefined || input === undefined) {
+            throw new ConfigurationError(`copy loop '${name ?? '?'}' needs both "count" and "input"`, this.doc.file, this.anchorLine());
+        }
+        const countValue = this.evaluate(count);
+        if (isUnknown(countValue))
+            return new model_UnknownValue(`copy loop '${name}' count: ${countValue.reason}`);
+        const n = this.copyCount(countValue, name, this.anchor);
+        const items = [];
+        for (let i = 0; i < n; i++) {
+            this.loops.push({ name, index: i, kind });
+            try {
+                items.push(this.evaluate(input));
+            }
+            finally {
+                this.loops.pop();
+            }
+        }
+        return items;
+    }
+    copyCount(count, name, where) {
+        const n = typeof count === 'string' && /^\d+$/.test(count) ? Number(count) : count;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+            throw new ConfigurationError(`copy loop '${name ?? '?'}' count is ${JSON.stringify(count)}: it must be a whole number from 0 to ${COPY_LIMIT}`, this.doc.file, where ? this.doc.lineOf(where) : undefined);
+        }
+        if (n > COPY_LIMIT) {
+            throw new ConfigurationError(`copy loop '${name ?? '?'}' count is ${n}, above ARM's limit of ${COPY_LIMIT} iterations`, this.doc.file, where ? this.doc.lineOf(where) : undefined);
+        }
+        return n;
+    }
+    // ---- locations (worked out on demand) -------------------------------------------------------
+    /** The declaration line of a resource: its `name` (or, languageVersion 2.0, its symbolic name). */
+    entryLine(entry) {
+        return this.declarationLine(entry.raw, entry.path, entry.symbolicName);
+    }
+    /** Where a resource is declared, in the template or (compiled Bicep) in the `.bicep` source. */
+    declaredAt(entry) {
+        return this.sourceMap
+            ? { file: this.sourceMap.file, line: this.sourceLine(entry) }
+            : { file: this.doc.file, line: this.entryLine(entry) };
+    }
+    /**
+     * Where the user must edit to change the value at `path` (`sku.name`, `properties.locations[1]
+     * .isZoneRedundant`) of a resource: the parameter value (parameters file or default) or the
+     * variable behind the expression that set it when it depends on exactly one, else the line of
+     * the nearest part of the path written in the template; `''` is the declaration.
+     */
+    locateValue(entry, pathText) {
+        if (!pathText)
+            return this.declaredAt(entry);
+        const segments = splitPropertyPath(pathText);
+        let raw = entry.raw;
+        let rawPath = entry.path;
+        for (let i = 0; i < segments.length; i++) {
+            if (typeof raw === 'string')
+                break; // an expression set everything below
+            const segment = segments[i];
+            if (typeof segment === 'number') {
+                if (!Array.isArray(raw) || segment >= raw.length)
+                    break;
+                raw = raw[segment];
+                rawPath = [...rawPath, segment];
+                continue;
+            }
+            if (!isJsonObject(raw))
+                break;
+            const key = propertyKey(raw, segment);
+            if (key !== undefined && !(rawPath === entry.path && BODY_SKIPPED.has(key.toLowerCase()))) {
+                raw = raw[key];
+                rawPath = [...rawPath, key];
+                continue;
+            }
+            // A property copy loop builds the array `segment`: its items come from the loop's `input`.
+            const copyKey = propertyKey(raw, 'copy');
+            const copy = copyKey === undefined ? undefined : raw[copyKey];
+            if (copyKey === undefined || !isPropertyCopy(copy))
+                break;
+            const lower = segment.toLowerCase();
+            const index = copy.findIndex((spec) => (stringProperty(spec, 'name') ?? 'copy').toLowerCase() === lower);
+            if (index < 0)
+                break;
+            const spec = copy[index];
+            const inputKey = propertyKey(spec, 'input');
+            if (typeof segments[i + 1] === 'number') {
+                raw = spec[inputKey];
+                rawPath = [...rawPath, copyKey, index, inputKey];
+                i++;
+            }
+            else {
+                raw = spec;
+                rawPath = [...rawPath, copyKey, index];
+                break;
+            }
+        }
+        if (rawPath === entry.path)
+            return this.declaredAt(entry);
+        return this.valueLocation(raw, rawPath, this.sourceMap ? this.declaredAt(entry) : undefined);
+    }
+    /** The location of one template value: traced through its expression, else its own line. */
+    valueLocation(raw, rawPath, fallback) {
+        if (typeof raw === 'string' && isExpression(raw)) {
+            const sources = this.traceSources(raw, 0);
+            if (sources.size === 1) {
+                const location = this.sourceLocation([...sources][0]);
+                if (location)
+                    return location;
+            }
+        }
+        if (this.sourceMap)
+            return fallback ?? { file: this.sourceMap.file, line: 1 };
+        return { file: this.doc.file, line: this.doc.lineOf(rawPath) };
+    }
+    sourceLocation(source) {
+        if (this.outer)
+            return this.outer.sourceLocation(source);
+        const [kind, name] = [source.slice(0, 2), source.slice(2)];
+        if (kind === 'p:') {
+            try {
+                return this.parameterEntry(name).locate?.();
+            }
+            catch {
+                return undefined;
+            }
+        }
+        const definition = this.variableDefinitions.get(name);
+        if (!definition || this.sourceMap)
+            return undefined;
+        return { file: this.doc.file, line: this.doc.lineOf(definition.path) };
+    }
+    /** The parameters (`p:name`) and literal variables (`v:name`) an expression depends on. */
+    traceSources(expression, depth) {
+        if (this.outer)
+            return this.outer.traceSources(expression, depth);
+        if (depth === 0) {
+            let cached = this.expressionTraces.get(expression);
+            if (!cached) {
+                cached = this.traceSourcesUncached(expression, depth);
+                this.expressionTraces.set(expression, cached);
+            }
+            return cached;
+        }
+        return this.traceSourcesUncached(expression, depth);
+    }
+    traceSourcesUncached(expression, depth) {
+        const sources = new Set();
+        if (!/parameters|variables/i.test(expression))
+            return sources;
+        if (depth > 8)
+            return sources;
+        for (const match of expression.matchAll(/\bparameters\s*\(\s*'([^']*)'\s*\)/gi)) {
+            sources.add(`p:${match[1].toLowerCase()}`);
+        }
+        for (const match of expression.matchAll(/\bvariables\s*\(\s*'([^']*)'\s*\)/gi)) {
+            for (const source of this.traceVariable(match[1].toLowerCase(), depth + 1))
+                sources.add(source);
+        }
+        return sources;
+    }
+    traceVariable(key, depth) {
+        const cached = this.variableTraces.get(key);
+        if (cached)
+            return cached;
+        const result = new Set();
+        this.variableTraces.set(key, result);
+        const definition = this.variableDefinitions.get(key);
+        if (!definition || definition.copy)
+            return result;
+        const value = definition.value;
+        if (typeof value === 'string' && isExpression(value)) {
+            for (const source of this.traceSources(value, depth))
+                result.add(source);
+        }
+        else if (value === null || typeof value !== 'object') {
+            result.add(`v:${key}`);
+        }
+        else {
+            const texts = [];
+            collectStrings(value, texts, 50);
+            const inner = new Set();
+            for (const text of texts)
+                if (isExpression(text))
+                    for (const s of this.traceSources(text, depth))
+                        inner.add(s);
+            if (inner.size === 0)
+                result.add(`v:${key}`);
+            else
+                for (const s of inner)
+                    result.add(s);
+        }
+        return result;
+    }
+    // ---- resources -------------------------------------------------------------------------------
+    findEntry(target) {
+        const lower = target.toLowerCase();
+        const all = this.allEntries();
+        return (all.find((e) => e.id.toLowerCase() === lower) ??
+            all.find((e) => e.symbolicName?.toLowerCase() === lower) ??
+            all.find((e) => e.name.toLowerCase() === lower) ??
+            (lower.includes('/providers/') ? all.find((e) => lower.endsWith(providerTail(e.id))) : undefined));
+    }
+    allEntries() {
+        return this.outer ? [...this.entries, ...this.outer.allEntries()] : this.entries;
+    }
+    /** Declares the resources of a `resources` array or (languageVersion 2.0) object. */
+    registerResources(resources, parent) {
+        if (!resources)
+            return;
+        const [value, valuePath] = resources;
+        const declared = Array.isArray(value)
+            ? value.map((item, index) => [item, [...valuePath, index], undefined])
+            : entries(value).map(([symbolicName, item]) => [item, [...valuePath, symbolicName], symbolicName]);
+        for (const [raw, rawPath, symbolicName] of declared) {
+            if (!isJsonObject(raw))
+                continue;
+            try {
+                this.registerResource(raw, rawPath, symbolicName, parent);
+            }
+            catch (error) {
+                // One bad resource is one error; the template's other resources are still evaluated.
+                if (!(error instanceof ConfigurationError))
+                    throw error;
+                this.expansion.addError({
+                    file: error.file ?? this.doc.file,
+                    line: error.line ?? this.doc.lineOf(rawPath),
+                    message: error.message,
+                });
+            }
+        }
+    }
+    registerResource(raw, rawPath, symbolicName, parent) {
+        const copy = at(raw, rawPath, 'copy');
+        const parentLoops = parent ? parent.loops : [];
+        if (copy && isJsonObject(copy[0])) {
+            const loopName = stringProperty(copy[0], 'name');
+            const count = at(copy[0], copy[1], 'count');
+            if (!count) {
+                throw new ConfigurationError(`copy loop '${loopName ?? '?'}' has no count`, this.doc.file, this.doc.lineOf(copy[1]));
+            }
+            this.loops = [...parentLoops];
+            this.anchor = rawPath;
+            const countValue = this.evaluate(count[0]);
+            if (isUnknown(countValue)) {
+                this.registerInstance(raw, rawPath, symbolicName, parent, [...parentLoops, { name: loopName, index: 0, kind: 'resource' }], countValue);
+                return;
+            }
+            const n = this.copyCount(countValue, loopName, count[1]);
+            for (let i = 0; i < n; i++) {
+                this.registerInstance(raw, rawPath, symbolicName, parent, [
+                    ...parentLoops,
+                    { name: loopName, index: i, kind: 'resource' },
+                ]);
+            }
+            return;
+        }
+        this.registerInstance(raw, rawPath, symbolicName, parent, [...parentLoops]);
+    }
+    registerInstance(raw, rawPath, symbolicName, parent, loops, unknownCount) {
+        this.loops = loops;
+        this.anchor = rawPath;
+        try {
+            let deployed = parent ? parent.deployed : this.inheritedDeployed;
+            if (unknownCount)
+                deployed = new model_UnknownValue(`copy count unknown: ${unknownCount.reason}`);
+            const condition = property(raw, 'condition');
+            if (condition !== undefined) {
+                const value = this.evaluate(condition);
+                if (value === false || value === 'false' || value === 'False')
+                    return;
+                if (isUnknown(value))
+                    deployed = new model_UnknownValue(`condition ${value.reason}`);
+            }
+            const typeRaw = property(raw, 'type');
+            const typeValue = typeRaw === undefined ? undefined : this.evaluate(typeRaw);
+            if (typeof typeValue !== 'string') {
+                throw new ConfigurationError('resource has no "type"', this.doc.file, this.declarationLine(raw, rawPath, symbolicName));
+            }
+            let type = typeValue;
+            if (parent && !(type.includes('/') && type.split('/')[0].includes('.')))
+                type = `${parent.type}/${type}`;
+            const nameRaw = property(raw, 'name');
+            const nameValue = nameRaw === undefined ? undefined : this.evaluate(nameRaw);
+            let name;
+            if (typeof nameValue === 'string')
+                name = nameValue;
+            else if (symbolicName)
+                name = symbolicName;
+            else if (typeof nameRaw === 'string')
+                name = nameRaw;
+            else
+                throw new ConfigurationError('resource has no "name"', this.doc.file, this.declarationLine(raw, rawPath, symbolicName));
+            const segments = type.split('/').length - 1;
+            if (parent && name.split('/').length < segments)
+                name = `${parent.name}/${name}`;
+            const existing = property(raw, 'existing') === true;
+            const extensionScope = this.extensionScope(raw);
+            const entry = {
+                frame: this,
+                raw,
+                path: rawPath,
+                symbolicName,
+                type,
+                name,
+                id: buildResourceId(this.deployment, type, name, extensionScope),
+                loops,
+                deployed,
+                existing,
+            };
+            this.entries.push(entry);
+            this.registerResources(at(raw, rawPath, 'resources'), entry);
+        }
+        finally {
+            this.loops = [];
+            this.anchor = undefined;
+        }
+    }
+    declarationLine(raw, rawPath, symbolicName) {
+        const name = symbolicName ? undefined : propertyKey(raw, 'name');
+        return this.doc.lineOf(name === undefined ? rawPath : [...rawPath, name]);
+    }
+    extensionScope(raw) {
+        const scopeRaw = property(raw, 'scope');
+        if (scopeRaw === undefined)
+            return undefined;
+        const scope = this.evaluate(scopeRaw);
+        if (typeof scope !== 'string')
+            return undefined;
+        if (scope.startsWith('/'))
+            return scope;
+        const referenced = this.findEntry(scope);
+        if (referenced)
+            return referenced.id;
+        // languageVersion 2.0 writes `Microsoft.X/type/name` relative to the deployment scope.
+        return buildResourceId(this.deployment, scope.split('/').slice(0, 2).join('/'), scope.split('/').slice(2).join('/')).replace(/\/$/, '');
+    }
+    /** Line of a resource's declaration in the Bicep source (a module's line for its deployment). */
+    sourceLine(entry) {
+        const map = this.sourceMap;
+        if (!map)
+            return this.entryLine(entry);
+        if (isDeploymentType(entry.type)) {
+            const moduleLine = map.moduleLine?.(entry.symbolicName, entry.name);
+            if (moduleLine)
+                return moduleLine;
+        }
+        return map.resourceLine(entry.symbolicName, entry.type, entry.name) ?? 1;
+    }
+    /** The evaluated body of a declared resource (memoized); undefined while it is being evaluated. */
+    evaluateEntry(entry) {
+        if (entry.body)
+            return entry.body;
+        if (entry.evaluating)
+            return undefined;
+        entry.evaluating = true;
+        const savedLoops = this.loops;
+        const savedAnchor = this.anchor;
+        this.loops = entry.loops;
+        this.anchor = entry.path;
+        try {
+            const body = {};
+            const isDeployment = isDeploymentType(entry.type);
+            for (const key of Object.keys(entry.raw)) {
+                const lower = key.toLowerCase();
+                if (BODY_SKIPPED.has(lower))
+                    continue;
+                if (lower === 'name') {
+                    body.name = entry.name.split('/').pop() ?? entry.name;
+                    continue;
+                }
+                if (lower === 'type') {
+                    body.type = entry.type;
+                    continue;
+                }
+                const value = entry.raw[key];
+                if (isDeployment && lower === 'properties') {
+                    body.properties = this.evaluateDeploymentProperties(value);
+                    continue;
+                }
+                setKey(body, key, this.evaluate(value));
+            }
+            entry.body = body;
+            return body;
+        }
+        finally {
+            this.loops = savedLoops;
+            this.anchor = savedAnchor;
+            entry.evaluating = false;
+        }
+    }
+    evaluateDeploymentProperties(value) {
+        const out = {};
+        for (const [key, item] of entries(value)) {
+            const lower = key.toLowerCase();
+            if (lower === 'template' || lower === 'parameters')
+                continue;
+            setKey(out, key, this.evaluate(item));
+        }
+        return out;
+    }
+    /** Evaluates every declared resource, emits the deployed ones and expands nested deployments. */
+    emit(unit) {
+        const locatable = this.expansion.options.locatable;
+        for (const entry of this.entries) {
+            try {
+                const body = this.evaluateEntry(entry);
+                if (!body)
+                    continue;
+                if (entry.existing)
+                    continue;
+                const resource = {
+                    type: entry.type,
+                    name: entry.name,
+                    id: entry.id,
+                    body,
+                    deployed: entry.deployed,
+                    origin: 'template',
+                    unit,
+                };
+                if (!locatable || locatable(entry.type))
+                    resource.locate = (path) => this.locateValue(entry, path);
+                this.expansion.resources.push(resource);
+                if (isDeploymentType(entry.type) && !entry.expanded)
+                    this.expandDeployment(entry, unit);
+            }
+            catch (error) {
+                if (!(error instanceof ConfigurationError))
+                    throw error;
+                this.expansion.addError({
+                    file: error.file ?? this.doc.file,
+                    line: error.line ?? this.entryLine(entry),
+                    message: error.message,
+                });
+            }
+        }
+    }
+    // ---- nested and linked deployments ----------------------------------------------------------
+    expandDeployment(entry, unit) {
+        if (entry.expanded || entry.existing)
+            return;
+        entry.expanded = true;
+        const properties = at(entry.raw, entry.path, 'properties');
+        if (!properties)
+            return;
+        if (this.depth >= MAX_DEPLOYMENT_DEPTH) {
+            throw new ConfigurationError(`nested deployments deeper than ${MAX_DEPLOYMENT_DEPTH} levels are not followed`, this.doc.file, this.entryLine(entry));
+        }
+        const savedLoops = this.loops;
+        const savedAnchor = this.anchor;
+        this.loops = entry.loops;
+        this.anchor = entry.path;
+        try {
+            const context = this.nestedContext(entry);
+            const template = at(properties[0], properties[1], 'template');
+            const link = at(properties[0], properties[1], 'templateLink');
+            const scopeText = stringProperty(property(properties[0], 'expressionEvaluationOptions'), 'scope');
+            const inner = scopeText?.toLowerCase() === 'inner';
+            const moduleMap = this.sourceMap?.module?.(entry.symbolicName, entry.name);
+            let frame;
+            if (template && isJsonObject(template[0])) {
+                const [templateValue, templatePath] = template;
+                const schemaScope = stringProperty(templateValue, '$schema');
+                const ctx = { ...context, scope: this.innerScope(entry, schemaScope, context) };
+                frame = inner
+                    ? new Frame(this.expansion, this.doc, templateValue, templatePath, ctx, this.passedParameters(properties[0], properties[1], entry), this.depth + 1, undefined, moduleMap)
+                    : new Frame(this.expansion, this.doc, templateValue, templatePath, ctx, undefined, this.depth + 1, this, this.sourceMap);
+            }
+            else if (link) {
+                const linked = this.resolveLink(link[0]);
+                if (!linked) {
+                    const specId = at(link[0], link[1], 'id');
+                    const uri = specId ?? at(link[0], link[1], 'uri') ?? at(link[0], link[1], 'relativePath') ?? link;
+                    const shown = typeof uri[0] === 'string' ? truncate(uri[0], 120) : 'templateLink';
+                    const what = specId
+                        ? `template spec ${shown} is not read (it lives in Azure, not in the repository)`
+                        : `linked template ${shown} is not a file in the scanned folder`;
+                    this.expansion.options.logger?.warning(`${this.doc.file}:${this.doc.lineOf(uri[1])}: ${what}; the resources it deploys are not checked`);
+                    return;
+                }
+                if (linked === this.doc.absolutePath || this.chain.has(linked))
+                    return;
+                const document = this.expansion.options.readDocument(linked);
+                this.expansion.linkedFiles.add(linked);
+                if (!isJsonObject(document.root)) {
+                    throw new ConfigurationError('a template must be a JSON object', document.file, 1);
+                }
+                const schemaScope = stringProperty(document.root, '$schema');
+                const ctx = {
+                    ...context,
+                    scope: this.innerScope(entry, schemaScope, context),
+                    templateLinkUri: pathToFileUrl(linked),
+                };
+                frame = new Frame(this.expansion, document, document.root, [], ctx, this.passedParameters(properties[0], properties[1], entry), this.depth + 1);
+            }
+            else
+                return;
+            frame.inheritedDeployed = entry.deployed;
+            frame.chain = new Set([...this.chain, this.doc.absolutePath]);
+            frame.run(unit);
+            // reference(<deployment>).outputs.x.value in the template around it.
+            const outputs = frame.outputs();
+            const declared = entry.body?.properties;
+            if (outputs &&
+                declared &&
+                typeof declared === 'object' &&
+                !Array.isArray(declared) &&
+                !isUnknown(declared)) {
+                declared.outputs = outputs;
+            }
+        }
+        finally {
+            this.loops = savedLoops;
+            this.anchor = savedAnchor;
+        }
+    }
+    innerScope(entry, schema, context) {
+        if (property(entry.raw, 'resourceGroup') !== undefined)
+            return 'resourceGroup';
+        if (property(entry.raw, 'subscriptionId') !== undefined && context.scope !== 'resourceGroup')
+            return 'subscription';
+        const fromSchema = scopeOfSchema(schema);
+        return schema ? fromSchema : context.scope;
+    }
+    nestedContext(entry) {
+        const context = { ...this.deployment, deploymentName: entry.name };
+        const rg = property(entry.raw, 'resourceGroup');
+        if (rg !== undefined) {
+            const value = this.evaluate(rg);
+            const name = typeof value === 'string' ? value : `[${entry.name} resource group]`;
+            // Another resource group has a location of its own, which no setting gives.
+            if (name.toLowerCase() !== context.resourceGroupName.toLowerCase())
+                context.resourceGroupLocation = otherGroupLocation(name);
+            context.resourceGroupName = name;
+        }
+        const sub = property(entry.raw, 'subscriptionId');
+        if (sub !== undefined) {
+            const value = this.evaluate(sub);
+            if (typeof value === 'string')
+                context.subscriptionId = value;
+        }
+        const scope = property(entry.raw, 'scope');
+        if (scope !== undefined) {
+            const value = this.evaluate(scope);
+            const match = typeof value === 'string' ? /managementGroups\/([^/]+)/i.exec(value) : null;
+            if (match) {
+                context.managementGroup = match[1];
+                context.scope = 'managementGroup';
+            }
+            else if (typeof value === 'string' && value.replace(/^\//, '') === '')
+                context.scope = 'tenant';
+        }
+        return context;
+    }
+    /** `properties.parameters` of a deployment, evaluated in this (the outer) template. */
+    passedParameters(properties, propertiesPath, entry) {
+        const out = new Map();
+        const fallback = this.sourceMap ? { file: this.sourceMap.file, line: this.sourceLine(entry) } : undefined;
+        const parameters = at(properties, propertiesPath, 'parameters');
+        for (const [name, declaration] of entries(parameters?.[0])) {
+            const value = at(declaration, [...parameters[1], name], 'value');
+            if (value) {
+                const [raw, rawPath] = value;
+                out.set(name.toLowerCase(), {
+                    value: this.evaluate(raw),
+                    locate: () => this.valueLocation(raw, rawPath, fallback),
+                });
+            }
+            else if (property(declaration, 'reference') !== undefined) {
+                out.set(name.toLowerCase(), {
+                    value: new model_UnknownValue(`parameter ${name} is a Key Vault reference`),
+                });
+            }
+        }
+        const link = property(properties, 'parametersLink');
+        if (link !== undefined) {
+            const file = this.resolveLink(link);
+            if (file) {
+                const document = this.expansion.options.readDocument(file);
+                for (const [key, supplied] of this.expansion.options.readParameters(document)) {
+                    if (!out.has(key))
+                        out.set(key, supplied);
+                }
+            }
+        }
+        return out;
+    }
+    /** The local file a `templateLink`/`parametersLink` points at, or undefined when it is not local. */
+    resolveLink(link) {
+        const relative = property(link, 'relativePath');
+        if (relative !== undefined) {
+            const value = this.evaluate(relative);
+            if (typeof value === 'string')
+                return external_node_path_.resolve(external_node_path_.dirname(this.doc.absolutePath), value.split(/[?#]/)[0]);
+        }
+        const uriRaw = property(link, 'uri');
+        if (uriRaw === undefined)
+            return undefined;
+        const uri = this.evaluate(uriRaw);
+        if (typeof uri !== 'string')
+            return undefined;
+        if (/^https?:/i.test(uri))
+            return this.localCopyOf(uri);
+        if (!uri.toLowerCase().startsWith('file:'))
+            return undefined;
+        try {
+            return (0,external_node_url_.fileURLToPath)(uri.split(/[?#]/)[0]);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /**
+     * A linked template published on the web (`_artifactsLocation` set to the repository's raw
+     * GitHub URL) is usually the file beside this one in the same repository: the longest tail of
+     * the URL's path that exists under this template's folder.
+     */
+    localCopyOf(uri) {
+        let segments;
+        try {
+            segments = new URL(uri).pathname.split('/').filter(Boolean).map(decodeURIComponent);
+        }
+        catch {
+            return undefined;
+        }
+        const base = external_node_path_.dirname(this.doc.absolutePath);
+        const key = `${base}\n${segments.join('/')}`;
+        if (this.expansion.localCopies.has(key))
+            return this.expansion.localCopies.get(key);
+        let found;
+        for (let i = 0; i < segments.length && !found; i++) {
+            const candidate = external_node_path_.resolve(base, ...segments.slice(i));
+            if (this.expansion.options.fileExists?.(candidate))
+                found = candidate;
+        }
+        this.expansion.localCopies.set(key, found);
+        return found;
+    }
+    /** The template's `outputs` as a deployment reports them (`{ name: { type, value } }`). */
+    outputs() {
+        const outputs = at(this.template, this.templatePath, 'outputs');
+        if (!outputs || !isJsonObject(outputs[0]))
+            return undefined;
+        const out = {};
+        for (const [name, declaration] of entries(outputs[0])) {
+            const raw = property(declaration, 'value');
+            const type = stringProperty(declaration, 'type') ?? 'string';
+            let value;
+            this.anchor = [...outputs[1], name];
+            try {
+                value = raw === undefined ? new model_UnknownValue(`output ${name} has no value`) : this.evaluate(raw);
+            }
+            catch (error) {
+                if (!(error instanceof ConfigurationError))
+                    throw error;
+                value = new model_UnknownValue(`output ${name}: ${error.message}`);
+            }
+            finally {
+                this.anchor = undefined;
+            }
+            if (/^secure/i.test(type))
+                value = new model_UnknownValue(`secure output ${name}`);
+            setKey(out, name, { type, value });
+        }
+        return out;
+    }
+    /** Validates the parameters, declares and emits the resources of this template. */
+    run(unit) {
+        this.unit = unit;
+        this.validateParameters();
+        try {
+            this.registerResources(at(this.template, this.templatePath, 'resources'), undefined);
+        }
+        catch (error) {
+            if (!(error instanceof ConfigurationError))
+                throw error;
+            this.expansion.addError({
+                file: error.file ?? this.doc.file,
+                line: error.line,
+                message: error.message,
+            });
+        }
+        this.emit(unit);
+    }
+}
+function isDeploymentType(type) {
+    return type.toLowerCase() === 'microsoft.resources/deployments';
+}
+function providerTail(id) {
+    const index = id.toLowerCase().lastIndexOf('/providers/');
+    return index < 0 ? id.toLowerCase() : id.slice(index).toLowerCase();
+}
+/** A `copy` property that is a list of property loops (`[{ name, count, input }]`). */
+function isPropertyCopy(value) {
+    return (Array.isArray(value) &&
+        value.length > 0 &&
+        value.every((spec) => property(spec, 'name') !== undefined && property(spec, 'input') !== undefined));
+}
+/** A new object with the first `count` properties of `value` (keys in `keys` order). */
+function copyKeys(value, keys, count) {
+    const out = {};
+    for (let i = 0; i < count; i++)
+        setKey(out, keys[i], value[keys[i]]);
+    return out;
+}
+function isEmptyValue(value) {
+    if (value === '' || value === null)
+        return true;
+    return (typeof value === 'object' && !Array.isArray(value) && !isUnknown(value) && Object.keys(value).length === 0);
+}
+function containsUnknown(value) {
+    if (isUnknown(value))
+        return true;
+    if (Array.isArray(value))
+        return value.some(containsUnknown);
+    if (value !== null && typeof value === 'object')
+        return Object.values(value).some(containsUnknown);
+    return false;
+}
+function sameValue(a, b) {
+    if (typeof a === 'string' && typeof b === 'string')
+        return a.toLowerCase() === b.toLowerCase();
+    if (typeof a !== 'object' || typeof b !== 'object')
+        return a === b;
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+function collectStrings(value, out, max) {
+    if (out.length >= max)
+        return;
+    if (typeof value === 'string')
+        out.push(value);
+    else if (Array.isArray(value))
+        for (const item of value)
+            collectStrings(item, out, max);
+    else if (isJsonObject(value))
+        for (const key of Object.keys(value))
+            collectStrings(value[key], out, max);
+}
+function pathToFileUrl(absolutePath) {
+    return new URL(`file://${absolutePath.startsWith('/') ? '' : '/'}${absolutePath.split(external_node_path_.sep).join('/')}`)
+        .href;
+}
+/**
+ * Expands one top-level template the way ARM would deploy it: parameters (parameters file >
+ * default > unknown), variables, conditions, copy loops, child resources, nested and linked
+ * deployments. Returns the deployed resources, each able to tell the line any of its values was
+ * set on; problems are `FileError`s and never stop the other resources.
+ */
+function expandTemplate(document, options) {
+    const expansion = new Expansion(options);
+    if (!isJsonObject(document.root)) {
+        return {
+            resources: [],
+            errors: [{ file: document.file, line: 1, message: 'a template must be a JSON object' }],
+            linkedFiles: expansion.linkedFiles,
+        };
+    }
+    const schema = stringProperty(document.root, '$schema');
+    const deployment = {
+        ...options.deployment,
+        scope: scopeOfSchema(schema),
+        templateLinkUri: pathToFileUrl(document.absolutePath),
+    };
+    const frame = new Frame(expansion, document, document.root, [], deployment, options.parameters, 0);
+    try {
+        frame.run(options.unit);
+    }
+    catch (error) {
+        if (!(error instanceof ConfigurationError))
+            throw error;
+        expansion.addError({ file: error.file ?? document.file, line: error.line, message: error.message });
+    }
+    return { resources: expansion.resources, errors: expansion.errors, linkedFiles: expansion.linkedFiles };
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/parameters.js
+
+
+
+/**
+ * Reads a deployment parameters file (`{ "parameters": { "x": { "value": … } } }`). Values are
+ * literal; Key Vault references are unknown (their secret is never read).
+ */
+function readParametersDocument(document) {
+    const parametersKey = propertyKey(document.root, 'parameters');
+    const parameters = property(document.root, 'parameters');
+    if (parametersKey === undefined || !isJsonObject(parameters)) {
+        throw new ConfigurationError('parameters file has no "parameters" object: expected { "parameters": { "name": { "value": … } } }', document.file, 1);
+    }
+    const out = new Map();
+    for (const [name, declaration] of entries(parameters)) {
+        const valueKey = propertyKey(declaration, 'value');
+        if (valueKey !== undefined) {
+            out.set(name.toLowerCase(), {
+                value: property(declaration, 'value'),
+                locate: () => ({ file: document.file, line: document.lineOf([parametersKey, name, valueKey]) }),
+            });
+        }
+        else if (property(declaration, 'reference') !== undefined) {
+            out.set(name.toLowerCase(), {
+                value: new model_UnknownValue(`parameter ${name} is a Key Vault reference`),
+                locate: () => ({ file: document.file, line: document.lineOf([parametersKey, name]) }),
+            });
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/shape.js
+
+/** The value of a top-level key, read case-insensitively as ARM does, with its exact key. */
+function topLevel(root, name) {
+    if (name in root)
+        return [name, root[name]];
+    const lower = name.toLowerCase();
+    for (const [key, value] of Object.entries(root))
+        if (key.toLowerCase() === lower)
+            return [key, value];
+    return undefined;
+}
+function kindOf(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+/** Whether a document is a deployment template by its `$schema`, or has `resources` at the top. */
+function looksLikeTemplate(document) {
+    const root = document.root;
+    if (root === null || typeof root !== 'object' || Array.isArray(root))
+        return false;
+    const schema = topLevel(root, '$schema')?.[1];
+    return ((typeof schema === 'string' && /deploymenttemplate\.json/i.test(schema)) || !!topLevel(root, 'resources'));
+}
+/**
+ * Checks what ARM checks before it deploys anything, so that a template that could never deploy as
+ * it stands is a file error rather than "no resources": the document is a JSON object whose
+ * `resources` is an array of objects (or, with languageVersion 2.0, an object of symbolic names to
+ * objects). Throws a `ConfigurationError` with the file and the line of the offending value.
+ */
+function checkTemplateShape(document) {
+    const root = document.root;
+    if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+        throw new ConfigurationError(`a template must be a JSON object with $schema, contentVersion and resources; this one is ${kindOf(root)}.`, document.file, 1);
+    }
+    const found = topLevel(root, 'resources');
+    if (!found) {
+        throw new ConfigurationError('a template needs `resources` (an array of resources, empty when it deploys none): ARM rejects one without it.', document.file, 1);
+    }
+    const [key, resources] = found;
+    if (Array.isArray(resources)) {
+        resources.forEach((resource, index) => {
+            if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
+                throw new ConfigurationError(`${key}[${index}] must be a resource (an object); it is ${kindOf(resource)}.`, document.file, document.lineOf([key, index]));
+            }
+        });
+        return;
+    }
+    if (resources !== null && typeof resources === 'object') {
+        for (const [name, resource] of Object.entries(resources)) {
+            if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
+                throw new ConfigurationError(`${key}.${name} must be a resource (an object); it is ${kindOf(resource)}.`, document.file, document.lineOf([key, name]));
+            }
+        }
+        return;
+    }
+    throw new ConfigurationError(`\`${key}\` must be an array of resources (or, with languageVersion 2.0, an object); it is ${kindOf(resources)}, so nothing in this template would be checked.`, document.file, document.lineOf([key]));
+}
+
+;// CONCATENATED MODULE: ./.build/sources/bicep-references.js
+
+
+
+
+/** A Bicep single-quoted string literal (escapes `\'` and `\\` allowed). */
+const bicep_references_STRING = String.raw `'((?:[^'\\\n]|\\.)*)'`;
+const PATTERNS = [
+    { re: new RegExp(String.raw `^\s*module\s+[A-Za-z_]\w*\s+${bicep_references_STRING}`), what: 'module path' },
+    { re: new RegExp(String.raw `^\s*using\s+${bicep_references_STRING}`), what: 'using path' },
+    { re: new RegExp(String.raw `^\s*extends\s+${bicep_references_STRING}`), what: 'extends path' },
+    { re: new RegExp(String.raw `^\s*import\b.*\bfrom\s+${bicep_references_STRING}`), what: 'import path' },
+    {
+        re: new RegExp(String.raw `\b(?:loadTextContent|loadJsonContent|loadYamlContent|loadFileAsBase64)\s*\(\s*${bicep_references_STRING}`, 'g'),
+        what: 'loaded file',
+    },
+    {
+        re: new RegExp(String.raw `\bloadDirectoryFileInfo\s*\(\s*${bicep_references_STRING}`, 'g'),
+        what: 'loaded folder',
+        folder: true,
+    },
+];
+/**
+ * A module or `using` reference that is not a local file: a registry (`br:host/repo:tag`, or an
+ * alias `br/public:…`), a template spec (`ts:…`, `ts/alias:…`), or another scheme. The Bicep CLI
+ * restores those itself.
+ */
+function isExternalReference(reference) {
+    return (/^(br|ts)(\/[^:/]*)?:/i.test(reference) ||
+        (/^[a-z][a-z0-9+.-]+:/i.test(reference) && !/^file:/i.test(reference)));
+}
+/** A `file:` reference as a path (the rest are paths already); undefined when it is not a valid file URL. */
+function localPath(reference) {
+    if (!/^file:/i.test(reference))
+        return reference;
+    try {
+        return (0,external_node_url_.fileURLToPath)(reference);
+    }
+    catch {
+        return undefined;
+    }
+}
+function bicep_references_unescape(literal) {
+    return literal.replace(/\\(.)/g, '$1');
+}
+/** The local files a Bicep or .bicepparam source refers to, with their lines. */
+function bicepReferences(text) {
+    const references = [];
+    text.split(/\r?\n/).forEach((line, index) => {
+        if (/^\s*\/\//.test(line))
+            return;
+        for (const { re, what, folder } of PATTERNS) {
+            const matches = re.global ? [...line.matchAll(re)] : [re.exec(line)].filter((m) => m !== null);
+            for (const match of matches) {
+                const written = bicep_references_unescape(match[1]);
+                if (written === '' || isExternalReference(written) || written.includes('${'))
+                    continue;
+                const local = localPath(written);
+                if (local === undefined)
+                    continue;
+                references.push({ what, path: local, line: index + 1, ...(folder ? { folder } : {}) });
+            }
+        }
+    });
+    return references;
+}
+/** Most Bicep files followed through modules from one scanned file. */
+const MAX_FOLLOWED = 1000;
+/**
+ * Checks, before the Bicep compiler runs (it reads these files itself, with no limits of ours), that
+ * every module, `using`, `extends`, `import … from` and `load…()` path of the file and of the local
+ * Bicep modules it uses is a regular file (a folder for `loadDirectoryFileInfo`) inside the
+ * repository, within the size limit. One `FileError` per offending reference, on its line; a
+ * missing file is left to the compiler, which names it.
+ */
+function checkBicepReferences(absolutePath, access, readText) {
+    const errors = [];
+    const seen = new Set([absolutePath]);
+    const queue = [absolutePath];
+    while (queue.length > 0 && seen.size <= MAX_FOLLOWED) {
+        const current = queue.shift();
+        const text = readText(current);
+        if (text === undefined)
+            continue;
+        const shown = access.shown(current);
+        for (const reference of bicepReferences(text)) {
+            const target = external_node_path_.resolve(external_node_path_.dirname(current), reference.path);
+            const what = `${reference.what} ${reference.path}`;
+            const problem = checkTarget(target, what, access, reference.folder === true);
+            if (problem === 'missing')
+                continue;
+            if (problem) {
+                errors.push({ file: shown, line: reference.line, message: problem });
+                continue;
+            }
+            if (/\.bicep$/i.test(target) && !seen.has(target)) {
+                seen.add(target);
+                queue.push(target);
+            }
+        }
+    }
+    return errors;
+}
+function checkTarget(target, what, access, folder) {
+    const checked = access.check(target, what);
+    if (checked instanceof ConfigurationError)
+        return / does not exist$/.test(checked.message) ? 'missing' : checked.message;
+    if (folder)
+        return undefined;
+    try {
+        const stats = statRegularFile(checked.realPath, { what });
+        if (stats.size > MAX_TEMPLATE_FILE_BYTES)
+            return tooLarge({ what }, stats.size, MAX_TEMPLATE_FILE_BYTES).message;
+    }
+    catch (error) {
+        if (error instanceof ConfigurationError)
+            return error.message;
+        throw error;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/bicep-cli.js
+
+
+function onPath(name, env) {
+    const dirs = (env.PATH ?? env.Path ?? '').split(external_node_path_.delimiter).filter(Boolean);
+    const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, name] : [name];
+    for (const dir of dirs) {
+        for (const candidate of names) {
+            const full = external_node_path_.join(dir, candidate);
+            try {
+                (0,external_node_fs_.accessSync)(full, external_node_fs_.constants.X_OK);
+                return full;
+            }
+            catch {
+                // not here
+            }
+        }
+    }
+    return undefined;
+}
+/** The Bicep CLI to use: an explicit command, `bicep` on PATH, else `az bicep`. */
+function findBicepCli(options) {
+    const env = options.env ?? process.env;
+    const bicep = (command) => ({
+        command,
+        build: (file) => ['build', '--stdout', file],
+        buildParams: (file) => ['build-params', '--stdout', file],
+        describe: command,
+    });
+    const az = (command) => ({
+        command,
+        build: (file) => ['bicep', 'build', '--stdout', '--file', file],
+        buildParams: (file) => ['bicep', 'build-params', '--stdout', '--file', file],
+        describe: 'az bicep',
+    });
+    if (options.command) {
+        const base = external_node_path_.basename(options.command)
+            .toLowerCase()
+            .replace(/\.(exe|cmd)$/, '');
+        const resolved = options.command.includes('/') || options.command.includes('\\')
+            ? options.command
+            : onPath(options.command, env);
+        if (!resolved)
+            return undefined;
+        return base === 'az' ? az(resolved) : bicep(resolved);
+    }
+    const direct = onPath('bicep', env);
+    if (direct)
+        return bicep(direct);
+    const azCli = onPath('az', env);
+    return azCli ? az(azCli) : undefined;
+}
+/** Variables the compiler may need: where things are, locale, proxies and certificates. */
+const KEPT_NAMES = new Set([
+    'PATH',
+    'PATHEXT',
+    'HOME',
+    'USERPROFILE',
+    'HOMEDRIVE',
+    'HOMEPATH',
+    'TMPDIR',
+    'TMP',
+    'TEMP',
+    'LANG',
+    'LANGUAGE',
+    'TZ',
+    'SYSTEMROOT',
+    'SYSTEMDRIVE',
+    'WINDIR',
+    'COMSPEC',
+    'APPDATA',
+    'LOCALAPPDATA',
+    'PROGRAMDATA',
+    'PROGRAMFILES',
+    'PROGRAMFILES(X86)',
+    'PROGRAMW6432',
+    'COMMONPROGRAMFILES',
+    'XDG_CONFIG_HOME',
+    'XDG_CACHE_HOME',
+    'XDG_DATA_HOME',
+    'XDG_RUNTIME_DIR',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+    'ALL_PROXY',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'REQUESTS_CA_BUNDLE',
+    'AZURE_CONFIG_DIR',
+    'AZURE_EXTENSION_DIR',
+].map((name) => name.toLowerCase()));
+/** Settings of .NET (Bicep is a .NET program), Bicep itself and the Azure CLI's config. */
+const KEPT_PREFIXES = ['lc_', 'dotnet_', 'bicep_', 'azure_core_', 'azure_bicep_'];
+/**
+ * The environment the compiler runs with: only what it needs to start, find its caches and reach
+ * a registry. A `.bicepparam` can read any environment variable into a parameter
+ * (`readEnvironmentVariable()`), and parameter values end up in findings posted on the pull
+ * request, so the runner's tokens (`ACTIONS_ID_TOKEN_REQUEST_TOKEN`, `ACTIONS_RUNTIME_TOKEN`,
+ * `GITHUB_TOKEN`, `AZURE_CLIENT_SECRET`, …) and everything else is left out.
+ */
+function compilerEnvironment(env) {
+    const kept = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined)
+            continue;
+        const lower = name.toLowerCase();
+        if (KEPT_NAMES.has(lower) || KEPT_PREFIXES.some((prefix) => lower.startsWith(prefix)))
+            kept[name] = value;
+    }
+    return kept;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/bicep-diagnostics.js
+
+
+const DIAGNOSTIC_RE = /^(.*?)\((\d+),(\d+)\)\s*:\s*(Error|Warning|Info)\s+([A-Za-z0-9_-]+)\s*:\s*(.*)$/;
+/**
+ * The compiler's diagnostics, in order. A message the compiler wrapped onto further lines (a
+ * credential chain's reasons, say) is joined onto its diagnostic.
+ */
+function parseBicepDiagnostics(output) {
+    const diagnostics = [];
+    for (const raw of output.split(/\r?\n/)) {
+        const text = raw.trimEnd();
+        if (text.trim() === '')
+            continue;
+        const match = DIAGNOSTIC_RE.exec(text);
+        if (match) {
+            diagnostics.push({
+                file: match[1].trim() || undefined,
+                line: Number(match[2]),
+                level: match[4],
+                code: match[5],
+                message: match[6].trim(),
+            });
+        }
+        else if (diagnostics.length > 0) {
+            const last = diagnostics[diagnostics.length - 1];
+            last.message = `${last.message} ${text.trim()}`;
+        }
+    }
+    return diagnostics;
+}
+/**
+ * The first compiler error, for callers that want only one: its line and `CODE: message`
+ * (errors in the file itself first, then any).
+ */
+function parseBicepDiagnostic(output) {
+    const error = parseBicepDiagnostics(output).find((d) => d.level === 'Error');
+    if (error)
+        return { line: error.line, message: `${error.code}: ${error.message}` };
+    return { message: withoutStackTrace(output) || 'the Bicep compiler failed without a message' };
+}
+/** The first lines of an output that has no diagnostics, leaving out .NET stack frames. */
+function withoutStackTrace(output) {
+    return output
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !/^at\s/.test(line) && !/^-+\s*End of/.test(line))
+        .slice(0, 2)
+        .join(' ')
+        .slice(0, 400);
+}
+/** What the compiler's message cannot know about how the scan runs it, by diagnostic code. */
+const HINTS = {
+    // readEnvironmentVariable() without the variable (and no default).
+    BCP427: "the scan runs the Bicep CLI without the job's environment variables, so that a pull request cannot read the runner's tokens into a finding: write the value in the .bicepparam, or give readEnvironmentVariable() a default",
+};
+/** Artifact restore failures: not restored (`--no-restore` / offline), or the restore failed. */
+const RESTORE_CODES = new Set(['BCP190', 'BCP191', 'BCP192']);
+/** "The referenced module has errors": the module's own errors say what is wrong. */
+const MODULE_HAS_ERRORS = 'BCP104';
+/** `br:host/repo:tag`, `br/alias:…`, `ts:sub/rg/name:version`: what the compiler says it could not restore. */
+function restoreMessage(diagnostic) {
+    const reference = /reference "([^"]+)"/.exec(diagnostic.message)?.[1] ?? 'a registry module';
+    const detail = diagnostic.message.replace(/\s*\[https?:\/\/[^\]]*\]\s*$/, '');
+    // "Retry failed after 4 tries. … (Name or service not known (host:443)) (…)": the cause, once.
+    const network = /\(([^()]+?) \(([^()]+?:\d+)\)\)/.exec(detail);
+    const cause = network
+        ? `${network[1]} (${network[2]})`
+        : (detail
+            .split(/":\s*/)
+            .slice(1)
+            .join('": ')
+            .split(/(?<=\.)\s/)[0]
+            ?.trim() ?? '');
+    const templateSpec = reference.startsWith('ts:');
+    const fix = templateSpec
+        ? 'the Bicep CLI reads template specs from Azure when it compiles: run the scan where it is signed in to Azure (az login) with read access to the template spec, or scan the compiled ARM JSON (bicep build) instead'
+        : 'the Bicep CLI downloads registry modules when it compiles: run the scan where the registry is reachable (and signed in, az login, for a private registry), restore the modules beforehand (bicep restore), or scan the compiled ARM JSON (bicep build) instead';
+    return `module ${reference} cannot be restored${cause ? ` (${cause})` : ''}, so this file was not scanned: ${fix}`;
+}
+/**
+ * The file errors of a failed compile of `root`, from the compiler's own diagnostics:
+ * - each registry or template-spec module that could not be restored, on its line, with what to do;
+ * - otherwise the first error, in the file it is in (a module's error is shown in the module, not
+ *   as "the referenced module has errors" in the file that uses it), with a count of the others;
+ * - no diagnostic at all (a crash): the first lines of the output, without a stack trace.
+ */
+function bicepCompileErrors(output, root, cwd, describe, exitCode) {
+    const diagnostics = parseBicepDiagnostics(output);
+    const errors = diagnostics.filter((d) => d.level === 'Error');
+    const shown = (d) => d.file ? displayPath(external_node_path_.resolve(external_node_path_.dirname(root.absolutePath), d.file), cwd) : root.path;
+    const restore = errors.filter((d) => RESTORE_CODES.has(d.code));
+    if (restore.length > 0) {
+        return restore.map((d) => ({ file: shown(d), line: d.line, message: restoreMessage(d) }));
+    }
+    if (errors.length === 0) {
+        const text = withoutStackTrace(output);
+        return [
+            {
+                file: root.path,
+                message: text
+                    ? `${describe} failed: ${text}`
+                    : `${describe} failed with exit code ${exitCode ?? 'unknown'} and no message`,
+            },
+        ];
+    }
+    const first = errors.find((d) => d.code !== MODULE_HAS_ERRORS) ?? errors[0];
+    const file = shown(first);
+    // "The referenced module has errors" in the files that use the module is the same error again.
+    const others = errors.filter((d) => d !== first && (d.code !== MODULE_HAS_ERRORS || first.code === MODULE_HAS_ERRORS)).length;
+    const where = file !== root.path ? ` (used by ${root.path})` : '';
+    const more = others > 0 ? ` (and ${others} more error${others === 1 ? '' : 's'})` : '';
+    const hint = HINTS[first.code] ? ` (${HINTS[first.code]})` : '';
+    // The compiler's link to the diagnostic's documentation stays at the end.
+    const link = /\s*(\[https?:\/\/[^\]\s]*\])$/.exec(first.message);
+    const text = link ? first.message.slice(0, link.index) : first.message;
+    return [
+        {
+            file,
+            line: first.line,
+            message: `Bicep compile error ${first.code}: ${text}${hint}${where}${more}${link ? ` ${link[1]}` : ''}`,
+        },
+    ];
+}
+
+;// CONCATENATED MODULE: ./.build/sources/bounded-process.js
+
+/** After the compiler exited: how long output still in the pipes may take to arrive. */
+const DRAIN_MS = 1000;
+const DEFAULT_MAX_STDERR = 256 * 1024;
+/** Ends the process and everything in its process group (POSIX), or its tree (Windows). */
+function endTree(child) {
+    const pid = child.pid;
+    if (pid === undefined)
+        return;
+    if (process.platform === 'win32') {
+        const killer = (0,external_node_child_process_.spawn)('taskkill', ['/pid', String(pid), '/T', '/F'], {
+            stdio: 'ignore',
+            windowsHide: true,
+        });
+        killer.on('error', () => child.kill('SIGKILL'));
+        return;
+    }
+    try {
+        process.kill(-pid, 'SIGKILL');
+    }
+    catch {
+        // the group is gone already
+    }
+}
+/**
+ * Compilers running now. Their groups are not the terminal's foreground group, so Ctrl-C (or the
+ * runner cancelling the job) would not reach them: when this process is interrupted or exits,
+ * their trees are ended first, then the signal takes its usual course.
+ */
+const running = new Set();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+function endAll() {
+    for (const child of running)
+        endTree(child);
+    running.clear();
+}
+function onSignal(signal) {
+    endAll();
+    unlisten();
+    process.kill(process.pid, signal);
+}
+function listen() {
+    for (const signal of SIGNALS)
+        process.on(signal, onSignal);
+    process.on('exit', endAll);
+}
+function unlisten() {
+    for (const signal of SIGNALS)
+        process.removeListener(signal, onSignal);
+    process.removeListener('exit', endAll);
+}
+function track(child) {
+    if (running.size === 0)
+        listen();
+    running.add(child);
+}
+function untrack(child) {
+    if (running.delete(child) && running.size === 0)
+        unlisten();
+}
+/** Collects a stream's bytes up to a cap, counting everything it saw. */
+class Capped {
+    cap;
+    chunks = [];
+    kept = 0;
+    seen = 0;
+    constructor(cap) {
+        this.cap = cap;
+    }
+    push(chunk) {
+        this.seen += chunk.length;
+        if (this.kept >= this.cap)
+            return;
+        const part = this.kept + chunk.length > this.cap ? chunk.subarray(0, this.cap - this.kept) : chunk;
+        this.chunks.push(part);
+        this.kept += part.length;
+    }
+    text() {
+        return Buffer.concat(this.chunks).toString('utf8');
+    }
+}
+function runBounded(command, args, options) {
+    return new Promise((resolve) => {
+        let child;
+        try {
+            child = (0,external_node_child_process_.spawn)(command, args, {
+                cwd: options.cwd,
+                env: options.env,
+                stdio: ['ignore', 'pipe', 'pipe'],
+                windowsHide: true,
+                // Its own process group, so that the group can be ended as a whole (POSIX only: on
+                // Windows `detached` opens a console instead; taskkill /T ends the tree there).
+                detached: process.platform !== 'win32',
+            });
+        }
+        catch (error) {
+            resolve({
+                code: null,
+                stdout: '',
+                stderr: '',
+                timedOut: false,
+                overflow: false,
+                spawnError: error,
+            });
+            return;
+        }
+        track(child);
+        const stdout = new Capped(options.maxStdoutBytes);
+        const stderr = new Capped(options.maxStderrBytes ?? DEFAULT_MAX_STDERR);
+        let timedOut = false;
+        let overflow = false;
+        let exitCode = null;
+        let settled = false;
+        let drainTimer;
+        const finish = (spawnError) => {
+            if (settled)
+                return;
+            settled = true;
+            untrack(child);
+            clearTimeout(timer);
+            if (drainTimer)
+                clearTimeout(drainTimer);
+            // Our ends of the pipes: closing them frees us from whatever still holds the other end.
+            child.stdout?.destroy();
+            child.stderr?.destroy();
+            resolve({
+                code: timedOut || overflow ? null : exitCode,
+                stdout: stdout.text(),
+                stderr: stderr.text(),
+                timedOut,
+                overflow,
+                spawnError,
+            });
+        };
+        const timer = setTimeout(() => {
+            timedOut = true;
+            endTree(child);
+            finish();
+        }, options.timeoutMs);
+        child.stdout?.on('data', (chunk) => {
+            stdout.push(chunk);
+            if (stdout.seen > options.maxStdoutBytes && !overflow) {
+                overflow = true;
+                endTree(child);
+                finish();
+            }
+        });
+        child.stderr?.on('data', (chunk) => stderr.push(chunk));
+        child.on('error', (error) => finish(error));
+        child.on('close', () => finish());
+        child.on('exit', (code) => {
+            exitCode = code;
+            // Whatever is left of its group is an orphan of a finished compiler: end it, so its copy of
+            // the pipes closes. Then give the output still in the pipes a moment to arrive; the check
+            // runs after an I/O phase (setImmediate), so a busy event loop cannot cut it short.
+            endTree(child);
+            let seen = stdout.seen + stderr.seen;
+            const wait = () => {
+                drainTimer = setTimeout(() => {
+                    setImmediate(() => {
+                        const now = stdout.seen + stderr.seen;
+                        if (now !== seen) {
+                            seen = now;
+                            wait();
+                        }
+                        else
+                            finish();
+                    });
+                }, DRAIN_MS);
+            };
+            wait();
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./.build/sources/bicep.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function mapConcurrent(items, limit, task) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await task(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+const RESOURCE_RE = /^\s*resource\s+([A-Za-z_]\w*)\s+'([^'@]+)@[^']*'/;
+const MODULE_RE = /^\s*module\s+([A-Za-z_]\w*)\s+'([^']+)'/;
+const PARAM_RE = /^\s*param\s+([A-Za-z_]\w*)\b/;
+const USING_RE = /^\s*using\s+'([^']+)'/;
+/** Reads the declarations of a Bicep or bicepparam source: resources, modules, params, `using`. */
+function scanBicepSource(text) {
+    const lines = text.split(/\r?\n/);
+    const source = { resources: [], params: new Map(), modules: [] };
+    const blockOf = (start) => {
+        let depth = 0;
+        const out = [];
+        for (let i = start; i < lines.length && i < start + 400; i++) {
+            out.push(lines[i]);
+            for (const ch of lines[i]) {
+                if (ch === '{' || ch === '[')
+                    depth++;
+                else if (ch === '}' || ch === ']')
+                    depth--;
+            }
+            if (depth <= 0 && i > start)
+                break;
+        }
+        return out.join('\n');
+    };
+    lines.forEach((text, i) => {
+        let match = RESOURCE_RE.exec(text);
+        if (match) {
+            source.resources.push({ symbol: match[1], type: match[2], line: i + 1, block: blockOf(i) });
+            return;
+        }
+        match = MODULE_RE.exec(text);
+        if (match) {
+            source.modules.push({ symbol: match[1], path: match[2], line: i + 1, block: blockOf(i) });
+            return;
+        }
+        match = PARAM_RE.exec(text);
+        if (match && !source.params.has(match[1].toLowerCase())) {
+            source.params.set(match[1].toLowerCase(), i + 1);
+            return;
+        }
+        match = USING_RE.exec(text);
+        if (match) {
+            source.using = match[1];
+            source.usingLine = i + 1;
+        }
+    });
+    return source;
+}
+function typeMatches(declared, compiled) {
+    const d = declared.toLowerCase();
+    const c = compiled.toLowerCase();
+    return d === c || c.endsWith(`/${d}`);
+}
+/** Maps compiled resources, parameters and modules back to lines of the `.bicep` file. */
+function createBicepSourceMap(absolutePath, cwd, readText, seen = new Set()) {
+    const file = displayPath(absolutePath, cwd);
+    const text = readText(absolutePath) ?? '';
+    const source = scanBicepSource(text);
+    const moduleMaps = new Map();
+    seen.add(absolutePath);
+    const moduleMap = (symbol, modulePath) => {
+        if (moduleMaps.has(symbol))
+            return moduleMaps.get(symbol);
+        let map;
+        if (!isExternalReference(modulePath)) {
+            const target = external_node_path_.resolve(external_node_path_.dirname(absolutePath), modulePath);
+            if (!seen.has(target) && target.toLowerCase().endsWith('.bicep')) {
+                map = createBicepSourceMap(target, cwd, readText, new Set(seen));
+            }
+        }
+        moduleMaps.set(symbol, map);
+        return map;
+    };
+    const findModule = (symbolicName, name) => (symbolicName ? source.modules.find((m) => m.symbol === symbolicName) : undefined) ??
+        (name ? source.modules.find((m) => m.block.includes(`'${name}'`)) : undefined) ??
+        (source.modules.length === 1 ? source.modules[0] : undefined);
+    return {
+        file,
+        resourceLine(symbolicName, type, name) {
+            if (symbolicName) {
+                const bySymbol = source.resources.find((r) => r.symbol === symbolicName);
+                if (bySymbol)
+                    return bySymbol.line;
+            }
+            const candidates = source.resources.filter((r) => typeMatches(r.type, type));
+            if (candidates.length === 0)
+                return undefined;
+            const last = name?.split('/').pop();
+            const byName = last ? candidates.find((r) => r.block.includes(`'${last}'`)) : undefined;
+            return (byName ?? candidates[0]).line;
+        },
+        parameterLine(name) {
+            return source.params.get(name.toLowerCase());
+        },
+        module(symbolicName, name) {
+            const found = findModule(symbolicName, name);
+            return found ? moduleMap(found.symbol, found.path) : undefined;
+        },
+        moduleLine(symbolicName, name) {
+            return findModule(symbolicName, name)?.line;
+        },
+    };
+}
+/** A reader of Bicep sources through the access rules (a file that may not be read reads as nothing). */
+function textReader(access) {
+    return (absolutePath) => {
+        try {
+            return access.readText(absolutePath);
+        }
+        catch (error) {
+            if (error instanceof ConfigurationError)
+                return undefined;
+            throw error;
+        }
+    };
+}
+/** Local `.bicep` files used as modules by other scanned Bicep files (not compiled on their own). */
+function moduleTargets(files, readTextOrUndefined) {
+    const targets = new Set();
+    for (const file of files) {
+        const text = readTextOrUndefined(file.absolutePath);
+        if (!text)
+            continue;
+        for (const module of scanBicepSource(text).modules) {
+            if (isExternalReference(module.path))
+                continue;
+            targets.add(external_node_path_.resolve(external_node_path_.dirname(file.absolutePath), module.path));
+        }
+    }
+    return targets;
+}
+/** What `bicep build-params --stdout` prints: the parameters JSON, and (since 0.2x) the template too. */
+function buildParamsOutput(stdout) {
+    try {
+        const parsed = JSON.parse(stdout);
+        if (typeof parsed.parametersJson === 'string') {
+            return {
+                parametersJson: parsed.parametersJson,
+                templateJson: typeof parsed.templateJson === 'string' ? parsed.templateJson : undefined,
+            };
+        }
+    }
+    catch {
+        // a plain parameters file (older CLIs), or not JSON: the JSONC parser reports it
+    }
+    return { parametersJson: stdout };
+}
+const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * Most bytes read from the compiler's stdout. ARM takes templates up to 4 MB; the compiler prints
+ * them indented, so 32 MB leaves room for any template ARM would accept.
+ */
+const DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+function megabytes(bytes) {
+    return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+/**
+ * Compiles `.bicep` files with the Bicep CLI (bounded parallelism, per-file timeout, capped
+ * output, the whole process tree ended on timeout) and the `.bicepparam` files that use them.
+ * Compile errors are reported on the file and line of the compiler's own diagnostics; a missing
+ * CLI is one error for all the files.
+ */
+async function compileBicepFiles(bicepFiles, bicepParamFiles, options) {
+    const errors = [];
+    const access = options.access ?? new FileAccess([options.cwd], { cwd: options.cwd });
+    const readTextOrUndefined = textReader(access);
+    const modules = moduleTargets(bicepFiles, readTextOrUndefined);
+    // The compiler reads module, using, import and load*() paths itself: check them first.
+    const refused = new Set();
+    const explicitParam = options.explicitParameters?.toLowerCase().endsWith('.bicepparam')
+        ? [options.explicitParameters]
+        : [];
+    for (const file of [
+        ...bicepFiles.filter((f) => !modules.has(f.absolutePath)).map((f) => f.absolutePath),
+        ...bicepParamFiles.map((f) => f.absolutePath),
+        ...explicitParam,
+    ]) {
+        const problems = checkBicepReferences(file, access, readTextOrUndefined);
+        if (problems.length === 0)
+            continue;
+        errors.push(...problems);
+        refused.add(file);
+    }
+    const roots = bicepFiles.filter((f) => !modules.has(f.absolutePath) && !refused.has(f.absolutePath));
+    // Which .bicepparam goes with which .bicep (`using './main.bicep'`); those that use a registry
+    // or template-spec template (`using 'br/public:…'`) are compiled on their own.
+    const paramsByTemplate = new Map();
+    const externalParams = [];
+    const explicit = options.explicitParameters;
+    const paramCandidates = (explicit?.toLowerCase().endsWith('.bicepparam')
+        ? [{ path: displayPath(explicit, options.cwd), absolutePath: explicit, kind: 'bicepparam' }]
+        : bicepParamFiles).filter((f) => !refused.has(f.absolutePath));
+    for (const file of paramCandidates) {
+        const source = scanBicepSource(readTextOrUndefined(file.absolutePath) ?? '');
+        const using = source.using;
+        if (explicit && file.absolutePath === explicit && roots.length === 1) {
+            paramsByTemplate.set(roots[0].absolutePath, [file]);
+        }
+        else if (using && isExternalReference(using)) {
+            externalParams.push({ file, using, line: source.usingLine ?? 1 });
+        }
+        else if (using && using.toLowerCase() !== 'none') {
+            const target = external_node_path_.resolve(external_node_path_.dirname(file.absolutePath), using);
+            paramsByTemplate.set(target, [...(paramsByTemplate.get(target) ?? []), file]);
+        }
+    }
+    const scanned = [...roots, ...externalParams.map((p) => p.file)];
+    if (scanned.length === 0)
+        return { units: [], errors };
+    const env = options.env ?? process.env;
+    const cli = findBicepCli({ command: options.command, env });
+    if (!cli) {
+        const shown = scanned.slice(0, 5).map((f) => f.path);
+        errors.push({
+            file: scanned[0].path,
+            message: `Bicep CLI not found${options.command ? ` (${options.command})` : ''}: ${scanned.length} Bicep file(s) not scanned (${shown.join(', ')}${scanned.length > shown.length ? ', …' : ''}). Install it (az bicep install, or the bicep binary on PATH) or scan the compiled ARM JSON.`,
+        });
+        return { units: [], errors };
+    }
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    const concurrency = options.concurrency ?? Math.min(4, Math.max(1, external_node_os_.cpus().length));
+    const childEnv = compilerEnvironment(env);
+    /** Runs one compile; its output, or the file errors saying why there is none. */
+    const compile = async (verb, file) => {
+        const args = verb === 'build' ? cli.build(file.absolutePath) : cli.buildParams(file.absolutePath);
+        const result = await runBounded(cli.command, args, {
+            cwd: options.cwd,
+            env: childEnv,
+            timeoutMs,
+            maxStdoutBytes: maxOutputBytes,
+        });
+        const fail = (message) => ({ errors: [{ file: file.path, message }] });
+        if (result.spawnError)
+            return fail(`could not run ${cli.describe}: ${result.spawnError.message}`);
+        if (result.timedOut) {
+            return fail(`${cli.describe} ${verb} did not finish within ${Math.round(timeoutMs / 1000)} s: stopped it and the processes it started`);
+        }
+        if (result.overflow) {
+            return fail(`${cli.describe} ${verb} printed more than ${megabytes(maxOutputBytes)}: stopped reading and ended it (ARM takes templates up to 4 MB)`);
+        }
+        if (result.code !== 0) {
+            return {
+                errors: bicepCompileErrors(result.stderr || result.stdout, file, options.cwd, cli.describe, result.code),
+            };
+        }
+        return { stdout: result.stdout };
+    };
+    /** A .bicepparam's values (located on its `param` lines) and the template build-params printed. */
+    const compileParams = async (paramFile) => {
+        const built = await compile('build-params', paramFile);
+        if ('errors' in built)
+            return built.errors;
+        const output = buildParamsOutput(built.stdout);
+        const document = parseJsonDocument(output.parametersJson, paramFile.path, paramFile.absolutePath);
+        const lines = scanBicepSource(readTextOrUndefined(paramFile.absolutePath) ?? '').params;
+        const parameters = readParametersDocument(document);
+        for (const [name, supplied] of parameters) {
+            const line = lines.get(name) ?? 1;
+            supplied.locate = () => ({ file: paramFile.path, line });
+        }
+        return { templateJson: output.templateJson, parameters };
+    };
+    /**
+     * A .bicepparam whose template comes from a registry or a template spec: the compiler restores
+     * it and prints it; its resources point at the `using` line, the one place in the repository
+     * that names them.
+     */
+    const compileExternal = async (entry) => {
+        const built = await compileParams(entry.file);
+        if (Array.isArray(built))
+            return built;
+        if (built.templateJson === undefined) {
+            return [
+                {
+                    file: entry.file.path,
+                    line: entry.line,
+                    message: `${cli.describe} build-params did not print the template of ${entry.using} (a Bicep CLI older than 0.20?): update the Bicep CLI, or scan the template's own source`,
+                },
+            ];
+        }
+        const sourceMap = {
+            file: entry.file.path,
+            resourceLine: () => entry.line,
+            parameterLine: (name) => scanBicepSource(readTextOrUndefined(entry.file.absolutePath) ?? '').params.get(name.toLowerCase()),
+            module: () => undefined,
+            moduleLine: () => entry.line,
+        };
+        return { file: entry.file, templateJson: built.templateJson, sourceMap, parameters: built.parameters };
+    };
+    const compileOne = async (file) => {
+        const paramFiles = paramsByTemplate.get(file.absolutePath) ?? [];
+        if (paramFiles.length > 1) {
+            options.logger.info(`${file.path}: ${paramFiles.length} .bicepparam files use it (${paramFiles.map((f) => f.path).join(', ')}); evaluated with its defaults. Pass --parameters to choose one.`);
+        }
+        const paramFile = paramFiles.length === 1 ? paramFiles[0] : undefined;
+        let templateJson;
+        let parameters;
+        if (paramFile) {
+            // One compile gives both: build-params prints the template it uses beside the values.
+            const built = await compileParams(paramFile);
+            if (Array.isArray(built))
+                return built;
+            ({ templateJson, parameters } = built);
+        }
+        if (templateJson === undefined) {
+            const built = await compile('build', file);
+            if ('errors' in built)
+                return built.errors;
+            templateJson = built.stdout;
+        }
+        const sourceMap = createBicepSourceMap(file.absolutePath, options.cwd, readTextOrUndefined);
+        return { file, templateJson, sourceMap, ...(parameters ? { parameters } : {}) };
+    };
+    const jobs = [
+        ...roots.map((file) => ({ file, run: () => compileOne(file) })),
+        ...externalParams.map((entry) => ({ file: entry.file, run: () => compileExternal(entry) })),
+    ];
+    const results = await mapConcurrent(jobs, concurrency, async (job) => {
+        try {
+            return await job.run();
+        }
+        catch (error) {
+            return [
+                {
+                    file: error.file ?? job.file.path,
+                    line: error.line,
+                    message: error instanceof Error ? error.message : String(error),
+                },
+            ];
+        }
+    });
+    const units = [];
+    for (const result of results) {
+        if (Array.isArray(result))
+            errors.push(...result);
+        else
+            units.push(result);
+    }
+    return { units, errors };
+}
+
+;// CONCATENATED MODULE: ./.build/sources/templates.js
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Reads and parses JSON documents once per run, keeping the parse error of a bad file. Every read
+ * goes through the run's `FileAccess`: a regular file inside the repository, within the size limit.
+ */
+class DocumentCache {
+    cwd;
+    access;
+    documents = new Map();
+    /** Read errors, by path and by how the file was named (a link, a parameters file). */
+    readErrors = new Map();
+    /** Texts discovery already read, taken (and dropped) on first parse. */
+    texts = new Map();
+    constructor(cwd, access, files) {
+        this.cwd = cwd;
+        this.access = access;
+        for (const file of files) {
+            if (file.text === undefined)
+                continue;
+            this.texts.set(file.absolutePath, file.text);
+            delete file.text; // held here until parsed, then free
+        }
+    }
+    /** The file's text: from discovery when it read it, else from disk through the access rules. */
+    text(absolutePath, what) {
+        const text = this.texts.get(absolutePath);
+        if (text === undefined)
+            return this.access.readText(absolutePath, { what });
+        this.texts.delete(absolutePath);
+        return text;
+    }
+    /**
+     * The parsed document. A file that may not or cannot be read throws a `ConfigurationError`
+     * without a file, its message starting with `what` (default: the path), so that the caller
+     * names who pointed at it; a parse error names the file and line.
+     */
+    read(absolutePath, what = displayPath(absolutePath, this.cwd)) {
+        let entry = this.documents.get(absolutePath);
+        if (!entry) {
+            const readKey = `${absolutePath}\n${what}`;
+            const readError = this.readErrors.get(readKey);
+            if (readError)
+                throw readError;
+            let text;
+            try {
+                text = this.text(absolutePath, what);
+            }
+            catch (error) {
+                const failure = error instanceof ConfigurationError
+                    ? error
+                    : new ConfigurationError(`cannot read ${what}: ${describeError(error)}`);
+                this.readErrors.set(readKey, failure);
+                throw failure;
+            }
+            const file = displayPath(absolutePath, this.cwd);
+            try {
+                entry = parseJsonDocument(text, file, absolutePath);
+            }
+            catch (error) {
+                entry =
+                    error instanceof ConfigurationError ? error : new ConfigurationError(describeError(error), file);
+            }
+            this.documents.set(absolutePath, entry);
+        }
+        if (entry instanceof ConfigurationError)
+            throw entry;
+        return entry;
+    }
+    /** Parses already-read text (compiled Bicep output) under a display name. */
+    parse(text, file, absolutePath) {
+        return parseJsonDocument(text, file, absolutePath);
+    }
+}
+/** Whether something is at the path (a dangling link counts: reading it says why it fails). */
+function pathExists(absolutePath) {
+    try {
+        (0,external_node_fs_.lstatSync)(absolutePath);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function toFileError(error, file) {
+    if (error instanceof ConfigurationError)
+        return { file: error.file ?? file, line: error.line, message: error.message };
+    return { file, message: `could not expand the template: ${describeError(error)}` };
+}
+/**
+ * The logger with each distinct warning shown once: a link in a copy loop, or a linked template
+ * reached from several parents, would otherwise repeat the same line for every iteration.
+ */
+function onceOnly(logger) {
+    const shown = new Set();
+    return {
+        ...logger,
+        warning: (message) => {
+            if (shown.has(message))
+                return;
+            shown.add(message);
+            logger.warning(message);
+        },
+    };
+}
+/** `x.json` ↔ `x.parameters.json` (also `azuredeploy.json` ↔ `azuredeploy.parameters.json`). */
+function conventionalParametersPath(templatePath) {
+    const extension = external_node_path_.extname(templatePath);
+    const base = templatePath.slice(0, templatePath.length - extension.length);
+    return `${base}.parameters${extension || '.json'}`;
+}
+/**
+ * Turns the discovered templates (ARM JSON and Bicep) into normalized resources with source
+ * locations. Each file that cannot be read, parsed, compiled or expanded becomes one `FileError`;
+ * the other files are still evaluated. A template reached as the linked template of another one
+ * is evaluated only there, so its findings are not reported twice.
+ */
+async function loadTemplates(allFiles, options) {
+    const logger = onceOnly(options.logger);
+    const explicitParameters = options.parametersFile
+        ? external_node_path_.resolve(options.cwd, options.parametersFile)
+        : undefined;
+    const access = new FileAccess(options.roots ?? [options.cwd], {
+        cwd: options.cwd,
+        allow: explicitParameters ? [explicitParameters] : [],
+    });
+    // Files discovery could not read or may not follow: one error each, never a silent skip.
+    const errors = allFiles
+        .filter((file) => file.problem !== undefined)
+        .map((file) => ({ file: file.path, message: file.problem }));
+    const files = allFiles.filter((file) => file.problem === undefined);
+    const cache = new DocumentCache(options.cwd, access, files);
+    const deployment = { ...DEFAULT_DEPLOYMENT, ...options.deployment };
+    const resources = [];
+    /** Where a path really is, to match linked templates with the scanned files whatever the path. */
+    const realPathOf = (absolutePath) => {
+        const checked = access.check(absolutePath);
+        return checked instanceof ConfigurationError ? absolutePath : checked.realPath;
+    };
+    const jsonTemplates = files.filter((f) => f.kind === 'template');
+    const bicepFiles = files.filter((f) => f.kind === 'bicep');
+    const bicepParamFiles = files.filter((f) => f.kind === 'bicepparam');
+    const topLevelCount = jsonTemplates.length + bicepFiles.length;
+    if (explicitParameters && topLevelCount !== 1) {
+        logger.warning(`the parameters file ${options.parametersFile} applies when one template is scanned; ${topLevelCount} were found, so it is not used`);
+    }
+    const useExplicit = explicitParameters !== undefined && topLevelCount === 1;
+    const parametersFor = (templatePath) => {
+        let candidate;
+        if (useExplicit && !explicitParameters.toLowerCase().endsWith('.bicepparam'))
+            candidate = explicitParameters;
+        else {
+            const conventional = conventionalParametersPath(templatePath);
+            candidate = pathExists(conventional) ? conventional : undefined;
+        }
+        if (!candidate)
+            return undefined;
+        const shown = displayPath(candidate, options.cwd);
+        try {
+            return readParametersDocument(cache.read(candidate, shown));
+        }
+        catch (error) {
+            return toFileError(error, shown);
+        }
+    };
+    /**
+     * A linked template or parameters file, for the expander: refused (with the linking template's
+     * file and line, which the expander adds) unless it is a regular file inside the repository
+     * within the size limit; a linked template must have the shape ARM requires.
+     */
+    const readLinked = (absolutePath) => {
+        const document = cache.read(absolutePath, `linked file ${displayPath(absolutePath, options.cwd)}`);
+        if (looksLikeTemplate(document))
+            checkTemplateShape(document);
+        return document;
+    };
+    const expand = (document, unit, parameters) => expandTemplate(document, {
+        deployment,
+        unit,
+        parameters,
+        readDocument: readLinked,
+        readParameters: readParametersDocument,
+        fileExists: (absolutePath) => access.isReadableFile(absolutePath),
+        logger,
+        locatable: options.locatable,
+    });
+    // Templates that link others go first, so that the linked ones are known before their turn.
+    const texts = new Map();
+    const ordered = jsonTemplates
+        .map((file, index) => {
+        try {
+            const text = cache.text(file.absolutePath);
+            texts.set(file.absolutePath, text);
+            return { file, index, links: /templatelink/i.test(text) };
+        }
+        catch {
+            return { file, index, links: false };
+        }
+    })
+        .sort((a, b) => (a.links === b.links ? a.index - b.index : a.links ? -1 : 1));
+    /** Real paths of the templates reached as linked templates of another one. */
+    const linked = new Set();
+    const unitErrors = new Map();
+    let evaluated = 0;
+    for (const { file } of ordered) {
+        if (linked.has(file.realPath ?? file.absolutePath))
+            continue;
+        evaluated++;
+        const fileErrors = [];
+        unitErrors.set(file.path, fileErrors);
+        let document;
+        try {
+            const text = texts.get(file.absolutePath);
+            texts.delete(file.absolutePath);
+            document =
+                text !== undefined ? cache.parse(text, file.path, file.absolutePath) : cache.read(file.absolutePath);
+            checkTemplateShape(document);
+        }
+        catch (error) {
+            fileErrors.push(toFileError(error, file.path));
+            continue;
+        }
+        const parameters = parametersFor(file.absolutePath);
+        if (parameters && !(parameters instanceof Map)) {
+            fileErrors.push(parameters);
+            continue;
+        }
+        try {
+            const result = expand(document, file.path, parameters);
+            resources.push(...result.resources);
+            fileErrors.push(...result.errors);
+            const self = file.realPath ?? file.absolutePath;
+            for (const reached of result.linkedFiles) {
+                const real = realPathOf(reached);
+                if (real !== self)
+                    linked.add(real);
+            }
+        }
+        catch (error) {
+            logger.debug(`expanding ${file.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+            fileErrors.push(toFileError(error, file.path));
+        }
+    }
+    if (bicepFiles.length > 0 || bicepParamFiles.length > 0) {
+        const compiled = await compileBicepFiles(bicepFiles, bicepParamFiles, {
+            ...options.bicep,
+            cwd: options.cwd,
+            access,
+            logger,
+            explicitParameters: useExplicit ? explicitParameters : undefined,
+        });
+        errors.push(...compiled.errors);
+        for (const unit of compiled.units) {
+            evaluated++;
+            const fileErrors = [];
+            unitErrors.set(unit.file.path, fileErrors);
+            try {
+                const document = Object.assign(cache.parse(unit.templateJson, unit.file.path, unit.file.absolutePath), { sourceMap: unit.sourceMap });
+                let parameters = unit.parameters;
+                if (!parameters) {
+                    const fromJson = parametersFor(unit.file.absolutePath.replace(/\.bicep$/i, '.json'));
+                    if (fromJson instanceof Map)
+                        parameters = fromJson;
+                    else if (fromJson)
+                        fileErrors.push(fromJson);
+                }
+                const result = expand(document, unit.file.path, parameters);
+                resources.push(...result.resources);
+                fileErrors.push(...result.errors);
+            }
+            catch (error) {
+                fileErrors.push(toFileError(error, unit.file.path));
+            }
+        }
+    }
+    // A template evaluated before another one linked it: drop its own run.
+    const linkedUnits = new Set(files.filter((file) => linked.has(file.realPath ?? file.absolutePath)).map((file) => file.path));
+    for (const [unit, fileErrors] of unitErrors) {
+        if (linkedUnits.has(unit)) {
+            evaluated--;
+            continue;
+        }
+        errors.push(...fileErrors);
+    }
+    const kept = linkedUnits.size > 0 ? resources.filter((r) => !r.unit || !linkedUnits.has(r.unit)) : resources;
+    if (explicitParameters && useExplicit)
+        logger.debug(`parameters from ${options.parametersFile}`);
+    return { resources: kept, errors, templates: evaluated };
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/marks.js
+
+/** Reason of a value Terraform only knows once the change is applied. */
+const KNOWN_AFTER_APPLY = 'known after apply';
+/** Reason shown instead of a sensitive value: the value itself is dropped on reading. */
+const SENSITIVE = 'sensitive in the plan (value not shown)';
+/**
+ * Combines a plan value with its marks into our `Value`: a leaf marked sensitive becomes an
+ * `UnknownValue` and its value is dropped here, before anything can print it; a leaf marked
+ * unknown (`after_unknown`, absent from `after`) becomes "known after apply". Marks have the
+ * value's shape with `true` at marked leaves (`true` for a whole attribute or block marks all of it).
+ */
+function withMarks(value, unknown, sensitive) {
+    if (sensitive === true)
+        return new model_UnknownValue(SENSITIVE);
+    if (unknown === true)
+        return new model_UnknownValue(KNOWN_AFTER_APPLY);
+    if (Array.isArray(value) || Array.isArray(unknown)) {
+        const items = Array.isArray(value) ? value : [];
+        const unknownItems = Array.isArray(unknown) ? unknown : [];
+        const sensitiveItems = Array.isArray(sensitive) ? sensitive : [];
+        const length = Math.max(items.length, unknownItems.length);
+        const result = [];
+        for (let i = 0; i < length; i++)
+            result.push(withMarks(items[i], unknownItems[i], sensitiveItems[i]));
+        return result;
+    }
+    if (marks_isObject(value) || marks_isObject(unknown)) {
+        const object = marks_isObject(value) ? value : {};
+        const unknownObject = marks_isObject(unknown) ? unknown : {};
+        const sensitiveObject = marks_isObject(sensitive) ? sensitive : {};
+        const result = {};
+        for (const key of new Set([...Object.keys(object), ...Object.keys(unknownObject)])) {
+            if (!(key in object) && unknownObject[key] !== true && !marks_isObject(unknownObject[key]))
+                continue;
+            result[key] = withMarks(object[key], unknownObject[key], sensitiveObject[key]);
+        }
+        return result;
+    }
+    return value === undefined ? null : value;
+}
+function marks_isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/mapping.js
+/**
+ * Terraform resource types → ARM resource types and property paths, as data in one place. Each
+ * entry follows the provider's documentation for the type (the `doc` link: argument names and
+ * nested blocks) and the ARM REST API for the property it fills, so that the graph and every rule
+ * read a Terraform resource exactly as they read the same resource from a template.
+ *
+ * Attribute paths (`tf`) use dots, with list indexes for nested blocks (`high_availability.0.mode`);
+ * `a|b` names alternatives across provider versions (the first one the plan has wins). A field
+ * with `pointsTo` holds the id of another resource: when the plan only knows it after apply (a
+ * first deployment), it is linked through the configuration's references to the resource of that
+ * ARM type.
+ */
+const AZURERM_DOCS = 'https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/';
+const doc = (name) => `${AZURERM_DOCS}${name}`;
+const STORAGE = 'Microsoft.Storage/storageAccounts';
+const KEY_VAULT = 'Microsoft.KeyVault/vaults';
+const mapping_REGISTRY = 'Microsoft.ContainerRegistry/registries';
+const APP_INSIGHTS = 'Microsoft.Insights/components';
+const mapping_WORKSPACE = 'Microsoft.MachineLearningServices/workspaces';
+const mapping_CLUSTER = 'Microsoft.ContainerService/managedClusters';
+const COSMOS = 'Microsoft.DocumentDB/databaseAccounts';
+const LOG_ANALYTICS = 'Microsoft.OperationalInsights/workspaces';
+const SQL_SERVER = 'Microsoft.Sql/servers';
+const SQL_DATABASE = 'Microsoft.Sql/servers/databases';
+const BLOB_CONTAINER = 'Microsoft.Storage/storageAccounts/blobServices/containers';
+const FILE_SHARE = 'Microsoft.Storage/storageAccounts/fileServices/shares';
+const mapping_location = { arm: 'location', tf: 'location' };
+/** The pointers every workspace kind has to its associated resources, and CMK encryption. */
+const WORKSPACE_LINKS = [
+    { arm: 'properties.storageAccount', tf: 'storage_account_id', pointsTo: [STORAGE] },
+    { arm: 'properties.keyVault', tf: 'key_vault_id', pointsTo: [KEY_VAULT] },
+    { arm: 'properties.containerRegistry', tf: 'container_registry_id', pointsTo: [mapping_REGISTRY] },
+    { arm: 'properties.applicationInsights', tf: 'application_insights_id', pointsTo: [APP_INSIGHTS] },
+    { arm: 'properties.encryption.status', tf: 'encryption', convert: 'blockPresent' },
+    {
+        arm: 'properties.encryption.keyVaultProperties.keyVaultArmId',
+        tf: 'encryption.0.key_vault_id',
+        pointsTo: [KEY_VAULT],
+    },
+    { arm: 'properties.encryption.keyVaultProperties.keyIdentifier', tf: 'encryption.0.key_id' },
+];
+/** Azure ML compute targets of the three azurerm compute types. */
+function compute(computeType, name, extra = []) {
+    return {
+        armType: 'Microsoft.MachineLearningServices/workspaces/computes',
+        doc: doc(name),
+        parent: { tf: 'machine_learning_workspace_id', type: mapping_WORKSPACE },
+        fields: [
+            mapping_location,
+            { arm: 'properties.computeType', value: computeType },
+            { arm: 'properties.computeLocation', tf: 'location' },
+            ...extra,
+        ],
+    };
+}
+/** Azure ML datastores: linked to the storage account behind their container or share. */
+function datastore(datastoreType, name, target) {
+    return {
+        armType: 'Microsoft.MachineLearningServices/workspaces/datastores',
+        doc: doc(name),
+        readBy: ['roles: datastore'],
+        parent: { tf: 'workspace_id', type: mapping_WORKSPACE },
+        fields: [
+            { arm: 'properties.datastoreType', value: datastoreType },
+            {
+                arm: 'properties.accountName',
+                tf: target,
+                convert: 'storageAccountName',
+                pointsTo: [BLOB_CONTAINER, FILE_SHARE, STORAGE],
+            },
+        ],
+    };
+}
+/** PostgreSQL and MySQL flexible servers share their azurerm shape. */
+function flexibleServer(armType, name) {
+    return {
+        armType,
+        doc: doc(name),
+        fields: [
+            mapping_location,
+            { arm: 'sku.name', tf: 'sku_name', convert: 'flexibleSkuName' },
+            { arm: 'sku.tier', tf: 'sku_name', convert: 'flexibleSkuTier' },
+            { arm: 'properties.highAvailability.mode', tf: 'high_availability.0.mode' },
+            {
+                arm: 'properties.backup.geoRedundantBackup',
+                tf: 'geo_redundant_backup_enabled',
+                convert: 'enabledDisabled',
+            },
+        ],
+    };
+}
+function hdinsight(name) {
+    return {
+        armType: 'Microsoft.HDInsight/clusters',
+        doc: doc(name),
+        fields: [mapping_location, { arm: 'properties.computeProfile.roles', tf: 'roles.0', convert: 'hdinsightRoles' }],
+    };
+}
+/** The azurerm types this tool reads, with the ARM type and properties each becomes. */
+const AZURERM = {
+    azurerm_machine_learning_workspace: {
+        armType: mapping_WORKSPACE,
+        doc: doc('machine_learning_workspace'),
+        fields: [
+            mapping_location,
+            { arm: 'kind', tf: 'kind' },
+            { arm: 'sku.name', tf: 'sku_name' },
+            ...WORKSPACE_LINKS,
+            { arm: 'properties.enableServiceSideCMKEncryption', tf: 'service_side_encryption_enabled' },
+            { arm: 'properties.hbiWorkspace', tf: 'high_business_impact' },
+        ],
+    },
+    azurerm_ai_foundry: {
+        armType: mapping_WORKSPACE,
+        doc: doc('ai_foundry'),
+        fields: [
+            mapping_location,
+            { arm: 'kind', value: 'Hub' },
+            ...WORKSPACE_LINKS,
+            { arm: 'properties.hbiWorkspace', tf: 'high_business_impact_enabled' },
+        ],
+    },
+    azurerm_ai_foundry_project: {
+        armType: mapping_WORKSPACE,
+        doc: doc('ai_foundry_project'),
+        fields: [
+            mapping_location,
+            { arm: 'kind', value: 'Project' },
+            { arm: 'properties.hubResourceId', tf: 'ai_services_hub_id', pointsTo: [mapping_WORKSPACE] },
+        ],
+    },
+    azurerm_storage_account: {
+        armType: STORAGE,
+        doc: doc('storage_account'),
+        fields: [
+            mapping_location,
+            { arm: 'sku.name', tf: ['account_tier', 'account_replication_type'], convert: 'joinUnderscore' },
+            { arm: 'kind', tf: 'account_kind' },
+            { arm: 'properties.isHnsEnabled', tf: 'is_hns_enabled' },
+        ],
+    },
+    azurerm_storage_container: {
+        armType: BLOB_CONTAINER,
+        doc: doc('storage_container'),
+        readBy: ['roles: datastore'],
+        parent: { tf: 'storage_account_id|storage_account_name', type: STORAGE, infix: 'default' },
+        fields: [],
+    },
+    azurerm_storage_share: {
+        armType: FILE_SHARE,
+        doc: doc('storage_share'),
+        readBy: ['roles: datastore'],
+        parent: { tf: 'storage_account_id|storage_account_name', type: STORAGE, infix: 'default' },
+        fields: [],
+    },
+    azurerm_key_vault: {
+        armType: KEY_VAULT,
+        doc: doc('key_vault'),
+        fields: [
+            mapping_location,
+            { arm: 'sku.name', tf: 'sku_name' },
+            { arm: 'properties.enablePurgeProtection', tf: 'purge_protection_enabled' },
+            { arm: 'properties.softDeleteRetentionInDays', tf: 'soft_delete_retention_days' },
+        ],
+    },
+    azurerm_container_registry: {
+        armType: mapping_REGISTRY,
+        doc: doc('container_registry'),
+        fields: [
+            mapping_location,
+            { arm: 'sku.name', tf: 'sku' },
+            { arm: 'properties.zoneRedundancy', tf: 'zone_redundancy_enabled', convert: 'enabledDisabled' },
+        ],
+        children: [
+            {
+                tf: 'georeplications',
+                armType: 'Microsoft.ContainerRegistry/registries/replications',
+                nameFrom: 'location',
+                fields: [
+                    { arm: 'location', tf: 'location' },
+                    { arm: 'properties.zoneRedundancy', tf: 'zone_redundancy_enabled', convert: 'enabledDisabled' },
+                ],
+            },
+        ],
+        evidence: { 'replications[].location': 'georeplications' },
+    },
+    azurerm_log_analytics_workspace: {
+        armType: LOG_ANALYTICS,
+        doc: doc('log_analytics_workspace'),
+        readBy: ['HA.AppInsights.Retention'],
+        fields: [mapping_location, { arm: 'sku.name', tf: 'sku' }],
+    },
+    azurerm_application_insights: {
+        armType: APP_INSIGHTS,
+        doc: doc('application_insights'),
+        fields: [
+            mapping_location,
+            { arm: 'kind', tf: 'application_type' },
+            { arm: 'properties.Application_Type', tf: 'application_type' },
+            { arm: 'properties.WorkspaceResourceId', tf: 'workspace_id', pointsTo: [LOG_ANALYTICS] },
+            { arm: 'properties.RetentionInDays', tf: 'retention_in_days' },
+        ],
+    },
+    azurerm_kubernetes_cluster: {
+        armType: mapping_CLUSTER,
+        doc: doc('kubernetes_cluster'),
+        fields: [
+            mapping_location,
+            { arm: 'sku.tier', tf: 'sku_tier' },
+            {
+                arm: 'properties.agentPoolProfiles',
+                tf: 'default_node_pool',
+                each: [
+                    { arm: 'name', tf: 'name' },
+                    { arm: 'type', tf: 'type' },
+                    { arm: 'vmSize', tf: 'vm_size' },
+                    { arm: 'availabilityZones', tf: 'zones|availability_zones' },
+                ],
+            },
+        ],
+        evidence: { 'properties.agentPoolProfiles[].availabilityZones': 'default_node_pool.0.zones' },
+    },
+    azurerm_kubernetes_cluster_node_pool: {
+        armType: 'Microsoft.ContainerService/managedClusters/agentPools',
+        doc: doc('kubernetes_cluster_node_pool'),
+        parent: { tf: 'kubernetes_cluster_id', type: mapping_CLUSTER },
+        readBy: ['HA.AKS.AvailabilityZones'],
+        fields: [
+            { arm: 'properties.type', value: 'VirtualMachineScaleSets' },
+            { arm: 'properties.vmSize', tf: 'vm_size' },
+            { arm: 'properties.availabilityZones', tf: 'zones|availability_zones' },
+        ],
+    },
+    azurerm_machine_learning_compute_cluster: compute('AmlCompute', 'machine_learning_compute_cluster'),
+    azurerm_machine_learning_compute_instance: compute('ComputeInstance', 'machine_learning_compute_instance'),
+    azurerm_machine_learning_inference_cluster: compute('AKS', 'machine_learning_inference_cluster', [
+        { arm: 'properties.resourceId', tf: 'kubernetes_cluster_id', pointsTo: [mapping_CLUSTER] },
+    ]),
+    azurerm_machine_learning_datastore_blobstorage: datastore('AzureBlob', 'machine_learning_datastore_blobstorage', 'storage_container_id'),
+    azurerm_machine_learning_datastore_datalake_gen2: datastore('AzureDataLakeGen2', 'machine_learning_datastore_datalake_gen2', 'storage_container_id'),
+    azurerm_machine_learning_datastore_fileshare: datastore('AzureFile', 'machine_learning_datastore_fileshare', 'storage_fileshare_id'),
+    azurerm_cosmosdb_account: {
+        armType: COSMOS,
+        doc: doc('cosmosdb_account'),
+        fields: [
+            mapping_location,
+            {
+                arm: 'properties.locations',
+                tf: 'geo_location',
+                each: [
+                    { arm: 'locationName', tf: 'location' },
+                    { arm: 'failoverPriority', tf: 'failover_priority' },
+                    { arm: 'isZoneRedundant', tf: 'zone_redundant' },
+                ],
+            },
+            {
+                arm: 'properties.enableAutomaticFailover',
+                tf: 'automatic_failover_enabled|enable_automatic_failover',
+            },
+            {
+                arm: 'properties.enableMultipleWriteLocations',
+                tf: 'multiple_write_locations_enabled|enable_multiple_write_locations',
+            },
+        ],
+    },
+    azurerm_mssql_server: {
+        armType: SQL_SERVER,
+        doc: doc('mssql_server'),
+        readBy: ['HA.Sql.GeoReplication'],
+        fields: [mapping_location],
+    },
+    azurerm_mssql_database: {
+        armType: SQL_DATABASE,
+        doc: doc('mssql_database'),
+        parent: { tf: 'server_id', type: SQL_SERVER },
+        fields: [
+            { arm: 'sku.name', tf: 'sku_name' },
+            { arm: 'properties.zoneRedundant', tf: 'zone_redundant' },
+            { arm: 'properties.createMode', tf: 'create_mode' },
+            { arm: 'properties.sourceDatabaseId', tf: 'creation_source_database_id', pointsTo: [SQL_DATABASE] },
+        ],
+    },
+    azurerm_mssql_elasticpool: {
+        armType: 'Microsoft.Sql/servers/elasticPools',
+        doc: doc('mssql_elasticpool'),
+        parent: { tf: 'server_name', type: SQL_SERVER },
+        fields: [mapping_location, { arm: 'properties.zoneRedundant', tf: 'zone_redundant' }],
+    },
+    azurerm_mssql_failover_group: {
+        armType: 'Microsoft.Sql/servers/failoverGroups',
+        doc: doc('mssql_failover_group'),
+        parent: { tf: 'server_id', type: SQL_SERVER },
+        readBy: ['HA.Sql.GeoReplication'],
+        fields: [{ arm: 'properties.databases', tf: 'databases', pointsTo: [SQL_DATABASE], many: true }],
+    },
+    azurerm_postgresql_flexible_server: flexibleServer('Microsoft.DBforPostgreSQL/flexibleServers', 'postgresql_flexible_server'),
+    azurerm_mysql_flexible_server: flexibleServer('Microsoft.DBforMySQL/flexibleServers', 'mysql_flexible_server'),
+    azurerm_postgresql_server: {
+        armType: 'Microsoft.DBforPostgreSQL/servers',
+        doc: doc('postgresql_server'),
+        fields: [mapping_location, { arm: 'sku.name', tf: 'sku_name' }],
+    },
+    azurerm_mysql_server: {
+        armType: 'Microsoft.DBforMySQL/servers',
+        doc: doc('mysql_server'),
+        fields: [mapping_location, { arm: 'sku.name', tf: 'sku_name' }],
+    },
+    azurerm_data_lake_store: {
+        armType: 'Microsoft.DataLakeStore/accounts',
+        doc: doc('data_lake_store'),
+        fields: [mapping_location],
+    },
+    azurerm_databricks_workspace: {
+        armType: 'Microsoft.Databricks/workspaces',
+        doc: doc('databricks_workspace'),
+        fields: [mapping_location, { arm: 'sku.name', tf: 'sku' }],
+    },
+    azurerm_container_group: {
+        armType: 'Microsoft.ContainerInstance/containerGroups',
+        doc: doc('container_group'),
+        fields: [mapping_location, { arm: 'zones', tf: 'zones' }],
+    },
+    azurerm_hdinsight_hadoop_cluster: hdinsight('hdinsight_hadoop_cluster'),
+    azurerm_hdinsight_spark_cluster: hdinsight('hdinsight_spark_cluster'),
+    azurerm_hdinsight_hbase_cluster: hdinsight('hdinsight_hbase_cluster'),
+    azurerm_hdinsight_kafka_cluster: hdinsight('hdinsight_kafka_cluster'),
+    azurerm_hdinsight_interactive_query_cluster: hdinsight('hdinsight_interactive_query_cluster'),
+};
+/**
+ * azapi resources: `type` is `Provider/type@api-version` and `body` the ARM body (an object in
+ * azapi 2.x, a JSON string in 1.x), so no per-type mapping is needed. When the body holds ids only
+ * known after apply, these ARM properties are linked through references by the type they point at.
+ */
+const AZAPI_DOCS = {
+    azapi_resource: 'https://registry.terraform.io/providers/Azure/azapi/latest/docs/resources/resource',
+    azapi_update_resource: 'https://registry.terraform.io/providers/Azure/azapi/latest/docs/resources/update_resource',
+};
+const AZAPI_POINTERS = {
+    'properties.storageAccount': [STORAGE],
+    'properties.keyVault': [KEY_VAULT],
+    'properties.containerRegistry': [mapping_REGISTRY],
+    'properties.applicationInsights': [APP_INSIGHTS],
+    'properties.hubResourceId': [mapping_WORKSPACE],
+    'properties.encryption.keyVaultProperties.keyVaultArmId': [KEY_VAULT],
+    'properties.encryption.cosmosDbResourceId': [COSMOS],
+    'properties.encryption.cosmosDbArmId': [COSMOS],
+    'properties.resourceId': [mapping_CLUSTER, 'Microsoft.Kubernetes/connectedClusters'],
+    'properties.WorkspaceResourceId': [LOG_ANALYTICS],
+};
+/** The Terraform types read, for the README's table and for skipping the rest quickly. */
+function isMappedType(type) {
+    return type in AZURERM || type in AZAPI_DOCS;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/convert.js
+
+
+
+const PLACEHOLDER_RG = 'rg';
+function convertInstances(instances, options) {
+    const drafts = [];
+    const pending = [];
+    for (const instance of instances) {
+        const made = instance.type.startsWith('azapi_') ? fromAzapi(instance) : fromAzurerm(instance);
+        if (made)
+            pending.push(made);
+    }
+    const byAddress = new Map();
+    for (const draft of pending)
+        byAddress.set(draft.instance.address, draft);
+    // Names and ids: top-level resources first, then children once their parent is named.
+    const resolveTargets = (draft, tfPath, types) => {
+        const references = options.config.referencesAt(draft.instance.parsed, tfPath);
+        const lowered = types.map((type) => type.toLowerCase());
+        return options.config
+            .targets(references, draft.instance.parsed)
+            .map((address) => byAddress.get(address))
+            .filter((target) => !!target && lowered.includes(target.armType.toLowerCase()));
+    };
+    let left = pending;
+    for (let round = 0; round < 4 && left.length > 0; round++) {
+        const waiting = [];
+        for (const draft of left) {
+            if (!nameAndId(draft, options, resolveTargets))
+                waiting.push(draft);
+        }
+        if (waiting.length === left.length)
+            break;
+        left = waiting;
+    }
+    for (const draft of left)
+        fallbackNameAndId(draft, options);
+    for (const draft of pending) {
+        for (const pointer of draft.pointers) {
+            const targets = resolveTargets(draft, pointer.tfPath, pointer.types);
+            const ids = [...new Set(targets.map((target) => target.id))];
+            if (pointer.many ? ids.length > 0 : ids.length === 1) {
+                const resolved = pointer.many ? ids : ids[0];
+                const value = pointer.convert ? convert(pointer.convert, [resolved]) : resolved;
+                if (value !== undefined)
+                    setPath(draft.body, pointer.armPath, value);
+            }
+            else {
+                const references = options.config.referencesAt(draft.instance.parsed, pointer.tfPath);
+                const shown = [...references].sort((a, b) => b.length - a.length)[0];
+                if (shown && isUnknown(getPath(draft.body, pointer.armPath))) {
+                    setPath(draft.body, pointer.armPath, new model_UnknownValue(`${KNOWN_AFTER_APPLY} (${pointer.tfPath} = ${shown})`));
+                }
+            }
+        }
+        drafts.push({
+            instance: draft.instance,
+            armType: draft.armType,
+            name: draft.name,
+            id: draft.id,
+            body: draft.body,
+            tfPathOf: draft.tfPathOf,
+            ...(draft.patch ? { patch: true } : {}),
+        });
+    }
+    return drafts;
+}
+/** Sets `name` and `id` when the parent (if any) is known; false to wait for it. */
+function nameAndId(draft, options, resolve) {
+    const known = knownId(draft.instance.attributes);
+    const own = draft.ownName ?? draft.instance.address;
+    if (!draft.parent) {
+        draft.name = own;
+        draft.id = known ?? buildId(draft.armType, own, resourceGroupOf(draft), options.subscription);
+        return true;
+    }
+    const { value, type, infix, tfPath } = draft.parent;
+    let parentName;
+    let parentId;
+    if (typeof value === 'string' && value !== '') {
+        if (value.startsWith('/')) {
+            parentId = value;
+            parentName = namesInId(value, type);
+        }
+        else
+            parentName = value;
+    }
+    else {
+        const [target, ...others] = resolve(draft, tfPath, [type]);
+        if (target && others.length === 0) {
+            if (!target.name || !target.id)
+                return false;
+            parentName = target.name;
+            parentId = target.id;
+        }
+    }
+    if (!parentName)
+        return false;
+    const middle = infix ? `${infix}/` : '';
+    draft.name = `${parentName}/${middle}${own}`;
+    draft.id =
+        known ??
+            (parentId
+                ? `${parentId}${childTail(type, draft.armType, infix)}/${own}`
+                : buildId(draft.armType, draft.name, resourceGroupOf(draft), options.subscription));
+    return true;
+}
+/** A child whose parent could not be found: named after its Terraform address, under its own type. */
+function fallbackNameAndId(draft, options) {
+    const own = draft.ownName ?? draft.instance.address;
+    draft.name = `${draft.instance.address}/${own}`;
+    draft.id =
+        knownId(draft.instance.attributes) ??
+            buildId(draft.armType, draft.name, resourceGroupOf(draft), options.subscription);
+}
+function knownId(attributes) {
+    const id = attributes.id;
+    return typeof id === 'string' && id.startsWith('/subscriptions/') ? id : undefined;
+}
+function resourceGroupOf(draft) {
+    if (draft.resourceGroup)
+        return draft.resourceGroup;
+    const group = draft.instance.attributes.resource_group_name;
+    return typeof group === 'string' && group !== '' ? group : PLACEHOLDER_RG;
+}
+/** `/subscriptions/s/resourceGroups/g/providers/NS/t1/n1/t2/n2` for a type and an ARM name. */
+function buildId(armType, name, resourceGroup, subscription) {
+    const types = armType.split('/');
+    const names = name.split('/');
+    let tail = types[0];
+    for (let i = 1; i < types.length; i++)
+        tail += `/${types[i]}/${names[i - 1] ?? names[names.length - 1]}`;
+    return `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/${tail}`;
+}
+function lastTypeSegment(armType) {
+    return armType.split('/').pop();
+}
+/** The type segments between a parent type and its child's, with the fixed infix names. */
+function childTail(parentType, childType, infix) {
+    const extra = childType.split('/').slice(parentType.split('/').length);
+    if (extra.length === 2 && infix)
+        return `/${extra[0]}/${infix}/${extra[1]}`;
+    return `/${extra[extra.length - 1]}`;
+}
+/** The ARM name (`ws`, `srv/db`) an id gives for a resource of `type`. */
+function namesInId(id, type) {
+    const match = /\/providers\/[^/]+\/(.+)$/i.exec(id.replace(/\/+$/, ''));
+    if (!match)
+        return undefined;
+    const segments = match[1].split('/');
+    const depth = type.split('/').length - 1;
+    const names = [];
+    for (let i = 1; i < segments.length && names.length < depth; i += 2)
+        names.push(segments[i]);
+    return names.length === depth ? names.join('/') : undefined;
+}
+// ---------------------------------------------------------------------------------------------
+// azurerm: the mapping table
+function fromAzurerm(instance) {
+    const mapping = AZURERM[instance.type];
+    if (!mapping)
+        return undefined;
+    const attributes = instance.attributes;
+    const draft = {
+        instance,
+        armType: mapping.armType,
+        body: {},
+        pointers: [],
+        tfPathOf: (armPath) => tfPathFor(mapping, attributes, armPath),
+    };
+    const name = attributes.name;
+    if (typeof name === 'string' && name !== '')
+        draft.ownName = name;
+    if (mapping.parent) {
+        const tfPath = present(attributes, mapping.parent.tf);
+        draft.parent = {
+            tfPath,
+            value: readTf(attributes, tfPath),
+            type: mapping.parent.type,
+            ...(mapping.parent.infix ? { infix: mapping.parent.infix } : {}),
+        };
+    }
+    applyFields(mapping.fields, attributes, draft.body, '', draft.pointers, '');
+    return draft;
+}
+/** Children declared as blocks of their parent (registry georeplications), as pending drafts too. */
+function childDrafts(parent, instance) {
+    const mapping = AZURERM[instance.type];
+    const result = [];
+    for (const spec of mapping?.children ?? []) {
+        const items = readTf(instance.attributes, spec.tf);
+        if (!Array.isArray(items))
+            continue;
+        items.forEach((item, index) => {
+            const attributes = item !== null && typeof item === 'object' && !Array.isArray(item) && !isUnknown(item) ? item : {};
+            const own = typeof attributes[spec.nameFrom] === 'string' ? attributes[spec.nameFrom] : String(index);
+            const body = {};
+            applyFields(spec.fields, attributes, body, '', [], '');
+            result.push({
+                instance,
+                armType: spec.armType,
+                name: `${parent.name}/${own}`,
+                id: `${parent.id}/${lastTypeSegment(spec.armType)}/${own}`,
+                body,
+                tfPathOf: (armPath) => childTfPath(spec, index, armPath),
+            });
+        });
+    }
+    return result;
+}
+function childTfPath(spec, index, armPath) {
+    const field = spec.fields.find((candidate) => candidate.arm === armPath && typeof candidate.tf === 'string');
+    return `${spec.tf}.${index}${field ? `.${firstAlternative(field.tf)}` : ''}`;
+}
+function applyFields(fields, attributes, body, armPrefix, pointers, tfPrefix) {
+    for (const field of fields) {
+        const armPath = `${armPrefix}${field.arm}`;
+        if (field.value !== undefined) {
+            setPath(body, armPath, field.value);
+            continue;
+        }
+        const paths = (Array.isArray(field.tf) ? field.tf : [field.tf]).map((tf) => present(attributes, tf));
+        const inputs = paths.map((tf) => readTf(attributes, tf));
+        if (field.each) {
+            const items = inputs[0];
+            if (isUnknown(items))
+                setPath(body, armPath, items);
+            else if (Array.isArray(items)) {
+                const mapped = items.map((item) => {
+                    if (isUnknown(item) || item === null || typeof item !== 'object' || Array.isArray(item))
+                        return item;
+                    const out = {};
+                    applyFields(field.each, item, out, '', [], '');
+                    return out;
+                });
+                setPath(body, armPath, mapped);
+            }
+            continue;
+        }
+        if (field.pointsTo &&
+            inputs.some((input) => isUnknown(input) || (field.many && convert_containsUnknown(input)))) {
+            pointers.push({
+                armPath,
+                tfPath: `${tfPrefix}${paths[0]}`,
+                types: field.pointsTo,
+                many: field.many === true,
+                ...(field.convert ? { convert: field.convert } : {}),
+            });
+        }
+        if (inputs.every((input) => input === undefined))
+            continue;
+        const value = field.convert ? convert(field.convert, inputs) : inputs[0];
+        if (value !== undefined)
+            setPath(body, armPath, value);
+    }
+}
+function convert_containsUnknown(value) {
+    return Array.isArray(value) && value.some((item) => isUnknown(item));
+}
+/** The ARM property path → the Terraform attribute that sets it (longest field prefix). */
+function tfPathFor(mapping, attributes, armPath) {
+    if (mapping.evidence?.[armPath])
+        return mapping.evidence[armPath];
+    let best;
+    for (const field of mapping.fields) {
+        if (!field.tf)
+            continue;
+        if (armPath === field.arm || armPath.startsWith(`${field.arm}.`) || armPath.startsWith(`${field.arm}[`)) {
+            if (!best || field.arm.length > best.field.arm.length)
+                best = { field, rest: armPath.slice(field.arm.length) };
+        }
+    }
+    if (!best)
+        return undefined;
+    const tf = Array.isArray(best.field.tf) ? best.field.tf[best.field.tf.length - 1] : best.field.tf;
+    const base = present(attributes, tf);
+    if (!best.field.each)
+        return base;
+    const item = /^\[(\d+)\]\.?(.*)$/.exec(best.rest);
+    if (!item)
+        return base;
+    const sub = best.field.each.find((candidate) => candidate.arm === item[2] && typeof candidate.tf === 'string');
+    return `${base}.${item[1]}${sub ? `.${firstAlternative(sub.tf)}` : ''}`;
+}
+function firstAlternative(tf) {
+    return tf.split('|')[0];
+}
+/** The alternative (`zones|availability_zones`) the attributes hold, else the first. */
+function present(attributes, tf) {
+    const alternatives = tf.split('|');
+    return alternatives.find((candidate) => readTf(attributes, candidate) !== undefined) ?? alternatives[0];
+}
+/** Reads `a.0.b` from the attributes; `undefined` when absent or null. */
+function readTf(attributes, tfPath) {
+    let current = attributes;
+    for (const segment of tfPath.split('.')) {
+        if (current === undefined || current === null)
+            return undefined;
+        if (isUnknown(current))
+            return current;
+        if (Array.isArray(current))
+            current = current[Number(segment)];
+        else if (typeof current === 'object')
+            current = current[segment];
+        else
+            return undefined;
+    }
+    return current === null ? undefined : current;
+}
+function convert(converter, inputs) {
+    const unknown = inputs.find((input) => isUnknown(input));
+    if (unknown !== undefined && converter !== 'blockPresent')
+        return unknown;
+    const [first] = inputs;
+    switch (converter) {
+        case 'enabledDisabled':
+            return typeof first === 'boolean' ? (first ? 'Enabled' : 'Disabled') : first;
+        case 'joinUnderscore':
+            return inputs.every((input) => typeof input === 'string') ? inputs.join('_') : undefined;
+        case 'blockPresent':
+            if (isUnknown(first))
+                return first;
+            return Array.isArray(first) && first.length > 0 ? 'Enabled' : undefined;
+        case 'flexibleSkuName': {
+            if (typeof first !== 'string')
+                return first;
+            const match = /^(B|GP|MO)_(.+)$/.exec(first);
+            return match ? match[2] : first;
+        }
+        case 'flexibleSkuTier': {
+            if (typeof first !== 'string')
+                return undefined;
+            const prefix = first.split('_')[0];
+            return prefix === 'B'
+                ? 'Burstable'
+                : prefix === 'GP'
+                    ? 'GeneralPurpose'
+                    : prefix === 'MO'
+                        ? 'MemoryOptimized'
+                        : undefined;
+        }
+        case 'storageAccountName': {
+            const value = Array.isArray(first) ? first[0] : first;
+            if (typeof value !== 'string')
+                return value;
+            const fromId = /\/storageAccounts\/([^/]+)/i.exec(value);
+            if (fromId)
+                return fromId[1];
+            const fromUrl = /^https?:\/\/([a-z0-9]+)\.(?:blob|dfs|file)\./i.exec(value);
+            return fromUrl ? fromUrl[1] : undefined;
+        }
+        case 'hdinsightRoles':
+            return hdinsightRoles(first);
+    }
+}
+/** azurerm `roles { head_node {…} worker_node {…} zookeeper_node {…} }` → ARM compute profile roles. */
+function hdinsightRoles(roles) {
+    if (roles === undefined ||
+        roles === null ||
+        typeof roles !== 'object' ||
+        Array.isArray(roles) ||
+        isUnknown(roles))
+        return roles;
+    const result = [];
+    const names = {
+        head_node: 'headnode',
+        worker_node: 'workernode',
+        zookeeper_node: 'zookeepernode',
+        edge_node: 'edgenode',
+    };
+    for (const [block, armName] of Object.entries(names)) {
+        const node = readTf(roles, `${block}.0`);
+        if (node === undefined)
+            continue;
+        const role = { name: armName };
+        if (node !== null && typeof node === 'object' && !Array.isArray(node) && !isUnknown(node)) {
+            const count = node.target_instance_count;
+            if (count !== undefined && count !== null)
+                role.targetInstanceCount = count;
+            if (node.vm_size !== undefined && node.vm_size !== null)
+                role.hardwareProfile = { vmSize: node.vm_size };
+        }
+        result.push(role);
+    }
+    return result;
+}
+// ---------------------------------------------------------------------------------------------
+// azapi: the body is the ARM body already
+function fromAzapi(instance) {
+    if (instance.type !== 'azapi_resource' && instance.type !== 'azapi_update_resource')
+        return undefined;
+    const attributes = instance.attributes;
+    const typeValue = attributes.type;
+    if (typeof typeValue !== 'string')
+        return undefined;
+    const armType = typeValue.split('@')[0];
+    const rawBody = attributes.body;
+    let body;
+    if (typeof rawBody === 'string') {
+        try {
+            const parsed = JSON.parse(rawBody);
+            body =
+                parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+                    ? parsed
+                    : {};
+        }
+        catch {
+            body = {};
+        }
+    }
+    else if (isUnknown(rawBody))
+        body = { properties: rawBody };
+    else if (rawBody !== null &&
+        rawBody !== undefined &&
+        typeof rawBody === 'object' &&
+        !Array.isArray(rawBody))
+        body = structuredCloneValue(rawBody);
+    else
+        body = {};
+    if (attributes.location !== undefined && attributes.location !== null && attributes.location !== '')
+        body.location = attributes.location;
+    const draft = {
+        instance,
+        armType,
+        body,
+        pointers: [],
+        tfPathOf: (armPath) => `body.${splitPropertyPath(armPath)
+            .filter((s) => typeof s === 'string')
+            .join('.')}`,
+    };
+    if (instance.type === 'azapi_update_resource')
+        draft.patch = true;
+    const resourceId = attributes.resource_id;
+    const name = attributes.name;
+    if (typeof name === 'string' && name !== '')
+        draft.ownName = name;
+    else if (typeof resourceId === 'string' && resourceId.includes('/'))
+        draft.ownName = resourceId.split('/').pop();
+    const depth = armType.split('/').length - 1;
+    const parentId = attributes.parent_id;
+    if (typeof parentId === 'string') {
+        const group = /\/resourceGroups\/([^/]+)/i.exec(parentId)?.[1];
+        if (group)
+            draft.resourceGroup = group;
+    }
+    if (depth > 1) {
+        const parentType = armType.split('/').slice(0, -1).join('/');
+        if (typeof resourceId === 'string' && resourceId.startsWith('/')) {
+            const parentOfId = resourceId.split('/').slice(0, -2).join('/');
+            draft.parent = { tfPath: 'resource_id', value: parentOfId, type: parentType };
+        }
+        else
+            draft.parent = { tfPath: 'parent_id', value: parentId, type: parentType };
+    }
+    // Ids in the body only known after apply: linked by the type of resource they point at.
+    for (const [armPath, types] of Object.entries(AZAPI_POINTERS)) {
+        if (isUnknown(getPath(body, armPath)))
+            draft.pointers.push({ armPath, tfPath: 'body', types, many: false });
+    }
+    return draft;
+}
+function structuredCloneValue(value) {
+    const copy = {};
+    for (const [key, item] of Object.entries(value))
+        copy[key] = convert_cloneValue(item);
+    return copy;
+}
+function convert_cloneValue(value) {
+    if (isUnknown(value) || value === null || typeof value !== 'object')
+        return value;
+    if (Array.isArray(value))
+        return value.map(convert_cloneValue);
+    return structuredCloneValue(value);
+}
+// ---------------------------------------------------------------------------------------------
+/** Reads an ARM dot path from a body (exact keys). */
+function getPath(body, path) {
+    let current = body;
+    for (const segment of splitPropertyPath(path)) {
+        if (current === undefined || current === null)
+            return undefined;
+        if (isUnknown(current))
+            return current;
+        if (typeof current !== 'object')
+            return undefined;
+        current = Array.isArray(current)
+            ? current[segment]
+            : current[segment];
+    }
+    return current;
+}
+/** Sets an ARM dot path in a body, creating the objects on the way (an unknown on the way stays). */
+function setPath(body, path, value) {
+    const segments = path.split('.');
+    let current = body;
+    for (const segment of segments.slice(0, -1)) {
+        const next = current[segment];
+        if (next === undefined ||
+            next === null ||
+            typeof next !== 'object' ||
+            Array.isArray(next) ||
+            isUnknown(next)) {
+            if (isUnknown(next))
+                return;
+            const created = {};
+            current[segment] = created;
+            current = created;
+        }
+        else
+            current = next;
+    }
+    current[segments[segments.length - 1]] = value;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/hcl-blocks.js
+/**
+ * Finds `resource "type" "name" { … }` and `data "type" "name" { … }` blocks in a `.tf` file and
+ * the line of each attribute, nested block and object key inside them. A small scanner, not an HCL
+ * parser: it knows strings (with `${…}` and `%{…}` templates), heredocs and the three comment
+ * forms, so braces inside them are not counted, and it reads nothing else. Paths use the plan's
+ * shape: nested blocks are lists (`default_node_pool.0.zones`, `geo_location.1.location`), object
+ * keys are not (`body.properties.storageAccount`). What it cannot place (keys built by `for`
+ * expressions, `dynamic` blocks) is simply absent: a lookup falls back to the nearest enclosing path.
+ */
+function scanHclBlocks(text) {
+    const tokens = tokenize(text);
+    const blocks = [];
+    let position = 0;
+    const peek = () => tokens[position];
+    const next = () => tokens[position++];
+    const skipNewlines = () => {
+        while (peek()?.kind === 'newline')
+            position++;
+    };
+    /** Skips to the token that closes the bracket just consumed (`{`, `[` or `(`). */
+    const skipBalanced = () => {
+        let depth = 1;
+        while (position < tokens.length && depth > 0) {
+            const token = next();
+            if (token.kind !== 'punct')
+                continue;
+            if (token.text === '{' || token.text === '[' || token.text === '(')
+                depth++;
+            else if (token.text === '}' || token.text === ']' || token.text === ')')
+                depth--;
+        }
+    };
+    /** An expression, recording object keys under `prefix`; stops before a token in `stops`. */
+    const expression = (prefix, stops, record) => {
+        while (position < tokens.length) {
+            const token = peek();
+            const key = token.kind === 'newline' ? '\n' : token.kind === 'punct' ? token.text : '';
+            if (stops.has(key))
+                return;
+            position++;
+            if (token.kind !== 'punct')
+                continue;
+            if (token.text === '{')
+                object(prefix, record);
+            else if (token.text === '[' || token.text === '(')
+                tuple(prefix, record, token.text === '[' ? ']' : ')');
+            else if (token.text === '}' || token.text === ']' || token.text === ')') {
+                position--; // not ours: the caller closes it
+                return;
+            }
+        }
+    };
+    const objectStops = new Set(['\n', ',', '}']);
+    const object = (prefix, record) => {
+        for (;;) {
+            while (peek() && (peek().kind === 'newline' || peek().text === ','))
+                position++;
+            const token = next();
+            if (!token)
+                return;
+            if (token.kind === 'punct' && token.text === '}')
+                return;
+            const separator = peek();
+            if ((token.kind === 'ident' || token.kind === 'string') &&
+                separator?.kind === 'punct' &&
+                (separator.text === '=' || separator.text === ':')) {
+                position++;
+                const path = `${prefix}${unquote(token)}`;
+                if (record && !record.has(path))
+                    record.set(path, token.line);
+                expression(`${path}.`, objectStops, record);
+                continue;
+            }
+            // A `for` expression or something else this scanner does not read: skip to the closing brace.
+            position--;
+            skipBalanced();
+            return;
+        }
+    };
+    const tupleStops = new Set([',', ']', ')']);
+    const tuple = (prefix, record, close) => {
+        for (;;) {
+            while (peek() && (peek().kind === 'newline' || peek().text === ','))
+                position++;
+            const token = peek();
+            if (!token)
+                return;
+            if (token.kind === 'punct' && token.text === close) {
+                position++;
+                return;
+            }
+            const before = position;
+            expression(prefix, tupleStops, record);
+            if (position === before)
+                position++; // a stray closer: step over it
+        }
+    };
+    const attributeStops = new Set(['\n', '}']);
+    /** A block body after its `{`, up to and including its `}`. */
+    const body = (prefix, record) => {
+        const counts = new Map();
+        for (;;) {
+            skipNewlines();
+            const token = next();
+            if (!token)
+                return;
+            if (token.kind === 'punct' && token.text === '}')
+                return;
+            if (token.kind !== 'ident')
+                continue;
+            if (peek()?.kind === 'punct' && peek().text === '=') {
+                position++;
+                const path = `${prefix}${token.text}`;
+                if (record && !record.has(path))
+                    record.set(path, token.line);
+                expression(`${path}.`, attributeStops, record);
+                continue;
+            }
+            const labels = [];
+            while (peek() && (peek().kind === 'string' || peek().kind === 'ident'))
+                labels.push(next());
+            if (!(peek()?.kind === 'punct' && peek().text === '{')) {
+                while (peek() && peek().kind !== 'newline')
+                    position++;
+                continue;
+            }
+            position++;
+            if (!record &&
+                prefix === '' &&
+                (token.text === 'resource' || token.text === 'data') &&
+                labels.length === 2) {
+                const block = {
+                    mode: token.text === 'resource' ? 'managed' : 'data',
+                    type: unquote(labels[0]),
+                    name: unquote(labels[1]),
+                    line: token.line,
+                    paths: new Map(),
+                };
+                blocks.push(block);
+                body('', block.paths);
+                continue;
+            }
+            if (!record) {
+                skipBalanced();
+                continue;
+            }
+            const index = counts.get(token.text) ?? 0;
+            counts.set(token.text, index + 1);
+            const path = `${prefix}${token.text}.${index}`;
+            if (!record.has(path))
+                record.set(path, token.line);
+            if (!record.has(`${prefix}${token.text}`))
+                record.set(`${prefix}${token.text}`, token.line);
+            body(`${path}.`, record);
+        }
+    };
+    body('', undefined);
+    return blocks;
+}
+function unquote(token) {
+    return token.kind === 'string' ? token.text.slice(1, -1) : token.text;
+}
+const IDENT_START = /[A-Za-z_]/;
+const IDENT_PART = /[A-Za-z0-9_-]/;
+function tokenize(text) {
+    const tokens = [];
+    let line = 1;
+    let i = 0;
+    const length = text.length;
+    const push = (kind, value, at) => tokens.push({ kind, text: value, line: at });
+    /** Skips a quoted template from its opening quote; returns the index after the closing quote. */
+    const skipString = (start) => {
+        let j = start + 1;
+        while (j < length) {
+            const char = text[j];
+            if (char === '\\') {
+                j += 2;
+                continue;
+            }
+            if (char === '"')
+                return j + 1;
+            if (char === '\n')
+                line++;
+            if ((char === '$' || char === '%') && text[j + 1] === '{' && text[j - 1] !== char) {
+                j = skipTemplate(j + 2);
+                continue;
+            }
+            j++;
+        }
+        return j;
+    };
+    /** Skips a `${ … }` template body (which may hold strings and braces); returns the index after `}`. */
+    const skipTemplate = (start) => {
+        let depth = 1;
+        let j = start;
+        while (j < length && depth > 0) {
+            const char = text[j];
+            if (char === '"') {
+                j = skipString(j);
+                continue;
+            }
+            if (char === '\n')
+                line++;
+            if (char === '{')
+                depth++;
+            else if (char === '}')
+                depth--;
+            j++;
+        }
+        return j;
+    };
+    while (i < length) {
+        const char = text[i];
+        if (char === '\n') {
+            push('newline', '\n', line);
+            line++;
+            i++;
+            continue;
+        }
+        if (char === ' ' || char === '\t' || char === '\r') {
+            i++;
+            continue;
+        }
+        if (char === '#' || (char === '/' && text[i + 1] === '/')) {
+            while (i < length && text[i] !== '\n')
+                i++;
+            continue;
+        }
+        if (char === '/' && text[i + 1] === '*') {
+            const end = text.indexOf('*/', i + 2);
+            const stop = end < 0 ? length : end + 2;
+            for (let j = i; j < stop; j++)
+                if (text[j] === '\n')
+                    line++;
+            i = stop;
+            continue;
+        }
+        if (char === '"') {
+            const startLine = line;
+            const end = skipString(i);
+            push('string', text.slice(i, end), startLine);
+            i = end;
+            continue;
+        }
+        if (char === '<' && text[i + 1] === '<') {
+            const heredoc = /^<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text.slice(i, i + 200));
+            if (heredoc) {
+                const startLine = line;
+                let j = i + heredoc[0].length;
+                line++;
+                for (;;) {
+                    const end = text.indexOf('\n', j);
+                    const current = text.slice(j, end < 0 ? length : end);
+                    if (current.trim() === heredoc[1] || end < 0) {
+                        j = end < 0 ? length : end;
+                        break;
+                    }
+                    line++;
+                    j = end + 1;
+                }
+                push('other', '<<heredoc', startLine);
+                i = j;
+                continue;
+            }
+        }
+        if (IDENT_START.test(char)) {
+            let j = i + 1;
+            while (j < length && IDENT_PART.test(text[j]))
+                j++;
+            push('ident', text.slice(i, j), line);
+            i = j;
+            continue;
+        }
+        if ('{}[]()=:,'.includes(char)) {
+            // `==`, `=>`, `!=`, `<=`, `>=` are operators, not an attribute's `=`.
+            if (char === '=' && (text[i + 1] === '=' || text[i + 1] === '>')) {
+                push('other', text.slice(i, i + 2), line);
+                i += 2;
+                continue;
+            }
+            push('punct', char, line);
+            i++;
+            continue;
+        }
+        if ((char === '!' || char === '<' || char === '>') && text[i + 1] === '=') {
+            push('other', text.slice(i, i + 2), line);
+            i += 2;
+            continue;
+        }
+        push('other', char, line);
+        i++;
+    }
+    return tokens;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/locate.js
+
+
+
+
+/**
+ * Finds each resource's block in the `.tf` files of the module that declared it: the root module
+ * is the folder of the plan file (write the plan JSON there), a child module's folder comes from
+ * its local `source` (`./modules/ws`, relative to the calling module) or, for registry and git
+ * sources, from `.terraform/modules/modules.json` that `terraform init` writes in the root.
+ */
+class TerraformLocator {
+    rootDir;
+    config;
+    cwd;
+    blocksByDir = new Map();
+    modulesJson;
+    dirs = new Map();
+    missing = new Map();
+    constructor(rootDir, config, cwd) {
+        this.rootDir = rootDir;
+        this.config = config;
+        this.cwd = cwd;
+    }
+    place(parsed) {
+        const pathKey = parsed.modulePath.join('.');
+        let dir = this.dirs.get(pathKey);
+        if (dir === undefined) {
+            dir = this.moduleDir(parsed.modulePath);
+            this.dirs.set(pathKey, dir);
+        }
+        if (typeof dir !== 'string')
+            return dir;
+        const key = `${parsed.mode}.${parsed.type}.${parsed.name}`;
+        const blocks = this.blocks(dir);
+        const found = blocks.get(key);
+        if (found)
+            return found;
+        let missing = this.missing.get(dir);
+        if (!missing) {
+            const shown = displayPath(dir, this.cwd);
+            missing = {
+                missing: blocks.size === 0
+                    ? `${shown} holds no .tf file with resource blocks (write the plan JSON into the root module's folder, or keep the .tf files beside it)`
+                    : `their resource blocks are not in the .tf files of ${shown}`,
+            };
+            this.missing.set(dir, missing);
+        }
+        return missing;
+    }
+    /** The line of a Terraform attribute path in a block, else of its nearest enclosing path, else the block's. */
+    static lineOf(place, tfPath) {
+        let current = tfPath ?? '';
+        while (current) {
+            const line = place.block.paths.get(current);
+            if (line !== undefined)
+                return { file: place.file, line };
+            const cut = current.lastIndexOf('.');
+            current = cut > 0 ? current.slice(0, cut) : '';
+        }
+        return { file: place.file, line: place.block.line };
+    }
+    moduleDir(modulePath) {
+        let dir = this.rootDir;
+        const sources = this.config.sources(modulePath);
+        for (let i = 0; i < modulePath.length; i++) {
+            const source = sources[i];
+            if (source && (source.startsWith('./') || source.startsWith('../'))) {
+                dir = external_node_path_.resolve(dir, source);
+                continue;
+            }
+            const key = modulePath.slice(0, i + 1).join('.');
+            const installed = this.installedModules().get(key);
+            if (installed === undefined) {
+                return {
+                    missing: `module.${modulePath.slice(0, i + 1).join('.module.')} comes from ${source ?? 'an unknown source'}, not a local folder, and .terraform/modules/modules.json beside the plan does not list it (run terraform init there)`,
+                };
+            }
+            dir = external_node_path_.resolve(this.rootDir, installed);
+        }
+        return dir;
+    }
+    /** `Key` → `Dir` of the modules `terraform init` installed (registry, git, …). */
+    installedModules() {
+        if (!this.modulesJson) {
+            this.modulesJson = new Map();
+            try {
+                const manifest = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_.join(this.rootDir, '.terraform', 'modules', 'modules.json'), 'utf8'));
+                for (const entry of manifest.Modules ?? []) {
+                    if (typeof entry.Key === 'string' && typeof entry.Dir === 'string')
+                        this.modulesJson.set(entry.Key, entry.Dir);
+                }
+            }
+            catch {
+                // No manifest: only local module sources can be placed.
+            }
+        }
+        return this.modulesJson;
+    }
+    blocks(dir) {
+        let blocks = this.blocksByDir.get(dir);
+        if (blocks)
+            return blocks;
+        blocks = new Map();
+        this.blocksByDir.set(dir, blocks);
+        let names;
+        try {
+            names = (0,external_node_fs_.readdirSync)(dir)
+                .filter((name) => name.endsWith('.tf'))
+                .sort();
+        }
+        catch {
+            return blocks;
+        }
+        for (const name of names) {
+            const absolute = external_node_path_.join(dir, name);
+            let text;
+            try {
+                text = (0,external_node_fs_.readFileSync)(absolute, 'utf8');
+            }
+            catch {
+                continue;
+            }
+            const file = displayPath(absolute, this.cwd);
+            for (const block of scanHclBlocks(text)) {
+                const key = `${block.mode}.${block.type}.${block.name}`;
+                if (!blocks.has(key))
+                    blocks.set(key, { file, block });
+            }
+        }
+        return blocks;
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/plan-format.js
+
+
+/** Major versions of the JSON format this reader understands. */
+const SUPPORTED_MAJORS = new Set(['0', '1']);
+const HOW_TO_MAKE = 'Make it with: terraform plan -out tfplan, then terraform show -json tfplan > plan.json';
+/** Decodes the bytes of a plan file: UTF-8 (with or without BOM) or UTF-16 (PowerShell's `>` on Windows). */
+function decodePlanBytes(bytes) {
+    if (bytes[0] === 0xff && bytes[1] === 0xfe)
+        return Buffer.from(bytes).toString('utf16le', 2);
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+        const swapped = Buffer.from(bytes.subarray(2));
+        swapped.swap16();
+        return swapped.toString('utf16le');
+    }
+    const text = Buffer.from(bytes).toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+/**
+ * Parses and checks the JSON of a plan. Every problem is a `ConfigurationError` naming the file
+ * and, for syntax errors, the line: never the text around it, which may hold sensitive values.
+ */
+function readPlan(text, file) {
+    let root;
+    try {
+        root = JSON.parse(text);
+    }
+    catch {
+        throw syntaxError(text, file);
+    }
+    if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+        throw new ConfigurationError(`is not the JSON of a Terraform plan (not a JSON object). ${HOW_TO_MAKE}`, file);
+    }
+    const plan = root;
+    if (typeof plan.lineage === 'string' && plan.format_version === undefined) {
+        throw new ConfigurationError(`is a Terraform state file (terraform.tfstate), not a plan: the gate needs the planned changes. ${HOW_TO_MAKE}`, file);
+    }
+    const formatVersion = typeof plan.format_version === 'string' ? plan.format_version : undefined;
+    if (formatVersion === undefined) {
+        throw new ConfigurationError(`has no format_version: it is not the JSON of a Terraform plan. ${HOW_TO_MAKE}`, file);
+    }
+    const major = formatVersion.split('.')[0];
+    if (!SUPPORTED_MAJORS.has(major)) {
+        throw new ConfigurationError(`is a plan in JSON format ${formatVersion}, which this version of aml-ha-gate cannot read (it reads formats 0.x and 1.x, Terraform 0.12 and later). Update aml-ha-gate, or write the plan with the Terraform version your pipeline used before.`, file);
+    }
+    const isPlan = plan.planned_values !== undefined ||
+        plan.resource_changes !== undefined ||
+        plan.configuration !== undefined;
+    if (!isPlan) {
+        const what = plan.values !== undefined
+            ? 'is the JSON of a Terraform state (terraform show -json without a plan file), not of a plan'
+            : 'has no planned_values or resource_changes: it is not the JSON of a Terraform plan';
+        throw new ConfigurationError(`${what}. ${HOW_TO_MAKE}`, file);
+    }
+    const changes = plan.resource_changes;
+    if (changes !== undefined && !Array.isArray(changes)) {
+        throw new ConfigurationError(`resource_changes is not a list: the file is not a plan written by terraform show -json.`, file);
+    }
+    const resourceChanges = (changes ?? []).filter(isResourceChange);
+    if (changes && resourceChanges.length !== changes.length) {
+        throw new ConfigurationError(`${changes.length - resourceChanges.length} entries of resource_changes lack address, type or change.actions: the file is not a plan written by terraform show -json.`, file);
+    }
+    return {
+        file,
+        formatVersion,
+        terraformVersion: typeof plan.terraform_version === 'string' ? plan.terraform_version : 'unknown',
+        resourceChanges,
+        plannedValues: rootModule(plan.planned_values),
+        priorState: rootModule(plan.prior_state?.values),
+        configuration: rootModule(plan.configuration),
+        errored: plan.errored === true,
+    };
+}
+function rootModule(section) {
+    const root = section?.root_module;
+    return root && typeof root === 'object' ? root : undefined;
+}
+function isResourceChange(entry) {
+    const candidate = entry;
+    return (!!candidate &&
+        typeof candidate.address === 'string' &&
+        typeof candidate.type === 'string' &&
+        typeof candidate.name === 'string' &&
+        Array.isArray(candidate.change?.actions));
+}
+/** Where the JSON breaks, by line only: a truncated file is named as such. */
+function syntaxError(text, file) {
+    const errors = [];
+    (0,main.parse)(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const first = errors[0];
+    if (text.trim() === '')
+        return new ConfigurationError(`is empty. ${HOW_TO_MAKE}`, file);
+    if (!first)
+        return new ConfigurationError(`is not valid JSON. ${HOW_TO_MAKE}`, file);
+    const line = lineAt(text, first.offset);
+    const endsEarly = ['UnexpectedEndOfString', 'UnexpectedEndOfComment', 'UnexpectedEndOfNumber'];
+    const atEnd = first.offset + first.length >= text.trimEnd().length - 1 ||
+        endsEarly.includes((0,main.printParseErrorCode)(first.error));
+    if (atEnd) {
+        return new ConfigurationError(`ends before the JSON does (line ${line}): the file is truncated. Write it again with terraform show -json tfplan > plan.json and check that the step finished.`, file, line);
+    }
+    return new ConfigurationError(`is not valid JSON (${(0,main.printParseErrorCode)(first.error)} at line ${line}): it is not a plan written by terraform show -json. ${HOW_TO_MAKE}`, file, line);
+}
+function lineAt(text, offset) {
+    let line = 1;
+    for (let i = 0; i < offset && i < text.length; i++)
+        if (text.charCodeAt(i) === 10)
+            line++;
+    return line;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/references.js
+/** Splits `module.a["k"].module.b.azurerm_x.y[0]`; undefined when it is not a resource address. */
+function parseAddress(address) {
+    let rest = address;
+    let modulePrefix = '';
+    const modulePath = [];
+    for (;;) {
+        const match = /^module\.([A-Za-z0-9_-]+)/.exec(rest);
+        if (!match)
+            break;
+        let consumed = match[0].length;
+        consumed += bracketLength(rest, consumed);
+        if (rest[consumed] !== '.')
+            return undefined;
+        modulePath.push(match[1]);
+        modulePrefix += rest.slice(0, consumed + 1);
+        rest = rest.slice(consumed + 1);
+    }
+    let mode = 'managed';
+    if (rest.startsWith('data.')) {
+        mode = 'data';
+        rest = rest.slice(5);
+    }
+    const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)/.exec(rest);
+    if (!match)
+        return undefined;
+    const keyLength = bracketLength(rest, match[0].length);
+    return {
+        modulePrefix,
+        modulePath,
+        mode,
+        type: match[1],
+        name: match[2],
+        key: rest.slice(match[0].length, match[0].length + keyLength),
+    };
+}
+/** Length of a `[...]` at `at` (quotes respected), or 0. */
+function bracketLength(text, at) {
+    if (text[at] !== '[')
+        return 0;
+    let inString = false;
+    for (let i = at + 1; i < text.length; i++) {
+        const char = text[i];
+        if (inString) {
+            if (char === '\\')
+                i++;
+            else if (char === '"')
+                inString = false;
+        }
+        else if (char === '"')
+            inString = true;
+        else if (char === ']')
+            return i - at + 1;
+    }
+    return 0;
+}
+const NOT_FOLLOWED = new Set(['local', 'each', 'count', 'path', 'terraform', 'self', 'data']);
+class ConfigIndex {
+    root;
+    /** Resource address without its instance key → the instances (`a.b` → `a.b[0]`, `a.b[1]`). */
+    byResource = new Map();
+    /** Module call address without its key → instance prefixes (`module.a` → `module.a["x"].`). */
+    byModuleCall = new Map();
+    constructor(root, 
+    /** Every resource instance address the plan has, to expand a reference without an index. */
+    instances) {
+        this.root = root;
+        for (const instance of instances) {
+            const parsed = parseAddress(instance);
+            if (!parsed)
+                continue;
+            const base = instance.slice(0, instance.length - parsed.key.length);
+            const list = this.byResource.get(base);
+            if (list)
+                list.push(instance);
+            else
+                this.byResource.set(base, [instance]);
+            let prefix = '';
+            for (const match of parsed.modulePrefix.matchAll(/module\.[A-Za-z0-9_-]+(\[[^\]]*\])?\./g)) {
+                const call = `${prefix}${match[0].slice(0, match[0].length - 1 - (match[1]?.length ?? 0))}`;
+                prefix += match[0];
+                const prefixes = this.byModuleCall.get(call);
+                if (prefixes)
+                    prefixes.add(prefix);
+                else
+                    this.byModuleCall.set(call, new Set([prefix]));
+            }
+        }
+    }
+    /** The configuration of the module at a call path (`['a', 'b']`; `[]` is the root). */
+    module(path) {
+        let current = this.root;
+        for (const name of path)
+            current = current?.module_calls?.[name]?.module;
+        return current;
+    }
+    /** `source` of each module call along the path, from the root down. */
+    sources(path) {
+        const result = [];
+        let current = this.root;
+        for (const name of path) {
+            const call = current?.module_calls?.[name];
+            result.push(call?.source);
+            current = call?.module;
+        }
+        return result;
+    }
+    resource(parsed) {
+        const address = `${parsed.mode === 'data' ? 'data.' : ''}${parsed.type}.${parsed.name}`;
+        return this.module(parsed.modulePath)?.resources?.find((r) => r.address === address);
+    }
+    /** References of the expression at a Terraform attribute path (`encryption.0.key_vault_id`). */
+    referencesAt(parsed, tfPath) {
+        let node = this.resource(parsed)?.expressions;
+        for (const segment of tfPath.split('.')) {
+            if (node === undefined || node === null)
+                return [];
+            node = Array.isArray(node) ? node[Number(segment)] : node[segment];
+        }
+        const references = node?.references;
+        return Array.isArray(references) ? references : [];
+    }
+    /**
+     * The resource instances an expression's references lead to: directly, through `var.` (the
+     * module call's argument in the parent), and through `module.x.out` (the child's output).
+     * `local.` values are not in the plan's configuration, so they are not followed.
+     */
+    targets(references, parsed) {
+        const found = new Set();
+        this.follow(references, parsed.modulePrefix, parsed.modulePath, found, 0);
+        return [...found];
+    }
+    follow(references, prefix, path, found, depth) {
+        if (depth > 32)
+            return;
+        // The list repeats each traversal shortened step by step; follow only the longest forms.
+        const sorted = [...new Set(references)].sort((a, b) => b.length - a.length);
+        const followed = [];
+        for (const reference of sorted) {
+            if (followed.some((longer) => longer.startsWith(`${reference}.`) || longer.startsWith(`${reference}[`)))
+                continue;
+            followed.push(reference);
+            const head = reference.split(/[.[]/)[0];
+            if (NOT_FOLLOWED.has(head))
+                continue;
+            if (head === 'var') {
+                if (path.length === 0)
+                    continue;
+                const variable = /^var\.([A-Za-z0-9_-]+)/.exec(reference)?.[1];
+                const parentPath = path.slice(0, -1);
+                const call = this.module(parentPath)?.module_calls?.[path[path.length - 1]];
+                const expression = variable ? call?.expressions?.[variable] : undefined;
+                if (expression?.references)
+                    this.follow(expression.references, parentPrefix(prefix), parentPath, found, depth + 1);
+                continue;
+            }
+            if (head === 'module') {
+                const match = /^module\.([A-Za-z0-9_-]+)/.exec(reference);
+                if (!match)
+                    continue;
+                const keyLength = bracketLength(reference, match[0].length);
+                const afterKey = match[0].length + keyLength;
+                const output = /^\.([A-Za-z0-9_-]+)/.exec(reference.slice(afterKey))?.[1];
+                if (!output)
+                    continue;
+                const childPath = [...path, match[1]];
+                const expression = this.module(childPath)?.outputs?.[output]?.expression;
+                if (!expression?.references)
+                    continue;
+                const childPrefixes = keyLength
+                    ? [`${prefix}${reference.slice(0, afterKey)}.`]
+                    : this.moduleInstances(`${prefix}module.${match[1]}`);
+                for (const childPrefix of childPrefixes)
+                    this.follow(expression.references, childPrefix, childPath, found, depth + 1);
+                continue;
+            }
+            const resource = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)/.exec(reference);
+            if (!resource)
+                continue;
+            const keyLength = bracketLength(reference, resource[0].length);
+            const base = `${prefix}${resource[0]}`;
+            if (keyLength) {
+                found.add(`${base}${reference.slice(resource[0].length, resource[0].length + keyLength)}`);
+                continue;
+            }
+            for (const instance of this.byResource.get(base) ?? [])
+                found.add(instance);
+        }
+    }
+    /** Instance prefixes (`module.a[0].`) of a module call, from the instances in the plan. */
+    moduleInstances(call) {
+        return [...(this.byModuleCall.get(call) ?? [])];
+    }
+}
+/** `module.a["k"].module.b.` → `module.a["k"].` */
+function parentPrefix(prefix) {
+    const trimmed = prefix.slice(0, -1);
+    const index = trimmed.lastIndexOf('module.');
+    return index <= 0 ? '' : trimmed.slice(0, index);
+}
+
+;// CONCATENATED MODULE: ./.build/sources/terraform/index.js
+
+
+
+
+
+
+
+
+
+
+const terraform_PLACEHOLDER_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+/** Reads each plan file; a file that cannot be read or is not a plan is one `FileError`, the others still count. */
+function loadTerraformPlans(files, options) {
+    const scan = {
+        resources: [],
+        before: [],
+        errors: [],
+        notes: [],
+        ids: new Set(),
+        replaced: new Map(),
+        plans: 0,
+    };
+    for (const file of files) {
+        let plan;
+        try {
+            let bytes;
+            try {
+                bytes = (0,external_node_fs_.readFileSync)(file.absolutePath);
+            }
+            catch (error) {
+                throw new ConfigurationError(`cannot read the plan: ${describeError(error)}`, file.path);
+            }
+            plan = readPlan(decodePlanBytes(bytes), file.path);
+        }
+        catch (error) {
+            scan.errors.push(error instanceof ConfigurationError
+                ? {
+                    file: error.file ?? file.path,
+                    ...(error.line ? { line: error.line } : {}),
+                    message: error.message,
+                }
+                : { file: file.path, message: `could not read the plan: ${describeError(error)}` });
+            continue;
+        }
+        scan.plans++;
+        options.logger.debug(`${file.path}: Terraform ${plan.terraformVersion}, JSON format ${plan.formatVersion}, ${plan.resourceChanges.length} resource changes`);
+        if (plan.errored) {
+            scan.errors.push({
+                file: file.path,
+                message: 'Terraform stopped planning on an error, so the plan is partial: its findings cover only what was planned. Fix the errors terraform plan reported and plan again.',
+            });
+        }
+        addPlan(plan, external_node_path_.dirname(file.absolutePath), options.cwd, scan);
+    }
+    return scan;
+}
+function addPlan(plan, rootDir, cwd, scan) {
+    const after = [];
+    const before = [];
+    const actions = new Map();
+    if (plan.resourceChanges.length > 0) {
+        for (const change of plan.resourceChanges) {
+            if (change.mode !== 'managed' || change.deposed || !isMappedType(change.type))
+                continue;
+            const parsed = parseAddress(change.address);
+            if (!parsed)
+                continue;
+            actions.set(change.address, change.change.actions);
+            const { after: afterValue, before: beforeValue } = change.change;
+            if (afterValue && typeof afterValue === 'object') {
+                const attributes = withMarks(afterValue, change.change.after_unknown, change.change.after_sensitive);
+                after.push({
+                    address: change.address,
+                    parsed,
+                    type: change.type,
+                    attributes: attributes,
+                });
+            }
+            if (beforeValue && typeof beforeValue === 'object') {
+                const attributes = withMarks(beforeValue, undefined, change.change.before_sensitive);
+                before.push({
+                    address: change.address,
+                    parsed,
+                    type: change.type,
+                    attributes: attributes,
+                });
+            }
+        }
+    }
+    else {
+        // A plan without resource_changes (format 0.1 with no change): planned values and prior state.
+        collectValues(plan.plannedValues, after);
+        collectValues(plan.priorState, before);
+    }
+    const config = new ConfigIndex(plan.configuration, [
+        ...new Set([...after, ...before].map((instance) => instance.address)),
+    ]);
+    const subscription = subscriptionOf([...after, ...before]) ?? terraform_PLACEHOLDER_SUBSCRIPTION;
+    const locator = new TerraformLocator(rootDir, config, cwd);
+    const unplaced = new Map();
+    const addresses = new Map();
+    const toResources = (instances) => {
+        const drafts = convertInstances(instances, { config, subscription });
+        const withChildren = [];
+        for (const draft of drafts) {
+            withChildren.push(draft);
+            if (!draft.patch && AZURERM[draft.instance.type]?.children)
+                withChildren.push(...childDrafts(draft, draft.instance));
+        }
+        return applyPatches(withChildren).map((draft) => {
+            const resource = terraform_toResource(draft, plan.file, locator, unplaced);
+            addresses.set(resource, draft.instance.address);
+            return resource;
+        });
+    };
+    const afterResources = toResources(after);
+    scan.before.push(...toResources(before));
+    scan.resources.push(...afterResources);
+    for (const resource of afterResources)
+        scan.ids.add(resource.id.toLowerCase());
+    // What the plan deletes or replaces, in Terraform's words.
+    const deleted = [];
+    const replacedAddresses = [];
+    for (const [address, list] of actions) {
+        if (!list.includes('delete'))
+            continue;
+        if (list.includes('create'))
+            replacedAddresses.push(address);
+        else
+            deleted.push(address);
+    }
+    for (const resource of afterResources) {
+        const address = addresses.get(resource);
+        if (address && replacedAddresses.includes(address)) {
+            const order = actions.get(address)[0] === 'create'
+                ? 'create the new one, then delete the old'
+                : 'delete, then create';
+            scan.replaced.set(resource.id.toLowerCase(), `Terraform replaces ${address} (${order}).`);
+        }
+    }
+    if (replacedAddresses.length > 0)
+        scan.notes.push(`${plan.file}: Terraform replaces ${replacedAddresses.join(', ')} (the old resource is deleted).`);
+    if (deleted.length > 0)
+        scan.notes.push(`${plan.file}: Terraform deletes ${deleted.join(', ')}; its findings are gone from this report.`);
+    for (const [reason, addresses] of unplaced) {
+        scan.notes.push(`${plan.file}: the findings of ${addresses.join(', ')} carry no line: ${reason}.`);
+    }
+}
+function collectValues(module, into) {
+    if (!module)
+        return;
+    for (const resource of module.resources ?? []) {
+        if (resource.mode !== 'managed' || !isMappedType(resource.type) || !resource.values)
+            continue;
+        const parsed = parseAddress(resource.address);
+        if (!parsed)
+            continue;
+        const attributes = withMarks(resource.values, undefined, resource.sensitive_values);
+        into.push({
+            address: resource.address,
+            parsed,
+            type: resource.type,
+            attributes: attributes,
+        });
+    }
+    for (const child of module.child_modules ?? [])
+        collectValues(child, into);
+}
+/** The subscription named by any known ARM id in the plan, for the placeholder ids of new resources. */
+function subscriptionOf(instances) {
+    for (const instance of instances) {
+        const id = instance.attributes.id;
+        const match = typeof id === 'string' ? /^\/subscriptions\/([0-9a-f-]{36})\//i.exec(id) : null;
+        if (match)
+            return match[1];
+    }
+    return undefined;
+}
+/** azapi_update_resource bodies merged into the resource they patch; a patch of a resource not in the plan cannot be judged. */
+function applyPatches(drafts) {
+    const patches = drafts.filter((draft) => draft.patch);
+    if (patches.length === 0)
+        return drafts;
+    const kept = drafts.filter((draft) => !draft.patch);
+    for (const patch of patches) {
+        const target = kept.find((draft) => draft.id.toLowerCase() === patch.id.toLowerCase()) ??
+            kept.find((draft) => draft.armType.toLowerCase() === patch.armType.toLowerCase() &&
+                draft.name.toLowerCase() === patch.name.toLowerCase());
+        if (target)
+            mergeInto(target.body, patch.body);
+        else
+            kept.push({ ...patch, patch: true });
+    }
+    return kept;
+}
+function mergeInto(target, patch) {
+    for (const [key, value] of Object.entries(patch)) {
+        const existing = target[key];
+        if (terraform_isPlainObject(existing) && terraform_isPlainObject(value))
+            mergeInto(existing, value);
+        else
+            target[key] = value;
+    }
+}
+function terraform_isPlainObject(value) {
+    return (value !== null &&
+        value !== undefined &&
+        typeof value === 'object' &&
+        !Array.isArray(value) &&
+        !isUnknown(value));
+}
+function terraform_toResource(draft, planFile, locator, unplaced) {
+    const resource = {
+        type: draft.armType,
+        name: draft.name,
+        id: draft.id,
+        body: draft.body,
+        deployed: true,
+        origin: 'template',
+        unit: planFile,
+    };
+    if (draft.patch) {
+        resource.readError = `${draft.instance.address} (azapi_update_resource) changes only part of ${draft.name}, which this plan does not declare: the rest of it is not in the plan. Check it in workspace mode.`;
+    }
+    const place = locator.place(draft.instance.parsed);
+    if ('missing' in place) {
+        const list = unplaced.get(place.missing);
+        if (list) {
+            if (!list.includes(draft.instance.address))
+                list.push(draft.instance.address);
+        }
+        else
+            unplaced.set(place.missing, [draft.instance.address]);
+        return resource;
+    }
+    resource.source = { file: place.file, line: place.block.line };
+    resource.locate = (armPath) => TerraformLocator.lineOf(place, armPath === '' ? undefined : draft.tfPathOf(armPath));
+    return resource;
+}
+/** Says on each finding of a replaced resource that Terraform replaces it. */
+function markReplacements(findings, scan) {
+    if (scan.replaced.size === 0)
+        return findings;
+    return findings.map((finding) => {
+        const words = scan.replaced.get(finding.resource.id.toLowerCase());
+        return words ? { ...finding, message: `${finding.message} ${words}` } : finding;
+    });
+}
+
+;// CONCATENATED MODULE: ./.build/scan.js
+
+
+
+
+
+
+
+
+
+
+/**
+ * The template pipeline, left to right: discover → expand → (read outside dependencies from
+ * Azure, when a reader is given) → link + rules → gate. Pure apart from reading the template files
+ * and that reader; a file that cannot be read is listed in `errors`, never fatal.
+ */
+async function scanTemplates(options) {
+    const paths = options.paths.length > 0 ? options.paths : ['.'];
+    // Linked files may come from the scanned paths' repository (or the working directory).
+    const roots = scanRoots(paths, options.cwd);
+    const files = await discoverTemplates(paths, options.cwd, { roots });
+    if (!files.some((file) => file.kind !== 'parameters')) {
+        throw new ConfigurationError(`nothing to scan in ${paths.join(', ')}: no ARM template (a .json file whose $schema is deploymentTemplate.json), .bicep file or Terraform plan JSON (terraform show -json tfplan) found. Pass the folder that holds your templates.`);
+    }
+    const deployment = options.deployment ?? {};
+    const { resources, errors } = await loadTemplates(files, {
+        cwd: options.cwd,
+        parametersFile: options.parametersFile,
+        deployment: deploymentContextFor(deployment),
+        logger: options.logger,
+        locatable: needsLines,
+        roots,
+    });
+    const plans = loadTerraformPlans(files.filter((file) => file.kind === 'terraform-plan'), { cwd: options.cwd, logger: options.logger });
+    options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
+    const scanned = [...resources, ...plans.resources];
+    const outside = await readOutsideDependencies(scanned, options.azure, deployment, options.logger);
+    const findings = markReplacements(evaluateResources([...scanned, ...outside.resources], RULES, { deployment }), plans);
+    const report = applyGate(findings, [...errors, ...plans.errors], {
+        ...(plans.plans > 0
+            ? {
+                ownBaseline: {
+                    findings: evaluateResources(plans.before),
+                    covers: (finding) => plans.ids.has(finding.resource.id.toLowerCase()),
+                },
+                notes: plans.notes,
+            }
+            : {}),
+        mode: 'templates',
+        failOn: options.failOn,
+        unknownAs: options.unknownAs,
+        config: options.config,
+        baseline: options.baseline,
+        now: options.now,
+        version: VERSION,
+    });
+    if (outside.note)
+        report.notes = [...(report.notes ?? []), outside.note];
+    return report;
+}
+
+;// CONCATENATED MODULE: ./.build/cli/options.js
+
+
+const FAIL_ON = ['regression', 'fail', 'warn', 'never'];
+const UNKNOWN_AS = ['unknown', 'warn', 'fail'];
+const FORMATS = ['table', 'markdown', 'json', 'sarif'];
+/** Checks a flag's value against its accepted values and says which are accepted when it is not one. */
+function oneOf(flag, value, accepted) {
+    if (value === undefined)
+        return undefined;
+    const match = accepted.find((candidate) => candidate === value.toLowerCase());
+    if (!match) {
+        throw new ConfigurationError(`invalid ${flag} '${value}': expected one of ${accepted.join(', ')}.`);
+    }
+    return match;
+}
+/** The flags every command that reports takes: format, output, baseline, gate and config. */
+const REPORT_FLAGS = {
+    format: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    baseline: { type: 'string' },
+    'fail-on': { type: 'string' },
+    'unknown-as': { type: 'string' },
+    config: { type: 'string' },
+    debug: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+};
+/** Parses a command's flags; an unknown or malformed flag is one line pointing at `--help`. */
+function parseCommandFlags(command, args, options) {
+    try {
+        return (0,external_node_util_.parseArgs)({ args, allowPositionals: true, strict: true, options });
+    }
+    catch (error) {
+        const message = error instanceof Error ? error.message.replace(/\.\s*$/, '') : String(error);
+        throw new ConfigurationError(`${message}. Run 'aml-ha-gate ${command} --help' for the options.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/cli/azure-flags.js
+
+
+
+const AUTH_METHODS = [
+    'auto',
+    'oidc',
+    'azure-cli',
+    'environment',
+];
+const azure_flags_CLOUDS = [
+    'AzureCloud',
+    'AzureUSGovernment',
+    'AzureChinaCloud',
+];
+/** How to sign in to Azure: the workspace command's flags, and `scan --read-azure`'s. */
+const SIGN_IN_FLAGS = {
+    auth: { type: 'string' },
+    'client-id': { type: 'string' },
+    'tenant-id': { type: 'string' },
+    audience: { type: 'string' },
+    cloud: { type: 'string' },
+    'arm-endpoint': { type: 'string' },
+    'authority-host': { type: 'string' },
+};
+/** Where the templates deploy: `scan`'s deployment flags (see DEPLOYMENT_SETTINGS). */
+const DEPLOYMENT_FLAGS = {
+    'subscription-id': { type: 'string' },
+    'resource-group': { type: 'string' },
+    location: { type: 'string' },
+    'tenant-id': { type: 'string' },
+    'deployment-name': { type: 'string' },
+    'management-group': { type: 'string' },
+};
+function stringFlag(values, name) {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+}
+/** The sign-in settings from the flags, with the AZURE_* environment variables as defaults. */
+function signInSettingsFrom(values, env) {
+    return {
+        clientId: stringFlag(values, 'client-id') ?? env.AZURE_CLIENT_ID,
+        tenantId: stringFlag(values, 'tenant-id') ?? env.AZURE_TENANT_ID,
+        auth: oneOf('--auth', stringFlag(values, 'auth'), AUTH_METHODS) ?? 'auto',
+        audience: stringFlag(values, 'audience') ?? 'api://AzureADTokenExchange',
+        cloud: oneOfExact('--cloud', stringFlag(values, 'cloud'), azure_flags_CLOUDS) ?? 'AzureCloud',
+        armEndpoint: stringFlag(values, 'arm-endpoint'),
+        authorityHost: stringFlag(values, 'authority-host'),
+    };
+}
+/** The deployment settings the flags set (validated; the config file fills the rest). */
+function deploymentSettingsFrom(values) {
+    const raw = {};
+    for (const name of Object.keys(DEPLOYMENT_SETTINGS)) {
+        raw[name] = stringFlag(values, DEPLOYMENT_SETTINGS[name].flag.slice(2));
+    }
+    // --tenant-id also names the tenant to sign in to, which may be a domain: only a GUID is the deployment's.
+    if (raw.tenantId && !DEPLOYMENT_SETTINGS.tenantId.pattern.test(raw.tenantId.trim()))
+        delete raw.tenantId;
+    return validateDeploymentSettings(raw, (name) => DEPLOYMENT_SETTINGS[name].flag);
+}
+/**
+ * What live mode gets from a terminal: no masking, and an OIDC token only when the CLI runs
+ * inside a GitHub job that granted `id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN set).
+ */
+function liveDepsFor(io, logger) {
+    const url = io.env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    const requestToken = io.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+    const oidcAvailable = Boolean(url && requestToken);
+    return {
+        logger,
+        env: io.env,
+        oidcAvailable,
+        getIdToken: oidcAvailable
+            ? async (audience) => {
+                const response = await fetch(`${url}&audience=${encodeURIComponent(audience)}`, {
+                    headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
+                });
+                if (!response.ok)
+                    throw new Error(`the GitHub OIDC endpoint answered HTTP ${response.status}`);
+                const body = (await response.json());
+                if (typeof body.value !== 'string')
+                    throw new Error('the GitHub OIDC endpoint returned no token');
+                return body.value;
+            }
+            : undefined,
+    };
+}
+/** Like oneOf, for values whose accepted spelling is mixed-case (cloud names). */
+function oneOfExact(flag, value, accepted) {
+    if (value === undefined)
+        return undefined;
+    const match = accepted.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
+    if (!match)
+        throw new ConfigurationError(`invalid ${flag} '${value}': expected one of ${accepted.join(', ')}.`);
+    return match;
+}
+
+;// CONCATENATED MODULE: ./.build/cli/io.js
+/** Colour for terminal output: FORCE_COLOR wins, NO_COLOR disables, else only on a TTY. */
+function useColor(io) {
+    if (io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0')
+        return true;
+    if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '')
+        return false;
+    return io.isTty === true;
+}
+
+;// CONCATENATED MODULE: ./.build/cli/scan-command.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const SCAN_USAGE = `Usage: aml-ha-gate scan [PATH ...] [options]
+
+Scans ARM templates (.json), Bicep files (.bicep, .bicepparam) and the JSON of Terraform plans
+(terraform show -json tfplan > plan.json) for Azure Machine Learning high-availability gaps.
+PATH is a file or a directory (walked for templates and plans, skipping node_modules and .git);
+with no PATH the current directory is scanned. A plan's findings that are worse than before the
+plan (or new and failing) are regressions, with no baseline needed.
+
+Options:
+  --parameters FILE     parameters file for a single template (default: x.parameters.json beside x.json)
+  --format FORMAT       table | markdown | json | sarif              (default: table)
+  --output FILE         write the report in FORMAT to FILE; the table still goes to stdout
+  --baseline FILE       a JSON report of an earlier run: mark what is new or worse as a regression
+  --fail-on LEVEL       regression | fail | warn | never             (default: fail, or regression with --baseline)
+  --unknown-as STATUS   unknown | warn | fail: how "could not tell" counts (default: unknown)
+  --config FILE         suppressions, rule overrides, deployment settings (default: .github/aml-ha-gate.yml when present)
+  --debug               print debug details (and stacks of internal errors) to stderr
+  -h, --help            show this help
+
+Where the templates deploy (default: placeholders; verdicts that depend on them are unknown):
+  --subscription-id ID  subscription (subscription().subscriptionId, resourceId())
+  --resource-group RG   resource group (resourceGroup().name, resourceId())
+  --location REGION     the resource group's location (resourceGroup().location): decides zones, replica regions
+  --tenant-id ID        tenant (subscription().tenantId); also the tenant to sign in to
+  --deployment-name N   deployment().name
+  --management-group MG managementGroup()
+  The config file's deployment: section sets the same (subscriptionId, resourceGroup, location, …).
+
+Dependencies the templates name but do not declare (a storage account or hub given as an id) are
+unknown unless read from Azure:
+  --read-azure          read them through Azure Resource Manager (signs in with --auth: the Azure CLI
+                        session after 'az login', environment credentials, or a GitHub job's OIDC token)
+  --auth METHOD         auto | oidc | azure-cli | environment         (default: auto)
+  --client-id ID        app registration for oidc                     (default: AZURE_CLIENT_ID)
+  --audience AUD        audience of the GitHub OIDC token             (default: api://AzureADTokenExchange)
+  --cloud CLOUD         AzureCloud | AzureUSGovernment | AzureChinaCloud (default: AzureCloud)
+  --arm-endpoint URL    ARM endpoint of another cloud or Azure Stack
+  --authority-host URL  Entra ID authority host of another cloud or Azure Stack
+  Only ids that name a real subscription and resource group are read (set --subscription-id and
+  --resource-group for ids the templates build with resourceId()); findings read from Azure say so.
+
+Exit codes: 0 the gate passed, 1 the gate failed, 2 usage or input error.`;
+/** `aml-ha-gate scan`: returns the exit code. */
+async function runScanCommand(args, io) {
+    const { values, positionals } = parseFlags(args);
+    if (values.help) {
+        io.stdout(`${SCAN_USAGE}\n`);
+        return 0;
+    }
+    const logger = cliLogger(io, values.debug === true);
+    const format = oneOf('--format', values.format, FORMATS) ?? 'table';
+    const unknownAs = oneOf('--unknown-as', values['unknown-as'], UNKNOWN_AS) ?? 'unknown';
+    const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON) ?? (values.baseline ? 'regression' : 'fail');
+    const config = await loadGateConfig(io.cwd, values.config);
+    const deployment = mergeDeploymentSettings(deploymentSettingsFrom(values), config.deployment);
+    const signInFlags = ['auth', 'client-id', 'audience', 'cloud', 'arm-endpoint', 'authority-host'];
+    const stray = signInFlags.filter((flag) => values[flag] !== undefined);
+    if (values['read-azure'] !== true && stray.length > 0)
+        logger.warning(`${stray.map((flag) => `--${flag}`).join(', ')} only matter with --read-azure: nothing is read from Azure.`);
+    const azure = values['read-azure'] === true
+        ? new AzureDependencyReader(signInSettingsFrom(values, io.env), liveDepsFor(io, logger))
+        : undefined;
+    const baseline = values.baseline
+        ? await readBaseline((0,external_node_path_.resolve)(io.cwd, values.baseline), values.baseline)
+        : undefined;
+    const parametersFile = values.parameters ? (0,external_node_path_.resolve)(io.cwd, values.parameters) : undefined;
+    if (parametersFile) {
+        try {
+            statRegularFile(parametersFile, { file: values.parameters });
+        }
+        catch (error) {
+            if (error instanceof ConfigurationError && /^no such file/.test(error.message)) {
+                throw new ConfigurationError(`parameters file not found. Check the path given to --parameters, or leave it out to use x.parameters.json beside x.json.`, values.parameters);
+            }
+            throw error;
+        }
+    }
+    const report = await scanTemplates({
+        paths: positionals,
+        cwd: io.cwd,
+        parametersFile,
+        failOn,
+        unknownAs,
+        config,
+        baseline,
+        deployment,
+        azure,
+        logger,
+        now: new Date(),
+    });
+    await emitReport(report, format, values.output, io);
+    return report.verdict === 'pass' ? 0 : 1;
+}
+function parseFlags(args) {
+    return parseCommandFlags('scan', args, {
+        parameters: { type: 'string' },
+        ...DEPLOYMENT_FLAGS,
+        'read-azure': { type: 'boolean' },
+        ...SIGN_IN_FLAGS,
+        ...REPORT_FLAGS,
+    });
+}
+/** Renders the report: the chosen format to --output (or stdout), and the table to stdout when writing a file. */
+async function emitReport(report, format, output, io) {
+    const color = useColor(io);
+    const render = (which) => {
+        switch (which) {
+            case 'table':
+                return renderTable(report, { color: output ? false : color });
+            case 'markdown':
+                return renderMarkdown(report, RULES, {});
+            case 'json':
+                return renderJson(report);
+            case 'sarif':
+                return renderSarif(report, RULES);
+        }
+    };
+    if (output) {
+        try {
+            await (0,promises_.writeFile)((0,external_node_path_.resolve)(io.cwd, output), ensureNewline(render(format)));
+        }
+        catch (error) {
+            const code = error.code;
+            const reason = code === 'ENOENT' ? 'no such folder' : describeFileError(error);
+            throw new ConfigurationError(`cannot write the report: ${reason}. Give --output a file path in an existing folder.`, output);
+        }
+        io.stdout(ensureNewline(renderTable(report, { color })));
+        io.stderr(`report written to ${logLine(output)}\n`);
+    }
+    else {
+        io.stdout(ensureNewline(render(format)));
+    }
+}
+function ensureNewline(text) {
+    return text.endsWith('\n') ? text : `${text}\n`;
+}
+/** The config file: an explicit --config must exist; the default one is optional. */
+async function loadGateConfig(cwd, explicit) {
+    if (explicit)
+        return loadConfigFile((0,external_node_path_.resolve)(cwd, explicit), { required: true, shown: explicit });
+    const shown = '.github/aml-ha-gate.yml';
+    return loadConfigFile((0,external_node_path_.resolve)(cwd, shown), { required: false, shown });
+}
+async function readBaseline(path, shown) {
+    let text;
+    try {
+        text = readRegularFile(path, {
+            file: shown,
+            maxBytes: MAX_BASELINE_BYTES,
+            limitName: 'for a baseline report',
+        });
+    }
+    catch (error) {
+        if (error instanceof ConfigurationError && /^no such file/.test(error.message)) {
+            throw new ConfigurationError('baseline report not found. Pass the JSON report of an earlier run (aml-ha-gate scan --format json --output FILE).', shown);
+        }
+        throw error;
+    }
+    return parseBaselineReport(text, shown);
+}
+/**
+ * Messages to stderr, one line each: repository text in them (file and resource names) has its
+ * control characters shown, not obeyed (no ANSI escape reaches the terminal), and cannot read as
+ * a workflow command when the CLI runs in a GitHub Actions job.
+ */
+function cliLogger(io, debug) {
+    return {
+        debug: (message) => {
+            if (debug)
+                io.stderr(`debug: ${logLine(message)}\n`);
+        },
+        info: (message) => io.stderr(`${logLine(message)}\n`),
+        warning: (message) => io.stderr(`warning: ${logLine(message)}\n`),
+        error: (message) => io.stderr(`error: ${logLine(message)}\n`),
     };
 }
 
@@ -67419,6 +68396,9 @@ async function listWorkspaceIds(reader, subscriptionId, resourceGroup) {
 
 
 
+
+const live_WORKSPACE_TYPE = 'microsoft.machinelearningservices/workspaces';
+
 /**
  * Signs in and reads the workspaces named in `settings` and everything their HA depends on, as
  * normalized live resources for the same graph, rules and gate as templates. Sign-in problems and
@@ -67487,6 +68467,12 @@ async function readLive(settings, deps) {
         }
         throw error;
     });
+    // A project's hub holds the resources the project uses: read it (and what it depends on) too.
+    for (const resource of await readHubs([...byId.values()], reader, deps)) {
+        const key = idKey(resource.id);
+        if (!byId.has(key))
+            byId.set(key, resource);
+    }
     const graphNote = graph ? ` and ${graph.queries} Resource Graph queries` : '';
     deps.logger.info(`read ${read.length} workspace(s), ${byId.size} resources in ${reader.requests} ARM requests${graphNote}`);
     return {
@@ -67496,6 +68482,22 @@ async function readLive(settings, deps) {
         graphQueries: graph?.queries ?? 0,
         workspaces: read,
     };
+}
+/** The hubs of the projects among `resources` that were not read yet, each with its dependencies. */
+async function readHubs(resources, reader, deps) {
+    const read = new Set(resources.map((resource) => idKey(resource.id)));
+    const hubs = new Map();
+    for (const resource of resources) {
+        if (resource.type.toLowerCase() !== live_WORKSPACE_TYPE)
+            continue;
+        if (asString(readFirst(resource, WORKSPACE_SETTINGS.kind))?.toLowerCase() !== 'project')
+            continue;
+        const hub = asString(readFirst(resource, WORKSPACE_POINTERS.hub.paths));
+        if (hub && !read.has(idKey(hub)))
+            hubs.set(idKey(hub), hub);
+    }
+    const crawled = await Promise.all([...hubs.values()].map((id) => crawlDependency(reader, id, deps.logger)));
+    return crawled.flat();
 }
 
 ;// CONCATENATED MODULE: ./.build/cli/workspace-command.js
@@ -67507,8 +68509,7 @@ async function readLive(settings, deps) {
 
 
 
-const AUTH_METHODS = ['auto', 'oidc', 'azure-cli', 'environment'];
-const workspace_command_CLOUDS = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'];
+
 const WORKSPACE_USAGE = `Usage: aml-ha-gate workspace <ID|NAME ...|all> [options]
 
 Reads a deployed Azure Machine Learning workspace through Azure Resource Manager (its storage,
@@ -67556,13 +68557,7 @@ async function runWorkspaceCommand(args, io) {
         workspaces: positionals,
         resourceGroup: values['resource-group'],
         subscriptionId: values['subscription-id'] ?? io.env.AZURE_SUBSCRIPTION_ID,
-        clientId: values['client-id'] ?? io.env.AZURE_CLIENT_ID,
-        tenantId: values['tenant-id'] ?? io.env.AZURE_TENANT_ID,
-        auth: oneOf('--auth', values.auth, AUTH_METHODS) ?? 'auto',
-        audience: values.audience ?? 'api://AzureADTokenExchange',
-        cloud: oneOfExact('--cloud', values.cloud, workspace_command_CLOUDS) ?? 'AzureCloud',
-        armEndpoint: values['arm-endpoint'],
-        authorityHost: values['authority-host'],
+        ...signInSettingsFrom(values, io.env),
     };
     const config = await loadGateConfig(io.cwd, values.config);
     const baseline = values.baseline
@@ -67582,55 +68577,13 @@ async function runWorkspaceCommand(args, io) {
     await emitReport(report, format, values.output, io);
     return report.verdict === 'pass' ? 0 : 1;
 }
-/**
- * What live mode gets from a terminal: no masking, and an OIDC token only when the CLI runs
- * inside a GitHub job that granted `id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN set).
- */
-function liveDepsFor(io, logger) {
-    const url = io.env.ACTIONS_ID_TOKEN_REQUEST_URL;
-    const requestToken = io.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-    const oidcAvailable = Boolean(url && requestToken);
-    return {
-        logger,
-        env: io.env,
-        oidcAvailable,
-        getIdToken: oidcAvailable
-            ? async (audience) => {
-                const response = await fetch(`${url}&audience=${encodeURIComponent(audience)}`, {
-                    headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
-                });
-                if (!response.ok)
-                    throw new Error(`the GitHub OIDC endpoint answered HTTP ${response.status}`);
-                const body = (await response.json());
-                if (typeof body.value !== 'string')
-                    throw new Error('the GitHub OIDC endpoint returned no token');
-                return body.value;
-            }
-            : undefined,
-    };
-}
 function workspace_command_parseFlags(args) {
     return parseCommandFlags('workspace', args, {
         'resource-group': { type: 'string' },
         'subscription-id': { type: 'string' },
-        auth: { type: 'string' },
-        'client-id': { type: 'string' },
-        'tenant-id': { type: 'string' },
-        audience: { type: 'string' },
-        cloud: { type: 'string' },
-        'arm-endpoint': { type: 'string' },
-        'authority-host': { type: 'string' },
+        ...SIGN_IN_FLAGS,
         ...REPORT_FLAGS,
     });
-}
-/** Like oneOf, for values whose accepted spelling is mixed-case (cloud names). */
-function oneOfExact(flag, value, accepted) {
-    if (value === undefined)
-        return undefined;
-    const match = accepted.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
-    if (!match)
-        throw new ConfigurationError(`invalid ${flag} '${value}': expected one of ${accepted.join(', ')}.`);
-    return match;
 }
 
 ;// CONCATENATED MODULE: ./.build/cli/run-cli.js

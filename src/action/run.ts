@@ -71,7 +71,12 @@ export async function runAction(
     });
     if (note) report.notes = [...(report.notes ?? []), note];
   } else {
-    const result = await runTemplatesMode(settings, context, { logger, github, now: deps.now });
+    const result = await runTemplatesMode(settings, context, {
+      logger,
+      github,
+      now: deps.now,
+      live: deps.live,
+    });
     report = result.report;
     markdown = result.nothingToCheck;
   }

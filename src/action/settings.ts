@@ -1,4 +1,11 @@
+import {
+  DEPLOYMENT_SETTINGS,
+  validateDeploymentSettings,
+  type DeploymentSettingName,
+  type DeploymentSettings,
+} from '../deployment-settings.js';
 import { ConfigurationError } from '../errors.js';
+import type { SignInSettings } from '../sources/live/dependencies.js';
 import type { AuthMethod, CloudName, LiveSettings } from '../sources/live/settings.js';
 
 export const MODES = ['auto', 'templates', 'workspace', 'publish'] as const;
@@ -50,6 +57,10 @@ export interface ActionSettings {
   githubToken: string;
   /** Workspace mode only. */
   live?: LiveSettings;
+  /** Templates mode: where the templates deploy, as far as the inputs say (the config file fills the rest). */
+  deployment?: DeploymentSettings;
+  /** Templates mode: how to sign in to read the templates' outside dependencies; absent = not read. */
+  azure?: SignInSettings;
 }
 
 /** Reads one raw input by its kebab-case name ('' when unset), as `core.getInput` does. */
@@ -135,6 +146,33 @@ export function parseSettings(input: InputReader, env: NodeJS.ProcessEnv, eventN
     githubToken: input('github-token').trim(),
   };
 
+  const signIn = (): SignInSettings => ({
+    clientId: optionalPath(input('client-id')) ?? optionalPath(env.AZURE_CLIENT_ID ?? ''),
+    tenantId: optionalPath(input('tenant-id')) ?? optionalPath(env.AZURE_TENANT_ID ?? ''),
+    auth: choice('auth', input('auth'), AUTH_METHODS, 'auto'),
+    audience: input('audience').trim() || 'api://AzureADTokenExchange',
+    cloud: choice('cloud', input('cloud'), CLOUDS, 'AzureCloud'),
+    armEndpoint: url('arm-endpoint', input('arm-endpoint')),
+    authorityHost: url('authority-host', input('authority-host')),
+  });
+
+  if (mode === 'templates') {
+    // Only what the inputs say: the AZURE_* variables a later deploy step uses are not the gate's business.
+    const raw: Partial<Record<DeploymentSettingName, string>> = {};
+    for (const name of Object.keys(DEPLOYMENT_SETTINGS) as DeploymentSettingName[]) {
+      raw[name] = input(DEPLOYMENT_SETTINGS[name].input);
+    }
+    // tenant-id is also the tenant to sign in to, which may be a domain: only a GUID is the deployment's.
+    if (raw.tenantId && !DEPLOYMENT_SETTINGS.tenantId.pattern.test(raw.tenantId.trim())) delete raw.tenantId;
+    settings.deployment = validateDeploymentSettings(
+      raw,
+      (name) => `input '${DEPLOYMENT_SETTINGS[name].input}'`,
+    );
+    // Reading dependencies from Azure is opt-in: a client-id input, or an explicit auth method.
+    const auth = choice('auth', input('auth'), AUTH_METHODS, 'auto');
+    if (input('client-id').trim() !== '' || auth !== 'auto') settings.azure = signIn();
+  }
+
   if (mode === 'workspace') {
     if (workspaces.length === 0) {
       throw new ConfigurationError(
@@ -145,13 +183,7 @@ export function parseSettings(input: InputReader, env: NodeJS.ProcessEnv, eventN
       workspaces,
       resourceGroup: optionalPath(input('resource-group')),
       subscriptionId: optionalPath(input('subscription-id')) ?? optionalPath(env.AZURE_SUBSCRIPTION_ID ?? ''),
-      clientId: optionalPath(input('client-id')) ?? optionalPath(env.AZURE_CLIENT_ID ?? ''),
-      tenantId: optionalPath(input('tenant-id')) ?? optionalPath(env.AZURE_TENANT_ID ?? ''),
-      auth: choice('auth', input('auth'), AUTH_METHODS, 'auto'),
-      audience: input('audience').trim() || 'api://AzureADTokenExchange',
-      cloud: choice('cloud', input('cloud'), CLOUDS, 'AzureCloud'),
-      armEndpoint: url('arm-endpoint', input('arm-endpoint')),
-      authorityHost: url('authority-host', input('authority-host')),
+      ...signIn(),
     };
   }
   return settings;

@@ -4,8 +4,9 @@ import { evaluateResources } from '../engine.js';
 import { ConfigurationError, describeError } from '../errors.js';
 import { applyGate, parseBaselineReport } from '../gate.js';
 import { MAX_BASELINE_BYTES, readRegularFile } from '../file-access.js';
+import { mergeDeploymentSettings, type DeploymentSettings } from '../deployment-settings.js';
 import { describeGitHubError, GitHubUnavailableError, type GitHubClient } from '../github.js';
-import type { Finding, Logger, Report } from '../model.js';
+import type { Finding, Logger, Report, Resource } from '../model.js';
 import {
   changedFilesFromGit,
   globMatcher,
@@ -16,7 +17,10 @@ import {
   type ChangedFile,
 } from '../sources/changed.js';
 import { discoverTemplates, type DiscoveredFile } from '../sources/discover.js';
-import { hasRules } from '../rules/index.js';
+import { needsLines, RULES } from '../rules/index.js';
+import { deploymentContextFor } from '../sources/arm/deployment-context.js';
+import { AzureDependencyReader, readOutsideDependencies } from '../sources/live/dependencies.js';
+import type { LiveDeps } from '../sources/live/settings.js';
 import { loadTemplates } from '../sources/templates.js';
 import { discoverPlanFiles } from '../sources/terraform/files.js';
 import { loadTerraformPlans, markReplacements } from '../sources/terraform/index.js';
@@ -30,6 +34,8 @@ export interface TemplatesRunDeps {
   logger: Logger;
   github?: GitHubClient;
   now: Date;
+  /** Sign-in hooks for reading the templates' outside dependencies (used when `settings.azure` is set). */
+  live?: LiveDeps;
 }
 
 export interface TemplatesRunResult {
@@ -88,6 +94,11 @@ export async function runTemplatesMode(
     changed,
   });
   const baselineInput = await readBaselineInput(settings, cwd);
+  const deployment = mergeDeploymentSettings(settings.deployment, config.deployment);
+  // One reader for head and base: each dependency is read once, and both sides judge it alike.
+  const azure =
+    settings.azure && deps.live ? new AzureDependencyReader(settings.azure, deps.live) : undefined;
+  const scan = { deployment, azure };
   const gateOptions = {
     mode: 'templates' as const,
     failOn: settings.failOn,
@@ -130,13 +141,19 @@ export async function runTemplatesMode(
     };
   }
 
-  const head = await loadTemplates(files, { cwd, logger, locatable: hasRules });
+  const head = await loadTemplates(files, {
+    cwd,
+    logger,
+    locatable: needsLines,
+    deployment: deploymentContextFor(deployment),
+  });
   const plans = loadTerraformPlans(planFiles, { cwd, logger });
-  const findings = markReplacements(evaluateResources([...head.resources, ...plans.resources]), plans);
+  const evaluated = await evaluateTemplates([...head.resources, ...plans.resources], scan, logger);
+  const findings = markReplacements(evaluated.findings, plans);
 
   let baseline = baselineInput;
   if (!baseline && pr && files.some((file) => file.kind !== 'parameters')) {
-    baseline = await baseFindings(files, changed, pr.baseSha, context, deps);
+    baseline = await baseFindings(files, changed, pr.baseSha, context, deps, scan);
   }
   const report = applyGate(findings, [...head.errors, ...plans.errors], {
     ...gateOptions,
@@ -152,6 +169,7 @@ export async function runTemplatesMode(
         }
       : {}),
   });
+  if (evaluated.note) report.notes = [...(report.notes ?? []), evaluated.note];
   return { report: withConfigNote(report) };
 }
 
@@ -197,6 +215,19 @@ async function pullRequestChanges(
   return undefined;
 }
 
+/** Findings of loaded templates, with their outside dependencies read from Azure when signed in. */
+async function evaluateTemplates(
+  resources: Resource[],
+  scan: { deployment: DeploymentSettings; azure?: AzureDependencyReader },
+  logger: Logger,
+): Promise<{ findings: Finding[]; note?: string }> {
+  const outside = await readOutsideDependencies(resources, scan.azure, scan.deployment, logger);
+  const findings = evaluateResources([...resources, ...outside.resources], RULES, {
+    deployment: scan.deployment,
+  });
+  return { findings, note: outside.note };
+}
+
 /**
  * The findings of the same templates at the PR's base commit (renamed files at their old path).
  * A template the PR adds has no base version, so its findings count as new. When the base cannot
@@ -208,6 +239,7 @@ async function baseFindings(
   baseSha: string,
   context: RunContext,
   deps: TemplatesRunDeps,
+  scan: { deployment: DeploymentSettings; azure?: AzureDependencyReader },
 ): Promise<Finding[]> {
   const { logger } = deps;
   const renamedFrom = new Map(
@@ -246,6 +278,11 @@ async function baseFindings(
   if (present.length === 0) return [];
   const baseFiles = await discoverTemplates(present, tree.dir);
   const quiet: Logger = { ...logger, info: logger.debug, warning: logger.debug };
-  const base = await loadTemplates(baseFiles, { cwd: tree.dir, logger: quiet, locatable: hasRules });
-  return evaluateResources(base.resources);
+  const base = await loadTemplates(baseFiles, {
+    cwd: tree.dir,
+    logger: quiet,
+    locatable: needsLines,
+    deployment: deploymentContextFor(scan.deployment),
+  });
+  return (await evaluateTemplates(base.resources, scan, quiet)).findings;
 }

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfigFile } from '../config-file.js';
+import { mergeDeploymentSettings } from '../deployment-settings.js';
 import { ConfigurationError } from '../errors.js';
 import { describeFileError, MAX_BASELINE_BYTES, readRegularFile, statRegularFile } from '../file-access.js';
 import { parseBaselineReport } from '../gate.js';
@@ -12,6 +13,14 @@ import { renderSarif } from '../report/sarif.js';
 import { renderTable } from '../report/table.js';
 import { RULES } from '../rules/index.js';
 import { scanTemplates } from '../scan.js';
+import { AzureDependencyReader } from '../sources/live/dependencies.js';
+import {
+  DEPLOYMENT_FLAGS,
+  deploymentSettingsFrom,
+  liveDepsFor,
+  SIGN_IN_FLAGS,
+  signInSettingsFrom,
+} from './azure-flags.js';
 import { type CliIo, useColor } from './io.js';
 import {
   FAIL_ON,
@@ -38,9 +47,31 @@ Options:
   --baseline FILE       a JSON report of an earlier run: mark what is new or worse as a regression
   --fail-on LEVEL       regression | fail | warn | never             (default: fail, or regression with --baseline)
   --unknown-as STATUS   unknown | warn | fail: how "could not tell" counts (default: unknown)
-  --config FILE         suppressions and rule overrides (default: .github/aml-ha-gate.yml when present)
+  --config FILE         suppressions, rule overrides, deployment settings (default: .github/aml-ha-gate.yml when present)
   --debug               print debug details (and stacks of internal errors) to stderr
   -h, --help            show this help
+
+Where the templates deploy (default: placeholders; verdicts that depend on them are unknown):
+  --subscription-id ID  subscription (subscription().subscriptionId, resourceId())
+  --resource-group RG   resource group (resourceGroup().name, resourceId())
+  --location REGION     the resource group's location (resourceGroup().location): decides zones, replica regions
+  --tenant-id ID        tenant (subscription().tenantId); also the tenant to sign in to
+  --deployment-name N   deployment().name
+  --management-group MG managementGroup()
+  The config file's deployment: section sets the same (subscriptionId, resourceGroup, location, …).
+
+Dependencies the templates name but do not declare (a storage account or hub given as an id) are
+unknown unless read from Azure:
+  --read-azure          read them through Azure Resource Manager (signs in with --auth: the Azure CLI
+                        session after 'az login', environment credentials, or a GitHub job's OIDC token)
+  --auth METHOD         auto | oidc | azure-cli | environment         (default: auto)
+  --client-id ID        app registration for oidc                     (default: AZURE_CLIENT_ID)
+  --audience AUD        audience of the GitHub OIDC token             (default: api://AzureADTokenExchange)
+  --cloud CLOUD         AzureCloud | AzureUSGovernment | AzureChinaCloud (default: AzureCloud)
+  --arm-endpoint URL    ARM endpoint of another cloud or Azure Stack
+  --authority-host URL  Entra ID authority host of another cloud or Azure Stack
+  Only ids that name a real subscription and resource group are read (set --subscription-id and
+  --resource-group for ids the templates build with resourceId()); findings read from Azure say so.
 
 Exit codes: 0 the gate passed, 1 the gate failed, 2 usage or input error.`;
 
@@ -57,6 +88,17 @@ export async function runScanCommand(args: string[], io: CliIo): Promise<number>
   const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON) ?? (values.baseline ? 'regression' : 'fail');
 
   const config = await loadGateConfig(io.cwd, values.config);
+  const deployment = mergeDeploymentSettings(deploymentSettingsFrom(values), config.deployment);
+  const signInFlags = ['auth', 'client-id', 'audience', 'cloud', 'arm-endpoint', 'authority-host'] as const;
+  const stray = signInFlags.filter((flag) => values[flag] !== undefined);
+  if (values['read-azure'] !== true && stray.length > 0)
+    logger.warning(
+      `${stray.map((flag) => `--${flag}`).join(', ')} only matter with --read-azure: nothing is read from Azure.`,
+    );
+  const azure =
+    values['read-azure'] === true
+      ? new AzureDependencyReader(signInSettingsFrom(values, io.env), liveDepsFor(io, logger))
+      : undefined;
   const baseline = values.baseline
     ? await readBaseline(resolve(io.cwd, values.baseline), values.baseline)
     : undefined;
@@ -83,6 +125,8 @@ export async function runScanCommand(args: string[], io: CliIo): Promise<number>
     unknownAs,
     config,
     baseline,
+    deployment,
+    azure,
     logger,
     now: new Date(),
   });
@@ -91,7 +135,13 @@ export async function runScanCommand(args: string[], io: CliIo): Promise<number>
 }
 
 function parseFlags(args: string[]) {
-  return parseCommandFlags('scan', args, { parameters: { type: 'string' }, ...REPORT_FLAGS });
+  return parseCommandFlags('scan', args, {
+    parameters: { type: 'string' },
+    ...DEPLOYMENT_FLAGS,
+    'read-azure': { type: 'boolean' },
+    ...SIGN_IN_FLAGS,
+    ...REPORT_FLAGS,
+  });
 }
 
 /** Renders the report: the chosen format to --output (or stdout), and the table to stdout when writing a file. */

@@ -4,14 +4,12 @@ import { ConfigurationError } from '../errors.js';
 import { applyGate } from '../gate.js';
 import type { Report } from '../model.js';
 import { readLive } from '../sources/live/index.js';
-import type { AuthMethod, CloudName, LiveDeps, LiveSettings } from '../sources/live/settings.js';
+import type { LiveSettings } from '../sources/live/settings.js';
 import { VERSION } from '../version.js';
+import { liveDepsFor, SIGN_IN_FLAGS, signInSettingsFrom } from './azure-flags.js';
 import type { CliIo } from './io.js';
 import { FAIL_ON, FORMATS, oneOf, parseCommandFlags, REPORT_FLAGS, UNKNOWN_AS } from './options.js';
 import { cliLogger, emitReport, loadGateConfig, readBaseline } from './scan-command.js';
-
-const AUTH_METHODS = ['auto', 'oidc', 'azure-cli', 'environment'] as const satisfies readonly AuthMethod[];
-const CLOUDS = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'] as const satisfies readonly CloudName[];
 
 export const WORKSPACE_USAGE = `Usage: aml-ha-gate workspace <ID|NAME ...|all> [options]
 
@@ -63,13 +61,7 @@ export async function runWorkspaceCommand(args: string[], io: CliIo): Promise<nu
     workspaces: positionals,
     resourceGroup: values['resource-group'],
     subscriptionId: values['subscription-id'] ?? io.env.AZURE_SUBSCRIPTION_ID,
-    clientId: values['client-id'] ?? io.env.AZURE_CLIENT_ID,
-    tenantId: values['tenant-id'] ?? io.env.AZURE_TENANT_ID,
-    auth: oneOf('--auth', values.auth, AUTH_METHODS) ?? 'auto',
-    audience: values.audience ?? 'api://AzureADTokenExchange',
-    cloud: oneOfExact('--cloud', values.cloud, CLOUDS) ?? 'AzureCloud',
-    armEndpoint: values['arm-endpoint'],
-    authorityHost: values['authority-host'],
+    ...signInSettingsFrom(values, io.env),
   };
   const config = await loadGateConfig(io.cwd, values.config);
   const baseline = values.baseline
@@ -91,56 +83,11 @@ export async function runWorkspaceCommand(args: string[], io: CliIo): Promise<nu
   return report.verdict === 'pass' ? 0 : 1;
 }
 
-/**
- * What live mode gets from a terminal: no masking, and an OIDC token only when the CLI runs
- * inside a GitHub job that granted `id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN set).
- */
-function liveDepsFor(io: CliIo, logger: LiveDeps['logger']): LiveDeps {
-  const url = io.env.ACTIONS_ID_TOKEN_REQUEST_URL;
-  const requestToken = io.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  const oidcAvailable = Boolean(url && requestToken);
-  return {
-    logger,
-    env: io.env,
-    oidcAvailable,
-    getIdToken: oidcAvailable
-      ? async (audience) => {
-          const response = await fetch(`${url}&audience=${encodeURIComponent(audience)}`, {
-            headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
-          });
-          if (!response.ok) throw new Error(`the GitHub OIDC endpoint answered HTTP ${response.status}`);
-          const body = (await response.json()) as { value?: unknown };
-          if (typeof body.value !== 'string') throw new Error('the GitHub OIDC endpoint returned no token');
-          return body.value;
-        }
-      : undefined,
-  };
-}
-
 function parseFlags(args: string[]) {
   return parseCommandFlags('workspace', args, {
     'resource-group': { type: 'string' },
     'subscription-id': { type: 'string' },
-    auth: { type: 'string' },
-    'client-id': { type: 'string' },
-    'tenant-id': { type: 'string' },
-    audience: { type: 'string' },
-    cloud: { type: 'string' },
-    'arm-endpoint': { type: 'string' },
-    'authority-host': { type: 'string' },
+    ...SIGN_IN_FLAGS,
     ...REPORT_FLAGS,
   });
-}
-
-/** Like oneOf, for values whose accepted spelling is mixed-case (cloud names). */
-function oneOfExact<T extends string>(
-  flag: string,
-  value: string | undefined,
-  accepted: readonly T[],
-): T | undefined {
-  if (value === undefined) return undefined;
-  const match = accepted.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
-  if (!match)
-    throw new ConfigurationError(`invalid ${flag} '${value}': expected one of ${accepted.join(', ')}.`);
-  return match;
 }

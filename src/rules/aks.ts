@@ -53,8 +53,6 @@ export const aksAvailabilityZonesRule: RuleDefinition = {
   evaluate(resource, context): RuleOutcome[] {
     if (isType(resource, COMPUTE)) return evaluateCompute(resource, context);
     const location = read(resource, 'location');
-    if (location.kind === 'unknown')
-      return [unknownOutcome(location, 'whether the region has availability zones')];
     const region = asString(location);
     const pools = poolsOf(resource, context).filter(
       (pool) => !pool.type || equalsIgnoreCase(pool.type, 'VirtualMachineScaleSets'),
@@ -99,6 +97,17 @@ export const aksAvailabilityZonesRule: RuleDefinition = {
       ];
     }
     const names = withoutZones.map((pool) => pool.name).join(', ');
+    // Only now does the verdict depend on the region: a pool without zones fails where zones exist.
+    if (location.kind === 'unknown') {
+      return [
+        outcome(
+          'unknown',
+          `Node pool ${names} has fewer than two availability zones; whether its region has zones decides: location is ${location.reason}.`,
+          'location',
+          location.reason,
+        ),
+      ];
+    }
     const hasZones = region ? regionHasZones(region) : undefined;
     if (hasZones === false) {
       return [

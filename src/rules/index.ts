@@ -71,3 +71,11 @@ const RULE_TYPES = new Set(RULES.flatMap((rule) => rule.appliesTo.map((type) => 
 export function hasRules(type: string): boolean {
   return RULE_TYPES.has(type.toLowerCase());
 }
+
+/**
+ * Whether findings can point into resources of `type`: those rules look at, and datastores, whose
+ * properties name the storage or database a finding about an outside dependency points back to.
+ */
+export function needsLines(type: string): boolean {
+  return hasRules(type) || type.toLowerCase() === 'microsoft.machinelearningservices/workspaces/datastores';
+}

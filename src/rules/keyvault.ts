@@ -1,6 +1,7 @@
 import type { RuleOutcome } from '../model.js';
-import { ARTICLE, asBoolean, outcome, read, unknownOutcome } from './read.js';
+import { ARTICLE, asBoolean, outcome, read, readFirst, unknownOutcome } from './read.js';
 import type { RuleContext, RuleDefinition } from './types.js';
+import { WORKSPACE_POINTERS } from './workspace-properties.js';
 
 export const keyVaultAvailabilityRule: RuleDefinition = {
   id: 'HA.KeyVault.Availability',
@@ -68,7 +69,7 @@ function cmkKeyHolders(context: RuleContext): Map<string, string[]> {
     holders = new Map();
     for (const workspace of context.resources) {
       if (workspace.role !== 'workspace') continue;
-      const keyVault = read(workspace, 'properties.encryption.keyVaultProperties.keyVaultArmId');
+      const keyVault = readFirst(workspace, WORKSPACE_POINTERS.cmkKeyVault.paths);
       if (keyVault.kind !== 'value' || typeof keyVault.value !== 'string') continue;
       const vault = context.byId(keyVault.value)?.name ?? keyVault.value.split('/').pop()!;
       const key = vault.toLowerCase();

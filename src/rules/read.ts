@@ -40,6 +40,25 @@ export function read(resource: LinkedResource | { body: ObjectValue }, path: str
   return { kind: 'value', value: current, path };
 }
 
+/**
+ * Reads the first of several names the platform accepts for one property (see
+ * workspace-properties.ts): the first one set to something other than `''` or null, else the
+ * first one written at all, else `missing` (with the first path).
+ */
+export function readFirst(resource: LinkedResource | { body: ObjectValue }, paths: readonly string[]): Read {
+  let written: Read | undefined;
+  for (const path of paths) {
+    const result = read(resource, path);
+    if (result.kind === 'missing') continue;
+    if (result.kind === 'value' && (result.value === '' || result.value === null)) {
+      written ??= result;
+      continue;
+    }
+    return result;
+  }
+  return written ?? { kind: 'missing', path: paths[0]! };
+}
+
 /** The value as a string when it is one (numbers and booleans are not coerced). */
 export function asString(result: Read): string | undefined {
   return result.kind === 'value' && typeof result.value === 'string' ? result.value : undefined;

@@ -1,5 +1,5 @@
 import type { RuleOutcome } from '../model.js';
-import { ARTICLE, asString, outcome, read, sameLocation, unknownOutcome } from './read.js';
+import { ARTICLE, asString, outcome, read, sameLocation, unknownOutcome, type Read } from './read.js';
 import type { RuleDefinition } from './types.js';
 
 const REGISTRY = 'Microsoft.ContainerRegistry/registries';
@@ -37,12 +37,18 @@ export const registryGeoReplicationRule: RuleDefinition = {
       ];
     }
     const home = read(resource, 'location');
-    if (home.kind === 'unknown') return [unknownOutcome(home, 'where the registry and its replicas are')];
     const replicas = context.childrenOf(resource, REPLICATION);
     const locations = replicas.map((replica) => read(replica, 'location'));
-    const unknown = locations.find((location) => location.kind === 'unknown');
+    // A replica whose location is the same unknown as the registry's (both the deployment's
+    // placeholder location, say) is in the same region, whatever that region is.
+    const sameAsHome = (location: Read) =>
+      home.kind === 'unknown' && location.kind === 'unknown' && location.reason === home.reason;
+    const undecided = locations.filter((location) => !sameAsHome(location));
+    if (home.kind === 'unknown' && undecided.length > 0)
+      return [unknownOutcome(home, 'whether the replicas are in another region than the registry')];
+    const unknown = undecided.find((location) => location.kind === 'unknown');
     const homeName = asString(home);
-    const elsewhere = locations
+    const elsewhere = undecided
       .map((location) => asString(location))
       .filter(
         (location): location is string =>
@@ -65,7 +71,9 @@ export const registryGeoReplicationRule: RuleDefinition = {
         'warn',
         `Premium registry with no replica in another region${homeName ? ` than ${homeName}` : ''}: add a Microsoft.ContainerRegistry/registries/replications resource in a second region.`,
         'replications[].location',
-        locations.map((location) => asString(location) ?? null),
+        locations.map(
+          (location) => asString(location) ?? (location.kind === 'unknown' ? location.reason : null),
+        ),
       ),
     ];
   },

@@ -12,6 +12,8 @@ export interface RuleContext {
   ofType(type: string): readonly LinkedResource[];
   /** Find a resource by id (case-insensitive; ids of templates and live compare the same way). */
   byId(id: string): LinkedResource | undefined;
+  /** An id as messages show it: a placeholder subscription or resource group as `<subscription>`, … */
+  showId(id: string): string;
 }
 
 /**

@@ -1,6 +1,16 @@
 import type { LinkedResource, RuleOutcome } from '../model.js';
-import { ARTICLE, asBoolean, equalsIgnoreCase, outcome, read, asString, unknownOutcome } from './read.js';
+import {
+  ARTICLE,
+  asBoolean,
+  equalsIgnoreCase,
+  outcome,
+  read,
+  readFirst,
+  asString,
+  unknownOutcome,
+} from './read.js';
 import type { RuleContext, RuleDefinition } from './types.js';
+import { WORKSPACE_POINTERS, WORKSPACE_SETTINGS } from './workspace-properties.js';
 
 const WORKSPACE = 'Microsoft.MachineLearningServices/workspaces';
 
@@ -26,11 +36,40 @@ export const disasterRecoveryRule: RuleDefinition = {
   },
 };
 
-/** A project workspace (AI Foundry hub/project) uses its hub's associated resources. */
-function hubOf(resource: LinkedResource, context: RuleContext): LinkedResource | undefined {
-  if (!equalsIgnoreCase(asString(read(resource, 'kind')), 'Project')) return undefined;
-  const hubId = asString(read(resource, 'properties.hubResourceId'));
-  return hubId ? context.byId(hubId) : undefined;
+/**
+ * A project workspace (AI Foundry hub/project) uses its hub's associated resources: the outcome
+ * for its registry, judged through the hub, or undefined when it is not a project.
+ */
+function registryThroughHub(resource: LinkedResource, context: RuleContext): RuleOutcome | undefined {
+  if (!equalsIgnoreCase(asString(readFirst(resource, WORKSPACE_SETTINGS.kind)), 'Project')) return undefined;
+  const hubId = readFirst(resource, WORKSPACE_POINTERS.hub.paths);
+  if (hubId.kind === 'unknown') return unknownOutcome(hubId, 'which hub the project uses');
+  const id = asString(hubId);
+  if (!id) return undefined;
+  // By id, else by name (a hub declared in another scanned template has a placeholder-scoped id).
+  const named = context.ofType(WORKSPACE).filter((r) => equalsIgnoreCase(r.name, id.split('/').pop() ?? ''));
+  const hub = context.byId(id) ?? (named.length === 1 ? named[0] : undefined);
+  if (!hub) {
+    return outcome(
+      'unknown',
+      `Project workspace: it uses the container registry of its hub ${id.split('/').pop()} (${context.showId(id)}), which is not in the scanned templates: scan the template that creates it, or run workspace mode.`,
+      hubId.path,
+      id,
+    );
+  }
+  if (hub.readError)
+    return outcome(
+      'unknown',
+      `Project workspace: cannot tell its hub's registry: ${hub.readError}`,
+      hubId.path,
+      id,
+    );
+  return outcome(
+    'pass',
+    `Project workspace: it uses the container registry of its hub ${hub.name}.`,
+    hubId.path,
+    hub.id,
+  );
 }
 
 export const registryLinkedRule: RuleDefinition = {
@@ -41,22 +80,13 @@ export const registryLinkedRule: RuleDefinition = {
   source: 'Container Registry: choose the Premium registry SKU for geo-replication.',
   helpUri: ARTICLE,
   evaluate(resource, context): RuleOutcome[] {
-    const registry = read(resource, 'properties.containerRegistry');
+    const registry = readFirst(resource, WORKSPACE_POINTERS.containerRegistry.paths);
     if (registry.kind === 'unknown') return [unknownOutcome(registry, 'which registry the workspace uses')];
     if (registry.kind === 'value' && typeof registry.value === 'string' && registry.value !== '') {
       return [outcome('pass', 'The workspace names its container registry.', registry.path, registry.value)];
     }
-    const hub = hubOf(resource, context);
-    if (hub) {
-      return [
-        outcome(
-          'pass',
-          `Project workspace: it uses the container registry of its hub ${hub.name}.`,
-          'properties.hubResourceId',
-          hub.id,
-        ),
-      ];
-    }
+    const throughHub = registryThroughHub(resource, context);
+    if (throughHub) return [throughHub];
     return [
       outcome(
         'warn',
@@ -76,7 +106,7 @@ export const sharedDefaultStorageRule: RuleDefinition = {
   source: 'Create a separate storage account for the default storage of each workspace.',
   helpUri: ARTICLE,
   evaluate(resource, context): RuleOutcome[] {
-    const storage = read(resource, 'properties.storageAccount');
+    const storage = readFirst(resource, WORKSPACE_POINTERS.storageAccount.paths);
     if (storage.kind === 'unknown') return [unknownOutcome(storage, 'whether the default storage is shared')];
     if (storage.kind !== 'value' || typeof storage.value !== 'string') return [];
     const target =
@@ -110,16 +140,16 @@ export const cmkCosmosDbRule: RuleDefinition = {
   id: 'HA.Workspace.CmkCosmosDb',
   title: 'Where the data of a CMK workspace lives',
   appliesTo: [WORKSPACE],
-  help: 'With a customer-managed key, Azure ML stores workspace metadata in Cosmos DB: in service-side mode none is created in your subscription; with your own account (encryption.cosmosDbResourceId) its HA is yours (HA.Cosmos.*); in classic mode Azure ML creates Cosmos DB, AI Search and Storage in a Microsoft-managed resource group (azureml-rg-<workspace>_<guid>) that only Microsoft can modify.',
+  help: 'With a customer-managed key, Azure ML stores workspace metadata in Cosmos DB: in service-side mode none is created in your subscription; with your own account (encryption.cosmosDbResourceId, or cosmosDbArmId as the Azure ML SDK writes it) its HA is yours (HA.Cosmos.*); in classic mode Azure ML creates Cosmos DB, AI Search and Storage in a Microsoft-managed resource group (azureml-rg-<workspace>_<guid>) that only Microsoft can modify.',
   source:
     'Cosmos DB: when the workspace is deployed with a customer-managed key, a Cosmos DB account is also provisioned.',
   helpUri: ARTICLE,
   evaluate(resource): RuleOutcome[] {
-    const status = read(resource, 'properties.encryption.status');
+    const status = readFirst(resource, WORKSPACE_SETTINGS.encryptionStatus);
     if (status.kind === 'unknown')
       return [unknownOutcome(status, 'whether the workspace uses a customer-managed key')];
     if (!equalsIgnoreCase(asString(status), 'Enabled')) return [];
-    const serviceSide = read(resource, 'properties.enableServiceSideCMKEncryption');
+    const serviceSide = readFirst(resource, WORKSPACE_SETTINGS.serviceSideCmk);
     if (asBoolean(serviceSide) === true) {
       return [
         outcome(
@@ -130,7 +160,9 @@ export const cmkCosmosDbRule: RuleDefinition = {
         ),
       ];
     }
-    const cosmos = read(resource, 'properties.encryption.cosmosDbResourceId');
+    const cosmos = readFirst(resource, WORKSPACE_POINTERS.cosmosDb.paths);
+    if (cosmos.kind === 'unknown')
+      return [unknownOutcome(cosmos, 'which Cosmos DB account holds the workspace data')];
     if (cosmos.kind === 'value' && typeof cosmos.value === 'string' && cosmos.value !== '') {
       return [
         outcome(

@@ -1,17 +1,46 @@
-import type { ObjectValue } from '../../model.js';
+import {
+  PLACEHOLDER_LOCATION,
+  PLACEHOLDER_RESOURCE_GROUP,
+  PLACEHOLDER_SUBSCRIPTION,
+  type DeploymentSettings,
+} from '../../deployment-settings.js';
+import { UnknownValue, type ObjectValue } from '../../model.js';
 import type { DeploymentContext, DeploymentScope } from './expression/api.js';
 
-/** Placeholder deployment the templates are evaluated in, unless the caller sets its own. */
+/**
+ * Placeholder deployment the templates are evaluated in, unless the user sets its parts. The ids
+ * and names keep their placeholder values (so resources still get names, and names stay stable
+ * from run to run); the location is unknown, since verdicts depend on it.
+ */
 export const DEFAULT_DEPLOYMENT: DeploymentContext = {
   scope: 'resourceGroup',
-  subscriptionId: '00000000-0000-0000-0000-000000000000',
+  subscriptionId: PLACEHOLDER_SUBSCRIPTION,
   tenantId: '00000000-0000-0000-0000-000000000000',
-  resourceGroupName: 'rg',
-  resourceGroupLocation: 'westeurope',
+  resourceGroupName: PLACEHOLDER_RESOURCE_GROUP,
+  resourceGroupLocation: PLACEHOLDER_LOCATION,
   managementGroup: 'mg',
   deploymentName: 'deployment',
   environment: azureCloudEnvironment(),
 };
+
+/** `resourceGroup().location` inside a nested deployment to another resource group: only Azure knows it. */
+export function otherGroupLocation(resourceGroup: string): UnknownValue {
+  return new UnknownValue(
+    `the location of resource group ${resourceGroup}, which a nested deployment targets (the location setting is the deployment's own resource group's)`,
+  );
+}
+
+/** The deployment context for what the user set: each setting replaces its placeholder. */
+export function deploymentContextFor(settings: DeploymentSettings): DeploymentContext {
+  const context: DeploymentContext = { ...DEFAULT_DEPLOYMENT };
+  if (settings.subscriptionId) context.subscriptionId = settings.subscriptionId;
+  if (settings.resourceGroup) context.resourceGroupName = settings.resourceGroup;
+  if (settings.location) context.resourceGroupLocation = settings.location;
+  if (settings.tenantId) context.tenantId = settings.tenantId;
+  if (settings.deploymentName) context.deploymentName = settings.deploymentName;
+  if (settings.managementGroup) context.managementGroup = settings.managementGroup;
+  return context;
+}
 
 /** `environment()` of the public Azure cloud, so host names built from it resolve. */
 function azureCloudEnvironment(): ObjectValue {

@@ -15,7 +15,7 @@ import {
 import type { DeploymentContext, ExpressionScope, UserFunction } from './expression/api.js';
 import { evaluateTemplateString, isExpression } from './expression/index.js';
 import { setKey } from './expression/values.js';
-import { buildResourceId, scopeOfSchema } from './deployment-context.js';
+import { buildResourceId, otherGroupLocation, scopeOfSchema } from './deployment-context.js';
 import {
   entries,
   isJsonObject,
@@ -1097,7 +1097,11 @@ class Frame implements ExpressionScope {
     const rg = property(entry.raw, 'resourceGroup');
     if (rg !== undefined) {
       const value = this.evaluate(rg);
-      context.resourceGroupName = typeof value === 'string' ? value : `[${entry.name} resource group]`;
+      const name = typeof value === 'string' ? value : `[${entry.name} resource group]`;
+      // Another resource group has a location of its own, which no setting gives.
+      if (name.toLowerCase() !== context.resourceGroupName.toLowerCase())
+        context.resourceGroupLocation = otherGroupLocation(name);
+      context.resourceGroupName = name;
     }
     const sub = property(entry.raw, 'subscriptionId');
     if (sub !== undefined) {

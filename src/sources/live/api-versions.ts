@@ -5,7 +5,11 @@
  * version (see `pickNewestStableVersion`).
  */
 const API_VERSIONS: Record<string, string> = {
-  'Microsoft.MachineLearningServices/workspaces': '2024-10-01',
+  // The first stable version whose workspace has every property the rules read (see
+  // rules/workspace-properties.ts): hubResourceId (2024-04-01), enableServiceSideCMKEncryption
+  // (2025-06-01) and encryption.cosmosDbResourceId (2025-12-01). With 2024-10-01, a service-side
+  // or bring-your-own-Cosmos CMK workspace would read as classic CMK.
+  'Microsoft.MachineLearningServices/workspaces': '2025-12-01',
   'Microsoft.MachineLearningServices/workspaces/computes': '2024-10-01',
   'Microsoft.MachineLearningServices/workspaces/datastores': '2024-10-01',
   'Microsoft.Storage/storageAccounts': '2023-05-01',

@@ -1,4 +1,10 @@
 import type { Logger, ObjectValue, Resource, Value } from '../../model.js';
+import { readFirst } from '../../rules/read.js';
+import {
+  WORKSPACE_POINTERS,
+  WORKSPACE_SETTINGS,
+  type WorkspacePointer,
+} from '../../rules/workspace-properties.js';
 import { canonicalType } from './api-versions.js';
 import type { ArmReader } from './arm-reader.js';
 import { describeReadError, describeWorkspaceError, errorStatus } from './read-errors.js';
@@ -69,24 +75,82 @@ export async function crawlWorkspace(
   }
   const crawl = new Crawl(reader, logger, wsParsed.subscriptionId);
   crawl.add(toResource(workspace, wsId));
-  const properties = objectAt(workspace, 'properties') ?? {};
-  const encryption = objectAt(properties, 'encryption') ?? {};
+  const body = { body: workspace };
+  const idsAt = (pointer: WorkspacePointer): string[] => {
+    const result = readFirst(body, pointer.paths);
+    if (result.kind !== 'value') return [];
+    const values = pointer.list && Array.isArray(result.value) ? result.value : [result.value];
+    return values.filter((value): value is string => typeof value === 'string' && value.trim() !== '');
+  };
 
   const tasks: Array<Promise<unknown>> = [];
-  for (const key of ['storageAccount', 'keyVault', 'applicationInsights']) {
-    const id = stringAt(properties, key);
-    if (id) tasks.push(crawl.read(id));
+  const { storageAccount, keyVault, applicationInsights, cmkKeyVault, containerRegistry } =
+    WORKSPACE_POINTERS;
+  const { storageAccounts, keyVaults, containerRegistries, cmkStorage } = WORKSPACE_POINTERS;
+  for (const pointer of [
+    storageAccount,
+    keyVault,
+    applicationInsights,
+    cmkKeyVault,
+    storageAccounts,
+    keyVaults,
+  ]) {
+    for (const id of idsAt(pointer)) tasks.push(crawl.read(id));
   }
-  const cmkVault = stringAt(objectAt(encryption, 'keyVaultProperties') ?? {}, 'keyVaultArmId');
-  if (cmkVault) tasks.push(crawl.read(cmkVault));
-  const registry = stringAt(properties, 'containerRegistry');
-  if (registry) tasks.push(crawl.readRegistry(registry));
+  for (const pointer of [containerRegistry, containerRegistries]) {
+    for (const id of idsAt(pointer)) tasks.push(crawl.readRegistry(id));
+  }
   tasks.push(crawl.readComputes(wsId));
   tasks.push(crawl.readDatastores(wsId));
-  if (String(stringAt(encryption, 'status') ?? '').toLowerCase() === 'enabled') {
-    tasks.push(crawl.readCmk(wsId, wsParsed.name, properties, encryption));
+  const encryption = readFirst(body, WORKSPACE_SETTINGS.encryptionStatus);
+  if (encryption.kind === 'value' && String(encryption.value).toLowerCase() === 'enabled') {
+    const serviceSide = readFirst(body, WORKSPACE_SETTINGS.serviceSideCmk);
+    const cosmos = idsAt(WORKSPACE_POINTERS.cosmosDb)[0];
+    for (const id of idsAt(cmkStorage)) tasks.push(crawl.read(id));
+    tasks.push(
+      crawl.readCmk(wsId, wsParsed.name, {
+        cosmos,
+        serviceSide: serviceSide.kind === 'value' && serviceSide.value === true,
+      }),
+    );
   }
   await Promise.all(tasks);
+  return crawl.resources();
+}
+
+/**
+ * Reads one resource a template depends on (but does not declare) and what its rules need of it:
+ * a registry's replications, a cluster's agent pools, a SQL database's server failover groups, a
+ * hub workspace with everything it depends on. What cannot be read is a resource with `readError`.
+ */
+export async function crawlDependency(reader: ArmReader, id: string, logger: Logger): Promise<Resource[]> {
+  const parsed = parseResourceId(id);
+  const type = parsed?.type.toLowerCase() ?? '';
+  if (type === WORKSPACE_TYPE.toLowerCase()) {
+    try {
+      return await crawlWorkspace(reader, id, logger);
+    } catch (error) {
+      if (!(error instanceof WorkspaceReadError)) throw error;
+      logger.warning(error.message);
+      return [unreadable(id, error.message)];
+    }
+  }
+  const crawl = new Crawl(reader, logger, parsed?.subscriptionId ?? '');
+  if (type === 'microsoft.containerregistry/registries') await crawl.readRegistry(id);
+  else if (type === 'microsoft.containerservice/managedclusters') await crawl.readCluster(id);
+  else if (type === 'microsoft.sql/servers/databases' && parsed) {
+    const [serverName, databaseName] = parsed.name.split('/');
+    const server = await crawl.read(
+      buildResourceId(
+        parsed.subscriptionId,
+        parsed.resourceGroup ?? '',
+        'Microsoft.Sql/servers',
+        serverName!,
+      ),
+    );
+    if (server.readError) crawl.add(unreadable(id, server.readError));
+    else await crawl.readSqlServer(server, databaseName);
+  } else await crawl.read(id);
   return crawl.resources();
 }
 
@@ -173,20 +237,22 @@ class Crawl {
         const computeType = (stringAt(properties, 'computeType') ?? '').toLowerCase();
         const target = stringAt(properties, 'resourceId');
         if (!ATTACHED_COMPUTE_TYPES.has(computeType) || !target) return;
-        const resource = await this.read(target);
-        if (
-          !resource.readError &&
-          resource.type.toLowerCase() === 'microsoft.containerservice/managedclusters'
-        ) {
-          const pools = await this.list(
-            resource.id,
-            'agentPools',
-            'Microsoft.ContainerService/managedClusters/agentPools',
-          );
-          this.addChildren(pools, resource.id, 'agentPools');
-        }
+        await this.readCluster(target);
       }),
     );
+  }
+
+  /** The resource behind an attached compute; for an AKS cluster, its agent pools too. */
+  async readCluster(id: string): Promise<void> {
+    const resource = await this.read(id);
+    if (resource.readError || resource.type.toLowerCase() !== 'microsoft.containerservice/managedclusters')
+      return;
+    const pools = await this.list(
+      resource.id,
+      'agentPools',
+      'Microsoft.ContainerService/managedClusters/agentPools',
+    );
+    this.addChildren(pools, resource.id, 'agentPools');
   }
 
   async readDatastores(workspaceId: string): Promise<void> {
@@ -242,7 +308,7 @@ class Crawl {
     }
   }
 
-  private async readSqlServer(server: Resource, databaseName: string | undefined): Promise<void> {
+  async readSqlServer(server: Resource, databaseName: string | undefined): Promise<void> {
     const [databases, failoverGroups] = await Promise.all([
       this.list(server.id, 'databases', 'Microsoft.Sql/servers/databases'),
       this.list(server.id, 'failoverGroups', 'Microsoft.Sql/servers/failoverGroups'),
@@ -262,15 +328,13 @@ class Crawl {
   async readCmk(
     workspaceId: string,
     workspaceName: string,
-    properties: ObjectValue,
-    encryption: ObjectValue,
+    mode: { cosmos: string | undefined; serviceSide: boolean },
   ): Promise<void> {
-    const cosmos = stringAt(encryption, 'cosmosDbResourceId');
-    if (cosmos) {
-      await this.read(cosmos);
+    if (mode.cosmos) {
+      await this.read(mode.cosmos);
       return;
     }
-    if (properties.enableServiceSideCMKEncryption === true) return;
+    if (mode.serviceSide) return;
     // Classic CMK: Azure ML keeps Cosmos DB, AI Search and Storage in azureml-rg-<workspace>_<guid>.
     let groups;
     try {

@@ -2,7 +2,9 @@ import { ConfigurationError } from '../../errors.js';
 import type { FileError, Resource } from '../../model.js';
 import { ArmReader } from './arm-reader.js';
 import { resolveCloudEndpoints } from './clouds.js';
-import { crawlWorkspace, WorkspaceReadError } from './crawler.js';
+import { asString, readFirst } from '../../rules/read.js';
+import { WORKSPACE_POINTERS, WORKSPACE_SETTINGS } from '../../rules/workspace-properties.js';
+import { crawlDependency, crawlWorkspace, WorkspaceReadError } from './crawler.js';
 import { createCredential } from './credential.js';
 import { describeWorkspaceError } from './read-errors.js';
 import { RESOURCE_GRAPH_THRESHOLD, ResourceGraphReader } from './resource-graph.js';
@@ -11,6 +13,8 @@ import type { LiveDeps, LiveSettings } from './settings.js';
 import { listWorkspaceIds, parseWorkspaceTargets } from './targets.js';
 
 export type { LiveDeps, LiveSettings } from './settings.js';
+
+const WORKSPACE_TYPE = 'microsoft.machinelearningservices/workspaces';
 export { RESOURCE_GRAPH_THRESHOLD } from './resource-graph.js';
 
 /** What a live read produced, and what it cost (for the log and the benchmark). */
@@ -92,6 +96,11 @@ export async function readLive(settings: LiveSettings, deps: LiveDeps): Promise<
     }
     throw error;
   });
+  // A project's hub holds the resources the project uses: read it (and what it depends on) too.
+  for (const resource of await readHubs([...byId.values()], reader, deps)) {
+    const key = idKey(resource.id);
+    if (!byId.has(key)) byId.set(key, resource);
+  }
   const graphNote = graph ? ` and ${graph.queries} Resource Graph queries` : '';
   deps.logger.info(
     `read ${read.length} workspace(s), ${byId.size} resources in ${reader.requests} ARM requests${graphNote}`,
@@ -103,4 +112,18 @@ export async function readLive(settings: LiveSettings, deps: LiveDeps): Promise<
     graphQueries: graph?.queries ?? 0,
     workspaces: read,
   };
+}
+
+/** The hubs of the projects among `resources` that were not read yet, each with its dependencies. */
+async function readHubs(resources: Resource[], reader: ArmReader, deps: LiveDeps): Promise<Resource[]> {
+  const read = new Set(resources.map((resource) => idKey(resource.id)));
+  const hubs = new Map<string, string>();
+  for (const resource of resources) {
+    if (resource.type.toLowerCase() !== WORKSPACE_TYPE) continue;
+    if (asString(readFirst(resource, WORKSPACE_SETTINGS.kind))?.toLowerCase() !== 'project') continue;
+    const hub = asString(readFirst(resource, WORKSPACE_POINTERS.hub.paths));
+    if (hub && !read.has(idKey(hub))) hubs.set(idKey(hub), hub);
+  }
+  const crawled = await Promise.all([...hubs.values()].map((id) => crawlDependency(reader, id, deps.logger)));
+  return crawled.flat();
 }

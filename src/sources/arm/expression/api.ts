@@ -1,4 +1,4 @@
-import type { ObjectValue, Value } from '../../../model.js';
+import type { ObjectValue, UnknownValue, Value } from '../../../model.js';
 
 /**
  * What an ARM expression can see besides its arguments. The template expander (sources/arm)
@@ -27,7 +27,8 @@ export interface DeploymentContext {
   subscriptionId: string;
   tenantId: string;
   resourceGroupName: string;
-  resourceGroupLocation: string;
+  /** `resourceGroup().location`; unknown while it is a placeholder (the user did not set it). */
+  resourceGroupLocation: string | UnknownValue;
   managementGroup: string;
   deploymentName: string;
   /** `environment()` object; when undefined, environment() is UnknownValue. */
