@@ -96,7 +96,7 @@ export async function loadConfigFile(
     text = readRegularFile(file, {
       file: shown,
       maxBytes: MAX_CONFIG_BYTES,
-      limitName: 'for the config file: keep it to rules and suppressions',
+      limitName: 'for the config file: keep it to rules, suppressions and deployment settings',
     });
   } catch (error) {
     const missing = error instanceof ConfigurationError && /^no such file/.test(error.message);

@@ -274,6 +274,41 @@ b('Bicep module and using paths are checked before the compiler runs', () => {
     expect(result.errors[1].message).toMatch(/\/dev\/zero is outside the repository/);
   });
 
+  test('references split over lines, behind comments, in multi-line strings or through an escaped ${ are checked too', async () => {
+    const base = tempDir('aml-ha-gate-bicep-');
+    const log = path.join(base, 'calls.log');
+    fakeBicep(log);
+    writeFiles(base, { 'outside/evil.bicep': "param x string = 'x'\n" });
+    const main = [
+      'import {', // 1
+      '  shared', // 2
+      "} from '../outside/evil.bicep'", // 3
+      'var a = loadTextContent(', // 4
+      "  '../outside/evil.bicep'", // 5
+      ')', // 6
+      "var b = sys.loadFileAsBase64(/* a comment */ '''/dev/zero''')", // 7
+      "module m /* a comment */ 'link\\${x}/evil.bicep' = {", // 8
+      "  name: 'm'", // 9
+      '}', // 10
+      "// module c '../outside/evil.bicep' = {", // 11: a comment, not read by the compiler
+      "var s = 'module x \\'../outside/evil.bicep\\''", // 12: text, not a reference
+    ].join('\n');
+    const repo = writeFiles(path.join(base, 'repo'), { 'main.bicep': main });
+    symlinkSync('../outside', path.join(repo, 'link${x}'));
+    const result = await loadTemplates(await discoverTemplates(['main.bicep'], repo), {
+      cwd: repo,
+      logger: silentLogger,
+    });
+    expect(existsSync(log)).toBe(false);
+    expect(result.errors.map((e) => [e.file, e.line])).toEqual([
+      ['main.bicep', 3],
+      ['main.bicep', 5],
+      ['main.bicep', 7],
+      ['main.bicep', 8],
+    ]);
+    expect(result.errors[3].message).toMatch(/link\$\{x\}\/evil\.bicep .*outside the repository/);
+  });
+
   test('a .bicepparam whose using leads out of the repository is refused; its template still compiles', async () => {
     const base = tempDir('aml-ha-gate-bicepparam-');
     const log = path.join(base, 'calls.log');
