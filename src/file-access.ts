@@ -23,6 +23,13 @@ import { printable } from './report/escape.js';
  */
 export const MAX_TEMPLATE_FILE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Largest Terraform plan JSON read. A plan is written by `terraform show -json`, not bounded by
+ * ARM's template limits: plans of thousands of resources are tens of MiB; 256 MiB keeps the parse
+ * (several times the text in memory) within a runner's memory.
+ */
+export const MAX_PLAN_BYTES = 256 * 1024 * 1024;
+
 /** Largest baseline report read (a JSON report of thousands of findings is a few MiB). */
 export const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 
@@ -357,6 +364,14 @@ export function readRegularFile(
   file: string,
   options: Naming & { maxBytes: number; limitName?: string },
 ): string {
+  return readRegularBytes(file, options).toString('utf8');
+}
+
+/** `readRegularFile`, as bytes (for files whose encoding is decided by their content). */
+export function readRegularBytes(
+  file: string,
+  options: Naming & { maxBytes: number; limitName?: string },
+): Buffer {
   const { maxBytes } = options;
   let fd: number;
   try {
@@ -371,7 +386,7 @@ export function readRegularFile(
       } catch (inner) {
         throw fileError(inner, options);
       }
-      if (real !== file) return readRegularFile(real, options);
+      if (real !== file) return readRegularBytes(real, options);
     }
     throw fileError(error, options);
   }
@@ -397,7 +412,7 @@ export function readRegularFile(
         break;
       }
     }
-    return buffer.toString('utf8', 0, length);
+    return buffer.subarray(0, length);
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
     throw fileError(error, options);

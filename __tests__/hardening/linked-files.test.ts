@@ -5,7 +5,15 @@
  */
 import { afterEach, beforeEach, describe, expect, test, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Report } from '../../src/model.js';
 import { silentLogger } from '../../src/model.js';
@@ -334,5 +342,51 @@ b('Bicep module and using paths are checked before the compiler runs', () => {
       }),
     ]);
     expect(existsSync(log)).toBe(true);
+  });
+});
+
+p('Terraform: the plan and the .tf files read for lines', () => {
+  const example = path.join(import.meta.dirname, '../../examples/terraform-workspace');
+
+  test('a .tf beside the plan that is a FIFO or a link to /dev/zero is not read; the plan still counts, with its lines', async () => {
+    const dir = writeFiles(openTempDir('aml-ha-gate-tf-'), {
+      'plan.json': readFileSync(path.join(example, 'plan.json'), 'utf8'),
+      'main.tf': readFileSync(path.join(example, 'main.tf'), 'utf8'),
+    });
+    execFileSync('mkfifo', [path.join(dir, 'pipe.tf')]);
+    symlinkSync('/dev/zero', path.join(dir, 'zero.tf'));
+    const run = await runBundled(['scan', 'plan.json', '--format', 'json'], {
+      cwd: dir,
+      killAfterMs: 20_000,
+      maxOldSpaceMb: 192,
+    });
+    expect(run.timedOut).toBe(false);
+    expect(run.signal).toBeNull();
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.errors ?? []).toEqual([]);
+    const located = report.findings.filter((f) => f.location?.file === 'main.tf' && f.location.line);
+    expect(located.length).toBeGreaterThan(0);
+  });
+
+  test('a plan over the plan size limit is a file error naming the limit, not read (a sparse file)', async () => {
+    const dir = openTempDir('aml-ha-gate-tf-big-');
+    writeFileSync(path.join(dir, 'plan.json'), '{"format_version":"1.2","terraform_version":"1.9.0",');
+    truncateSync(path.join(dir, 'plan.json'), 300 * 1024 * 1024);
+    const run = await runBundled(['scan', 'plan.json', '--format', 'json'], {
+      cwd: dir,
+      killAfterMs: 20_000,
+      maxOldSpaceMb: 192,
+    });
+    expect(run.timedOut).toBe(false);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.code).toBe(1);
+    expect((JSON.parse(run.stdout) as Report).errors).toEqual([
+      expect.objectContaining({
+        file: 'plan.json',
+        message: expect.stringMatching(/300\.0 MiB, over the 256 MiB limit/),
+      }),
+    ]);
   });
 });
