@@ -20762,6 +20762,12 @@ var external_node_fs_ = __nccwpck_require__(3024);
  * the cap on what is read is 4 × 4 MB. Anything larger is a file error, never read.
  */
 const MAX_TEMPLATE_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * Largest Terraform plan JSON read. A plan is written by `terraform show -json`, not bounded by
+ * ARM's template limits: plans of thousands of resources are tens of MiB; 256 MiB keeps the parse
+ * (several times the text in memory) within a runner's memory.
+ */
+const MAX_PLAN_BYTES = 256 * 1024 * 1024;
 /** Largest baseline report read (a JSON report of thousands of findings is a few MiB). */
 const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 /** Where the template size limit is documented, for messages. */
@@ -21049,6 +21055,10 @@ function fileError(error, naming) {
  * (a FIFO, a device, a folder), over the size limit, or the file system's reason.
  */
 function readRegularFile(file, options) {
+    return readRegularBytes(file, options).toString('utf8');
+}
+/** `readRegularFile`, as bytes (for files whose encoding is decided by their content). */
+function readRegularBytes(file, options) {
     const { maxBytes } = options;
     let fd;
     try {
@@ -21066,7 +21076,7 @@ function readRegularFile(file, options) {
                 throw fileError(inner, options);
             }
             if (real !== file)
-                return readRegularFile(real, options);
+                return readRegularBytes(real, options);
         }
         throw fileError(error, options);
     }
@@ -21091,7 +21101,7 @@ function readRegularFile(file, options) {
                 break;
             }
         }
-        return buffer.toString('utf8', 0, length);
+        return buffer.subarray(0, length);
     }
     catch (error) {
         if (error instanceof ConfigurationError)
@@ -21419,7 +21429,7 @@ async function loadConfigFile(file, options) {
         text = readRegularFile(file, {
             file: shown,
             maxBytes: MAX_CONFIG_BYTES,
-            limitName: 'for the config file: keep it to rules and suppressions',
+            limitName: 'for the config file: keep it to rules, suppressions and deployment settings',
         });
     }
     catch (error) {
@@ -62998,23 +63008,6 @@ function checkTemplateShape(document) {
 
 
 
-/** A Bicep single-quoted string literal (escapes `\'` and `\\` allowed). */
-const bicep_references_STRING = String.raw `'((?:[^'\\\n]|\\.)*)'`;
-const PATTERNS = [
-    { re: new RegExp(String.raw `^\s*module\s+[A-Za-z_]\w*\s+${bicep_references_STRING}`), what: 'module path' },
-    { re: new RegExp(String.raw `^\s*using\s+${bicep_references_STRING}`), what: 'using path' },
-    { re: new RegExp(String.raw `^\s*extends\s+${bicep_references_STRING}`), what: 'extends path' },
-    { re: new RegExp(String.raw `^\s*import\b.*\bfrom\s+${bicep_references_STRING}`), what: 'import path' },
-    {
-        re: new RegExp(String.raw `\b(?:loadTextContent|loadJsonContent|loadYamlContent|loadFileAsBase64)\s*\(\s*${bicep_references_STRING}`, 'g'),
-        what: 'loaded file',
-    },
-    {
-        re: new RegExp(String.raw `\bloadDirectoryFileInfo\s*\(\s*${bicep_references_STRING}`, 'g'),
-        what: 'loaded folder',
-        folder: true,
-    },
-];
 /**
  * A module or `using` reference that is not a local file: a registry (`br:host/repo:tag`, or an
  * alias `br/public:…`), a template spec (`ts:…`, `ts/alias:…`), or another scheme. The Bicep CLI
@@ -63035,26 +63028,139 @@ function localPath(reference) {
         return undefined;
     }
 }
-function bicep_references_unescape(literal) {
-    return literal.replace(/\\(.)/g, '$1');
+/** `\n`, `\r`, `\t`, `\\`, `\'`, `\$` and `\u{…}`: Bicep's string escapes. */
+function unescapeAt(text, i) {
+    const ch = text[i + 1] ?? '';
+    if (ch === 'n')
+        return { value: '\n', next: i + 2 };
+    if (ch === 'r')
+        return { value: '\r', next: i + 2 };
+    if (ch === 't')
+        return { value: '\t', next: i + 2 };
+    if (ch === 'u' && text[i + 2] === '{') {
+        const close = text.indexOf('}', i + 3);
+        const code = close > 0 ? Number.parseInt(text.slice(i + 3, close), 16) : Number.NaN;
+        if (Number.isInteger(code) && code >= 0 && code <= 0x10ffff)
+            return { value: String.fromCodePoint(code), next: close + 1 };
+    }
+    return { value: ch, next: i + 2 };
 }
-/** The local files a Bicep or .bicepparam source refers to, with their lines. */
+/** Counts the newlines of `text` between `from` and `to`. */
+function newlines(text, from, to) {
+    let count = 0;
+    for (let i = from; i < to; i++)
+        if (text.charCodeAt(i) === 10)
+            count++;
+    return count;
+}
+/**
+ * Bicep source as tokens, skipping whitespace and comments. Linear; strings keep the line they
+ * start on; a `${` that is not escaped marks a string as interpolated (the compiler refuses those
+ * as paths). Not a parser: enough to see `module name 'path'` or `loadTextContent('path')` however
+ * the source is split over lines or commented.
+ */
+function tokenize(text) {
+    const tokens = [];
+    let line = 1;
+    let i = 0;
+    while (i < text.length) {
+        const ch = text[i];
+        if (ch === '\n') {
+            line++;
+            i++;
+        }
+        else if (/\s/.test(ch))
+            i++;
+        else if (text.startsWith('//', i)) {
+            while (i < text.length && text[i] !== '\n')
+                i++;
+        }
+        else if (text.startsWith('/*', i)) {
+            const close = text.indexOf('*/', i + 2);
+            const stop = close < 0 ? text.length : close + 2;
+            line += newlines(text, i, stop);
+            i = stop;
+        }
+        else if (text.startsWith("'''", i)) {
+            // A multi-line string: verbatim (no escapes, no interpolation); a first newline is dropped.
+            const close = text.indexOf("'''", i + 3);
+            const stop = close < 0 ? text.length : close;
+            const value = text.slice(i + 3, stop).replace(/^\r?\n/, '');
+            tokens.push({ kind: 'string', value, line, interpolated: false });
+            line += newlines(text, i, stop);
+            i = close < 0 ? text.length : close + 3;
+        }
+        else if (ch === "'") {
+            let value = '';
+            let interpolated = false;
+            let j = i + 1;
+            while (j < text.length && text[j] !== "'" && text[j] !== '\n') {
+                if (text[j] === '\\') {
+                    const escaped = unescapeAt(text, j);
+                    value += escaped.value;
+                    j = escaped.next;
+                }
+                else {
+                    if (text[j] === '$' && text[j + 1] === '{')
+                        interpolated = true;
+                    value += text[j];
+                    j++;
+                }
+            }
+            tokens.push({ kind: 'string', value, line, interpolated });
+            i = text[j] === "'" ? j + 1 : j;
+        }
+        else if (/[A-Za-z_]/.test(ch)) {
+            let j = i + 1;
+            while (j < text.length && /\w/.test(text[j]))
+                j++;
+            tokens.push({ kind: 'name', text: text.slice(i, j), line });
+            i = j;
+        }
+        else {
+            tokens.push({ kind: 'punct', text: ch, line });
+            i++;
+        }
+    }
+    return tokens;
+}
+const LOAD_FILE = new Set(['loadTextContent', 'loadJsonContent', 'loadYamlContent', 'loadFileAsBase64']);
+/**
+ * The local files a Bicep or .bicepparam source refers to, with their lines: `module name 'path'`,
+ * `using 'path'`, `extends 'path'`, `import … from 'path'` and the `load…('path')` functions,
+ * however split over lines or commented, in single- or multi-line strings. A string that only
+ * contains such words is not a reference.
+ */
 function bicepReferences(text) {
     const references = [];
-    text.split(/\r?\n/).forEach((line, index) => {
-        if (/^\s*\/\//.test(line))
+    const tokens = tokenize(text);
+    const add = (token, what, folder = false) => {
+        if (token?.kind !== 'string' || token.interpolated || token.value === '')
             return;
-        for (const { re, what, folder } of PATTERNS) {
-            const matches = re.global ? [...line.matchAll(re)] : [re.exec(line)].filter((m) => m !== null);
-            for (const match of matches) {
-                const written = bicep_references_unescape(match[1]);
-                if (written === '' || isExternalReference(written) || written.includes('${'))
-                    continue;
-                const local = localPath(written);
-                if (local === undefined)
-                    continue;
-                references.push({ what, path: local, line: index + 1, ...(folder ? { folder } : {}) });
-            }
+        if (isExternalReference(token.value))
+            return;
+        const local = localPath(token.value);
+        if (local === undefined)
+            return;
+        references.push({ what, path: local, line: token.line, ...(folder ? { folder } : {}) });
+    };
+    tokens.forEach((token, index) => {
+        if (token.kind !== 'name')
+            return;
+        const next = tokens[index + 1];
+        if (token.text === 'module' && next?.kind === 'name')
+            add(tokens[index + 2], 'module path');
+        else if (token.text === 'using')
+            add(next, 'using path');
+        else if (token.text === 'extends')
+            add(next, 'extends path');
+        else if (token.text === 'from')
+            add(next, 'import path');
+        else if (next?.kind === 'punct' && next.text === '(') {
+            if (LOAD_FILE.has(token.text))
+                add(tokens[index + 2], 'loaded file');
+            else if (token.text === 'loadDirectoryFileInfo')
+                add(tokens[index + 2], 'loaded folder', true);
         }
     });
     return references;
@@ -65123,7 +65229,7 @@ function setPath(body, path, value) {
  * expressions, `dynamic` blocks) is simply absent: a lookup falls back to the nearest enclosing path.
  */
 function scanHclBlocks(text) {
-    const tokens = tokenize(text);
+    const tokens = hcl_blocks_tokenize(text);
     const blocks = [];
     let position = 0;
     const peek = () => tokens[position];
@@ -65277,7 +65383,7 @@ function unquote(token) {
 }
 const IDENT_START = /[A-Za-z_]/;
 const IDENT_PART = /[A-Za-z0-9_-]/;
-function tokenize(text) {
+function hcl_blocks_tokenize(text) {
     const tokens = [];
     let line = 1;
     let i = 0;
@@ -65413,6 +65519,7 @@ function tokenize(text) {
 
 
 
+
 /**
  * Finds each resource's block in the `.tf` files of the module that declared it: the root module
  * is the folder of the plan file (write the plan JSON there), a child module's folder comes from
@@ -65495,7 +65602,9 @@ class TerraformLocator {
         if (!this.modulesJson) {
             this.modulesJson = new Map();
             try {
-                const manifest = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_.join(this.rootDir, '.terraform', 'modules', 'modules.json'), 'utf8'));
+                const manifest = JSON.parse(readRegularFile(external_node_path_.join(this.rootDir, '.terraform', 'modules', 'modules.json'), {
+                    maxBytes: MAX_TEMPLATE_FILE_BYTES,
+                }));
                 for (const entry of manifest.Modules ?? []) {
                     if (typeof entry.Key === 'string' && typeof entry.Dir === 'string')
                         this.modulesJson.set(entry.Key, entry.Dir);
@@ -65526,7 +65635,9 @@ class TerraformLocator {
             const absolute = external_node_path_.join(dir, name);
             let text;
             try {
-                text = (0,external_node_fs_.readFileSync)(absolute, 'utf8');
+                // Only to find lines: a .tf that is not a regular file within the template limit (a FIFO,
+                // a link to /dev/zero) is passed over, never waited on or read whole.
+                text = readRegularFile(absolute, { file: absolute, maxBytes: MAX_TEMPLATE_FILE_BYTES });
             }
             catch {
                 continue;
@@ -65880,13 +65991,12 @@ function loadTerraformPlans(files, options) {
     for (const file of files) {
         let plan;
         try {
-            let bytes;
-            try {
-                bytes = (0,external_node_fs_.readFileSync)(file.absolutePath);
-            }
-            catch (error) {
-                throw new ConfigurationError(`cannot read the plan: ${describeError(error)}`, file.path);
-            }
+            // A regular file within the plan limit: a FIFO or a device is refused, never waited on.
+            const bytes = readRegularBytes(file.absolutePath, {
+                file: file.path,
+                maxBytes: MAX_PLAN_BYTES,
+                limitName: 'for a Terraform plan',
+            });
             plan = readPlan(decodePlanBytes(bytes), file.path);
         }
         catch (error) {
