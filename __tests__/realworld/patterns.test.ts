@@ -235,7 +235,7 @@ withBicep('bicep-module-error: a module that does not compile', () => {
 describe('outside issue 10 (reported to the lead, not fixed here)', () => {
   // Other: a project "passes" RegistryLinked on its hub's registry even when the hub has none
   // (the hub itself warns). The project's images go to the registry Azure ML creates for the hub.
-  test.failing('a project of a hub without a registry does not pass', async () => {
+  test('a project of a hub without a registry does not pass', async () => {
     const report = await scan('project-hub-without-registry');
     expect(only(report, 'HA.Workspace.RegistryLinked', 'hub-noacr').status).toBe('warn');
     expect(only(report, 'HA.Workspace.RegistryLinked', 'proj-a').status).not.toBe('pass');
@@ -244,8 +244,35 @@ describe('outside issue 10 (reported to the lead, not fixed here)', () => {
   // Other: azd's main.parameters.json holds ${VAR} / ${VAR=default} placeholders that azd
   // substitutes before deploying; read literally they break allowedValues (a file error) and name
   // resources after the placeholder text. Every azd template in the wild has such a file.
-  test.failing('an azd ${VAR} placeholder is not a file error', async () => {
+  test('an azd ${VAR} placeholder is not a file error', async () => {
     const report = await scan('azd-parameters-file');
     expect(report.errors).toEqual([]);
+    // What the template itself decides is still judged: the account's own SKU.
+    const storage = report.findings.filter((f) => f.ruleId === 'HA.Storage.Redundancy');
+    expect(storage.map((f) => f.status)).toContain('fail');
+    const rendered = JSON.stringify(report);
+    expect(rendered).not.toContain('${AZURE_LOCATION}');
+    expect(rendered).toMatch(/set by azd from the environment variable AZURE_ENV_NAME/);
+  });
+
+  // Names built from a value known only at deployment (an azd variable, a required parameter with
+  // no parameters file) are the same name wherever the template writes the same expression: the
+  // workspace's default storage is the account the template declares, not an unlinked datastore.
+  test.failing('a storage account named from an azd placeholder is still the default storage', async () => {
+    const report = await scan('azd-parameters-file');
+    const storage = report.findings.filter((f) => f.ruleId === 'HA.Storage.Redundancy');
+    expect(storage).toHaveLength(1);
+    expect(storage[0]?.resource.role).toBe('defaultStorage');
+    expect(storage[0]?.status).toBe('fail');
+  });
+
+  test('the scan never reads the environment for an azd placeholder (a PR could name a token)', async () => {
+    process.env.AZURE_LOCATION = 'runner-secret-value';
+    try {
+      const report = await scan('azd-parameters-file');
+      expect(JSON.stringify(report)).not.toContain('runner-secret-value');
+    } finally {
+      delete process.env.AZURE_LOCATION;
+    }
   });
 });

@@ -94,6 +94,19 @@ describe('workspace rules', () => {
     const project = workspace('proj', { hubResourceId: idOf(T.workspace, 'hub') }, { kind: 'Project' });
     expect(statusOf([hub, project], 'HA.Workspace.RegistryLinked', 'proj')).toBe('pass');
   });
+  test('HA.Workspace.RegistryLinked: a project of a hub that names no registry warns like its hub', () => {
+    const hub = workspace('hub', {}, { kind: 'Hub' });
+    const project = workspace('proj', { hubResourceId: idOf(T.workspace, 'hub') }, { kind: 'Project' });
+    expect(statusOf([hub, project], 'HA.Workspace.RegistryLinked', 'hub')).toBe('warn');
+    const [finding] = findingsOf([hub, project], 'HA.Workspace.RegistryLinked', 'proj');
+    expect(finding?.status).toBe('warn');
+    expect(finding?.message).toMatch(/hub hub, which names none/);
+  });
+  test('HA.Workspace.RegistryLinked: a project of a hub whose registry is only known at deployment is unknown', () => {
+    const hub = workspace('hub', { containerRegistry: unknown('x') }, { kind: 'Hub' });
+    const project = workspace('proj', { hubResourceId: idOf(T.workspace, 'hub') }, { kind: 'Project' });
+    expect(statusOf([hub, project], 'HA.Workspace.RegistryLinked', 'proj')).toBe('unknown');
+  });
   test('HA.Workspace.SharedDefaultStorage: warn on both workspaces when they share, pass otherwise', () => {
     const shared = [wsWithStorage('a'), wsWithStorage('b'), storage('Standard_ZRS')];
     expect(statusOf(shared, 'HA.Workspace.SharedDefaultStorage', 'a')).toBe('warn');
@@ -189,6 +202,15 @@ test('HA.AppInsights.Retention is info, naming retention or the Log Analytics wo
   });
   expect(findingsOf([classic], 'HA.AppInsights.Retention')[0]?.message).toContain('30 days');
   expect(findingsOf([based], 'HA.AppInsights.Retention')[0]?.message).toContain('Log Analytics');
+});
+
+test('HA.AppInsights.Retention: a Log Analytics workspace known only at deployment is not "classic"', () => {
+  const pending = resource(T.appInsights, 'appi3', {
+    properties: { WorkspaceResourceId: unknown("reference('log').id") },
+  });
+  const [finding] = findingsOf([pending], 'HA.AppInsights.Retention');
+  expect(finding?.message).toContain('Workspace-based');
+  expect(finding?.message).not.toMatch(/retired|Classic/);
 });
 
 describe('compute and AKS rules', () => {

@@ -19712,6 +19712,13 @@ const appInsightsRetentionRule = {
                 outcome('info', `No HA settings exist. Workspace-based: retention lives in Log Analytics workspace ${workspaceId.value.split('/').pop()}. For DR, create Application Insights in both regions.`, workspaceId.path, workspaceId.value),
             ];
         }
+        if (workspaceId.kind === 'unknown') {
+            // Set, but to a value known only at deployment (a Log Analytics workspace created alongside):
+            // it is workspace-based, not classic.
+            return [
+                outcome('info', `No HA settings exist. Workspace-based: retention lives in the Log Analytics workspace that properties.WorkspaceResourceId names (${workspaceId.reason}). For DR, create Application Insights in both regions.`, workspaceId.path, workspaceId.reason),
+            ];
+        }
         const retention = read(resource, 'properties.RetentionInDays');
         const days = retention.kind === 'value' ? retention.value : 90;
         return [
@@ -20459,7 +20466,15 @@ function registryThroughHub(resource, context) {
     }
     if (hub.readError)
         return outcome('unknown', `Project workspace: cannot tell its hub's registry: ${hub.readError}`, hubId.path, id);
-    return outcome('pass', `Project workspace: it uses the container registry of its hub ${hub.name}.`, hubId.path, hub.id);
+    // The project's images go to the hub's registry: judge the hub's own setting, not its existence.
+    const hubRegistry = readFirst(hub, WORKSPACE_POINTERS.containerRegistry.paths);
+    if (hubRegistry.kind === 'unknown') {
+        return outcome('unknown', `Project workspace: it uses the container registry of its hub ${hub.name}, and which registry the hub uses is ${hubRegistry.reason}.`, hubId.path, hub.id);
+    }
+    if (hubRegistry.kind === 'value' && typeof hubRegistry.value === 'string' && hubRegistry.value !== '') {
+        return outcome('pass', `Project workspace: it uses the container registry of its hub ${hub.name}.`, hubId.path, hub.id);
+    }
+    return outcome('warn', `Project workspace: it uses the container registry of its hub ${hub.name}, which names none: Azure ML will create one by itself when it first builds an image, outside your HA settings (no geo-replication). Set properties.containerRegistry on the hub to a Premium registry with a replica.`, hubId.path, hub.id);
 }
 const registryLinkedRule = {
     id: 'HA.Workspace.RegistryLinked',
@@ -62910,6 +62925,45 @@ function expandTemplate(document, options) {
 
 
 
+
+/**
+ * `${NAME}`, `${NAME=default}`, `${NAME:-default}`: the Azure Developer CLI (azd) fills these in
+ * from its environment when it deploys (its parameters files go through envsubst). The scan never
+ * reads the environment for them: a pull request could name any variable of the runner, tokens
+ * included, and see its value in a finding.
+ */
+const AZD_PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}/g;
+/** A value with every string that holds an azd placeholder made unknown, naming the variables. */
+function withoutAzdPlaceholders(parameter, value) {
+    if (typeof value === 'string') {
+        const variables = [...value.matchAll(AZD_PLACEHOLDER)];
+        if (variables.length === 0)
+            return value;
+        const named = variables
+            .map(([, variable, operator, fallback]) => operator ? `${variable} (azd's default: ${JSON.stringify(fallback)})` : variable)
+            .join(', ');
+        return new model_UnknownValue(`parameter ${parameter} is set by azd from the environment variable ${named} when it deploys`);
+    }
+    if (Array.isArray(value)) {
+        let out;
+        value.forEach((item, index) => {
+            const replaced = withoutAzdPlaceholders(parameter, item);
+            if (replaced !== item)
+                (out ??= [...value])[index] = replaced;
+        });
+        return out ?? value;
+    }
+    if (value !== null && typeof value === 'object' && !(value instanceof model_UnknownValue)) {
+        let out;
+        for (const [key, item] of Object.entries(value)) {
+            const replaced = withoutAzdPlaceholders(parameter, item);
+            if (replaced !== item)
+                setKey((out ??= { ...value }), key, replaced);
+        }
+        return out ?? value;
+    }
+    return value;
+}
 /**
  * Reads a deployment parameters file (`{ "parameters": { "x": { "value": … } } }`). Values are
  * literal; Key Vault references are unknown (their secret is never read).
@@ -62925,7 +62979,7 @@ function readParametersDocument(document) {
         const valueKey = propertyKey(declaration, 'value');
         if (valueKey !== undefined) {
             out.set(name.toLowerCase(), {
-                value: property(declaration, 'value'),
+                value: withoutAzdPlaceholders(name, property(declaration, 'value')),
                 locate: () => ({ file: document.file, line: document.lineOf([parametersKey, name, valueKey]) }),
             });
         }

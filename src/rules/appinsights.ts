@@ -21,6 +21,18 @@ export const appInsightsRetentionRule: RuleDefinition = {
         ),
       ];
     }
+    if (workspaceId.kind === 'unknown') {
+      // Set, but to a value known only at deployment (a Log Analytics workspace created alongside):
+      // it is workspace-based, not classic.
+      return [
+        outcome(
+          'info',
+          `No HA settings exist. Workspace-based: retention lives in the Log Analytics workspace that properties.WorkspaceResourceId names (${workspaceId.reason}). For DR, create Application Insights in both regions.`,
+          workspaceId.path,
+          workspaceId.reason,
+        ),
+      ];
+    }
     const retention = read(resource, 'properties.RetentionInDays');
     const days = retention.kind === 'value' ? retention.value : 90;
     return [

@@ -64,9 +64,27 @@ function registryThroughHub(resource: LinkedResource, context: RuleContext): Rul
       hubId.path,
       id,
     );
+  // The project's images go to the hub's registry: judge the hub's own setting, not its existence.
+  const hubRegistry = readFirst(hub, WORKSPACE_POINTERS.containerRegistry.paths);
+  if (hubRegistry.kind === 'unknown') {
+    return outcome(
+      'unknown',
+      `Project workspace: it uses the container registry of its hub ${hub.name}, and which registry the hub uses is ${hubRegistry.reason}.`,
+      hubId.path,
+      hub.id,
+    );
+  }
+  if (hubRegistry.kind === 'value' && typeof hubRegistry.value === 'string' && hubRegistry.value !== '') {
+    return outcome(
+      'pass',
+      `Project workspace: it uses the container registry of its hub ${hub.name}.`,
+      hubId.path,
+      hub.id,
+    );
+  }
   return outcome(
-    'pass',
-    `Project workspace: it uses the container registry of its hub ${hub.name}.`,
+    'warn',
+    `Project workspace: it uses the container registry of its hub ${hub.name}, which names none: Azure ML will create one by itself when it first builds an image, outside your HA settings (no geo-replication). Set properties.containerRegistry on the hub to a Premium registry with a replica.`,
     hubId.path,
     hub.id,
   );
