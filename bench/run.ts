@@ -21,6 +21,11 @@ const corpus = path.resolve(
   process.argv[2] ?? path.resolve(repoRoot, '../shared/corpus/quickstart-templates'),
 );
 
+/** CPU time (user + system) in ms: steadier than wall time on a busy machine. */
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const discovered = await discoverTemplates([corpus], corpus);
   const discoveredAt = performance.now();
+  const loadCpu = process.cpuUsage();
   const json = discovered.filter((f) => f.kind === 'template' || f.kind === 'parameters');
   const bicep = discovered.filter((f) => f.kind === 'bicep' || f.kind === 'bicepparam');
   const { resources, errors, templates } = await loadTemplates(json, {
@@ -83,10 +89,13 @@ async function main(): Promise<void> {
     locatable: needsLines,
   });
   const loadedAt = performance.now();
+  const loadCpuMs = cpuMs(process.cpuUsage(loadCpu));
 
   const engineStart = performance.now();
+  const engineCpu = process.cpuUsage();
   const findings = evaluateResources(resources);
   const engineMs = performance.now() - engineStart;
+  const engineCpuMs = cpuMs(process.cpuUsage(engineCpu));
   const total = performance.now() - started;
   const peak = process.resourceUsage().maxRSS * 1024;
 
@@ -110,14 +119,14 @@ async function main(): Promise<void> {
   console.log(`resources: ${resources.length} (${unknownDeployed} with an unknown condition or copy count)`);
   const unknown = findings.filter((f) => f.status === 'unknown').length;
   console.log(
-    `findings: ${findings.length}, unknown: ${unknown} (${((100 * unknown) / Math.max(1, findings.length)).toFixed(1)} %), engine ${engineMs.toFixed(0)} ms`,
+    `findings: ${findings.length}, unknown: ${unknown} (${((100 * unknown) / Math.max(1, findings.length)).toFixed(1)} %), engine ${engineMs.toFixed(0)} ms (cpu ${engineCpuMs.toFixed(0)} ms)`,
   );
   console.log('top error causes:');
   for (const [cause, files] of [...causes.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, 15)) {
     console.log(`  ${String(files.length).padStart(4)}  ${cause}   e.g. ${files[0]}`);
   }
   console.log(
-    `wall time: ${total.toFixed(0)} ms (discover ${(discoveredAt - started).toFixed(0)} ms, load ${(loadedAt - discoveredAt).toFixed(0)} ms)`,
+    `wall time: ${total.toFixed(0)} ms (discover ${(discoveredAt - started).toFixed(0)} ms, load ${(loadedAt - discoveredAt).toFixed(0)} ms, cpu ${loadCpuMs.toFixed(0)} ms)`,
   );
   console.log(
     `floor: read ${readMs.toFixed(0)} ms + JSON.parse ${parseMs.toFixed(0)} ms = ${floor.toFixed(0)} ms for ${json.length} files, ${mb(bytes)} (${parseFailures} rejected by strict JSON.parse)`,

@@ -26,6 +26,8 @@ export interface TemplateScanOptions {
   deployment?: DeploymentSettings;
   /** Reads the templates' outside dependencies from Azure; absent = they stay unknown. */
   azure?: AzureDependencyReader;
+  /** Let the Bicep CLI use this machine's Azure sign-in to restore modules from private registries. */
+  bicepRegistrySignIn?: boolean;
   logger: Logger;
   now: Date;
 }
@@ -53,6 +55,7 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
     logger: options.logger,
     locatable: needsLines,
     roots,
+    bicep: { registrySignIn: options.bicepRegistrySignIn === true },
   });
   const plans = loadTerraformPlans(
     files.filter((file) => file.kind === 'terraform-plan'),

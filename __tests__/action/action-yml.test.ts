@@ -31,6 +31,7 @@ describe('action.yml', () => {
         'mode',
         'templates',
         'terraform-plan',
+        'bicep-registry-sign-in',
         'scope',
         'fail-on',
         'unknown-as',

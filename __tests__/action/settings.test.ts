@@ -21,8 +21,15 @@ describe('parseSettings', () => {
       checkName: 'AML HA gate',
       reportFile: 'aml-ha-report.json',
       configFrom: 'base',
+      bicepRegistrySignIn: false,
     });
     expect(pr.templates).toEqual(DEFAULT_TEMPLATE_GLOBS);
+    expect(parseSettings(inputs({ 'bicep-registry-sign-in': 'true' }), {}, 'push').bicepRegistrySignIn).toBe(
+      true,
+    );
+    expect(() => parseSettings(inputs({ 'bicep-registry-sign-in': 'yes please' }), {}, 'push')).toThrow(
+      /bicep-registry-sign-in/,
+    );
     expect(parseSettings(inputs({ 'config-from': 'Pull-Request' }), {}, 'pull_request').configFrom).toBe(
       'pull-request',
     );

@@ -54,13 +54,13 @@ describe('Bicep diagnostics', () => {
         file: 'infra/main.bicep',
         line: 3,
         message:
-          'module br:mcr.microsoft.com/bicep/avm/res/machine-learning-services/workspace:0.10.0 cannot be restored (Name or service not known (mcr.microsoft.com:443)), so this file was not scanned: the Bicep CLI downloads registry modules when it compiles: run the scan where the registry is reachable (and signed in, az login, for a private registry), restore the modules beforehand (bicep restore), or scan the compiled ARM JSON (bicep build) instead',
+          'module br:mcr.microsoft.com/bicep/avm/res/machine-learning-services/workspace:0.10.0 cannot be restored (Name or service not known (mcr.microsoft.com:443)), so this file was not scanned: the Bicep CLI downloads registry modules when it compiles: run the scan where the registry is reachable, restore the modules beforehand (bicep restore), or scan the compiled ARM JSON (bicep build) instead; for a private registry, allow the compiler the Azure sign-in of the job with bicep-registry-sign-in: true (CLI: --bicep-registry-sign-in) where the templates are trusted',
       },
       {
         file: 'infra/main.bicep',
         line: 16,
         message:
-          'module ts:00000000-0000-0000-0000-000000000000/rg/spec:1.0 cannot be restored (The ChainedTokenCredential failed to retrieve a token from the included credentials.), so this file was not scanned: the Bicep CLI reads template specs from Azure when it compiles: run the scan where it is signed in to Azure (az login) with read access to the template spec, or scan the compiled ARM JSON (bicep build) instead',
+          'module ts:00000000-0000-0000-0000-000000000000/rg/spec:1.0 cannot be restored (The ChainedTokenCredential failed to retrieve a token from the included credentials.), so this file was not scanned: the Bicep CLI reads template specs from Azure when it compiles, signed in: allow it the Azure sign-in of the job with bicep-registry-sign-in: true (CLI: --bicep-registry-sign-in, after az login) where the templates are trusted, or scan the compiled ARM JSON (bicep build) instead',
       },
     ]);
   });

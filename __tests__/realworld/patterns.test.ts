@@ -49,27 +49,24 @@ describe('nullable-parameters: AVM-style nullable parameters, $ref types and nul
   // allowedValues restrict the values given, not a null (learn.microsoft.com/azure/
   // azure-resource-manager/templates/parameters, "Nullable parameters"). AVM's
   // systemDatastoresAuthMode is declared this way.
-  test.failing('a nullable parameter with allowedValues left out is no error', () => {
+  test('a nullable parameter with allowedValues left out is no error', () => {
     expect(report.errors).toEqual([]);
   });
 
   // Root cause 1. ARM: a parameter whose type is a $ref to a nullable definition is nullable too;
   // left out, it is null, so `encryption` is null and the workspace has no customer-managed key.
-  test.failing('a $ref parameter to a nullable definition left out is null: no CMK finding', () => {
+  test('a $ref parameter to a nullable definition left out is null: no CMK finding', () => {
     expect(on(report, 'HA.Workspace.CmkCosmosDb', 'mlw-nullable')).toEqual([]);
   });
 
   // Root cause 1. ARM: a deployment that passes null for a parameter with a defaultValue gets the
   // default (AVM passes tryGet(compute, 'deployCompute') to a module whose deployCompute defaults
   // to true), so the compute is deployed.
-  test.failing(
-    'null passed to a module parameter with a default takes the default: the compute exists',
-    () => {
-      const compute = only(report, 'HA.Compute.ManagedCompute', 'cpu');
-      expect(compute.status).toBe('info');
-      expect(compute.workspace).toBe('mlw-nullable');
-    },
-  );
+  test('null passed to a module parameter with a default takes the default: the compute exists', () => {
+    const compute = only(report, 'HA.Compute.ManagedCompute', 'cpu');
+    expect(compute.status).toBe('info');
+    expect(compute.workspace).toBe('mlw-nullable');
+  });
 
   test('what does not depend on null is judged: the ZRS default storage passes', () => {
     expect(only(report, 'HA.Storage.Redundancy', 'stnullable').status).toBe('pass');
@@ -81,7 +78,7 @@ describe('expression-parameter-entry: a deployment parameter written as one expr
   // Root cause 2. Bicep writes a conditional module argument as
   // "x": "[if(c, createObject('value', v), createObject('value', null()))]"; ARM evaluates the
   // expression and takes its `value`. Here it carries the registry id into the workspace module.
-  test.failing('the registry passed through the expression entry is linked to the workspace', async () => {
+  test('the registry passed through the expression entry is linked to the workspace', async () => {
     const report = await scan('expression-parameter-entry');
     expect(only(report, 'HA.Workspace.RegistryLinked', 'mlw-exprentry').status).toBe('pass');
     const registry = only(report, 'HA.Registry.GeoReplication', 'crexprentry');
@@ -186,7 +183,7 @@ describe('cosmos-armid: the encryption *ArmId fields of API 2023-08-01-preview',
 describe('duplicate-declaration: a workspace created, then updated by a nested deployment', () => {
   // Root cause 6. Both declarations are the same resource (same id): ARM applies them in order,
   // the later one wins per property, and the report has one finding per rule.
-  test.failing('one finding per rule, with the properties of the last declaration', async () => {
+  test('one finding per rule, with the properties of the last declaration', async () => {
     const report = await scan('duplicate-declaration');
     expect(on(report, 'HA.Workspace.DisasterRecovery', 'mlw-twice')).toHaveLength(1);
     const registry = on(report, 'HA.Workspace.RegistryLinked', 'mlw-twice');

@@ -19093,7 +19093,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4825);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(283);
 
 process.exitCode = await (0,_cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
@@ -19108,7 +19108,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4825:
+/***/ 283:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58781,23 +58781,552 @@ async function readOutsideDependencies(resources, reader, deployment, logger) {
     return { resources: await reader.read(outsideReferences(resources), deployment) };
 }
 
+;// CONCATENATED MODULE: ./.build/sources/arm/lines.js
+/**
+ * Offsets → 1-based line numbers. Built once per file (a table of line starts) and queried by
+ * binary search, so mapping every value of a large template stays cheap.
+ */
+class LineIndex {
+    starts;
+    constructor(text) {
+        const starts = [0];
+        for (let i = 0; i < text.length; i++) {
+            const c = text.charCodeAt(i);
+            if (c === 10)
+                starts.push(i + 1);
+            else if (c === 13) {
+                if (text.charCodeAt(i + 1) === 10)
+                    i++;
+                starts.push(i + 1);
+            }
+        }
+        this.starts = starts;
+    }
+    /** 1-based line of a 0-based character offset. */
+    lineAt(offset) {
+        const starts = this.starts;
+        let low = 0;
+        let high = starts.length - 1;
+        while (low < high) {
+            const mid = (low + high + 1) >> 1;
+            if (starts[mid] <= offset)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        return low + 1;
+    }
+    /** 1-based column of a 0-based character offset. */
+    columnAt(offset) {
+        return offset - this.starts[this.lineAt(offset) - 1] + 1;
+    }
+    get lineCount() {
+        return this.starts.length;
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/jsonc.js
+
+
+
+const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false };
+/**
+ * A parsed JSON(C) document: its value, and the lines of its values on demand. Most templates are
+ * strict JSON, so they are parsed with the built-in `JSON.parse`, and a line is found by running
+ * jsonc-parser's scanner down the path, skipping what is beside it: no syntax tree is built or
+ * kept for them, and only the findings and errors that need a line pay for one. The few files
+ * that need ARM's leniency (comments, trailing commas, raw control characters inside strings)
+ * are parsed into a syntax tree with offsets at once, and their lines come from it.
+ */
+class JsonDocument {
+    file;
+    absolutePath;
+    root;
+    source;
+    tree;
+    lineIndex;
+    /** Strict files: where the values passed by earlier scans start, so later scans resume there. */
+    marks;
+    constructor(
+    /** Path shown to the user (relative to the working directory, forward slashes). */
+    file, absolutePath, root, 
+    /** The text (a byte order mark replaced by a space). */
+    source, 
+    /** Lenient files: the tree parsed from a masked copy of `source` (same offsets). */
+    tree) {
+        this.file = file;
+        this.absolutePath = absolutePath;
+        this.root = root;
+        this.source = source;
+        this.tree = tree;
+    }
+    /**
+     * 1-based line of the value at `path`, or of its nearest ancestor that exists in the text.
+     * Keys match exactly, else case-insensitively (ARM reads keys that way).
+     */
+    lineOf(path) {
+        if (this.tree) {
+            let node = this.tree;
+            for (const segment of path) {
+                const next = childNode(node, segment);
+                if (!next)
+                    break;
+                node = next;
+            }
+            return (this.lineIndex ??= new LineIndex(this.source)).lineAt(node.offset);
+        }
+        const marks = (this.marks ??= new Map());
+        const exact = scanToPath(this.source, path, false, marks);
+        if (exact.depth === path.length)
+            return exact.line + 1;
+        const folded = scanToPath(this.source, path, true, marks);
+        return (folded.depth > exact.depth ? folded.line : exact.line) + 1;
+    }
+}
+// jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot import).
+const OPEN_BRACE = 1;
+const CLOSE_BRACE = 2;
+const OPEN_BRACKET = 3;
+const CLOSE_BRACKET = 4;
+const COMMA = 5;
+const COLON = 6;
+const STRING = 10;
+const EOF = 17;
+/** The key of a path prefix in `JsonDocument.marks` (keys and indexes cannot be confused). */
+function childMarkKey(parent, segment) {
+    return typeof segment === 'number' ? `${parent}\u0001${segment}` : `${parent}\u0000${segment}`;
+}
+/**
+ * Scans `text` to the value at `path`: the 0-based line where it starts, and how many segments of
+ * the path were found (fewer when the path leaves what is written). It starts from the deepest
+ * prefix of the path an earlier scan passed (`marks`), and records where each value it passes on
+ * the way starts, keyed by its written spelling: findings of one resource share the long prefix.
+ */
+function scanToPath(text, path, foldCase, marks) {
+    const prefixes = [''];
+    for (let i = 0; i < path.length; i++)
+        prefixes.push(childMarkKey(prefixes[i], path[i]));
+    let depth = path.length;
+    let start;
+    while (depth > 0 && !(start = marks.get(prefixes[depth])))
+        depth--;
+    const base = start ?? { offset: 0, line: 0 };
+    const scanner = (0,main.createScanner)(text, true);
+    scanner.setPosition(base.offset);
+    let token = scanner.scan();
+    let line = base.line + scanner.getTokenStartLine();
+    const mark = (key) => {
+        if (!marks.has(key))
+            marks.set(key, { offset: scanner.getTokenOffset(), line: base.line + scanner.getTokenStartLine() });
+    };
+    while (depth < path.length) {
+        const segment = path[depth];
+        const parent = prefixes[depth];
+        if (token === OPEN_BRACE && typeof segment === 'string') {
+            const wanted = foldCase ? segment.toLowerCase() : segment;
+            token = scanner.scan();
+            let found = false;
+            while (token === STRING) {
+                const key = scanner.getTokenValue();
+                if (scanner.scan() !== COLON)
+                    return { line, depth };
+                token = scanner.scan();
+                mark(childMarkKey(parent, key));
+                if ((foldCase ? key.toLowerCase() : key) === wanted) {
+                    found = true;
+                    break;
+                }
+                token = skipValue(scanner, token);
+                if (token === COMMA)
+                    token = scanner.scan();
+            }
+            if (!found)
+                return { line, depth };
+        }
+        else if (token === OPEN_BRACKET && typeof segment === 'number') {
+            token = scanner.scan();
+            for (let index = 0; index < segment; index++) {
+                if (token === CLOSE_BRACKET || token === EOF)
+                    return { line, depth };
+                mark(childMarkKey(parent, index));
+                token = skipValue(scanner, token);
+                if (token !== COMMA)
+                    return { line, depth };
+                token = scanner.scan();
+            }
+            if (token === CLOSE_BRACKET || token === EOF)
+                return { line, depth };
+            mark(childMarkKey(parent, segment));
+        }
+        else
+            return { line, depth };
+        line = base.line + scanner.getTokenStartLine();
+        depth++;
+    }
+    return { line, depth };
+}
+/** Skips the value that starts with `token`; returns the token after it. */
+function skipValue(scanner, first) {
+    let token = first;
+    if (token !== OPEN_BRACE && token !== OPEN_BRACKET)
+        return scanner.scan();
+    let nesting = 0;
+    do {
+        if (token === OPEN_BRACE || token === OPEN_BRACKET)
+            nesting++;
+        else if (token === CLOSE_BRACE || token === CLOSE_BRACKET)
+            nesting--;
+        else if (token === EOF)
+            return token;
+        token = scanner.scan();
+    } while (nesting > 0);
+    return token;
+}
+function childNode(node, segment) {
+    if (typeof segment === 'number')
+        return node.type === 'array' ? node.children?.[segment] : undefined;
+    if (node.type !== 'object' || !node.children)
+        return undefined;
+    let exact;
+    let folded;
+    const lower = segment.toLowerCase();
+    for (const prop of node.children) {
+        const key = prop.children?.[0]?.value;
+        if (typeof key !== 'string')
+            continue;
+        if (key === segment)
+            exact ??= prop.children?.[1];
+        else if (key.toLowerCase() === lower)
+            folded ??= prop.children?.[1];
+    }
+    return exact ?? folded;
+}
+const PLACEHOLDER_BASE = 0xe000;
+const PLACEHOLDERS = /[\ue000-\ue01f]/g;
+/**
+ * Parses a template or parameters file the way ARM reads it: comments, trailing commas and raw
+ * control characters inside strings are accepted. Anything else is a `ConfigurationError` naming
+ * the file and line.
+ */
+function parseJsonDocument(text, file, absolutePath) {
+    const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+    try {
+        return new JsonDocument(file, absolutePath, JSON.parse(source), source);
+    }
+    catch {
+        // Not strict JSON: ARM's leniency below, with jsonc-parser.
+    }
+    let errors = [];
+    let root = (0,main.parseTree)(source, errors, PARSE_OPTIONS);
+    let masked = false;
+    if (errors.length > 0 && hasControlCharacterInString(source)) {
+        // Newtonsoft (ARM) accepts raw control characters inside strings; jsonc-parser does not. Mask
+        // them with same-length private-use characters so offsets (and lines) stay exact.
+        errors = [];
+        root = (0,main.parseTree)(maskControlCharacters(source), errors, PARSE_OPTIONS);
+        masked = true;
+    }
+    if (errors.length > 0 || !root) {
+        const first = errors[0];
+        const line = first ? new LineIndex(source).lineAt(first.offset) : 1;
+        const what = first ? describeParseError(first.error) : 'empty file';
+        throw new ConfigurationError(`not valid JSON: ${what}`, file, line);
+    }
+    return new JsonDocument(file, absolutePath, treeValue(root, masked), source, root);
+}
+function describeParseError(code) {
+    const name = (0,main.printParseErrorCode)(code);
+    return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+function hasControlCharacterInString(text) {
+    return /[\u0000-\u0008\u000a-\u001f]/.test(text);
+}
+/** Replaces control characters that occur inside string literals (not in comments or whitespace). */
+function maskControlCharacters(text) {
+    let out = '';
+    let last = 0;
+    let i = 0;
+    const n = text.length;
+    while (i < n) {
+        const c = text.charCodeAt(i);
+        if (c === 0x22) {
+            i++;
+            while (i < n) {
+                const d = text.charCodeAt(i);
+                if (d === 0x5c) {
+                    i += 2;
+                    continue;
+                }
+                if (d === 0x22)
+                    break;
+                if (d < 0x20) {
+                    out += text.slice(last, i) + String.fromCharCode(PLACEHOLDER_BASE + d);
+                    last = i + 1;
+                }
+                i++;
+            }
+            i++;
+        }
+        else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+            while (i < n && text.charCodeAt(i) !== 10)
+                i++;
+        }
+        else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+            const end = text.indexOf('*/', i + 2);
+            i = end < 0 ? n : end + 2;
+        }
+        else
+            i++;
+    }
+    return out + text.slice(last);
+}
+function unmask(text) {
+    return text.replace(PLACEHOLDERS, (ch) => String.fromCharCode(ch.charCodeAt(0) - PLACEHOLDER_BASE));
+}
+/** The value of a syntax tree node, masked control characters restored, duplicate keys last-wins. */
+function treeValue(node, masked) {
+    switch (node.type) {
+        case 'string':
+            return masked ? unmask(node.value) : node.value;
+        case 'number':
+        case 'boolean':
+        case 'null':
+            return node.value;
+        case 'array':
+            return (node.children ?? []).map((child) => treeValue(child, masked));
+        case 'object': {
+            const out = {};
+            for (const prop of node.children ?? []) {
+                const key = prop.children?.[0];
+                const value = prop.children?.[1];
+                if (!key || !value)
+                    continue;
+                const name = masked ? unmask(String(key.value)) : String(key.value);
+                Object.defineProperty(out, name, {
+                    value: treeValue(value, masked),
+                    enumerable: true,
+                    writable: true,
+                    configurable: true,
+                });
+            }
+            return out;
+        }
+        default:
+            return null;
+    }
+}
+function isJsonObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/**
+ * Case-insensitive property lookup (ARM reads template keys case-insensitively); the exact
+ * spelling first. Undefined when absent or when `value` is not an object.
+ */
+function property(value, name) {
+    const key = propertyKey(value, name);
+    return key === undefined ? undefined : value[key];
+}
+/** The key under which `property(value, name)` is found, or undefined. */
+function propertyKey(value, name) {
+    if (!isJsonObject(value))
+        return undefined;
+    if (Object.prototype.hasOwnProperty.call(value, name))
+        return name;
+    const lower = name.toLowerCase();
+    for (const key of Object.keys(value))
+        if (key.toLowerCase() === lower)
+            return key;
+    return undefined;
+}
+/** The properties of an object as `[key, value]` (none for anything else). */
+function entries(value) {
+    return isJsonObject(value) ? Object.entries(value) : [];
+}
+/** A string property's text, or undefined when absent or not a string. */
+function stringProperty(value, name) {
+    const found = property(value, name);
+    return typeof found === 'string' ? found : undefined;
+}
+/** A child value and where it is in the document: `[value, path]`, or undefined when absent. */
+function childAt(parent, parentPath, name) {
+    const key = propertyKey(parent, name);
+    return key === undefined ? undefined : [parent[key], [...parentPath, key]];
+}
+
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./.build/sources/arm/expression/errors.js
+;// CONCATENATED MODULE: ./.build/sources/arm/limits.js
 /**
- * An expression ARM itself would reject at deployment (syntax error, unknown function, wrong
- * argument count or type, index out of range, division by zero). The message says what ARM would
- * say and what to write instead; `offset` is where in the template string it went wrong, when known.
+ * The limits a template is evaluated within: ARM's own documented template limits, and two bounds
+ * of ours that follow from them (the size of one computed value, the work spent on one scanned
+ * template), so that a template built to blow up (values that reuse each other, copy loops inside
+ * copy loops) ends quickly with an error naming the limit instead of running for minutes or
+ * exhausting memory. A template over a limit is one file error; the other templates of the scan
+ * are still evaluated.
+ *
+ * ARM's limits, from "Template limits"
+ * (https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits):
+ * "Limit the size of your template to 4 MB, and each resource definition to 1 MB. The limits
+ * apply to the final state of the template after it has been expanded with iterative resource
+ * definitions, and values for variables and parameters." ... "You're also limited to: 256
+ * parameters, 512 variables, 800 resources (including copy count), 64 output values, ... 24,576
+ * characters in a template expression". (Older copies of the page, and "Resolve errors for job
+ * size exceeded", say 256 variables; the larger, current figure is used so that no template ARM
+ * accepts is rejected here.) Copy loops: "The count can't exceed 800"
+ * (https://learn.microsoft.com/azure/azure-resource-manager/templates/copy-resources).
  */
-class ExpressionError extends Error {
-    offset;
-    constructor(message, 
-    /** 0-based offset in the template string, when known. */
-    offset) {
-        super(message);
-        this.offset = offset;
-        this.name = 'ExpressionError';
+
+
+const TEMPLATE_LIMITS = 'https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits';
+const LIMITS = {
+    /** Parameters declared by one template. */
+    parameters: 256,
+    /** Variables declared by one template. */
+    variables: 512,
+    /** Resources one template declares, copies included (`existing` ones are read, not deployed). */
+    resources: 800,
+    /** Outputs of one template. */
+    outputs: 64,
+    /** Characters in one template expression. */
+    expressionLength: 24_576,
+    /** Iterations of one copy loop. */
+    copyCount: 800,
+    /**
+     * Our bound: the size of one computed value, in characters of its JSON text (a value that
+     * repeats a part counts the part each time). ARM limits the whole expanded template to 4 MB,
+     * measured compressed; compression of repetitive text can be large, so the bound is 16 MiB of
+     * uncompressed text, four times the 4 MB, which no template of the quickstart corpus comes
+     * near (bench/limits.ts prints the largest).
+     */
+    valueSize: 16 * 1024 * 1024,
+    /**
+     * Our bound: evaluation steps for one scanned template and everything it deploys (one step per
+     * expression node, per value built or copied, per character of text produced). The largest
+     * template of the quickstart corpus takes a small fraction of it (bench/limits.ts); the bound
+     * stops a template that multiplies its work within about a second.
+     */
+    work: 4_000_000,
+};
+/**
+ * Steps charged for work beyond evaluating expression nodes, in proportion to what it costs
+ * (measured with bench/limits.ts): running a nested or linked template, emitting a resource,
+ * calling a user-defined function.
+ */
+const COSTS = { template: 200, resource: 50, userFunction: 10 };
+/** A template over one of the limits: the whole template is rejected, as ARM would reject it. */
+class TemplateLimitError extends ConfigurationError {
+    constructor(message, file, line) {
+        super(message, file, line);
+        this.name = 'TemplateLimitError';
     }
+    /** The same error, located (the first location set wins: the innermost template's). */
+    at(file, line) {
+        return this.file ? this : new TemplateLimitError(this.message, file, line);
+    }
+}
+/** Work spent on one scanned template, against `LIMITS.work`. */
+class WorkBudget {
+    limit;
+    used = 0;
+    /** The largest value checked against the size limit (for bench/limits.ts). */
+    largestValue = 0;
+    constructor(limit = LIMITS.work) {
+        this.limit = limit;
+    }
+}
+/** The budget work is charged to now (read by the evaluator's hot loop; set by `withBudget`). */
+let active;
+/** Runs `body` charging its work to `budget` (evaluation is synchronous: one budget at a time). */
+function withBudget(budget, body) {
+    const saved = active;
+    active = budget;
+    try {
+        return body();
+    }
+    finally {
+        active = saved;
+    }
+}
+/** Charges `units` of work to the budget in use, if any; throws once it is spent. */
+function charge(units) {
+    if (active !== undefined && (active.used += units) > active.limit)
+        overBudget();
+}
+/** The error for a spent budget. */
+function overBudget() {
+    const limit = active.limit;
+    throw new TemplateLimitError(`evaluating this template takes more than ${limit.toLocaleString('en-US')} steps, the limit per scanned template: values that reuse each other, or copy loops inside copy loops, multiply the work. ARM limits a template to 4 MB after expansion (${TEMPLATE_LIMITS}); simplify the template.`);
+}
+/** Throws when a value of `size` characters would be over `LIMITS.valueSize`. */
+function ensureSize(size, what = 'a value') {
+    if (active !== undefined && size > active.largestValue)
+        active.largestValue = size;
+    if (size > LIMITS.valueSize) {
+        throw new TemplateLimitError(`${what} of about ${Math.round(size).toLocaleString('en-US')} characters is over the limit of ${LIMITS.valueSize.toLocaleString('en-US')} for one value: values that build on each other (createArray(a, a), concat, union, replace, format, nested copy loops) grow exponentially. ARM limits a template to 4 MB after expansion (${TEMPLATE_LIMITS}); simplify them.`);
+    }
+}
+/**
+ * Size and "holds an unknown" of the arrays and objects already measured (values are never
+ * changed in place). Small values are not remembered: measuring one again costs less than
+ * remembering it, and a value can only be expensive to measure if it is large.
+ */
+const measured = new WeakMap();
+const REMEMBERED_FROM = 512;
+/**
+ * About the length of `value`'s JSON text; a part that appears several times counts each time.
+ * Large arrays and objects are measured once and remembered, so a value built from parts already
+ * measured costs only its own items.
+ */
+function sizeOf(value) {
+    return Math.floor(measure(value) / 2);
+}
+/** Whether `value` holds an unknown anywhere; undefined when it is not remembered. */
+function measuredUnknown(value) {
+    if (value === null || typeof value !== 'object' || isUnknown(value))
+        return undefined;
+    const known = measured.get(value);
+    return known === undefined ? undefined : known % 2 === 1;
+}
+/** `size * 2 + (holds an unknown ? 1 : 0)`, remembered for arrays and objects. */
+function measure(value) {
+    switch (typeof value) {
+        case 'string':
+            return (value.length + 2) * 2;
+        case 'number':
+            return 16;
+        case 'boolean':
+            return 10;
+        default:
+            break;
+    }
+    if (value === null)
+        return 8;
+    if (isUnknown(value))
+        return 33;
+    const known = measured.get(value);
+    if (known !== undefined)
+        return known;
+    let size = 2;
+    let unknown = 0;
+    if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+            const part = measure(value[i]);
+            size += Math.floor(part / 2) + 1;
+            unknown |= part % 2;
+        }
+    }
+    else {
+        for (const key of Object.keys(value)) {
+            const part = measure(value[key]);
+            size += key.length + 4 + Math.floor(part / 2);
+            unknown |= part % 2;
+        }
+    }
+    // Sizes are kept below 2^52 so that the flag bit survives.
+    const result = Math.min(size, 2 ** 51) * 2 + unknown;
+    if (size >= REMEMBERED_FROM)
+        measured.set(value, result);
+    return result;
 }
 
 ;// CONCATENATED MODULE: ./.build/sources/arm/expression/values.js
@@ -58805,6 +59334,7 @@ class ExpressionError extends Error {
  * Helpers over ARM values: type names as ARM reports them, case-insensitive property lookup,
  * deep equality, unknown detection and ARM's string rendering (`string()`, `concat`, `format`).
  */
+
 
 /**
  * An unknown created by the evaluator for a deployment-time function. It remembers the expression
@@ -58847,6 +59377,11 @@ function typeName(value) {
 function findUnknown(value) {
     if (isUnknown(value))
         return value;
+    // A value measured for the size limit knows whether it holds one: no walk (values built from
+    // shared parts would take exponential time to walk).
+    if (measuredUnknown(value) === false)
+        return undefined;
+    charge(1);
     if (Array.isArray(value)) {
         for (const item of value) {
             const found = findUnknown(item);
@@ -58874,6 +59409,7 @@ function findKey(object, name) {
 function deepEquals(a, b) {
     if (a === b)
         return true;
+    charge(1);
     if (Array.isArray(a)) {
         return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEquals(item, b[i]));
     }
@@ -58896,6 +59432,11 @@ function renderNumber(value) {
 }
 /** JSON text of a known value, compact as ARM writes it (`string({'a':1})` → `{"a":1}`). */
 function toJsonText(value) {
+    if (value !== null && typeof value === 'object') {
+        const size = sizeOf(value);
+        ensureSize(size, 'the text of a value');
+        charge(size >> 4);
+    }
     return JSON.stringify(value, (_key, v) => (isUnknown(v) ? null : v));
 }
 /**
@@ -58915,6 +59456,7 @@ function toArmString(value) {
 }
 /** Deep copy of a JSON value so that results never alias the scope's parameters or variables. */
 function cloneValue(value) {
+    charge(1);
     if (Array.isArray(value))
         return value.map((item) => cloneValue(item));
     if (values_isObject(value)) {
@@ -58952,6 +59494,23 @@ function setKey(object, key, value) {
     }
     else {
         object[key] = value;
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expression/errors.js
+/**
+ * An expression ARM itself would reject at deployment (syntax error, unknown function, wrong
+ * argument count or type, index out of range, division by zero). The message says what ARM would
+ * say and what to write instead; `offset` is where in the template string it went wrong, when known.
+ */
+class ExpressionError extends Error {
+    offset;
+    constructor(message, 
+    /** 0-based offset in the template string, when known. */
+    offset) {
+        super(message);
+        this.offset = offset;
+        this.name = 'ExpressionError';
     }
 }
 
@@ -59014,6 +59573,7 @@ function obj(ctx, args, index) {
 
 
 
+
 function sequence(ctx, args, index) {
     const value = args[index];
     if (typeof value !== 'string' && !Array.isArray(value))
@@ -59064,6 +59624,7 @@ const ARRAY_FUNCTIONS = {
     first: {
         min: 1,
         max: 1,
+        existing: true,
         call: (args, ctx) => {
             const value = sequence(ctx, args, 0);
             return typeof value === 'string' ? value.slice(0, 1) : value.length ? value[0] : null;
@@ -59072,6 +59633,7 @@ const ARRAY_FUNCTIONS = {
     last: {
         min: 1,
         max: 1,
+        existing: true,
         call: (args, ctx) => {
             const value = sequence(ctx, args, 0);
             return typeof value === 'string' ? value.slice(-1) : value.length ? value[value.length - 1] : null;
@@ -59219,7 +59781,8 @@ const ARRAY_FUNCTIONS = {
                 if (isUnknown(item))
                     result.push(item);
                 else if (Array.isArray(item))
-                    result.push(...item);
+                    for (const inner of item)
+                        result.push(inner);
                 else
                     wrongType(ctx, 0, 'an array of arrays', item);
             });
@@ -59232,6 +59795,7 @@ const ARRAY_FUNCTIONS = {
         unknowns: 'deep',
         call: (args, ctx) => {
             const delimiter = str(ctx, args, 1);
+            ensureSize(sizeOf(args[0]) + arr(ctx, args, 0).length * delimiter.length, 'a text');
             return arr(ctx, args, 0)
                 .map((item) => {
                 if (Array.isArray(item) || values_isObject(item))
@@ -59587,11 +60151,13 @@ const CORE_FUNCTIONS = {
     parameters: {
         min: 1,
         max: 1,
+        existing: true,
         call: (args, ctx) => ctx.scope.parameter(str(ctx, args, 0)),
     },
     variables: {
         min: 1,
         max: 1,
+        existing: true,
         call: (args, ctx) => ctx.scope.variable(str(ctx, args, 0)),
     },
     copyindex: {
@@ -59620,6 +60186,7 @@ const CORE_FUNCTIONS = {
     if: {
         min: 3,
         max: 3,
+        existing: true,
         lazy: (args, ctx) => {
             const condition = evaluateBoolean(ctx, args[0], 0);
             if (isUnknown(condition))
@@ -59746,6 +60313,7 @@ const CORE_FUNCTIONS = {
     coalesce: {
         min: 1,
         max: Infinity,
+        existing: true,
         lazy: (args, ctx) => {
             for (const expr of args) {
                 const value = ctx.evaluate(expr);
@@ -60373,6 +60941,7 @@ const LAMBDA_FUNCTIONS = {
 
 ;// CONCATENATED MODULE: ./.build/sources/arm/expression/format.js
 
+
 class FormatFailure extends Error {
 }
 function groupThousands(digits) {
@@ -60474,8 +61043,10 @@ function formatString(template, args) {
             let text = formatValue(args[index], match[3]);
             if (match[2] !== undefined) {
                 const width = Number(match[2]);
+                ensureSize(Math.abs(width), 'a text');
                 text = width < 0 ? text.padEnd(-width) : text.padStart(width);
             }
+            ensureSize(out.length + text.length, 'a text');
             out += text;
             i = close + 1;
         }
@@ -60595,6 +61166,7 @@ function armGuid(...parts) {
 
 
 
+
 function strings(ctx, args) {
     return args.map((_, i) => str(ctx, args, i));
 }
@@ -60613,6 +61185,8 @@ const STRING_FUNCTIONS = {
         min: 1,
         max: Infinity,
         call: (args, ctx) => {
+            // The parts are within the size limit; their sum may not be (concat(a, a) doubles).
+            ensureSize(args.reduce((total, arg) => total + sizeOf(arg), 0));
             if (args.some((arg) => Array.isArray(arg))) {
                 const result = [];
                 args.forEach((arg, i) => {
@@ -60620,7 +61194,9 @@ const STRING_FUNCTIONS = {
                         return;
                     if (!Array.isArray(arg))
                         wrongType(ctx, i, 'an array like the others', arg);
-                    result.push(...arg);
+                    // Not push(...arg): spreading a long array overflows the call stack.
+                    for (const item of arg)
+                        result.push(item);
                 });
                 return result;
             }
@@ -60674,7 +61250,9 @@ const STRING_FUNCTIONS = {
             const [text, oldText, newText] = strings(ctx, args);
             if (oldText === '')
                 fail(ctx, 'cannot replace an empty string');
-            return text.split(oldText).join(newText);
+            const parts = text.split(oldText);
+            ensureSize(text.length + (parts.length - 1) * (newText.length - oldText.length), 'a text');
+            return parts.join(newText);
         },
     },
     padleft: {
@@ -61096,6 +61674,7 @@ function parseExpression(text) {
 
 
 
+
 /** Guard against runaway recursion through user-defined functions. */
 const MAX_CALL_DEPTH = 64;
 function sourceOf(ev, expr) {
@@ -61121,6 +61700,9 @@ function accessUnknown(ev, target, expr) {
     return target instanceof DeploymentTimeUnknown ? new DeploymentTimeUnknown(sourceOf(ev, expr)) : target;
 }
 function evaluate_evaluateNode(ev, expr) {
+    // One step per node: inlined, this is the evaluator's hottest line.
+    if (active !== undefined && ++active.used > active.limit)
+        overBudget();
     switch (expr.kind) {
         case 'string':
         case 'number':
@@ -61215,9 +61797,30 @@ class EvaluationCallContext {
         return sourceOf(this.ev, expr);
     }
 }
+/**
+ * A value a function built, checked against the size limit and charged as work: text by its
+ * length, arrays and objects by their own items (their parts were charged when they were built).
+ */
+function built(result) {
+    if (typeof result === 'string') {
+        if (result.length > 256) {
+            ensureSize(result.length, 'a text');
+            charge(result.length >> 4);
+        }
+    }
+    else if (Array.isArray(result)) {
+        charge(result.length);
+        ensureSize(sizeOf(result));
+    }
+    else if (result !== null && typeof result === 'object' && !isUnknown(result)) {
+        charge(1);
+        ensureSize(sizeOf(result));
+    }
+    return result;
+}
 function evaluateCall(ev, call) {
     if (call.namespace !== undefined)
-        return evaluateUserFunction(ev, call, sourceOf(ev, call));
+        return built(evaluateUserFunction(ev, call, sourceOf(ev, call)));
     const def = lookupFunction(call.name);
     if (!def) {
         throw new ExpressionError(`The template function '${call.name}' is not valid. Check the spelling against the ARM template function reference.`, call.start);
@@ -61233,7 +61836,7 @@ function evaluateCall(ev, call) {
     }
     const context = new EvaluationCallContext(ev, call);
     if (def.lazy)
-        return def.lazy(call.args, context);
+        return def.existing ? def.lazy(call.args, context) : built(def.lazy(call.args, context));
     const args = new Array(count);
     for (let i = 0; i < count; i++)
         args[i] = evaluate_evaluateNode(ev, call.args[i]);
@@ -61245,7 +61848,9 @@ function evaluateCall(ev, call) {
         }
     }
     const result = def.call(args, context);
-    return result === undefined ? null : result;
+    if (result === undefined)
+        return null;
+    return def.existing ? result : built(result);
 }
 function evaluateUserFunction(ev, call, text) {
     const key = `${call.namespace}.${call.name}`.toLowerCase();
@@ -61256,36 +61861,57 @@ function evaluateUserFunction(ev, call, text) {
     if (fn.parameters.length !== call.args.length) {
         throw new ExpressionError(`The user function '${call.namespace}.${call.name}' takes ${fn.parameters.length} argument(s), but ${call.args.length} were given in ${text}.`, call.start);
     }
+    charge(COSTS.userFunction);
     if (ev.depth >= MAX_CALL_DEPTH) {
         throw new ExpressionError(`The user function '${call.namespace}.${call.name}' recurses too deeply.`, call.start);
     }
     const bound = new Map();
     fn.parameters.forEach((p, i) => bound.set(p.name.toLowerCase(), evaluate_evaluateNode(ev, call.args[i])));
-    const inner = {
-        deployment: ev.scope.deployment,
-        userFunctions: ev.scope.userFunctions,
-        parameter(name) {
-            const value = bound.get(name.toLowerCase());
-            if (value === undefined) {
-                throw new ExpressionError(`The user function '${call.namespace}.${call.name}' has no parameter '${name}'.`, call.start);
-            }
-            return value;
-        },
-        variable(name) {
-            throw new ExpressionError(`User function '${call.namespace}.${call.name}' cannot use variables('${name}'); pass it as a parameter.`, call.start);
-        },
-        copyIndex: ev.scope.copyIndex.bind(ev.scope),
-        reference: ev.scope.reference.bind(ev.scope),
-    };
-    return evaluateJson(fn.output, { ...ev, scope: inner, depth: ev.depth + 1, lambdaVariables: new Map() });
+    const inner = new UserFunctionScope(ev.scope, call, bound);
+    return evaluateJson(fn.output, { ...ev, scope: inner, depth: ev.depth + 1, lambdaVariables: NO_LAMBDAS });
+}
+const NO_LAMBDAS = new Map();
+/** What a user-defined function's body sees: its own parameters, no variables, the caller's deployment. */
+class UserFunctionScope {
+    caller;
+    call;
+    bound;
+    deployment;
+    userFunctions;
+    constructor(caller, call, bound) {
+        this.caller = caller;
+        this.call = call;
+        this.bound = bound;
+        this.deployment = caller.deployment;
+        this.userFunctions = caller.userFunctions;
+    }
+    parameter(name) {
+        const value = this.bound.get(name.toLowerCase());
+        if (value === undefined) {
+            throw new ExpressionError(`The user function '${this.call.namespace}.${this.call.name}' has no parameter '${name}'.`, this.call.start);
+        }
+        return value;
+    }
+    variable(name) {
+        throw new ExpressionError(`User function '${this.call.namespace}.${this.call.name}' cannot use variables('${name}'); pass it as a parameter.`, this.call.start);
+    }
+    copyIndex(loopName) {
+        return this.caller.copyIndex(loopName);
+    }
+    reference(target, apiVersion, full) {
+        return this.caller.reference(target, apiVersion, full);
+    }
 }
 /** Evaluates a JSON value in which any string may be an expression (user function output). */
 function evaluateJson(value, ev) {
     if (typeof value === 'string')
         return evaluateString(value, ev);
-    if (Array.isArray(value))
+    if (Array.isArray(value)) {
+        charge(value.length);
         return value.map((item) => evaluateJson(item, ev));
+    }
     if (value !== null && typeof value === 'object') {
+        charge(1);
         const out = {};
         for (const [key, item] of Object.entries(value))
             setKey(out, key, evaluateJson(item, ev));
@@ -61314,6 +61940,9 @@ function evaluateString(text, ev) {
         return text.slice(1);
     if (!(text.length >= 2 && text.startsWith('[') && text.endsWith(']')))
         return text;
+    if (text.length > LIMITS.expressionLength) {
+        throw new TemplateLimitError(`an expression of ${text.length.toLocaleString('en-US')} characters is over ARM's limit of ${LIMITS.expressionLength.toLocaleString('en-US')} characters in a template expression (https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits): split it into variables.`);
+    }
     const parsed = parseCached(text);
     if (!parsed.ok) {
         throw new ExpressionError(`The template language expression '${text}' is not valid: ${parsed.error} (at character ${parsed.offset + 1}).`, parsed.offset);
@@ -61375,376 +62004,11 @@ function evaluateExpression(ast, scope, source = '') {
     return run(() => evaluateNode(ev, ast));
 }
 
-;// CONCATENATED MODULE: ./.build/sources/arm/lines.js
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/values.js
 /**
- * Offsets → 1-based line numbers. Built once per file (a table of line starts) and queried by
- * binary search, so mapping every value of a large template stays cheap.
+ * Evaluating template values: expressions, `[[` escapes, expression keys and property copy loops
+ * (`copy: [{ name, count, input }]`), and the count rules every copy loop shares.
  */
-class LineIndex {
-    starts;
-    constructor(text) {
-        const starts = [0];
-        for (let i = 0; i < text.length; i++) {
-            const c = text.charCodeAt(i);
-            if (c === 10)
-                starts.push(i + 1);
-            else if (c === 13) {
-                if (text.charCodeAt(i + 1) === 10)
-                    i++;
-                starts.push(i + 1);
-            }
-        }
-        this.starts = starts;
-    }
-    /** 1-based line of a 0-based character offset. */
-    lineAt(offset) {
-        const starts = this.starts;
-        let low = 0;
-        let high = starts.length - 1;
-        while (low < high) {
-            const mid = (low + high + 1) >> 1;
-            if (starts[mid] <= offset)
-                low = mid;
-            else
-                high = mid - 1;
-        }
-        return low + 1;
-    }
-    /** 1-based column of a 0-based character offset. */
-    columnAt(offset) {
-        return offset - this.starts[this.lineAt(offset) - 1] + 1;
-    }
-    get lineCount() {
-        return this.starts.length;
-    }
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/jsonc.js
-
-
-
-const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false };
-/**
- * A parsed JSON(C) document: its value, and the lines of its values on demand. Most templates are
- * strict JSON, so they are parsed with the built-in `JSON.parse`, and a line is found by running
- * jsonc-parser's scanner down the path, skipping what is beside it: no syntax tree is built or
- * kept for them, and only the findings and errors that need a line pay for one. The few files
- * that need ARM's leniency (comments, trailing commas, raw control characters inside strings)
- * are parsed into a syntax tree with offsets at once, and their lines come from it.
- */
-class JsonDocument {
-    file;
-    absolutePath;
-    root;
-    source;
-    tree;
-    lineIndex;
-    /** Strict files: where the values passed by earlier scans start, so later scans resume there. */
-    marks;
-    constructor(
-    /** Path shown to the user (relative to the working directory, forward slashes). */
-    file, absolutePath, root, 
-    /** The text (a byte order mark replaced by a space). */
-    source, 
-    /** Lenient files: the tree parsed from a masked copy of `source` (same offsets). */
-    tree) {
-        this.file = file;
-        this.absolutePath = absolutePath;
-        this.root = root;
-        this.source = source;
-        this.tree = tree;
-    }
-    /**
-     * 1-based line of the value at `path`, or of its nearest ancestor that exists in the text.
-     * Keys match exactly, else case-insensitively (ARM reads keys that way).
-     */
-    lineOf(path) {
-        if (this.tree) {
-            let node = this.tree;
-            for (const segment of path) {
-                const next = childNode(node, segment);
-                if (!next)
-                    break;
-                node = next;
-            }
-            return (this.lineIndex ??= new LineIndex(this.source)).lineAt(node.offset);
-        }
-        const marks = (this.marks ??= new Map());
-        const exact = scanToPath(this.source, path, false, marks);
-        if (exact.depth === path.length)
-            return exact.line + 1;
-        const folded = scanToPath(this.source, path, true, marks);
-        return (folded.depth > exact.depth ? folded.line : exact.line) + 1;
-    }
-}
-// jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot import).
-const OPEN_BRACE = 1;
-const CLOSE_BRACE = 2;
-const OPEN_BRACKET = 3;
-const CLOSE_BRACKET = 4;
-const COMMA = 5;
-const COLON = 6;
-const STRING = 10;
-const EOF = 17;
-/** The key of a path prefix in `JsonDocument.marks` (keys and indexes cannot be confused). */
-function childMarkKey(parent, segment) {
-    return typeof segment === 'number' ? `${parent}\u0001${segment}` : `${parent}\u0000${segment}`;
-}
-/**
- * Scans `text` to the value at `path`: the 0-based line where it starts, and how many segments of
- * the path were found (fewer when the path leaves what is written). It starts from the deepest
- * prefix of the path an earlier scan passed (`marks`), and records where each value it passes on
- * the way starts, keyed by its written spelling: findings of one resource share the long prefix.
- */
-function scanToPath(text, path, foldCase, marks) {
-    const prefixes = [''];
-    for (let i = 0; i < path.length; i++)
-        prefixes.push(childMarkKey(prefixes[i], path[i]));
-    let depth = path.length;
-    let start;
-    while (depth > 0 && !(start = marks.get(prefixes[depth])))
-        depth--;
-    const base = start ?? { offset: 0, line: 0 };
-    const scanner = (0,main.createScanner)(text, true);
-    scanner.setPosition(base.offset);
-    let token = scanner.scan();
-    let line = base.line + scanner.getTokenStartLine();
-    const mark = (key) => {
-        if (!marks.has(key))
-            marks.set(key, { offset: scanner.getTokenOffset(), line: base.line + scanner.getTokenStartLine() });
-    };
-    while (depth < path.length) {
-        const segment = path[depth];
-        const parent = prefixes[depth];
-        if (token === OPEN_BRACE && typeof segment === 'string') {
-            const wanted = foldCase ? segment.toLowerCase() : segment;
-            token = scanner.scan();
-            let found = false;
-            while (token === STRING) {
-                const key = scanner.getTokenValue();
-                if (scanner.scan() !== COLON)
-                    return { line, depth };
-                token = scanner.scan();
-                mark(childMarkKey(parent, key));
-                if ((foldCase ? key.toLowerCase() : key) === wanted) {
-                    found = true;
-                    break;
-                }
-                token = skipValue(scanner, token);
-                if (token === COMMA)
-                    token = scanner.scan();
-            }
-            if (!found)
-                return { line, depth };
-        }
-        else if (token === OPEN_BRACKET && typeof segment === 'number') {
-            token = scanner.scan();
-            for (let index = 0; index < segment; index++) {
-                if (token === CLOSE_BRACKET || token === EOF)
-                    return { line, depth };
-                mark(childMarkKey(parent, index));
-                token = skipValue(scanner, token);
-                if (token !== COMMA)
-                    return { line, depth };
-                token = scanner.scan();
-            }
-            if (token === CLOSE_BRACKET || token === EOF)
-                return { line, depth };
-            mark(childMarkKey(parent, segment));
-        }
-        else
-            return { line, depth };
-        line = base.line + scanner.getTokenStartLine();
-        depth++;
-    }
-    return { line, depth };
-}
-/** Skips the value that starts with `token`; returns the token after it. */
-function skipValue(scanner, first) {
-    let token = first;
-    if (token !== OPEN_BRACE && token !== OPEN_BRACKET)
-        return scanner.scan();
-    let nesting = 0;
-    do {
-        if (token === OPEN_BRACE || token === OPEN_BRACKET)
-            nesting++;
-        else if (token === CLOSE_BRACE || token === CLOSE_BRACKET)
-            nesting--;
-        else if (token === EOF)
-            return token;
-        token = scanner.scan();
-    } while (nesting > 0);
-    return token;
-}
-function childNode(node, segment) {
-    if (typeof segment === 'number')
-        return node.type === 'array' ? node.children?.[segment] : undefined;
-    if (node.type !== 'object' || !node.children)
-        return undefined;
-    let exact;
-    let folded;
-    const lower = segment.toLowerCase();
-    for (const prop of node.children) {
-        const key = prop.children?.[0]?.value;
-        if (typeof key !== 'string')
-            continue;
-        if (key === segment)
-            exact ??= prop.children?.[1];
-        else if (key.toLowerCase() === lower)
-            folded ??= prop.children?.[1];
-    }
-    return exact ?? folded;
-}
-const PLACEHOLDER_BASE = 0xe000;
-const PLACEHOLDERS = /[\ue000-\ue01f]/g;
-/**
- * Parses a template or parameters file the way ARM reads it: comments, trailing commas and raw
- * control characters inside strings are accepted. Anything else is a `ConfigurationError` naming
- * the file and line.
- */
-function parseJsonDocument(text, file, absolutePath) {
-    const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-    try {
-        return new JsonDocument(file, absolutePath, JSON.parse(source), source);
-    }
-    catch {
-        // Not strict JSON: ARM's leniency below, with jsonc-parser.
-    }
-    let errors = [];
-    let root = (0,main.parseTree)(source, errors, PARSE_OPTIONS);
-    let masked = false;
-    if (errors.length > 0 && hasControlCharacterInString(source)) {
-        // Newtonsoft (ARM) accepts raw control characters inside strings; jsonc-parser does not. Mask
-        // them with same-length private-use characters so offsets (and lines) stay exact.
-        errors = [];
-        root = (0,main.parseTree)(maskControlCharacters(source), errors, PARSE_OPTIONS);
-        masked = true;
-    }
-    if (errors.length > 0 || !root) {
-        const first = errors[0];
-        const line = first ? new LineIndex(source).lineAt(first.offset) : 1;
-        const what = first ? describeParseError(first.error) : 'empty file';
-        throw new ConfigurationError(`not valid JSON: ${what}`, file, line);
-    }
-    return new JsonDocument(file, absolutePath, treeValue(root, masked), source, root);
-}
-function describeParseError(code) {
-    const name = (0,main.printParseErrorCode)(code);
-    return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-}
-function hasControlCharacterInString(text) {
-    return /[\u0000-\u0008\u000a-\u001f]/.test(text);
-}
-/** Replaces control characters that occur inside string literals (not in comments or whitespace). */
-function maskControlCharacters(text) {
-    let out = '';
-    let last = 0;
-    let i = 0;
-    const n = text.length;
-    while (i < n) {
-        const c = text.charCodeAt(i);
-        if (c === 0x22) {
-            i++;
-            while (i < n) {
-                const d = text.charCodeAt(i);
-                if (d === 0x5c) {
-                    i += 2;
-                    continue;
-                }
-                if (d === 0x22)
-                    break;
-                if (d < 0x20) {
-                    out += text.slice(last, i) + String.fromCharCode(PLACEHOLDER_BASE + d);
-                    last = i + 1;
-                }
-                i++;
-            }
-            i++;
-        }
-        else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
-            while (i < n && text.charCodeAt(i) !== 10)
-                i++;
-        }
-        else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
-            const end = text.indexOf('*/', i + 2);
-            i = end < 0 ? n : end + 2;
-        }
-        else
-            i++;
-    }
-    return out + text.slice(last);
-}
-function unmask(text) {
-    return text.replace(PLACEHOLDERS, (ch) => String.fromCharCode(ch.charCodeAt(0) - PLACEHOLDER_BASE));
-}
-/** The value of a syntax tree node, masked control characters restored, duplicate keys last-wins. */
-function treeValue(node, masked) {
-    switch (node.type) {
-        case 'string':
-            return masked ? unmask(node.value) : node.value;
-        case 'number':
-        case 'boolean':
-        case 'null':
-            return node.value;
-        case 'array':
-            return (node.children ?? []).map((child) => treeValue(child, masked));
-        case 'object': {
-            const out = {};
-            for (const prop of node.children ?? []) {
-                const key = prop.children?.[0];
-                const value = prop.children?.[1];
-                if (!key || !value)
-                    continue;
-                const name = masked ? unmask(String(key.value)) : String(key.value);
-                Object.defineProperty(out, name, {
-                    value: treeValue(value, masked),
-                    enumerable: true,
-                    writable: true,
-                    configurable: true,
-                });
-            }
-            return out;
-        }
-        default:
-            return null;
-    }
-}
-function isJsonObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/**
- * Case-insensitive property lookup (ARM reads template keys case-insensitively); the exact
- * spelling first. Undefined when absent or when `value` is not an object.
- */
-function property(value, name) {
-    const key = propertyKey(value, name);
-    return key === undefined ? undefined : value[key];
-}
-/** The key under which `property(value, name)` is found, or undefined. */
-function propertyKey(value, name) {
-    if (!isJsonObject(value))
-        return undefined;
-    if (Object.prototype.hasOwnProperty.call(value, name))
-        return name;
-    const lower = name.toLowerCase();
-    for (const key of Object.keys(value))
-        if (key.toLowerCase() === lower)
-            return key;
-    return undefined;
-}
-/** The properties of an object as `[key, value]` (none for anything else). */
-function entries(value) {
-    return isJsonObject(value) ? Object.entries(value) : [];
-}
-/** A string property's text, or undefined when absent or not a string. */
-function stringProperty(value, name) {
-    const found = property(value, name);
-    return typeof found === 'string' ? found : undefined;
-}
-
-;// CONCATENATED MODULE: ./.build/sources/arm/expand.js
-
-
 
 
 
@@ -61753,8 +62017,359 @@ function stringProperty(value, name) {
 
 /** ARM's limit on the iterations of one copy loop. */
 const COPY_LIMIT = 800;
-/** Nested / linked deployments deeper than this are not followed (cycles, runaway templates). */
-const MAX_DEPLOYMENT_DEPTH = 10;
+/**
+ * Evaluates a template value. A part without expressions, escapes or copy loops comes back as
+ * the very same object (copy on write), so literal blocks are neither copied nor kept twice.
+ */
+function evaluateValue(frame, value) {
+    if (typeof value === 'string') {
+        return value.charCodeAt(0) === 0x5b /* [ */ ? frame.evaluateString(value) : value;
+    }
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (Array.isArray(value)) {
+        charge(value.length);
+        let out;
+        for (let i = 0; i < value.length; i++) {
+            const item = value[i];
+            const evaluated = evaluateValue(frame, item);
+            if (out)
+                out.push(evaluated);
+            else if (evaluated !== item) {
+                out = value.slice(0, i);
+                out.push(evaluated);
+            }
+        }
+        return out ?? value;
+    }
+    let out;
+    const keys = Object.keys(value);
+    charge(keys.length);
+    for (let k = 0; k < keys.length; k++) {
+        const rawKey = keys[k];
+        const item = value[rawKey];
+        if (rawKey.length === 4 && rawKey.toLowerCase() === 'copy' && isPropertyCopy(item)) {
+            out ??= copyKeys(value, keys, k);
+            for (const spec of item) {
+                const name = stringProperty(spec, 'name') ?? 'copy';
+                setKey(out, name, evaluateCopyLoop(frame, spec, 'property'));
+            }
+            continue;
+        }
+        let key = rawKey;
+        if (rawKey.charCodeAt(0) === 0x5b) {
+            const evaluated = frame.evaluateString(rawKey);
+            key = typeof evaluated === 'string' ? evaluated : rawKey;
+        }
+        const evaluated = evaluateValue(frame, item);
+        if (out)
+            setKey(out, key, evaluated);
+        else if (key !== rawKey || evaluated !== item) {
+            out = copyKeys(value, keys, k);
+            setKey(out, key, evaluated);
+        }
+    }
+    return out ?? value;
+}
+/** A template string in `frame`: literal, `[[`-escaped or an expression. Failures become UnknownValue. */
+function evaluateTemplateText(frame, text) {
+    try {
+        return evaluateTemplateString(text, frame);
+    }
+    catch (error) {
+        if (error instanceof TemplateLimitError)
+            throw error.at(frame.doc.file, frame.anchorLine());
+        if (error instanceof ConfigurationError)
+            throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        if (/\breference\s*\(/i.test(text) && /doesn't exist/.test(message)) {
+            // reference() gives the declared properties; runtime ones (endpoints, keys) exist only once deployed.
+            return new model_UnknownValue(`${truncate(text)}: a runtime property of a deployed resource`);
+        }
+        return new model_UnknownValue(`${truncate(text)}: ${message}`);
+    }
+}
+/** `copy: [{ name, count, input }]` in properties and variables, or a `variables.copy` entry. */
+function evaluateCopyLoop(frame, spec, kind) {
+    const name = stringProperty(spec, 'name');
+    const count = property(spec, 'count');
+    const input = property(spec, 'input');
+    if (count === undefined || input === undefined) {
+        throw new ConfigurationError(`copy loop '${name ?? '?'}' needs both "count" and "input"`, frame.doc.file, frame.anchorLine());
+    }
+    const countValue = frame.evaluate(count);
+    if (isUnknown(countValue))
+        return new model_UnknownValue(`copy loop '${name}' count: ${countValue.reason}`);
+    const n = copyCount(frame, countValue, name, frame.anchor);
+    const items = [];
+    for (let i = 0; i < n; i++) {
+        frame.loops.push({ name, index: i, kind });
+        try {
+            items.push(frame.evaluate(input));
+        }
+        finally {
+            frame.loops.pop();
+        }
+    }
+    // Each item is within the size limit; a loop of loops may not be.
+    ensureSize(sizeOf(items), `copy loop '${name ?? '?'}'`);
+    return items;
+}
+/** A copy loop's count as a number, checked against ARM's rules (a whole number up to 800). */
+function copyCount(frame, count, name, where) {
+    const n = typeof count === 'string' && /^\d+$/.test(count) ? Number(count) : count;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+        throw new ConfigurationError(`copy loop '${name ?? '?'}' count is ${JSON.stringify(count)}: it must be a whole number from 0 to ${COPY_LIMIT}`, frame.doc.file, where ? frame.doc.lineOf(where) : undefined);
+    }
+    if (n > COPY_LIMIT) {
+        throw new ConfigurationError(`copy loop '${name ?? '?'}' count is ${n}, above ARM's limit of ${COPY_LIMIT} iterations`, frame.doc.file, where ? frame.doc.lineOf(where) : undefined);
+    }
+    return n;
+}
+/** A `copy` property that is a list of property loops (`[{ name, count, input }]`). */
+function isPropertyCopy(value) {
+    return (Array.isArray(value) &&
+        value.length > 0 &&
+        value.every((spec) => property(spec, 'name') !== undefined && property(spec, 'input') !== undefined));
+}
+/** A new object with the first `count` properties of `value` (keys in `keys` order). */
+function copyKeys(value, keys, count) {
+    const out = {};
+    for (let i = 0; i < count; i++)
+        setKey(out, keys[i], value[keys[i]]);
+    return out;
+}
+function truncate(text, max = 200) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/counts.js
+/**
+ * ARM's limits on the size of each section of one template
+ * (https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits):
+ * "256 parameters, 512 variables, 800 resources (including copy count), 64 output values". Each
+ * template counts its own: "You can exceed some template limits by using a nested template."
+ */
+
+
+const DOC = 'https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits';
+/** Checks the parameters and variables (its own, not an outer template's) and outputs a template declares. */
+function checkDeclarations(frame) {
+    const outputs = childAt(frame.template, frame.templatePath, 'outputs');
+    if (isJsonObject(outputs?.[0])) {
+        const count = Object.keys(outputs[0]).length;
+        check(frame, 'outputs', count, LIMITS.outputs, 'return an object that holds several values');
+    }
+    if (frame.outer)
+        return;
+    const parameters = frame.parameters.count;
+    check(frame, 'parameters', parameters, LIMITS.parameters, 'combine several into an object parameter');
+    const variables = frame.variables.definitions.size;
+    check(frame, 'variables', variables, LIMITS.variables, 'combine several into an object');
+}
+/** Counts one more resource `frame` deploys, stopping at ARM's limit (copies included). */
+function countResource(frame) {
+    frame.resourceCount++;
+    if (frame.resourceCount > LIMITS.resources) {
+        const advice = 'deploy some of them from a nested template';
+        check(frame, 'resources', frame.resourceCount, LIMITS.resources, advice, ' (copies included)');
+    }
+}
+function check(frame, section, count, limit, advice, detail = '') {
+    if (count <= limit)
+        return;
+    const at = childAt(frame.template, frame.templatePath, section);
+    // Resources are counted as they are declared: the count stops at the first one over.
+    const how = section === 'resources' ? `more than ${limit}` : String(count);
+    throw new TemplateLimitError(`the template declares ${how} ${section}${detail}, over ARM's limit of ${limit} per template (${DOC}): ${advice}.`, frame.doc.file, at ? frame.doc.lineOf(at[1]) : undefined);
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/resources.js
+/**
+ * Resource registration: each declaration of the `resources` array (or, languageVersion 2.0,
+ * object) becomes one entry per copy-loop iteration whose `condition` is not false, with its full
+ * type, name and id; child resources follow their parent. Bodies are evaluated later (bodies.ts).
+ */
+
+
+
+
+
+
+
+function isDeploymentType(type) {
+    return type.toLowerCase() === 'microsoft.resources/deployments';
+}
+/** Declares the resources of a `resources` array or (languageVersion 2.0) object. */
+function registerResources(frame, resources, parent) {
+    if (!resources)
+        return;
+    const [value, valuePath] = resources;
+    const declared = Array.isArray(value)
+        ? value.map((item, index) => [item, [...valuePath, index], undefined])
+        : entries(value).map(([symbolicName, item]) => [item, [...valuePath, symbolicName], symbolicName]);
+    for (const [raw, rawPath, symbolicName] of declared) {
+        if (!isJsonObject(raw))
+            continue;
+        try {
+            registerResource(frame, raw, rawPath, symbolicName, parent);
+        }
+        catch (error) {
+            // One bad resource is one error; the template's other resources are still evaluated.
+            if (error instanceof TemplateLimitError)
+                throw error.at(frame.doc.file, frame.doc.lineOf(rawPath));
+            if (!(error instanceof ConfigurationError))
+                throw error;
+            frame.expansion.addError(frame.errorAt(error, frame.doc.lineOf(rawPath)));
+        }
+    }
+}
+function registerResource(frame, raw, rawPath, symbolicName, parent) {
+    const copy = childAt(raw, rawPath, 'copy');
+    const parentLoops = parent ? parent.loops : [];
+    if (copy && isJsonObject(copy[0])) {
+        const loopName = stringProperty(copy[0], 'name');
+        const count = childAt(copy[0], copy[1], 'count');
+        if (!count) {
+            throw new ConfigurationError(`copy loop '${loopName ?? '?'}' has no count`, frame.doc.file, frame.doc.lineOf(copy[1]));
+        }
+        frame.loops = [...parentLoops];
+        frame.anchor = rawPath;
+        const countValue = frame.evaluate(count[0]);
+        if (isUnknown(countValue)) {
+            registerInstance(frame, raw, rawPath, symbolicName, parent, [...parentLoops, { name: loopName, index: 0, kind: 'resource' }], countValue);
+            return;
+        }
+        const n = copyCount(frame, countValue, loopName, count[1]);
+        for (let i = 0; i < n; i++) {
+            registerInstance(frame, raw, rawPath, symbolicName, parent, [
+                ...parentLoops,
+                { name: loopName, index: i, kind: 'resource' },
+            ]);
+        }
+        return;
+    }
+    registerInstance(frame, raw, rawPath, symbolicName, parent, [...parentLoops]);
+}
+function registerInstance(frame, raw, rawPath, symbolicName, parent, loops, unknownCount) {
+    frame.loops = loops;
+    frame.anchor = rawPath;
+    charge(1);
+    try {
+        let deployed = parent ? parent.deployed : frame.inheritedDeployed;
+        if (unknownCount)
+            deployed = new model_UnknownValue(`copy count unknown: ${unknownCount.reason}`);
+        const condition = property(raw, 'condition');
+        if (condition !== undefined) {
+            const value = frame.evaluate(condition);
+            if (value === false || value === 'false' || value === 'False')
+                return;
+            if (isUnknown(value))
+                deployed = new model_UnknownValue(`condition ${value.reason}`);
+        }
+        const typeRaw = property(raw, 'type');
+        const typeValue = typeRaw === undefined ? undefined : frame.evaluate(typeRaw);
+        if (typeof typeValue !== 'string') {
+            throw new ConfigurationError('resource has no "type"', frame.doc.file, declarationLine(frame, raw, rawPath, symbolicName));
+        }
+        let type = typeValue;
+        if (parent && !(type.includes('/') && type.split('/')[0].includes('.')))
+            type = `${parent.type}/${type}`;
+        const nameRaw = property(raw, 'name');
+        const nameValue = nameRaw === undefined ? undefined : frame.evaluate(nameRaw);
+        let name;
+        if (typeof nameValue === 'string')
+            name = nameValue;
+        else if (symbolicName)
+            name = symbolicName;
+        else if (typeof nameRaw === 'string')
+            name = nameRaw;
+        else
+            throw new ConfigurationError('resource has no "name"', frame.doc.file, declarationLine(frame, raw, rawPath, symbolicName));
+        const segments = type.split('/').length - 1;
+        if (parent && name.split('/').length < segments)
+            name = `${parent.name}/${name}`;
+        const existing = property(raw, 'existing') === true;
+        const extensionScope = extensionScopeOf(frame, raw);
+        const entry = {
+            frame,
+            raw,
+            path: rawPath,
+            symbolicName,
+            type,
+            name,
+            id: buildResourceId(frame.deployment, type, name, extensionScope),
+            nameKnown: typeof nameValue === 'string' && (!parent || parent.nameKnown) && frame.scopeKnown,
+            loops,
+            deployed,
+            existing,
+            index: frame.entries.length,
+        };
+        frame.entries.push(entry);
+        if (!existing)
+            countResource(frame);
+        registerResources(frame, childAt(raw, rawPath, 'resources'), entry);
+    }
+    finally {
+        frame.loops = [];
+        frame.anchor = undefined;
+    }
+}
+/** The line a declaration is known by: its `name` (or, languageVersion 2.0, its symbolic name). */
+function declarationLine(frame, raw, rawPath, symbolicName) {
+    const name = symbolicName ? undefined : propertyKey(raw, 'name');
+    return frame.doc.lineOf(name === undefined ? rawPath : [...rawPath, name]);
+}
+/** The declaration line of a resource entry. */
+function entryLine(entry) {
+    return declarationLine(entry.frame, entry.raw, entry.path, entry.symbolicName);
+}
+/** The id of the resource an extension resource's `scope` names, if any. */
+function extensionScopeOf(frame, raw) {
+    const scopeRaw = property(raw, 'scope');
+    if (scopeRaw === undefined)
+        return undefined;
+    const scope = frame.evaluate(scopeRaw);
+    if (typeof scope !== 'string')
+        return undefined;
+    if (scope.startsWith('/'))
+        return scope;
+    const referenced = findEntry(frame, scope);
+    if (referenced)
+        return referenced.id;
+    // languageVersion 2.0 writes `Microsoft.X/type/name` relative to the deployment scope.
+    return buildResourceId(frame.deployment, scope.split('/').slice(0, 2).join('/'), scope.split('/').slice(2).join('/')).replace(/\/$/, '');
+}
+/** The resource `target` names (id, symbolic name, name or provider path), here or in outer templates. */
+function findEntry(frame, target) {
+    const lower = target.toLowerCase();
+    const all = allEntries(frame);
+    return (all.find((e) => e.id.toLowerCase() === lower) ??
+        all.find((e) => e.symbolicName?.toLowerCase() === lower) ??
+        all.find((e) => e.name.toLowerCase() === lower) ??
+        (lower.includes('/providers/') ? all.find((e) => lower.endsWith(providerTail(e.id))) : undefined));
+}
+function allEntries(frame) {
+    return frame.outer ? [...frame.entries, ...allEntries(frame.outer)] : frame.entries;
+}
+function providerTail(id) {
+    const index = id.toLowerCase().lastIndexOf('/providers/');
+    return index < 0 ? id.toLowerCase() : id.slice(index).toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/bodies.js
+/**
+ * Body evaluation: each declared resource's properties evaluated in its copy-loop iteration, then
+ * emitted as a `Resource` (existing resources are read, not deployed); a deployment's template
+ * runs as soon as the deployment itself is emitted (deployments.ts).
+ */
+
+
+
+
+
+
+/** Keys of a declaration that are instructions to ARM, not part of the resource body. */
 const BODY_SKIPPED = new Set([
     'copy',
     'condition',
@@ -61764,431 +62379,136 @@ const BODY_SKIPPED = new Set([
     'existing',
     'import',
 ]);
-function describe(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-function truncate(text, max = 200) {
-    return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-/** A child value and where it is: `[value, path]`, or undefined when absent. */
-function at(parent, parentPath, name) {
-    const key = propertyKey(parent, name);
-    return key === undefined ? undefined : [parent[key], [...parentPath, key]];
-}
-/** The shared state of one expansion (all frames of one top-level template). */
-class Expansion {
-    options;
-    resources = [];
-    errors = [];
-    linkedFiles = new Set();
-    localCopies = new Map();
-    errorKeys = new Set();
-    constructor(options) {
-        this.options = options;
-    }
-    addError(error) {
-        // The same mistake repeated in several resources of a file is reported once, at its first line.
-        const key = `${error.file}\n${error.message}`;
-        if (this.errorKeys.has(key))
-            return;
-        this.errorKeys.add(key);
-        this.errors.push(error);
-    }
-}
-/**
- * One template being evaluated: its parameters, variables, functions, copy-loop stack and
- * resources. It is the `ExpressionScope` the evaluator calls back into.
- *
- * Values are evaluated without recording where they came from; `locateValue` works a path's line
- * out afterwards, for the findings that need one, by walking the declaration the value came from.
- * Evaluated values are shared, never copied: nothing downstream changes them in place.
- */
-class Frame {
-    expansion;
-    doc;
-    template;
-    templatePath;
-    deployment;
-    depth;
-    outer;
-    sourceMap;
-    parameters = new Map();
-    variableDefinitions = new Map();
-    variableValues = new Map();
-    variableStack = [];
-    variableTraces = new Map();
-    expressionTraces = new Map();
-    /** Templates on the way to this one (a linked template never links back into its own chain). */
-    chain = new Set();
-    loops = [];
-    entries = [];
-    userFunctions;
-    /** Deployed status inherited from the deployment that runs this template. */
-    inheritedDeployed = true;
-    /** The top-level template being scanned, once `run` starts. */
-    unit;
-    /** The declaration being evaluated: errors without a line of their own point at it. */
-    anchor;
-    constructor(expansion, doc, template, 
-    /** Where the template is in `doc` (`[]`, or a nested deployment's `properties.template`). */
-    templatePath, deployment, supplied, depth, 
-    /** Outer-scope nested templates see the parameters and variables of the template around them. */
-    outer, sourceMap = doc.sourceMap) {
-        this.expansion = expansion;
-        this.doc = doc;
-        this.template = template;
-        this.templatePath = templatePath;
-        this.deployment = deployment;
-        this.depth = depth;
-        this.outer = outer;
-        this.sourceMap = sourceMap;
-        this.userFunctions = outer ? outer.userFunctions : new Map();
-        if (outer)
-            return;
-        const parameters = at(template, templatePath, 'parameters');
-        for (const [name, declaration] of entries(parameters?.[0])) {
-            const type = (stringProperty(declaration, 'type') ?? '').toLowerCase();
-            this.parameters.set(name.toLowerCase(), {
-                name,
-                declaration,
-                path: [...parameters[1], name],
-                supplied: supplied?.get(name.toLowerCase()),
-                secure: type === 'securestring' || type === 'secureobject',
-            });
-        }
-        const variables = at(template, templatePath, 'variables');
-        for (const [name, value] of entries(variables?.[0])) {
-            const variablePath = [...variables[1], name];
-            if (name.toLowerCase() === 'copy' && Array.isArray(value)) {
-                value.forEach((spec, index) => {
-                    const loopName = stringProperty(spec, 'name');
-                    if (loopName && isJsonObject(spec))
-                        this.variableDefinitions.set(loopName.toLowerCase(), {
-                            name: loopName,
-                            value: spec,
-                            path: [...variablePath, index],
-                            copy: spec,
-                        });
-                });
-            }
-            else
-                this.variableDefinitions.set(name.toLowerCase(), { name, value, path: variablePath });
-        }
-        const functions = property(template, 'functions');
-        for (const group of Array.isArray(functions) ? functions : []) {
-            const namespace = stringProperty(group, 'namespace') ?? '';
-            for (const [member, definition] of entries(property(group, 'members'))) {
-                const declared = property(definition, 'parameters');
-                const parameters = (Array.isArray(declared) ? declared : []).map((p) => ({
-                    name: stringProperty(p, 'name') ?? '',
-                }));
-                const output = property(property(definition, 'output'), 'value');
-                this.userFunctions.set(`${namespace}.${member}`.toLowerCase(), {
-                    parameters,
-                    output: output === undefined ? null : output,
-                });
-            }
-        }
-    }
-    // ---- ExpressionScope -------------------------------------------------------------------------
-    parameter(name) {
-        return this.parameterEntry(name).value;
-    }
-    variable(name) {
-        if (this.outer)
-            return this.outer.variable(name);
-        const key = name.toLowerCase();
-        const cached = this.variableValues.get(key);
-        if (cached !== undefined)
-            return cached;
-        const definition = this.variableDefinitions.get(key);
-        if (!definition) {
-            throw new ConfigurationError(`variable '${name}' is not defined`, this.doc.file);
-        }
-        if (this.variableStack.includes(key)) {
-            const cycle = [...this.variableStack.slice(this.variableStack.indexOf(key)), key]
-                .map((k) => this.variableDefinitions.get(k)?.name ?? k)
-                .join(' → ');
-            throw new ConfigurationError(`variables form a cycle: ${cycle}. Break the cycle by computing one of them without the others.`, this.doc.file, this.doc.lineOf(this.variableDefinitions.get(this.variableStack[this.variableStack.indexOf(key)]).path));
-        }
-        this.variableStack.push(key);
-        const savedLoops = this.loops;
-        const savedAnchor = this.anchor;
-        this.loops = [];
-        this.anchor = definition.path;
-        try {
-            const value = definition.copy
-                ? this.evaluateCopyLoop(definition.copy, 'variable')
-                : this.evaluate(definition.value);
-            this.variableValues.set(key, value);
-            return value;
-        }
-        finally {
-            this.loops = savedLoops;
-            this.anchor = savedAnchor;
-            this.variableStack.pop();
-        }
-    }
-    copyIndex(loopName) {
-        if (loopName === undefined) {
-            for (let i = this.loops.length - 1; i >= 0; i--)
-                if (this.loops[i].kind === 'resource')
-                    return this.loops[i].index;
-            return this.loops.length > 0 ? this.loops[this.loops.length - 1].index : undefined;
-        }
-        const lower = loopName.toLowerCase();
-        for (let i = this.loops.length - 1; i >= 0; i--) {
-            if (this.loops[i].name?.toLowerCase() === lower)
-                return this.loops[i].index;
-        }
+/** The evaluated body of a declared resource (memoized); undefined while it is being evaluated. */
+function evaluateEntry(entry) {
+    if (entry.body)
+        return entry.body;
+    if (entry.evaluating)
         return undefined;
+    entry.evaluating = true;
+    const frame = entry.frame;
+    try {
+        return frame.within(entry.loops, entry.path, () => {
+            const body = {};
+            const isDeployment = isDeploymentType(entry.type);
+            for (const key of Object.keys(entry.raw)) {
+                const lower = key.toLowerCase();
+                if (BODY_SKIPPED.has(lower))
+                    continue;
+                if (lower === 'name') {
+                    body.name = entry.name.split('/').pop() ?? entry.name;
+                    continue;
+                }
+                if (lower === 'type') {
+                    body.type = entry.type;
+                    continue;
+                }
+                const value = entry.raw[key];
+                if (isDeployment && lower === 'properties') {
+                    body.properties = deploymentProperties(frame, value);
+                    continue;
+                }
+                setKey(body, key, frame.evaluate(value));
+            }
+            entry.body = body;
+            return body;
+        });
     }
-    reference(target, _apiVersion, full) {
-        if (typeof target !== 'string') {
-            return isUnknown(target)
-                ? target
-                : new model_UnknownValue('reference() to a resource that is not named by a string');
-        }
-        const entry = this.findEntry(target);
-        if (!entry)
-            return new model_UnknownValue(`reference('${target}'): resource not declared in this template`);
-        const body = entry.frame.evaluateEntry(entry);
-        if (!body)
-            return new model_UnknownValue(`reference('${target}'): resource refers to itself`);
-        if (isDeploymentType(entry.type) && !entry.expanded && entry.frame.unit !== undefined) {
-            // Its outputs are needed now: expand it ahead of its turn (once).
-            entry.frame.expandDeployment(entry, entry.frame.unit);
-        }
-        if (full)
-            return { ...body, resourceId: entry.id };
-        return body.properties ?? {};
+    finally {
+        entry.evaluating = false;
     }
-    // ---- parameters ------------------------------------------------------------------------------
-    parameterEntry(name) {
-        if (this.outer)
-            return this.outer.parameterEntry(name);
-        const entry = this.parameters.get(name.toLowerCase());
-        if (!entry) {
-            throw new ConfigurationError(`parameter '${name}' is not declared in the template`, this.doc.file);
-        }
-        if (entry.resolved)
-            return entry.resolved;
-        if (entry.resolving) {
-            throw new ConfigurationError(`parameter '${entry.name}' has a default value that refers to itself`, this.doc.file);
-        }
-        entry.resolving = true;
+}
+/** A deployment's properties without the template it runs and the parameters it passes (deployments.ts). */
+function deploymentProperties(frame, value) {
+    const out = {};
+    for (const [key, item] of entries(value)) {
+        const lower = key.toLowerCase();
+        if (lower === 'template' || lower === 'parameters')
+            continue;
+        setKey(out, key, frame.evaluate(item));
+    }
+    return out;
+}
+/** Evaluates every declared resource of `frame`, emits the deployed ones and expands nested deployments. */
+function emit(frame, unit) {
+    const { expansion } = frame;
+    const locatable = expansion.options.locatable;
+    for (const entry of frame.entries) {
         try {
-            entry.resolved = this.resolveParameter(entry);
-            return entry.resolved;
-        }
-        finally {
-            entry.resolving = false;
-        }
-    }
-    resolveParameter(entry) {
-        const defaultValue = at(entry.declaration, entry.path, 'defaultValue');
-        let resolved;
-        if (entry.supplied) {
-            resolved = { value: entry.supplied.value, locate: entry.supplied.locate };
-        }
-        else if (defaultValue) {
-            const [value, valuePath] = defaultValue;
-            const savedLoops = this.loops;
-            const savedAnchor = this.anchor;
-            this.loops = [];
-            this.anchor = valuePath;
-            try {
-                resolved = {
-                    value: this.evaluate(value),
-                    locate: () => this.sourceMap
-                        ? this.declarationLocation(entry)
-                        : { file: this.doc.file, line: this.doc.lineOf(valuePath) },
-                };
-            }
-            finally {
-                this.loops = savedLoops;
-                this.anchor = savedAnchor;
-            }
-        }
-        else if (property(entry.declaration, 'nullable') === true) {
-            resolved = { value: null, locate: () => this.declarationLocation(entry) };
-        }
-        else {
-            resolved = {
-                value: new model_UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`),
-                locate: () => this.declarationLocation(entry),
+            charge(COSTS.resource);
+            const body = evaluateEntry(entry);
+            if (!body)
+                continue;
+            if (entry.existing)
+                continue;
+            const resource = {
+                type: entry.type,
+                name: entry.name,
+                id: entry.id,
+                body,
+                deployed: entry.deployed,
+                origin: 'template',
+                unit,
             };
-        }
-        if (entry.secure && !isEmptyValue(resolved.value))
-            resolved = { ...resolved, value: new model_UnknownValue(`secure parameter ${entry.name}`) };
-        return resolved;
-    }
-    declarationLocation(entry) {
-        if (this.sourceMap) {
-            return { file: this.sourceMap.file, line: this.sourceMap.parameterLine(entry.name) ?? 1 };
-        }
-        return { file: this.doc.file, line: this.doc.lineOf(entry.path) };
-    }
-    /** Checks every parameter value against its `allowedValues`, as ARM does before deploying. */
-    validateParameters() {
-        for (const entry of this.parameters.values()) {
-            let resolved;
-            try {
-                resolved = this.parameterEntry(entry.name);
-            }
-            catch (error) {
-                if (error instanceof ConfigurationError) {
-                    this.expansion.addError({
-                        file: error.file ?? this.doc.file,
-                        line: error.line,
-                        message: error.message,
-                    });
-                    continue;
-                }
-                throw error;
-            }
-            const allowedValues = at(entry.declaration, entry.path, 'allowedValues');
-            if (!allowedValues || !Array.isArray(allowedValues[0]) || entry.secure)
-                continue;
-            const allowed = allowedValues[0];
-            const values = Array.isArray(resolved.value) && !allowed.some(Array.isArray) ? resolved.value : [resolved.value];
-            for (const value of values) {
-                if (containsUnknown(value))
-                    continue;
-                if (!allowed.some((candidate) => sameValue(candidate, value))) {
-                    const where = resolved.locate?.() ?? this.declarationLocation(entry);
-                    const declared = this.sourceMap
-                        ? `${this.sourceMap.file}:${this.sourceMap.parameterLine(entry.name) ?? 1}`
-                        : `${this.doc.file}:${this.doc.lineOf(allowedValues[1])}`;
-                    this.expansion.addError({
-                        file: where.file,
-                        line: where.line,
-                        message: `parameter '${entry.name}' is ${JSON.stringify(value)}, which is not one of its allowed values (${allowed
-                            .map((a) => JSON.stringify(a))
-                            .join(', ')}, declared at ${declared}). Use one of them.`,
-                    });
-                }
-            }
-        }
-    }
-    // ---- evaluation ------------------------------------------------------------------------------
-    /** Line of the declaration being evaluated, for errors found inside it. */
-    anchorLine() {
-        return this.anchor ? this.doc.lineOf(this.anchor) : undefined;
-    }
-    /**
-     * Evaluates a template value: expressions, `[[` escapes, expression keys and property copy
-     * loops. A part without any of them comes back as the very same object (copy on write), so
-     * literal blocks are neither copied nor kept twice.
-     */
-    evaluate(value) {
-        if (typeof value === 'string') {
-            return value.charCodeAt(0) === 0x5b /* [ */ ? this.evaluateString(value) : value;
-        }
-        if (value === null || typeof value !== 'object')
-            return value;
-        if (Array.isArray(value)) {
-            let out;
-            for (let i = 0; i < value.length; i++) {
-                const item = value[i];
-                const evaluated = this.evaluate(item);
-                if (out)
-                    out.push(evaluated);
-                else if (evaluated !== item) {
-                    out = value.slice(0, i);
-                    out.push(evaluated);
-                }
-            }
-            return out ?? value;
-        }
-        let out;
-        const keys = Object.keys(value);
-        for (let k = 0; k < keys.length; k++) {
-            const rawKey = keys[k];
-            const item = value[rawKey];
-            if (rawKey.length === 4 && rawKey.toLowerCase() === 'copy' && isPropertyCopy(item)) {
-                out ??= copyKeys(value, keys, k);
-                for (const spec of item) {
-                    const name = stringProperty(spec, 'name') ?? 'copy';
-                    setKey(out, name, this.evaluateCopyLoop(spec, 'property'));
-                }
-                continue;
-            }
-            let key = rawKey;
-            if (rawKey.charCodeAt(0) === 0x5b) {
-                const evaluated = this.evaluateString(rawKey);
-                key = typeof evaluated === 'string' ? evaluated : rawKey;
-            }
-            const evaluated = this.evaluate(item);
-            if (out)
-                setKey(out, key, evaluated);
-            else if (key !== rawKey || evaluated !== item) {
-                out = copyKeys(value, keys, k);
-                setKey(out, key, evaluated);
-            }
-        }
-        return out ?? value;
-    }
-    /** A template string: literal, `[[`-escaped or an expression. Failures become UnknownValue. */
-    evaluateString(text) {
-        try {
-            return evaluateTemplateString(text, this);
+            if (!locatable || locatable(entry.type))
+                resource.locate = (path) => frame.locator.locateValue(entry, path);
+            expansion.resources.push(resource);
+            expansion.declarations.set(resource, entry);
+            if (isDeploymentType(entry.type) && !entry.expanded)
+                expandDeployment(frame, entry, unit);
         }
         catch (error) {
-            if (error instanceof ConfigurationError)
+            if (error instanceof TemplateLimitError)
+                throw error.at(frame.doc.file, entryLine(entry));
+            if (!(error instanceof ConfigurationError))
                 throw error;
-            const message = describe(error);
-            if (/\breference\s*\(/i.test(text) && /doesn't exist/.test(message)) {
-                // reference() gives the declared properties; runtime ones (endpoints, keys) exist only once deployed.
-                return new model_UnknownValue(`${truncate(text)}: a runtime property of a deployed resource`);
-            }
-            return new model_UnknownValue(`${truncate(text)}: ${message}`);
+            expansion.addError(frame.errorAt(error, entryLine(entry)));
         }
     }
-    /** `copy: [{ name, count, input }]` in properties and variables, or a `variables.copy` entry. */
-    evaluateCopyLoop(spec, kind) {
-        const name = stringProperty(spec, 'name');
-        const count = property(spec, 'count');
-        const input = property(spec, 'input');
-        if (count === undefined || input === undefined) {
-            throw new ConfigurationError(`copy loop '${name ?? '?'}' needs both "count" and "input"`, this.doc.file, this.anchorLine());
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/functions.js
+
+/** Adds the template's user-defined functions to `into`. */
+function readUserFunctions(template, into) {
+    const functions = property(template, 'functions');
+    for (const group of Array.isArray(functions) ? functions : []) {
+        const namespace = stringProperty(group, 'namespace') ?? '';
+        for (const [member, definition] of entries(property(group, 'members'))) {
+            const declared = property(definition, 'parameters');
+            const parameters = (Array.isArray(declared) ? declared : []).map((p) => ({
+                name: stringProperty(p, 'name') ?? '',
+            }));
+            const output = property(property(definition, 'output'), 'value');
+            into.set(`${namespace}.${member}`.toLowerCase(), {
+                parameters,
+                output: output === undefined ? null : output,
+            });
         }
-        const countValue = this.evaluate(count);
-        if (isUnknown(countValue))
-            return new model_UnknownValue(`copy loop '${name}' count: ${countValue.reason}`);
-        const n = this.copyCount(countValue, name, this.anchor);
-        const items = [];
-        for (let i = 0; i < n; i++) {
-            this.loops.push({ name, index: i, kind });
-            try {
-                items.push(this.evaluate(input));
-            }
-            finally {
-                this.loops.pop();
-            }
-        }
-        return items;
     }
-    copyCount(count, name, where) {
-        const n = typeof count === 'string' && /^\d+$/.test(count) ? Number(count) : count;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-            throw new ConfigurationError(`copy loop '${name ?? '?'}' count is ${JSON.stringify(count)}: it must be a whole number from 0 to ${COPY_LIMIT}`, this.doc.file, where ? this.doc.lineOf(where) : undefined);
-        }
-        if (n > COPY_LIMIT) {
-            throw new ConfigurationError(`copy loop '${name ?? '?'}' count is ${n}, above ARM's limit of ${COPY_LIMIT} iterations`, this.doc.file, where ? this.doc.lineOf(where) : undefined);
-        }
-        return n;
-    }
-    // ---- locations (worked out on demand) -------------------------------------------------------
-    /** The declaration line of a resource: its `name` (or, languageVersion 2.0, its symbolic name). */
-    entryLine(entry) {
-        return this.declarationLine(entry.raw, entry.path, entry.symbolicName);
-    }
-    /** Where a resource is declared, in the template or (compiled Bicep) in the `.bicep` source. */
-    declaredAt(entry) {
-        return this.sourceMap
-            ? { file: this.sourceMap.file, line: this.sourceLine(entry) }
-            : { file: this.doc.file, line: this.entryLine(entry) };
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/locations.js
+/**
+ * Where a value was written, worked out on demand for the findings that need a line: values are
+ * evaluated without recording where they came from, and `locateValue` walks the declaration the
+ * value came from afterwards, following an expression to the one parameter (parameters file or
+ * default) or literal variable behind it.
+ */
+
+
+
+
+
+
+/** Traces the parameters and variables of one template (shared with its outer-scope nested templates). */
+class Locator {
+    root;
+    variableTraces = new Map();
+    expressionTraces = new Map();
+    /** `root`: the template whose parameters and variables expressions see. */
+    constructor(root) {
+        this.root = root;
     }
     /**
      * Where the user must edit to change the value at `path` (`sku.name`, `properties.locations[1]
@@ -62198,7 +62518,7 @@ class Frame {
      */
     locateValue(entry, pathText) {
         if (!pathText)
-            return this.declaredAt(entry);
+            return declaredAt(entry);
         const segments = splitPropertyPath(pathText);
         let raw = entry.raw;
         let rawPath = entry.path;
@@ -62244,11 +62564,11 @@ class Frame {
             }
         }
         if (rawPath === entry.path)
-            return this.declaredAt(entry);
-        return this.valueLocation(raw, rawPath, this.sourceMap ? this.declaredAt(entry) : undefined);
+            return declaredAt(entry);
+        return this.valueLocation(entry.frame, raw, rawPath, entry.frame.sourceMap ? declaredAt(entry) : undefined);
     }
-    /** The location of one template value: traced through its expression, else its own line. */
-    valueLocation(raw, rawPath, fallback) {
+    /** The location of one template value of `frame`: traced through its expression, else its own line. */
+    valueLocation(frame, raw, rawPath, fallback) {
         if (typeof raw === 'string' && isExpression(raw)) {
             const sources = this.traceSources(raw, 0);
             if (sources.size === 1) {
@@ -62257,31 +62577,27 @@ class Frame {
                     return location;
             }
         }
-        if (this.sourceMap)
-            return fallback ?? { file: this.sourceMap.file, line: 1 };
-        return { file: this.doc.file, line: this.doc.lineOf(rawPath) };
+        if (frame.sourceMap)
+            return fallback ?? { file: frame.sourceMap.file, line: 1 };
+        return { file: frame.doc.file, line: frame.doc.lineOf(rawPath) };
     }
     sourceLocation(source) {
-        if (this.outer)
-            return this.outer.sourceLocation(source);
         const [kind, name] = [source.slice(0, 2), source.slice(2)];
         if (kind === 'p:') {
             try {
-                return this.parameterEntry(name).locate?.();
+                return this.root.parameters.value(name).locate?.();
             }
             catch {
                 return undefined;
             }
         }
-        const definition = this.variableDefinitions.get(name);
-        if (!definition || this.sourceMap)
+        const definition = this.root.variables.definitions.get(name);
+        if (!definition || this.root.sourceMap)
             return undefined;
-        return { file: this.doc.file, line: this.doc.lineOf(definition.path) };
+        return { file: this.root.doc.file, line: this.root.doc.lineOf(definition.path) };
     }
     /** The parameters (`p:name`) and literal variables (`v:name`) an expression depends on. */
     traceSources(expression, depth) {
-        if (this.outer)
-            return this.outer.traceSources(expression, depth);
         if (depth === 0) {
             let cached = this.expressionTraces.get(expression);
             if (!cached) {
@@ -62313,7 +62629,7 @@ class Frame {
             return cached;
         const result = new Set();
         this.variableTraces.set(key, result);
-        const definition = this.variableDefinitions.get(key);
+        const definition = this.root.variables.definitions.get(key);
         if (!definition || definition.copy)
             return result;
         const value = definition.value;
@@ -62340,537 +62656,25 @@ class Frame {
         }
         return result;
     }
-    // ---- resources -------------------------------------------------------------------------------
-    findEntry(target) {
-        const lower = target.toLowerCase();
-        const all = this.allEntries();
-        return (all.find((e) => e.id.toLowerCase() === lower) ??
-            all.find((e) => e.symbolicName?.toLowerCase() === lower) ??
-            all.find((e) => e.name.toLowerCase() === lower) ??
-            (lower.includes('/providers/') ? all.find((e) => lower.endsWith(providerTail(e.id))) : undefined));
-    }
-    allEntries() {
-        return this.outer ? [...this.entries, ...this.outer.allEntries()] : this.entries;
-    }
-    /** Declares the resources of a `resources` array or (languageVersion 2.0) object. */
-    registerResources(resources, parent) {
-        if (!resources)
-            return;
-        const [value, valuePath] = resources;
-        const declared = Array.isArray(value)
-            ? value.map((item, index) => [item, [...valuePath, index], undefined])
-            : entries(value).map(([symbolicName, item]) => [item, [...valuePath, symbolicName], symbolicName]);
-        for (const [raw, rawPath, symbolicName] of declared) {
-            if (!isJsonObject(raw))
-                continue;
-            try {
-                this.registerResource(raw, rawPath, symbolicName, parent);
-            }
-            catch (error) {
-                // One bad resource is one error; the template's other resources are still evaluated.
-                if (!(error instanceof ConfigurationError))
-                    throw error;
-                this.expansion.addError({
-                    file: error.file ?? this.doc.file,
-                    line: error.line ?? this.doc.lineOf(rawPath),
-                    message: error.message,
-                });
-            }
-        }
-    }
-    registerResource(raw, rawPath, symbolicName, parent) {
-        const copy = at(raw, rawPath, 'copy');
-        const parentLoops = parent ? parent.loops : [];
-        if (copy && isJsonObject(copy[0])) {
-            const loopName = stringProperty(copy[0], 'name');
-            const count = at(copy[0], copy[1], 'count');
-            if (!count) {
-                throw new ConfigurationError(`copy loop '${loopName ?? '?'}' has no count`, this.doc.file, this.doc.lineOf(copy[1]));
-            }
-            this.loops = [...parentLoops];
-            this.anchor = rawPath;
-            const countValue = this.evaluate(count[0]);
-            if (isUnknown(countValue)) {
-                this.registerInstance(raw, rawPath, symbolicName, parent, [...parentLoops, { name: loopName, index: 0, kind: 'resource' }], countValue);
-                return;
-            }
-            const n = this.copyCount(countValue, loopName, count[1]);
-            for (let i = 0; i < n; i++) {
-                this.registerInstance(raw, rawPath, symbolicName, parent, [
-                    ...parentLoops,
-                    { name: loopName, index: i, kind: 'resource' },
-                ]);
-            }
-            return;
-        }
-        this.registerInstance(raw, rawPath, symbolicName, parent, [...parentLoops]);
-    }
-    registerInstance(raw, rawPath, symbolicName, parent, loops, unknownCount) {
-        this.loops = loops;
-        this.anchor = rawPath;
-        try {
-            let deployed = parent ? parent.deployed : this.inheritedDeployed;
-            if (unknownCount)
-                deployed = new model_UnknownValue(`copy count unknown: ${unknownCount.reason}`);
-            const condition = property(raw, 'condition');
-            if (condition !== undefined) {
-                const value = this.evaluate(condition);
-                if (value === false || value === 'false' || value === 'False')
-                    return;
-                if (isUnknown(value))
-                    deployed = new model_UnknownValue(`condition ${value.reason}`);
-            }
-            const typeRaw = property(raw, 'type');
-            const typeValue = typeRaw === undefined ? undefined : this.evaluate(typeRaw);
-            if (typeof typeValue !== 'string') {
-                throw new ConfigurationError('resource has no "type"', this.doc.file, this.declarationLine(raw, rawPath, symbolicName));
-            }
-            let type = typeValue;
-            if (parent && !(type.includes('/') && type.split('/')[0].includes('.')))
-                type = `${parent.type}/${type}`;
-            const nameRaw = property(raw, 'name');
-            const nameValue = nameRaw === undefined ? undefined : this.evaluate(nameRaw);
-            let name;
-            if (typeof nameValue === 'string')
-                name = nameValue;
-            else if (symbolicName)
-                name = symbolicName;
-            else if (typeof nameRaw === 'string')
-                name = nameRaw;
-            else
-                throw new ConfigurationError('resource has no "name"', this.doc.file, this.declarationLine(raw, rawPath, symbolicName));
-            const segments = type.split('/').length - 1;
-            if (parent && name.split('/').length < segments)
-                name = `${parent.name}/${name}`;
-            const existing = property(raw, 'existing') === true;
-            const extensionScope = this.extensionScope(raw);
-            const entry = {
-                frame: this,
-                raw,
-                path: rawPath,
-                symbolicName,
-                type,
-                name,
-                id: buildResourceId(this.deployment, type, name, extensionScope),
-                loops,
-                deployed,
-                existing,
-            };
-            this.entries.push(entry);
-            this.registerResources(at(raw, rawPath, 'resources'), entry);
-        }
-        finally {
-            this.loops = [];
-            this.anchor = undefined;
-        }
-    }
-    declarationLine(raw, rawPath, symbolicName) {
-        const name = symbolicName ? undefined : propertyKey(raw, 'name');
-        return this.doc.lineOf(name === undefined ? rawPath : [...rawPath, name]);
-    }
-    extensionScope(raw) {
-        const scopeRaw = property(raw, 'scope');
-        if (scopeRaw === undefined)
-            return undefined;
-        const scope = this.evaluate(scopeRaw);
-        if (typeof scope !== 'string')
-            return undefined;
-        if (scope.startsWith('/'))
-            return scope;
-        const referenced = this.findEntry(scope);
-        if (referenced)
-            return referenced.id;
-        // languageVersion 2.0 writes `Microsoft.X/type/name` relative to the deployment scope.
-        return buildResourceId(this.deployment, scope.split('/').slice(0, 2).join('/'), scope.split('/').slice(2).join('/')).replace(/\/$/, '');
-    }
-    /** Line of a resource's declaration in the Bicep source (a module's line for its deployment). */
-    sourceLine(entry) {
-        const map = this.sourceMap;
-        if (!map)
-            return this.entryLine(entry);
-        if (isDeploymentType(entry.type)) {
-            const moduleLine = map.moduleLine?.(entry.symbolicName, entry.name);
-            if (moduleLine)
-                return moduleLine;
-        }
-        return map.resourceLine(entry.symbolicName, entry.type, entry.name) ?? 1;
-    }
-    /** The evaluated body of a declared resource (memoized); undefined while it is being evaluated. */
-    evaluateEntry(entry) {
-        if (entry.body)
-            return entry.body;
-        if (entry.evaluating)
-            return undefined;
-        entry.evaluating = true;
-        const savedLoops = this.loops;
-        const savedAnchor = this.anchor;
-        this.loops = entry.loops;
-        this.anchor = entry.path;
-        try {
-            const body = {};
-            const isDeployment = isDeploymentType(entry.type);
-            for (const key of Object.keys(entry.raw)) {
-                const lower = key.toLowerCase();
-                if (BODY_SKIPPED.has(lower))
-                    continue;
-                if (lower === 'name') {
-                    body.name = entry.name.split('/').pop() ?? entry.name;
-                    continue;
-                }
-                if (lower === 'type') {
-                    body.type = entry.type;
-                    continue;
-                }
-                const value = entry.raw[key];
-                if (isDeployment && lower === 'properties') {
-                    body.properties = this.evaluateDeploymentProperties(value);
-                    continue;
-                }
-                setKey(body, key, this.evaluate(value));
-            }
-            entry.body = body;
-            return body;
-        }
-        finally {
-            this.loops = savedLoops;
-            this.anchor = savedAnchor;
-            entry.evaluating = false;
-        }
-    }
-    evaluateDeploymentProperties(value) {
-        const out = {};
-        for (const [key, item] of entries(value)) {
-            const lower = key.toLowerCase();
-            if (lower === 'template' || lower === 'parameters')
-                continue;
-            setKey(out, key, this.evaluate(item));
-        }
-        return out;
-    }
-    /** Evaluates every declared resource, emits the deployed ones and expands nested deployments. */
-    emit(unit) {
-        const locatable = this.expansion.options.locatable;
-        for (const entry of this.entries) {
-            try {
-                const body = this.evaluateEntry(entry);
-                if (!body)
-                    continue;
-                if (entry.existing)
-                    continue;
-                const resource = {
-                    type: entry.type,
-                    name: entry.name,
-                    id: entry.id,
-                    body,
-                    deployed: entry.deployed,
-                    origin: 'template',
-                    unit,
-                };
-                if (!locatable || locatable(entry.type))
-                    resource.locate = (path) => this.locateValue(entry, path);
-                this.expansion.resources.push(resource);
-                if (isDeploymentType(entry.type) && !entry.expanded)
-                    this.expandDeployment(entry, unit);
-            }
-            catch (error) {
-                if (!(error instanceof ConfigurationError))
-                    throw error;
-                this.expansion.addError({
-                    file: error.file ?? this.doc.file,
-                    line: error.line ?? this.entryLine(entry),
-                    message: error.message,
-                });
-            }
-        }
-    }
-    // ---- nested and linked deployments ----------------------------------------------------------
-    expandDeployment(entry, unit) {
-        if (entry.expanded || entry.existing)
-            return;
-        entry.expanded = true;
-        const properties = at(entry.raw, entry.path, 'properties');
-        if (!properties)
-            return;
-        if (this.depth >= MAX_DEPLOYMENT_DEPTH) {
-            throw new ConfigurationError(`nested deployments deeper than ${MAX_DEPLOYMENT_DEPTH} levels are not followed`, this.doc.file, this.entryLine(entry));
-        }
-        const savedLoops = this.loops;
-        const savedAnchor = this.anchor;
-        this.loops = entry.loops;
-        this.anchor = entry.path;
-        try {
-            const context = this.nestedContext(entry);
-            const template = at(properties[0], properties[1], 'template');
-            const link = at(properties[0], properties[1], 'templateLink');
-            const scopeText = stringProperty(property(properties[0], 'expressionEvaluationOptions'), 'scope');
-            const inner = scopeText?.toLowerCase() === 'inner';
-            const moduleMap = this.sourceMap?.module?.(entry.symbolicName, entry.name);
-            let frame;
-            if (template && isJsonObject(template[0])) {
-                const [templateValue, templatePath] = template;
-                const schemaScope = stringProperty(templateValue, '$schema');
-                const ctx = { ...context, scope: this.innerScope(entry, schemaScope, context) };
-                frame = inner
-                    ? new Frame(this.expansion, this.doc, templateValue, templatePath, ctx, this.passedParameters(properties[0], properties[1], entry), this.depth + 1, undefined, moduleMap)
-                    : new Frame(this.expansion, this.doc, templateValue, templatePath, ctx, undefined, this.depth + 1, this, this.sourceMap);
-            }
-            else if (link) {
-                const linked = this.resolveLink(link[0]);
-                if (!linked) {
-                    const specId = at(link[0], link[1], 'id');
-                    const uri = specId ?? at(link[0], link[1], 'uri') ?? at(link[0], link[1], 'relativePath') ?? link;
-                    const shown = typeof uri[0] === 'string' ? truncate(uri[0], 120) : 'templateLink';
-                    const what = specId
-                        ? `template spec ${shown} is not read (it lives in Azure, not in the repository)`
-                        : `linked template ${shown} is not a file in the scanned folder`;
-                    this.expansion.options.logger?.warning(`${this.doc.file}:${this.doc.lineOf(uri[1])}: ${what}; the resources it deploys are not checked`);
-                    return;
-                }
-                if (linked === this.doc.absolutePath || this.chain.has(linked))
-                    return;
-                const document = this.expansion.options.readDocument(linked);
-                this.expansion.linkedFiles.add(linked);
-                if (!isJsonObject(document.root)) {
-                    throw new ConfigurationError('a template must be a JSON object', document.file, 1);
-                }
-                const schemaScope = stringProperty(document.root, '$schema');
-                const ctx = {
-                    ...context,
-                    scope: this.innerScope(entry, schemaScope, context),
-                    templateLinkUri: pathToFileUrl(linked),
-                };
-                frame = new Frame(this.expansion, document, document.root, [], ctx, this.passedParameters(properties[0], properties[1], entry), this.depth + 1);
-            }
-            else
-                return;
-            frame.inheritedDeployed = entry.deployed;
-            frame.chain = new Set([...this.chain, this.doc.absolutePath]);
-            frame.run(unit);
-            // reference(<deployment>).outputs.x.value in the template around it.
-            const outputs = frame.outputs();
-            const declared = entry.body?.properties;
-            if (outputs &&
-                declared &&
-                typeof declared === 'object' &&
-                !Array.isArray(declared) &&
-                !isUnknown(declared)) {
-                declared.outputs = outputs;
-            }
-        }
-        finally {
-            this.loops = savedLoops;
-            this.anchor = savedAnchor;
-        }
-    }
-    innerScope(entry, schema, context) {
-        if (property(entry.raw, 'resourceGroup') !== undefined)
-            return 'resourceGroup';
-        if (property(entry.raw, 'subscriptionId') !== undefined && context.scope !== 'resourceGroup')
-            return 'subscription';
-        const fromSchema = scopeOfSchema(schema);
-        return schema ? fromSchema : context.scope;
-    }
-    nestedContext(entry) {
-        const context = { ...this.deployment, deploymentName: entry.name };
-        const rg = property(entry.raw, 'resourceGroup');
-        if (rg !== undefined) {
-            const value = this.evaluate(rg);
-            const name = typeof value === 'string' ? value : `[${entry.name} resource group]`;
-            // Another resource group has a location of its own, which no setting gives.
-            if (name.toLowerCase() !== context.resourceGroupName.toLowerCase())
-                context.resourceGroupLocation = otherGroupLocation(name);
-            context.resourceGroupName = name;
-        }
-        const sub = property(entry.raw, 'subscriptionId');
-        if (sub !== undefined) {
-            const value = this.evaluate(sub);
-            if (typeof value === 'string')
-                context.subscriptionId = value;
-        }
-        const scope = property(entry.raw, 'scope');
-        if (scope !== undefined) {
-            const value = this.evaluate(scope);
-            const match = typeof value === 'string' ? /managementGroups\/([^/]+)/i.exec(value) : null;
-            if (match) {
-                context.managementGroup = match[1];
-                context.scope = 'managementGroup';
-            }
-            else if (typeof value === 'string' && value.replace(/^\//, '') === '')
-                context.scope = 'tenant';
-        }
-        return context;
-    }
-    /** `properties.parameters` of a deployment, evaluated in this (the outer) template. */
-    passedParameters(properties, propertiesPath, entry) {
-        const out = new Map();
-        const fallback = this.sourceMap ? { file: this.sourceMap.file, line: this.sourceLine(entry) } : undefined;
-        const parameters = at(properties, propertiesPath, 'parameters');
-        for (const [name, declaration] of entries(parameters?.[0])) {
-            const value = at(declaration, [...parameters[1], name], 'value');
-            if (value) {
-                const [raw, rawPath] = value;
-                out.set(name.toLowerCase(), {
-                    value: this.evaluate(raw),
-                    locate: () => this.valueLocation(raw, rawPath, fallback),
-                });
-            }
-            else if (property(declaration, 'reference') !== undefined) {
-                out.set(name.toLowerCase(), {
-                    value: new model_UnknownValue(`parameter ${name} is a Key Vault reference`),
-                });
-            }
-        }
-        const link = property(properties, 'parametersLink');
-        if (link !== undefined) {
-            const file = this.resolveLink(link);
-            if (file) {
-                const document = this.expansion.options.readDocument(file);
-                for (const [key, supplied] of this.expansion.options.readParameters(document)) {
-                    if (!out.has(key))
-                        out.set(key, supplied);
-                }
-            }
-        }
-        return out;
-    }
-    /** The local file a `templateLink`/`parametersLink` points at, or undefined when it is not local. */
-    resolveLink(link) {
-        const relative = property(link, 'relativePath');
-        if (relative !== undefined) {
-            const value = this.evaluate(relative);
-            if (typeof value === 'string')
-                return external_node_path_.resolve(external_node_path_.dirname(this.doc.absolutePath), value.split(/[?#]/)[0]);
-        }
-        const uriRaw = property(link, 'uri');
-        if (uriRaw === undefined)
-            return undefined;
-        const uri = this.evaluate(uriRaw);
-        if (typeof uri !== 'string')
-            return undefined;
-        if (/^https?:/i.test(uri))
-            return this.localCopyOf(uri);
-        if (!uri.toLowerCase().startsWith('file:'))
-            return undefined;
-        try {
-            return (0,external_node_url_.fileURLToPath)(uri.split(/[?#]/)[0]);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    /**
-     * A linked template published on the web (`_artifactsLocation` set to the repository's raw
-     * GitHub URL) is usually the file beside this one in the same repository: the longest tail of
-     * the URL's path that exists under this template's folder.
-     */
-    localCopyOf(uri) {
-        let segments;
-        try {
-            segments = new URL(uri).pathname.split('/').filter(Boolean).map(decodeURIComponent);
-        }
-        catch {
-            return undefined;
-        }
-        const base = external_node_path_.dirname(this.doc.absolutePath);
-        const key = `${base}\n${segments.join('/')}`;
-        if (this.expansion.localCopies.has(key))
-            return this.expansion.localCopies.get(key);
-        let found;
-        for (let i = 0; i < segments.length && !found; i++) {
-            const candidate = external_node_path_.resolve(base, ...segments.slice(i));
-            if (this.expansion.options.fileExists?.(candidate))
-                found = candidate;
-        }
-        this.expansion.localCopies.set(key, found);
-        return found;
-    }
-    /** The template's `outputs` as a deployment reports them (`{ name: { type, value } }`). */
-    outputs() {
-        const outputs = at(this.template, this.templatePath, 'outputs');
-        if (!outputs || !isJsonObject(outputs[0]))
-            return undefined;
-        const out = {};
-        for (const [name, declaration] of entries(outputs[0])) {
-            const raw = property(declaration, 'value');
-            const type = stringProperty(declaration, 'type') ?? 'string';
-            let value;
-            this.anchor = [...outputs[1], name];
-            try {
-                value = raw === undefined ? new model_UnknownValue(`output ${name} has no value`) : this.evaluate(raw);
-            }
-            catch (error) {
-                if (!(error instanceof ConfigurationError))
-                    throw error;
-                value = new model_UnknownValue(`output ${name}: ${error.message}`);
-            }
-            finally {
-                this.anchor = undefined;
-            }
-            if (/^secure/i.test(type))
-                value = new model_UnknownValue(`secure output ${name}`);
-            setKey(out, name, { type, value });
-        }
-        return out;
-    }
-    /** Validates the parameters, declares and emits the resources of this template. */
-    run(unit) {
-        this.unit = unit;
-        this.validateParameters();
-        try {
-            this.registerResources(at(this.template, this.templatePath, 'resources'), undefined);
-        }
-        catch (error) {
-            if (!(error instanceof ConfigurationError))
-                throw error;
-            this.expansion.addError({
-                file: error.file ?? this.doc.file,
-                line: error.line,
-                message: error.message,
-            });
-        }
-        this.emit(unit);
-    }
 }
-function isDeploymentType(type) {
-    return type.toLowerCase() === 'microsoft.resources/deployments';
+/** Where a resource is declared, in the template or (compiled Bicep) in the `.bicep` source. */
+function declaredAt(entry) {
+    const { sourceMap, doc } = entry.frame;
+    return sourceMap
+        ? { file: sourceMap.file, line: sourceLine(entry) }
+        : { file: doc.file, line: entryLine(entry) };
 }
-function providerTail(id) {
-    const index = id.toLowerCase().lastIndexOf('/providers/');
-    return index < 0 ? id.toLowerCase() : id.slice(index).toLowerCase();
-}
-/** A `copy` property that is a list of property loops (`[{ name, count, input }]`). */
-function isPropertyCopy(value) {
-    return (Array.isArray(value) &&
-        value.length > 0 &&
-        value.every((spec) => property(spec, 'name') !== undefined && property(spec, 'input') !== undefined));
-}
-/** A new object with the first `count` properties of `value` (keys in `keys` order). */
-function copyKeys(value, keys, count) {
-    const out = {};
-    for (let i = 0; i < count; i++)
-        setKey(out, keys[i], value[keys[i]]);
-    return out;
-}
-function isEmptyValue(value) {
-    if (value === '' || value === null)
-        return true;
-    return (typeof value === 'object' && !Array.isArray(value) && !isUnknown(value) && Object.keys(value).length === 0);
-}
-function containsUnknown(value) {
-    if (isUnknown(value))
-        return true;
-    if (Array.isArray(value))
-        return value.some(containsUnknown);
-    if (value !== null && typeof value === 'object')
-        return Object.values(value).some(containsUnknown);
-    return false;
-}
-function sameValue(a, b) {
-    if (typeof a === 'string' && typeof b === 'string')
-        return a.toLowerCase() === b.toLowerCase();
-    if (typeof a !== 'object' || typeof b !== 'object')
-        return a === b;
-    return JSON.stringify(a) === JSON.stringify(b);
+/** Line of a resource's declaration in the Bicep source (a module's line for its deployment). */
+function sourceLine(entry) {
+    const map = entry.frame.sourceMap;
+    if (!map)
+        return entryLine(entry);
+    if (isDeploymentType(entry.type)) {
+        const moduleLine = map.moduleLine?.(entry.symbolicName, entry.name);
+        if (moduleLine)
+            return moduleLine;
+    }
+    return map.resourceLine(entry.symbolicName, entry.type, entry.name) ?? 1;
 }
 function collectStrings(value, out, max) {
     if (out.length >= max)
@@ -62884,15 +62688,1329 @@ function collectStrings(value, out, max) {
         for (const key of Object.keys(value))
             collectStrings(value[key], out, max);
 }
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/types.js
+/**
+ * ARM's types for parameters, outputs and type definitions (languageVersion 2.0), as far as the
+ * scan needs them: which values may be null, which are secure, and which `allowedValues` apply.
+ * A declaration's type is its own keys, then those of the definition its `$ref` points at, and so
+ * on down the chain; object `properties` / `additionalProperties` and array `prefixItems` / `items`
+ * give the types of the parts of a value, so a secure property or item is found wherever it is.
+ *
+ * https://learn.microsoft.com/azure/azure-resource-manager/templates/definitions
+ * https://learn.microsoft.com/azure/azure-resource-manager/templates/data-types
+ */
+
+
+
+/** A `$ref` chain longer than this is a cycle (or a mistake); the rest of it is not followed. */
+const MAX_REF_CHAIN = 32;
+/** Keys of a type declaration that matter here, in lower case. */
+const TYPE_KEYS = new Set([
+    'type',
+    'nullable',
+    'allowedvalues',
+    'properties',
+    'additionalproperties',
+    'items',
+    'prefixitems',
+    'discriminator',
+]);
+/** Keys that give the types of the parts of a value. */
+const PART_KEYS = ['properties', 'additionalproperties', 'items', 'prefixitems', 'discriminator'];
+/** A type with its `$ref` chain followed: the first layer that sets a key wins. */
+class ResolvedType {
+    layers;
+    /** The keys that matter, by lower-case name: where each is first set. */
+    keys = new Map();
+    constructor(layers) {
+        this.layers = layers;
+        for (const layer of layers) {
+            for (const key of Object.keys(layer.declaration)) {
+                const lower = key.toLowerCase();
+                if (TYPE_KEYS.has(lower) && !this.keys.has(lower))
+                    this.keys.set(lower, { layer, key });
+            }
+        }
+    }
+    /** The value of `key` in the nearest layer that sets it, with its path. */
+    get(key) {
+        const found = this.keys.get(key.toLowerCase());
+        return found && [found.layer.declaration[found.key], [...found.layer.path, found.key]];
+    }
+    value(key) {
+        const found = this.keys.get(key);
+        return found && found.layer.declaration[found.key];
+    }
+    /** `string`, `securestring`, `object`, … in lower case, when declared. */
+    get type() {
+        const type = this.value('type');
+        return typeof type === 'string' ? type.toLowerCase() : undefined;
+    }
+    /** May the value be null (or left out)? "The nullable constraint indicates that the value may be null or omitted." */
+    get nullable() {
+        return this.value('nullable') === true;
+    }
+    /** Is the value secret (`securestring` / `secureObject`)? */
+    get secure() {
+        const type = this.type;
+        return type === 'securestring' || type === 'secureobject';
+    }
+    /** Does it give types to the parts of a value (object properties, array items)? */
+    get hasParts() {
+        return PART_KEYS.some((key) => this.keys.has(key));
+    }
+    /** Does it restrict the value to `allowedValues`? */
+    get hasAllowedValues() {
+        return this.keys.has('allowedvalues');
+    }
+}
+/** The types of one template: its `definitions`, found through `$ref` (`#/definitions/name`). */
+class TemplateTypes {
+    template;
+    templatePath;
+    resolved = new WeakMap();
+    secureInside = new WeakMap();
+    constructor(
+    /** The template `#` refers to (a nested template's own object, not the file's root). */
+    template, templatePath) {
+        this.template = template;
+        this.templatePath = templatePath;
+    }
+    /** The type a declaration (parameter, output, definition, property type) stands for. */
+    resolve(declaration, path) {
+        if (!isJsonObject(declaration))
+            return new ResolvedType([]);
+        const cached = this.resolved.get(declaration);
+        if (cached)
+            return cached;
+        const layers = [{ declaration, path }];
+        const seen = new Set([declaration]);
+        let current = declaration;
+        while (layers.length < MAX_REF_CHAIN) {
+            const ref = current[propertyKey(current, '$ref') ?? ''];
+            if (typeof ref !== 'string')
+                break;
+            const target = this.pointer(ref);
+            if (!target || !isJsonObject(target[0]) || seen.has(target[0]))
+                break;
+            seen.add(target[0]);
+            layers.push({ declaration: target[0], path: target[1] });
+            current = target[0];
+        }
+        const type = new ResolvedType(layers);
+        this.resolved.set(declaration, type);
+        return type;
+    }
+    /** The value a JSON pointer into this template (`#/definitions/a/properties/b`) points at. */
+    pointer(ref) {
+        if (!ref.startsWith('#/'))
+            return undefined;
+        let value = this.template;
+        let path = this.templatePath;
+        for (const raw of ref.slice(2).split('/')) {
+            const segment = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+            if (Array.isArray(value) && /^\d+$/.test(segment) && Number(segment) < value.length) {
+                value = value[Number(segment)];
+                path = [...path, Number(segment)];
+                continue;
+            }
+            const key = propertyKey(value, segment);
+            if (key === undefined)
+                return undefined;
+            value = value[key];
+            path = [...path, key];
+        }
+        return [value, path];
+    }
+    /**
+     * `value` with every part whose type is secure replaced by an unknown named `label` (an empty
+     * string or object is no secret and stays). Parts that are not secure are shared, not copied.
+     */
+    maskSecure(value, declaration, path, label) {
+        if (!isJsonObject(declaration))
+            return value;
+        const plain = plainType(declaration);
+        if (plain !== undefined)
+            return plain === 'securestring' || plain === 'secureobject'
+                ? this.mask(value, this.resolve(declaration, path), label)
+                : value;
+        if (!this.mayHoldSecure(declaration, path, 0))
+            return value;
+        return this.mask(value, this.resolve(declaration, path), label);
+    }
+    mask(value, type, label) {
+        if (isUnknown(value) || value === null)
+            return value;
+        if (type.secure)
+            return isEmpty(value) ? value : new model_UnknownValue(`secure ${label}`);
+        if (Array.isArray(value)) {
+            let out;
+            for (let i = 0; i < value.length; i++) {
+                const part = this.itemType(type, i);
+                const masked = part ? this.mask(value[i], part, `${label}[${i}]`) : value[i];
+                if (masked !== value[i])
+                    (out ??= value.slice())[i] = masked;
+            }
+            return out ?? value;
+        }
+        if (values_isObject(value)) {
+            let out;
+            for (const key of Object.keys(value)) {
+                const part = this.propertyType(type, value, key);
+                const masked = part ? this.mask(value[key], part, `${label}.${key}`) : value[key];
+                if (masked !== value[key])
+                    setKey((out ??= { ...value }), key, masked);
+            }
+            return out ?? value;
+        }
+        return value;
+    }
+    /** Whether a type, or the type of any part of it, may be secure (so that most values are not walked). */
+    mayHoldSecure(declaration, path, depth) {
+        const cached = this.secureInside.get(declaration);
+        if (cached !== undefined)
+            return cached;
+        if (depth > MAX_REF_CHAIN)
+            return true;
+        this.secureInside.set(declaration, false); // a recursive type refers back to itself
+        const type = this.resolve(declaration, path);
+        let found = type.secure;
+        const parts = [];
+        if (!found && type.hasParts) {
+            for (const key of PART_KEYS) {
+                const part = type.get(key);
+                if (part)
+                    parts.push(part);
+            }
+        }
+        while (!found && parts.length > 0) {
+            const [part, partPath] = parts.pop();
+            if (Array.isArray(part))
+                part.forEach((item, i) => parts.push([item, [...partPath, i]]));
+            else if (isJsonObject(part)) {
+                if (propertyKey(part, 'type') !== undefined || propertyKey(part, '$ref') !== undefined)
+                    found = this.mayHoldSecure(part, partPath, depth + 1);
+                else
+                    for (const [key, item] of Object.entries(part))
+                        parts.push([item, [...partPath, key]]);
+            }
+        }
+        this.secureInside.set(declaration, found);
+        return found;
+    }
+    /** Values inside `value` that are not among the `allowedValues` of their type. */
+    violations(value, declaration, path) {
+        const out = [];
+        if (!isJsonObject(declaration) ||
+            (plainType(declaration) !== undefined && propertyKey(declaration, 'allowedValues') === undefined))
+            return out;
+        this.check(value, this.resolve(declaration, path), '', out, 0);
+        return out;
+    }
+    check(value, type, at, out, depth) {
+        // Null is no value (nullable, or left to the default); unknowns and secrets cannot be checked.
+        if (value === null || isUnknown(value) || type.secure || depth > MAX_REF_CHAIN)
+            return;
+        if (!type.hasAllowedValues && !type.hasParts)
+            return;
+        const allowed = type.get('allowedValues');
+        if (allowed && Array.isArray(allowed[0])) {
+            const list = allowed[0];
+            // An array type's allowed values are those of its items.
+            const values = Array.isArray(value) && !list.some(Array.isArray) ? value : [value];
+            for (const item of values) {
+                if (containsUnknown(item))
+                    continue;
+                if (!list.some((candidate) => sameValue(candidate, item)))
+                    out.push({ at, value: item, allowed: list, declaredAt: allowed[1] });
+            }
+            return;
+        }
+        if (Array.isArray(value)) {
+            value.forEach((item, i) => {
+                const part = this.itemType(type, i);
+                if (part)
+                    this.check(item, part, join(at, i), out, depth + 1);
+            });
+        }
+        else if (values_isObject(value)) {
+            for (const key of Object.keys(value)) {
+                const part = this.propertyType(type, value, key);
+                if (part)
+                    this.check(value[key], part, join(at, key), out, depth + 1);
+            }
+        }
+    }
+    /** The type of item `index` of an array: its `prefixItems` entry, else `items`. */
+    itemType(type, index) {
+        const prefix = type.get('prefixItems');
+        if (prefix && Array.isArray(prefix[0]) && index < prefix[0].length)
+            return this.resolve(prefix[0][index], [...prefix[1], index]);
+        const items = type.get('items');
+        return items && isJsonObject(items[0]) ? this.resolve(items[0], items[1]) : undefined;
+    }
+    /** The type of property `key` of an object: `properties`, else `additionalProperties`, else by its discriminator. */
+    propertyType(type, value, key) {
+        const properties = type.get('properties');
+        const declared = properties && propertyKey(properties[0], key);
+        if (declared !== undefined)
+            return this.resolve(properties[0][declared], [...properties[1], declared]);
+        const variant = this.discriminated(type, value);
+        if (variant)
+            return this.propertyType(variant, value, key);
+        const additional = type.get('additionalProperties');
+        return additional && isJsonObject(additional[0]) ? this.resolve(additional[0], additional[1]) : undefined;
+    }
+    /** A tagged union's variant for `value` (`discriminator: { propertyName, mapping }`). */
+    discriminated(type, value) {
+        const discriminator = type.get('discriminator');
+        if (!discriminator || !isJsonObject(discriminator[0]))
+            return undefined;
+        const nameKey = propertyKey(discriminator[0], 'propertyName');
+        const name = nameKey === undefined ? undefined : discriminator[0][nameKey];
+        const tagKey = typeof name === 'string' ? findKey(value, name) : undefined;
+        const tag = tagKey === undefined ? undefined : value[tagKey];
+        const mappingKey = propertyKey(discriminator[0], 'mapping');
+        const mapping = mappingKey === undefined ? undefined : discriminator[0][mappingKey];
+        const variantKey = typeof tag === 'string' ? propertyKey(mapping, tag) : undefined;
+        if (variantKey === undefined)
+            return undefined;
+        return this.resolve(mapping[variantKey], [...discriminator[1], mappingKey, variantKey]);
+    }
+}
+/**
+ * The `type` of a declaration that has no `$ref` and gives no types to parts (most parameters), in
+ * lower case (`''` when it has none); undefined for any other declaration.
+ */
+function plainType(declaration) {
+    let type = '';
+    for (const key of Object.keys(declaration)) {
+        const lower = key.toLowerCase();
+        if (lower === 'type') {
+            const value = declaration[key];
+            type = typeof value === 'string' ? value.toLowerCase() : '';
+        }
+        else if (lower === '$ref' || PART_KEYS.includes(lower))
+            return undefined;
+    }
+    return type;
+}
+/** Where inside a value: `tier`, `[2]`, `a.b[0]`. */
+function join(at, part) {
+    if (typeof part === 'number')
+        return `${at}[${part}]`;
+    return at ? `${at}.${part}` : part;
+}
+/** Empty secure values (`''`, `{}`) hide nothing, and templates use them as "not set". */
+function isEmpty(value) {
+    return value === '' || (values_isObject(value) && Object.keys(value).length === 0);
+}
+function containsUnknown(value) {
+    if (isUnknown(value))
+        return true;
+    if (Array.isArray(value))
+        return value.some(containsUnknown);
+    if (value !== null && typeof value === 'object')
+        return Object.values(value).some(containsUnknown);
+    return false;
+}
+/** Strings match case-insensitively: the check must never reject a value ARM would take. */
+function sameValue(a, b) {
+    if (typeof a === 'string' && typeof b === 'string')
+        return a.toLowerCase() === b.toLowerCase();
+    if (typeof a !== 'object' || typeof b !== 'object')
+        return a === b;
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/parameters.js
+/**
+ * Parameter binding, ARM's first phase. Each parameter gets, in this order:
+ * - the value supplied for it (a parameters file, or the deployment that runs the template), unless
+ *   that value is null: "the ARM engine will interpret a null value as equivalent to no value having
+ *   been supplied for the parameter" (Bicep maintainers, https://github.com/Azure/bicep/pull/11532);
+ * - else its default: "The default value is used when a value isn't provided during deployment."
+ *   (https://learn.microsoft.com/azure/azure-resource-manager/templates/parameters#default-value);
+ * - else null when its type is nullable, directly or through `$ref`: "The nullable constraint
+ *   indicates that the value may be null or omitted."
+ *   (https://learn.microsoft.com/azure/azure-resource-manager/templates/definitions#nullable-constraint);
+ * - else an unknown (the value is given at deployment).
+ * The parts of the value whose type is secure are then replaced by unknowns, so a secret never
+ * enters the model, and every value is checked against the `allowedValues` of its type and of the
+ * types of its parts; null is no value and is not checked.
+ */
+
+
+
+
+
+/** The parameters of one template, bound on first use. */
+class ParameterBinding {
+    frame;
+    entries = new Map();
+    types;
+    unknownSupply;
+    constructor(frame, supply) {
+        this.frame = frame;
+        this.types = new TemplateTypes(frame.template, frame.templatePath);
+        this.unknownSupply = supply?.unknown;
+        const parameters = childAt(frame.template, frame.templatePath, 'parameters');
+        for (const [name, declaration] of entries(parameters?.[0])) {
+            this.entries.set(name.toLowerCase(), {
+                name,
+                declaration,
+                path: [...parameters[1], name],
+                supplied: supply?.values.get(name.toLowerCase()),
+            });
+        }
+    }
+    /** How many parameters the template declares. */
+    get count() {
+        return this.entries.size;
+    }
+    /** `parameters('name')`: the bound value and where it was set. */
+    value(name) {
+        const entry = this.entries.get(name.toLowerCase());
+        if (!entry) {
+            throw new ConfigurationError(`parameter '${name}' is not declared in the template`, this.frame.doc.file);
+        }
+        if (entry.resolved)
+            return entry.resolved;
+        if (entry.resolving) {
+            throw new ConfigurationError(`parameter '${entry.name}' has a default value that refers to itself`, this.frame.doc.file);
+        }
+        entry.resolving = true;
+        try {
+            const bound = this.bind(entry);
+            const label = `parameter ${entry.name}`;
+            const value = this.types.maskSecure(bound.value, entry.declaration, entry.path, label);
+            // A default may reuse other parameters: each value is checked once (see variables.ts).
+            if (typeof value === 'object' && value !== null)
+                ensureSize(sizeOf(value), `parameter '${entry.name}'`);
+            entry.resolved = { ...bound, value };
+            return entry.resolved;
+        }
+        catch (error) {
+            if (error instanceof TemplateLimitError)
+                throw error.at(this.frame.doc.file, this.frame.doc.lineOf(entry.path));
+            throw error;
+        }
+        finally {
+            entry.resolving = false;
+        }
+    }
+    /** Supplied (not null) > default > null when nullable > unknown. */
+    bind(entry) {
+        const frame = this.frame;
+        const supplied = entry.supplied;
+        if (supplied && supplied.value !== null)
+            return { value: supplied.value, locate: supplied.locate };
+        if (!supplied && this.unknownSupply) {
+            return { value: this.unknownSupply, locate: () => this.declarationLocation(entry) };
+        }
+        const defaultValue = childAt(entry.declaration, entry.path, 'defaultValue');
+        if (defaultValue) {
+            const [value, valuePath] = defaultValue;
+            return {
+                value: frame.within([], valuePath, () => frame.evaluate(value)),
+                locate: () => frame.sourceMap
+                    ? this.declarationLocation(entry)
+                    : { file: frame.doc.file, line: frame.doc.lineOf(valuePath) },
+            };
+        }
+        if (this.types.resolve(entry.declaration, entry.path).nullable) {
+            return { value: null, locate: supplied?.locate ?? (() => this.declarationLocation(entry)) };
+        }
+        return {
+            value: new model_UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`),
+            locate: () => this.declarationLocation(entry),
+        };
+    }
+    declarationLocation(entry) {
+        const { sourceMap, doc } = this.frame;
+        if (sourceMap)
+            return { file: sourceMap.file, line: sourceMap.parameterLine(entry.name) ?? 1 };
+        return { file: doc.file, line: doc.lineOf(entry.path) };
+    }
+    /** Checks every parameter value against the `allowedValues` of its type, as ARM does before deploying. */
+    validate() {
+        const { expansion, doc, sourceMap } = this.frame;
+        for (const entry of this.entries.values()) {
+            let resolved;
+            try {
+                resolved = this.value(entry.name);
+            }
+            catch (error) {
+                if (error instanceof ConfigurationError && !(error instanceof TemplateLimitError)) {
+                    expansion.addError({ file: error.file ?? doc.file, line: error.line, message: error.message });
+                    continue;
+                }
+                throw error;
+            }
+            for (const violation of this.types.violations(resolved.value, entry.declaration, entry.path)) {
+                const where = resolved.locate?.() ?? this.declarationLocation(entry);
+                const declared = sourceMap
+                    ? `${sourceMap.file}:${sourceMap.parameterLine(entry.name) ?? 1}`
+                    : `${doc.file}:${doc.lineOf(violation.declaredAt)}`;
+                const part = violation.at ? ` (${violation.at})` : '';
+                expansion.addError({
+                    file: where.file,
+                    line: where.line,
+                    message: `parameter '${entry.name}'${part} is ${JSON.stringify(violation.value)}, which is not one of its allowed values (${violation.allowed
+                        .map((a) => JSON.stringify(a))
+                        .join(', ')}, declared at ${declared}). Use one of them.`,
+                });
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/variables.js
+/**
+ * The `variables` section: each variable is evaluated once, on first use, with no copy loop
+ * around it; `variables.copy` entries build arrays; a variable that needs itself is a cycle.
+ */
+
+
+
+
+/** The variables of one template, evaluated lazily. */
+class Variables {
+    frame;
+    /** Definitions by lower-case name. */
+    definitions = new Map();
+    values = new Map();
+    /** Variables being evaluated, outermost first (to name a cycle). */
+    stack = [];
+    constructor(frame) {
+        this.frame = frame;
+        const variables = childAt(frame.template, frame.templatePath, 'variables');
+        for (const [name, value] of entries(variables?.[0])) {
+            const variablePath = [...variables[1], name];
+            if (name.toLowerCase() === 'copy' && Array.isArray(value)) {
+                value.forEach((spec, index) => {
+                    const loopName = stringProperty(spec, 'name');
+                    if (loopName && isJsonObject(spec))
+                        this.definitions.set(loopName.toLowerCase(), {
+                            name: loopName,
+                            value: spec,
+                            path: [...variablePath, index],
+                            copy: spec,
+                        });
+                });
+            }
+            else
+                this.definitions.set(name.toLowerCase(), { name, value, path: variablePath });
+        }
+    }
+    /** `variables('name')`. */
+    value(name) {
+        const frame = this.frame;
+        const key = name.toLowerCase();
+        const cached = this.values.get(key);
+        if (cached !== undefined)
+            return cached;
+        const definition = this.definitions.get(key);
+        if (!definition) {
+            throw new ConfigurationError(`variable '${name}' is not defined`, frame.doc.file);
+        }
+        if (this.stack.includes(key)) {
+            const cycle = [...this.stack.slice(this.stack.indexOf(key)), key]
+                .map((k) => this.definitions.get(k)?.name ?? k)
+                .join(' → ');
+            throw new ConfigurationError(`variables form a cycle: ${cycle}. Break the cycle by computing one of them without the others.`, frame.doc.file, frame.doc.lineOf(this.definitions.get(this.stack[this.stack.indexOf(key)]).path));
+        }
+        this.stack.push(key);
+        try {
+            const value = frame.within([], definition.path, () => {
+                const evaluated = definition.copy
+                    ? evaluateCopyLoop(frame, definition.copy, 'variable')
+                    : frame.evaluate(definition.value);
+                // Variables are how a template reuses a value: each is checked once, so that no chain of
+                // them can build something exponential out of literal objects.
+                if (typeof evaluated === 'object' && evaluated !== null)
+                    ensureSize(sizeOf(evaluated), `variable '${definition.name}'`);
+                return evaluated;
+            });
+            this.values.set(key, value);
+            return value;
+        }
+        finally {
+            this.stack.pop();
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/frame.js
+/**
+ * One template being evaluated (the scanned template, or a nested or linked one): the scope its
+ * expressions see. It wires ARM's phases, each in its own module, in the order ARM runs them:
+ * parameters are bound and checked (parameters.ts), variables and user functions are read
+ * (variables.ts, functions.ts), resources are declared with their copy loops and conditions
+ * (resources.ts), their bodies evaluated and emitted (bodies.ts), nested and linked deployments
+ * run (deployments.ts), outputs computed (outputs.ts); lines are worked out on demand
+ * (locations.ts). ARM's limits on each section are checked as they are read (counts.ts).
+ *
+ * Evaluated values are shared, never copied: nothing downstream changes them in place.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+class Frame {
+    expansion;
+    doc;
+    template;
+    templatePath;
+    deployment;
+    depth;
+    outer;
+    sourceMap;
+    parameters;
+    variables;
+    userFunctions;
+    locator;
+    /** Templates on the way to this one (a linked template never links back into its own chain). */
+    chain = new Set();
+    /** The copy loops around the value being evaluated, innermost last. */
+    loops = [];
+    /** Declared resources, in declaration order (copies expanded). */
+    entries = [];
+    /** Resources it deploys (not `existing`), against ARM's limit (counts.ts). */
+    resourceCount = 0;
+    /** Deployed status inherited from the deployment that runs this template. */
+    inheritedDeployed = true;
+    /** The resource group and subscription it deploys to are known (not stand-ins). */
+    scopeKnown = true;
+    /** The deployment that runs this template (none for the scanned template). */
+    deployedBy;
+    /** The top-level template being scanned, once `run` starts. */
+    unit;
+    /** The declaration being evaluated: errors without a line of their own point at it. */
+    anchor;
+    constructor(expansion, doc, template, 
+    /** Where the template is in `doc` (`[]`, or a nested deployment's `properties.template`). */
+    templatePath, deployment, supplied, depth, 
+    /** Outer-scope nested templates see the parameters and variables of the template around them. */
+    outer, sourceMap = doc.sourceMap) {
+        this.expansion = expansion;
+        this.doc = doc;
+        this.template = template;
+        this.templatePath = templatePath;
+        this.deployment = deployment;
+        this.depth = depth;
+        this.outer = outer;
+        this.sourceMap = sourceMap;
+        this.parameters = outer ? outer.parameters : new ParameterBinding(this, supplied);
+        this.variables = outer ? outer.variables : new Variables(this);
+        this.locator = outer ? outer.locator : new Locator(this);
+        this.userFunctions = outer ? outer.userFunctions : new Map();
+        if (!outer)
+            readUserFunctions(template, this.userFunctions);
+    }
+    // ---- ExpressionScope -------------------------------------------------------------------------
+    parameter(name) {
+        return this.parameters.value(name).value;
+    }
+    variable(name) {
+        return this.variables.value(name);
+    }
+    copyIndex(loopName) {
+        const loops = this.loops;
+        if (loopName === undefined) {
+            for (let i = loops.length - 1; i >= 0; i--)
+                if (loops[i].kind === 'resource')
+                    return loops[i].index;
+            return loops.length > 0 ? loops[loops.length - 1].index : undefined;
+        }
+        const lower = loopName.toLowerCase();
+        for (let i = loops.length - 1; i >= 0; i--) {
+            if (loops[i].name?.toLowerCase() === lower)
+                return loops[i].index;
+        }
+        return undefined;
+    }
+    reference(target, _apiVersion, full) {
+        if (typeof target !== 'string') {
+            return isUnknown(target)
+                ? target
+                : new model_UnknownValue('reference() to a resource that is not named by a string');
+        }
+        const entry = findEntry(this, target);
+        if (!entry)
+            return new model_UnknownValue(`reference('${target}'): resource not declared in this template`);
+        const body = evaluateEntry(entry);
+        if (!body)
+            return new model_UnknownValue(`reference('${target}'): resource refers to itself`);
+        if (isDeploymentType(entry.type) && !entry.expanded && entry.frame.unit !== undefined) {
+            // Its outputs are needed now: expand it ahead of its turn (once).
+            expandDeployment(entry.frame, entry, entry.frame.unit);
+        }
+        if (full)
+            return { ...body, resourceId: entry.id };
+        return body.properties ?? {};
+    }
+    // ---- evaluation ------------------------------------------------------------------------------
+    /** Evaluates a template value (see values.ts); literal parts come back as the same objects. */
+    evaluate(value) {
+        return evaluateValue(this, value);
+    }
+    /** A template string: literal, `[[`-escaped or an expression. Failures become UnknownValue. */
+    evaluateString(text) {
+        return evaluateTemplateText(this, text);
+    }
+    /**
+     * Runs `body` with the copy loops and the declaration being evaluated set, and restores them
+     * after: evaluation jumps between declarations (a variable, a parameter default, a resource).
+     */
+    within(loops, anchor, body) {
+        const savedLoops = this.loops;
+        const savedAnchor = this.anchor;
+        this.loops = loops;
+        this.anchor = anchor;
+        try {
+            return body();
+        }
+        catch (error) {
+            // A limit is reported at the declaration being evaluated when it was reached.
+            if (error instanceof TemplateLimitError)
+                throw error.at(this.doc.file, this.anchorLine());
+            throw error;
+        }
+        finally {
+            this.loops = savedLoops;
+            this.anchor = savedAnchor;
+        }
+    }
+    /** Line of the declaration being evaluated, for errors found inside it. */
+    anchorLine() {
+        return this.anchor ? this.doc.lineOf(this.anchor) : undefined;
+    }
+    /** Where an error found in this template is, for a `FileError`. */
+    errorAt(error, line) {
+        return { file: error.file ?? this.doc.file, line: error.line ?? line, message: error.message };
+    }
+    /** Where a value was written, traced to the parameter or variable behind it (locations.ts). */
+    valueLocation(raw, rawPath, fallback) {
+        return this.locator.valueLocation(this, raw, rawPath, fallback);
+    }
+    // ---- the template's phases -------------------------------------------------------------------
+    /** Binds and checks the parameters, declares and emits the resources of this template. */
+    run(unit) {
+        this.unit = unit;
+        checkDeclarations(this);
+        this.parameters.validate();
+        try {
+            registerResources(this, childAt(this.template, this.templatePath, 'resources'), undefined);
+        }
+        catch (error) {
+            if (error instanceof TemplateLimitError)
+                throw error.at(this.doc.file, this.anchorLine());
+            if (!(error instanceof ConfigurationError))
+                throw error;
+            this.expansion.addError(this.errorAt(error));
+        }
+        emit(this, unit);
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/outputs.js
+/**
+ * The `outputs` section, as a deployment reports it (`{ name: { type, value } }`): what
+ * `reference(<deployment>).outputs.x.value` reads in the template around it. The parts of an
+ * output whose type is secure (its `type`, or the `$ref` type of the output or of its parts) stay
+ * unknown; an output that cannot be evaluated is unknown, not an error (ARM evaluates outputs
+ * after deploying, with runtime values this scan does not have).
+ */
+
+
+
+
+
+
+function readOutputs(frame) {
+    const outputs = childAt(frame.template, frame.templatePath, 'outputs');
+    if (!outputs || !isJsonObject(outputs[0]))
+        return undefined;
+    const out = {};
+    const types = new TemplateTypes(frame.template, frame.templatePath);
+    for (const [name, declaration] of entries(outputs[0])) {
+        const raw = property(declaration, 'value');
+        const path = [...outputs[1], name];
+        const type = stringProperty(declaration, 'type') ?? types.resolve(declaration, path).type ?? 'string';
+        let value;
+        frame.anchor = path;
+        try {
+            value = raw === undefined ? new model_UnknownValue(`output ${name} has no value`) : frame.evaluate(raw);
+        }
+        catch (error) {
+            if (!(error instanceof ConfigurationError) || error instanceof TemplateLimitError)
+                throw error;
+            value = new model_UnknownValue(`output ${name}: ${error.message}`);
+        }
+        finally {
+            frame.anchor = undefined;
+        }
+        value = types.maskSecure(value, declaration, path, `output ${name}`);
+        setKey(out, name, { type, value });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/deployments.js
+/**
+ * Nested and linked deployments (`Microsoft.Resources/deployments`): the template a deployment
+ * runs, in its own scope (resource group, subscription, management group), with the parameters it
+ * passes (inner scope) or the outer template's parameters and variables (outer scope); linked
+ * templates are read from the scanned folder. The deployment's outputs become readable through
+ * `reference()` in the template around it.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Nested / linked deployments deeper than this are not followed (cycles, runaway templates). */
+const MAX_DEPLOYMENT_DEPTH = 10;
+/** Runs the template of deployment `entry` (declared in `frame`), once. */
+function expandDeployment(frame, entry, unit) {
+    if (entry.expanded || entry.existing)
+        return;
+    entry.expanded = true;
+    const properties = childAt(entry.raw, entry.path, 'properties');
+    if (!properties)
+        return;
+    if (frame.depth >= MAX_DEPLOYMENT_DEPTH) {
+        throw new ConfigurationError(`nested deployments deeper than ${MAX_DEPLOYMENT_DEPTH} levels are not followed`, frame.doc.file, entryLine(entry));
+    }
+    charge(COSTS.template);
+    frame.within(entry.loops, entry.path, () => {
+        const { context, standIn } = nestedContext(frame, entry);
+        const inner = innerFrame(frame, entry, properties, context);
+        if (!inner)
+            return;
+        inner.inheritedDeployed = entry.deployed;
+        inner.deployedBy = entry;
+        inner.scopeKnown = frame.scopeKnown && !standIn;
+        inner.chain = new Set([...frame.chain, frame.doc.absolutePath]);
+        inner.run(unit);
+        // reference(<deployment>).outputs.x.value in the template around it.
+        const outputs = readOutputs(inner);
+        const declared = entry.body?.properties;
+        if (outputs &&
+            declared &&
+            typeof declared === 'object' &&
+            !Array.isArray(declared) &&
+            !isUnknown(declared)) {
+            declared.outputs = outputs;
+        }
+    });
+}
+/** The frame of the template a deployment runs (nested or linked), or undefined when it cannot be read. */
+function innerFrame(frame, entry, properties, context) {
+    const { expansion } = frame;
+    const template = childAt(properties[0], properties[1], 'template');
+    const link = childAt(properties[0], properties[1], 'templateLink');
+    const scopeText = stringProperty(property(properties[0], 'expressionEvaluationOptions'), 'scope');
+    const innerScope = scopeText?.toLowerCase() === 'inner';
+    const moduleMap = frame.sourceMap?.module?.(entry.symbolicName, entry.name);
+    if (template && isJsonObject(template[0])) {
+        const [templateValue, templatePath] = template;
+        const schemaScope = stringProperty(templateValue, '$schema');
+        const ctx = { ...context, scope: deployments_scopeOf(entry, schemaScope, context) };
+        return innerScope
+            ? new Frame(expansion, frame.doc, templateValue, templatePath, ctx, passedParameters(frame, properties[0], properties[1], entry), frame.depth + 1, undefined, moduleMap)
+            : new Frame(expansion, frame.doc, templateValue, templatePath, ctx, undefined, frame.depth + 1, frame, frame.sourceMap);
+    }
+    if (!link)
+        return undefined;
+    const linked = resolveLink(frame, link[0]);
+    if (!linked) {
+        const specId = childAt(link[0], link[1], 'id');
+        const uri = specId ?? childAt(link[0], link[1], 'uri') ?? childAt(link[0], link[1], 'relativePath') ?? link;
+        const shown = typeof uri[0] === 'string' ? truncate(uri[0], 120) : 'templateLink';
+        const what = specId
+            ? `template spec ${shown} is not read (it lives in Azure, not in the repository)`
+            : `linked template ${shown} is not a file in the scanned folder`;
+        expansion.options.logger?.warning(`${frame.doc.file}:${frame.doc.lineOf(uri[1])}: ${what}; the resources it deploys are not checked`);
+        return undefined;
+    }
+    if (linked === frame.doc.absolutePath || frame.chain.has(linked))
+        return undefined;
+    const document = expansion.options.readDocument(linked);
+    expansion.linkedFiles.add(linked);
+    if (!isJsonObject(document.root)) {
+        throw new ConfigurationError('a template must be a JSON object', document.file, 1);
+    }
+    const schemaScope = stringProperty(document.root, '$schema');
+    const ctx = {
+        ...context,
+        scope: deployments_scopeOf(entry, schemaScope, context),
+        templateLinkUri: pathToFileUrl(linked),
+    };
+    return new Frame(expansion, document, document.root, [], ctx, passedParameters(frame, properties[0], properties[1], entry), frame.depth + 1);
+}
+/** The scope a nested template deploys at: its `resourceGroup`/`subscriptionId`, else its `$schema`. */
+function deployments_scopeOf(entry, schema, context) {
+    if (property(entry.raw, 'resourceGroup') !== undefined)
+        return 'resourceGroup';
+    if (property(entry.raw, 'subscriptionId') !== undefined && context.scope !== 'resourceGroup')
+        return 'subscription';
+    const fromSchema = scopeOfSchema(schema);
+    return schema ? fromSchema : context.scope;
+}
+/**
+ * The deployment context of a nested deployment: its name, resource group, subscription, scope;
+ * `standIn` when its resource group or subscription could not be evaluated.
+ */
+function nestedContext(frame, entry) {
+    const context = { ...frame.deployment, deploymentName: entry.name };
+    let standIn = false;
+    const rg = property(entry.raw, 'resourceGroup');
+    if (rg !== undefined) {
+        const value = frame.evaluate(rg);
+        const name = typeof value === 'string' ? value : `[${entry.name} resource group]`;
+        // Another resource group has a location of its own, which no setting gives.
+        if (name.toLowerCase() !== context.resourceGroupName.toLowerCase())
+            context.resourceGroupLocation = otherGroupLocation(name);
+        context.resourceGroupName = name;
+        if (typeof value !== 'string')
+            standIn = true;
+    }
+    const sub = property(entry.raw, 'subscriptionId');
+    if (sub !== undefined) {
+        const value = frame.evaluate(sub);
+        if (typeof value === 'string')
+            context.subscriptionId = value;
+        else
+            standIn = true;
+    }
+    const scope = property(entry.raw, 'scope');
+    if (scope !== undefined) {
+        const value = frame.evaluate(scope);
+        const match = typeof value === 'string' ? /managementGroups\/([^/]+)/i.exec(value) : null;
+        if (match) {
+            context.managementGroup = match[1];
+            context.scope = 'managementGroup';
+        }
+        else if (typeof value === 'string' && value.replace(/^\//, '') === '')
+            context.scope = 'tenant';
+    }
+    return { context, standIn };
+}
+/**
+ * `properties.parameters` of a deployment, evaluated in the template around it. An entry is
+ * `{ "value": … }`, a Key Vault `{ "reference": … }`, or one expression that gives either (or null:
+ * no value), which Bicep writes for a module argument that may be left out:
+ * `"x": "[if(c, createObject('value', v), null())]"`. The whole `parameters` may be one
+ * expression too.
+ */
+function passedParameters(frame, properties, propertiesPath, entry) {
+    const { expansion } = frame;
+    const values = new Map();
+    const supply = { values };
+    const fallback = frame.sourceMap ? { file: frame.sourceMap.file, line: sourceLine(entry) } : undefined;
+    /** The entry's own line: the expression is the line to edit, whatever it reads. */
+    const lineOf = (rawPath) => () => fallback ?? { file: frame.doc.file, line: frame.doc.lineOf(rawPath) };
+    const parameters = childAt(properties, propertiesPath, 'parameters');
+    if (parameters && typeof parameters[0] === 'string') {
+        const evaluated = frame.evaluate(parameters[0]);
+        if (isUnknown(evaluated)) {
+            supply.unknown = new model_UnknownValue(`the parameters deployment '${entry.name}' passes are not known: ${evaluated.reason}`);
+        }
+        else if (evaluated !== null) {
+            if (!values_isObject(evaluated))
+                throw notAnObject(frame, entry, 'parameters', evaluated, parameters[1]);
+            for (const [name, passed] of Object.entries(evaluated)) {
+                addEvaluated(frame, entry, values, name, passed, parameters[1], lineOf(parameters[1]));
+            }
+        }
+    }
+    for (const [name, declaration] of entries(parameters?.[0])) {
+        const declarationPath = [...parameters[1], name];
+        if (typeof declaration === 'string') {
+            const passed = frame.evaluate(declaration);
+            addEvaluated(frame, entry, values, name, passed, declarationPath, lineOf(declarationPath));
+            continue;
+        }
+        const value = childAt(declaration, declarationPath, 'value');
+        if (value) {
+            const [raw, rawPath] = value;
+            values.set(name.toLowerCase(), {
+                value: frame.evaluate(raw),
+                locate: () => frame.valueLocation(raw, rawPath, fallback),
+            });
+        }
+        else if (property(declaration, 'reference') !== undefined) {
+            values.set(name.toLowerCase(), {
+                value: new model_UnknownValue(`parameter ${name} is a Key Vault reference`),
+            });
+        }
+    }
+    const link = property(properties, 'parametersLink');
+    if (link !== undefined) {
+        const file = resolveLink(frame, link);
+        if (file) {
+            const document = expansion.options.readDocument(file);
+            for (const [key, supplied] of expansion.options.readParameters(document)) {
+                if (!values.has(key))
+                    values.set(key, supplied);
+            }
+        }
+    }
+    return supply;
+}
+/** One evaluated parameter entry: `{ value }`, `{ reference }`, null (not supplied) or unknown. */
+function addEvaluated(frame, entry, values, name, passed, path, locate) {
+    if (passed === null)
+        return;
+    if (isUnknown(passed)) {
+        values.set(name.toLowerCase(), { value: passed, locate });
+        return;
+    }
+    if (!values_isObject(passed))
+        throw notAnObject(frame, entry, `parameter '${name}'`, passed, path);
+    const valueKey = findKey(passed, 'value');
+    if (valueKey !== undefined)
+        values.set(name.toLowerCase(), { value: passed[valueKey], locate });
+    else if (findKey(passed, 'reference') !== undefined)
+        values.set(name.toLowerCase(), {
+            value: new model_UnknownValue(`parameter ${name} is a Key Vault reference`),
+            locate,
+        });
+}
+function notAnObject(frame, entry, what, value, path) {
+    return new ConfigurationError(`deployment '${entry.name}' passes ${what} as ${typeName(value)}: ARM expects an object ({ "name": { "value": … } } for all parameters, { "value": … } for one)`, frame.doc.file, frame.doc.lineOf(path));
+}
+/** The local file a `templateLink`/`parametersLink` points at, or undefined when it is not local. */
+function resolveLink(frame, link) {
+    const relative = property(link, 'relativePath');
+    if (relative !== undefined) {
+        const value = frame.evaluate(relative);
+        if (typeof value === 'string')
+            return external_node_path_.resolve(external_node_path_.dirname(frame.doc.absolutePath), value.split(/[?#]/)[0]);
+    }
+    const uriRaw = property(link, 'uri');
+    if (uriRaw === undefined)
+        return undefined;
+    const uri = frame.evaluate(uriRaw);
+    if (typeof uri !== 'string')
+        return undefined;
+    if (/^https?:/i.test(uri))
+        return localCopyOf(frame, uri);
+    if (!uri.toLowerCase().startsWith('file:'))
+        return undefined;
+    try {
+        return (0,external_node_url_.fileURLToPath)(uri.split(/[?#]/)[0]);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * A linked template published on the web (`_artifactsLocation` set to the repository's raw
+ * GitHub URL) is usually the file beside this one in the same repository: the longest tail of
+ * the URL's path that exists under this template's folder.
+ */
+function localCopyOf(frame, uri) {
+    const { expansion } = frame;
+    let segments;
+    try {
+        segments = new URL(uri).pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    }
+    catch {
+        return undefined;
+    }
+    const base = external_node_path_.dirname(frame.doc.absolutePath);
+    const key = `${base}\n${segments.join('/')}`;
+    if (expansion.localCopies.has(key))
+        return expansion.localCopies.get(key);
+    let found;
+    for (let i = 0; i < segments.length && !found; i++) {
+        const candidate = external_node_path_.resolve(base, ...segments.slice(i));
+        if (expansion.options.fileExists?.(candidate))
+            found = candidate;
+    }
+    expansion.localCopies.set(key, found);
+    return found;
+}
+/** The `file://` URL of a local path (`deployment().properties.templateLink.uri` of a template). */
 function pathToFileUrl(absolutePath) {
     return new URL(`file://${absolutePath.startsWith('/') ? '' : '/'}${absolutePath.split(external_node_path_.sep).join('/')}`)
         .href;
 }
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/expansion.js
+
+/** The shared state of one expansion (all frames of one top-level template). */
+class Expansion {
+    options;
+    resources = [];
+    /** The declaration each emitted resource comes from (for the deployment order of redeclared ones). */
+    declarations = new WeakMap();
+    errors = [];
+    linkedFiles = new Set();
+    /** Linked template URLs already mapped to a local file (or to none). */
+    localCopies = new Map();
+    /** The work this template and everything it deploys may take (limits.ts). */
+    budget = new WorkBudget();
+    errorKeys = new Set();
+    constructor(options) {
+        this.options = options;
+    }
+    addError(error) {
+        // The same mistake repeated in several resources of a file is reported once, at its first line.
+        const key = `${error.file}\n${error.message}`;
+        if (this.errorKeys.has(key))
+            return;
+        this.errorKeys.add(key);
+        this.errors.push(error);
+    }
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/merge.js
+/**
+ * One resource per id. A deployment may declare the same resource more than once (a module
+ * creates a workspace, a later module updates it): Azure ends with one resource, each PUT setting
+ * the properties it writes, in deployment order. This step runs after expansion, on the resources
+ * of one scanned template (one deployment; two scanned templates are two deployments and are not
+ * merged), and is pure: the order comes from `before`.
+ *
+ * Merging: objects merge property by property (names case-insensitive, the later declaration's
+ * value wins); arrays, strings, numbers and unknowns are replaced whole; a null does not erase an
+ * earlier value (an update that leaves a property out, or passes null for it, does not unset it).
+ * Each path is located where its winning value is written.
+ */
+
+
+/**
+ * Resources with the same known id (case-insensitive), each declared by a different template of
+ * the deployment, merged into one at the place of the first.
+ */
+function mergeRedeclared(resources, declarations) {
+    // Most deployments declare each resource once: find out without building a group per resource.
+    const first = new Map();
+    const groups = new Map();
+    for (const resource of resources) {
+        if (!declarations.known(resource))
+            continue;
+        const key = resource.id.toLowerCase();
+        const earlier = first.get(key);
+        if (earlier === undefined)
+            first.set(key, resource);
+        else {
+            const group = groups.get(key);
+            if (group)
+                group.push(resource);
+            else
+                groups.set(key, [earlier, resource]);
+        }
+    }
+    for (const [key, group] of groups) {
+        if (new Set(group.map(declarations.template)).size !== group.length)
+            groups.delete(key);
+    }
+    if (groups.size === 0)
+        return resources;
+    const out = [];
+    for (const resource of resources) {
+        const group = declarations.known(resource) ? groups.get(resource.id.toLowerCase()) : undefined;
+        if (!group)
+            out.push(resource);
+        else if (group[0] === resource)
+            out.push(merge([...group].sort(declarations.before)));
+    }
+    return out;
+}
+/** Declarations of one resource, in deployment order, as one resource. */
+function merge(declarations) {
+    const last = declarations[declarations.length - 1];
+    let body = {};
+    for (const declaration of declarations)
+        body = merge_mergeObjects(body, declaration.body);
+    const deployed = declarations.some((d) => d.deployed === true) ? true : last.deployed;
+    const merged = { ...last, body, deployed };
+    if (declarations.every((d) => d.locate)) {
+        merged.locate = (path) => {
+            // The declaration whose value won: the last one that writes something there.
+            for (let i = declarations.length - 1; i >= 0; i--) {
+                const value = valueAt(declarations[i].body, path);
+                if (value !== undefined && value !== null)
+                    return declarations[i].locate(path);
+            }
+            return last.locate(path);
+        };
+    }
+    return merged;
+}
+function merge_mergeObjects(earlier, later) {
+    const out = { ...earlier };
+    for (const key of Object.keys(later)) {
+        const value = later[key];
+        const existing = findKey(out, key);
+        if (existing === undefined) {
+            setKey(out, key, value);
+            continue;
+        }
+        if (value === null)
+            continue;
+        const previous = out[existing];
+        if (existing !== key)
+            delete out[existing];
+        setKey(out, key, values_isObject(previous) && values_isObject(value) ? merge_mergeObjects(previous, value) : value);
+    }
+    return out;
+}
+/** The value at a property path (`properties.locations[1].x`), undefined when absent. */
+function valueAt(body, path) {
+    let current = body;
+    for (const segment of splitPropertyPath(path)) {
+        if (current === undefined || current === null || isUnknown(current))
+            return current;
+        if (typeof segment === 'number') {
+            current = Array.isArray(current) ? current[segment] : undefined;
+            continue;
+        }
+        if (!values_isObject(current))
+            return undefined;
+        const key = findKey(current, segment);
+        current = key === undefined ? undefined : current[key];
+    }
+    return current;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand/order.js
+/**
+ * Deployment order between two declared resources: "Resource Manager evaluates the dependencies
+ * between resources, and deploys them in their dependent order"
+ * (https://learn.microsoft.com/azure/azure-resource-manager/templates/resource-dependency).
+ * Two resources deployed by different nested deployments are ordered by those deployments, in
+ * the template where their paths split: the one whose `dependsOn` (directly or through others)
+ * names the other runs later; otherwise the order they are declared in.
+ */
+
+
+
+
+class DeploymentOrder {
+    dependencies = new Map();
+    /** Negative when `a` is deployed before `b`, positive after, 0 when it cannot tell. */
+    compare(a, b) {
+        const pathA = deploymentPath(a);
+        const pathB = deploymentPath(b);
+        let i = 0;
+        while (i < pathA.length && i < pathB.length && pathA[i] === pathB[i])
+            i++;
+        if (i === pathA.length || i === pathB.length)
+            return pathA.length - pathB.length;
+        const [x, y] = [pathA[i], pathB[i]];
+        if (this.dependsOn(y, x))
+            return -1;
+        if (this.dependsOn(x, y))
+            return 1;
+        return x.index - y.index;
+    }
+    /** Whether `entry` depends on `other`, directly or through other resources of its template. */
+    dependsOn(entry, other) {
+        const seen = new Set();
+        const pending = [entry];
+        while (pending.length > 0) {
+            for (const next of this.direct(pending.pop())) {
+                if (next === other)
+                    return true;
+                if (!seen.has(next)) {
+                    seen.add(next);
+                    pending.push(next);
+                }
+            }
+        }
+        return false;
+    }
+    /** The resources an entry's `dependsOn` names (ids, names, symbolic names or copy loop names). */
+    direct(entry) {
+        let found = this.dependencies.get(entry);
+        if (found)
+            return found;
+        found = new Set();
+        this.dependencies.set(entry, found);
+        const dependsOn = property(entry.raw, 'dependsOn');
+        if (!Array.isArray(dependsOn))
+            return found;
+        const frame = entry.frame;
+        for (const item of dependsOn) {
+            let target;
+            try {
+                target = frame.within(entry.loops, entry.path, () => frame.evaluate(item));
+            }
+            catch (error) {
+                if (error instanceof ConfigurationError && !(error instanceof TemplateLimitError))
+                    continue;
+                throw error;
+            }
+            if (typeof target !== 'string')
+                continue;
+            const named = findEntry(frame, target);
+            if (named)
+                found.add(named);
+            else {
+                const lower = target.toLowerCase();
+                for (const candidate of frame.entries)
+                    if (stringProperty(property(candidate.raw, 'copy'), 'name')?.toLowerCase() === lower)
+                        found.add(candidate);
+            }
+        }
+        return found;
+    }
+}
+/** The deployments that lead to an entry, outermost first, ending with the entry itself. */
+function deploymentPath(entry) {
+    const path = [entry];
+    for (let by = entry.frame.deployedBy; by; by = by.frame.deployedBy)
+        path.unshift(by);
+    return path;
+}
+
+;// CONCATENATED MODULE: ./.build/sources/arm/expand.js
+/**
+ * Template expansion, the public entry point: one scanned template (and the nested and linked
+ * templates it deploys) in, the resources ARM would deploy out. The phases live in `expand/`,
+ * one module each, in the order ARM runs them (see expand/frame.ts).
+ */
+
+
+
+
+
+
+
+
+
+
 /**
  * Expands one top-level template the way ARM would deploy it: parameters (parameters file >
  * default > unknown), variables, conditions, copy loops, child resources, nested and linked
  * deployments. Returns the deployed resources, each able to tell the line any of its values was
- * set on; problems are `FileError`s and never stop the other resources.
+ * set on, one per id (a resource declared again later is merged, expand/merge.ts); problems are
+ * `FileError`s and never stop the other resources. A template over one of the limits (limits.ts)
+ * is one error and no resources, as ARM would reject it whole.
  */
 function expandTemplate(document, options) {
     const expansion = new Expansion(options);
@@ -62909,16 +64027,48 @@ function expandTemplate(document, options) {
         scope: scopeOfSchema(schema),
         templateLinkUri: pathToFileUrl(document.absolutePath),
     };
-    const frame = new Frame(expansion, document, document.root, [], deployment, options.parameters, 0);
+    const supply = options.parameters ? { values: options.parameters } : undefined;
+    const frame = new Frame(expansion, document, document.root, [], deployment, supply, 0);
     try {
-        frame.run(options.unit);
+        return withBudget(expansion.budget, () => {
+            try {
+                frame.run(options.unit);
+            }
+            catch (error) {
+                if (!(error instanceof ConfigurationError) || error instanceof TemplateLimitError)
+                    throw error;
+                expansion.addError({ file: error.file ?? document.file, line: error.line, message: error.message });
+            }
+            const order = new DeploymentOrder();
+            const entry = (resource) => expansion.declarations.get(resource);
+            const resources = mergeRedeclared(expansion.resources, {
+                known: (resource) => entry(resource).nameKnown,
+                template: (resource) => entry(resource).frame,
+                before: (a, b) => order.compare(entry(a), entry(b)),
+            });
+            return {
+                resources,
+                errors: expansion.errors,
+                linkedFiles: expansion.linkedFiles,
+                work: workOf(expansion),
+            };
+        });
     }
     catch (error) {
-        if (!(error instanceof ConfigurationError))
+        if (!(error instanceof TemplateLimitError))
             throw error;
-        expansion.addError({ file: error.file ?? document.file, line: error.line, message: error.message });
+        // ARM rejects a template over a limit as a whole: none of its resources are deployed.
+        const limit = { file: error.file ?? document.file, line: error.line, message: error.message };
+        return {
+            resources: [],
+            errors: [...expansion.errors, limit],
+            linkedFiles: expansion.linkedFiles,
+            work: workOf(expansion),
+        };
     }
-    return { resources: expansion.resources, errors: expansion.errors, linkedFiles: expansion.linkedFiles };
+}
+function workOf(expansion) {
+    return { steps: expansion.budget.used, largestValue: expansion.budget.largestValue };
 }
 
 ;// CONCATENATED MODULE: ./.build/sources/arm/parameters.js
@@ -63295,7 +64445,15 @@ function onPath(name, env) {
     }
     return undefined;
 }
-/** The Bicep CLI to use: an explicit command, `bicep` on PATH, else `az bicep`. */
+/** `bicep` in the Azure CLI's configuration folder (`$AZURE_CONFIG_DIR/bin`, else `~/.azure/bin`), when there. */
+function azureCliBicep(env) {
+    const home = env.HOME ?? env.USERPROFILE;
+    const configDir = env.AZURE_CONFIG_DIR ?? (home ? external_node_path_.join(home, '.azure') : undefined);
+    if (!configDir)
+        return undefined;
+    return onPath('bicep', { PATH: external_node_path_.join(configDir, 'bin') });
+}
+/** The Bicep CLI to use: an explicit command, `bicep` on PATH, the one `az bicep install` installed, else `az bicep`. */
 function findBicepCli(options) {
     const env = options.env ?? process.env;
     const bicep = (command) => ({
@@ -63324,6 +64482,11 @@ function findBicepCli(options) {
     const direct = onPath('bicep', env);
     if (direct)
         return bicep(direct);
+    // The binary `az bicep install` put in the Azure CLI's folder: run it directly (no Python start
+    // per file, and it needs none of the Azure CLI's signed-in configuration).
+    const installedByAz = azureCliBicep(env);
+    if (installedByAz)
+        return bicep(installedByAz);
     const azCli = onPath('az', env);
     return azCli ? az(azCli) : undefined;
 }
@@ -63375,7 +64538,7 @@ const KEPT_PREFIXES = ['lc_', 'dotnet_', 'bicep_', 'azure_core_', 'azure_bicep_'
  * request, so the runner's tokens (`ACTIONS_ID_TOKEN_REQUEST_TOKEN`, `ACTIONS_RUNTIME_TOKEN`,
  * `GITHUB_TOKEN`, `AZURE_CLIENT_SECRET`, …) and everything else is left out.
  */
-function compilerEnvironment(env) {
+function compilerEnvironment(env, signIn = { allowed: true }) {
     const kept = {};
     for (const [name, value] of Object.entries(env)) {
         if (value === undefined)
@@ -63384,6 +64547,30 @@ function compilerEnvironment(env) {
         if (KEPT_NAMES.has(lower) || KEPT_PREFIXES.some((prefix) => lower.startsWith(prefix)))
             kept[name] = value;
     }
+    if (signIn.allowed)
+        return kept;
+    // No sign-in: the compiler's home and Azure CLI folder are an empty folder of its own, so none of
+    // its credentials (Azure CLI, Azure PowerShell, VS Code) finds a session to sign in to a registry with.
+    const home = kept.HOME ?? kept.USERPROFILE;
+    for (const name of Object.keys(kept)) {
+        if ([
+            'home',
+            'userprofile',
+            'homedrive',
+            'homepath',
+            'azure_config_dir',
+            'appdata',
+            'localappdata',
+        ].includes(name.toLowerCase()))
+            delete kept[name];
+    }
+    kept.HOME = signIn.home;
+    if (process.platform === 'win32')
+        kept.USERPROFILE = signIn.home;
+    kept.AZURE_CONFIG_DIR = external_node_path_.join(signIn.home, '.azure');
+    // Where .NET unpacks the single-file compiler: the usual place, so it is not unpacked on every run.
+    if (home && !Object.keys(kept).some((name) => name.toLowerCase() === 'dotnet_bundle_extract_base_dir'))
+        kept.DOTNET_BUNDLE_EXTRACT_BASE_DIR = external_node_path_.join(home, '.net');
     return kept;
 }
 
@@ -63463,8 +64650,8 @@ function restoreMessage(diagnostic) {
             ?.trim() ?? '');
     const templateSpec = reference.startsWith('ts:');
     const fix = templateSpec
-        ? 'the Bicep CLI reads template specs from Azure when it compiles: run the scan where it is signed in to Azure (az login) with read access to the template spec, or scan the compiled ARM JSON (bicep build) instead'
-        : 'the Bicep CLI downloads registry modules when it compiles: run the scan where the registry is reachable (and signed in, az login, for a private registry), restore the modules beforehand (bicep restore), or scan the compiled ARM JSON (bicep build) instead';
+        ? 'the Bicep CLI reads template specs from Azure when it compiles, signed in: allow it the Azure sign-in of the job with bicep-registry-sign-in: true (CLI: --bicep-registry-sign-in, after az login) where the templates are trusted, or scan the compiled ARM JSON (bicep build) instead'
+        : 'the Bicep CLI downloads registry modules when it compiles: run the scan where the registry is reachable, restore the modules beforehand (bicep restore), or scan the compiled ARM JSON (bicep build) instead; for a private registry, allow the compiler the Azure sign-in of the job with bicep-registry-sign-in: true (CLI: --bicep-registry-sign-in) where the templates are trusted';
     return `module ${reference} cannot be restored${cause ? ` (${cause})` : ''}, so this file was not scanned: ${fix}`;
 }
 /**
@@ -63703,6 +64890,7 @@ function runBounded(command, args, options) {
 
 
 
+
 async function mapConcurrent(items, limit, task) {
     const results = new Array(items.length);
     let next = 0;
@@ -63864,6 +65052,23 @@ function buildParamsOutput(stdout) {
 }
 const DEFAULT_TIMEOUT_MS = 60_000;
 /**
+ * The modules `bicep restore` already downloaded (`~/.bicep`) stay visible from the compiler's
+ * empty home: the cache holds module sources, no credentials.
+ */
+function shareModuleCache(env, isolatedHome) {
+    const home = env.HOME ?? env.USERPROFILE;
+    if (!home)
+        return;
+    const cache = external_node_path_.join(home, '.bicep');
+    try {
+        if ((0,external_node_fs_.statSync)(cache).isDirectory())
+            (0,external_node_fs_.symlinkSync)(cache, external_node_path_.join(isolatedHome, '.bicep'), 'junction');
+    }
+    catch {
+        // no cache yet, or links not allowed: modules are restored into the empty home
+    }
+}
+/**
  * Most bytes read from the compiler's stdout. ARM takes templates up to 4 MB; the compiler prints
  * them indented, so 32 MB leaves room for any template ARM would accept.
  */
@@ -63937,7 +65142,18 @@ async function compileBicepFiles(bicepFiles, bicepParamFiles, options) {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     const concurrency = options.concurrency ?? Math.min(4, Math.max(1, external_node_os_.cpus().length));
-    const childEnv = compilerEnvironment(env);
+    // Without sign-in, the compiler's home is an empty folder of this run's, removed when it ends.
+    const isolatedHome = options.registrySignIn
+        ? undefined
+        : (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'aml-ha-gate-bicep-'));
+    if (isolatedHome)
+        shareModuleCache(env, isolatedHome);
+    const signIn = isolatedHome ? { allowed: false, home: isolatedHome } : { allowed: true };
+    const removeIsolatedHome = () => {
+        if (isolatedHome)
+            (0,external_node_fs_.rmSync)(isolatedHome, { recursive: true, force: true });
+    };
+    const childEnv = compilerEnvironment(env, signIn);
     /** Runs one compile; its output, or the file errors saying why there is none. */
     const compile = async (verb, file) => {
         const args = verb === 'build' ? cli.build(file.absolutePath) : cli.buildParams(file.absolutePath);
@@ -64046,7 +65262,7 @@ async function compileBicepFiles(bicepFiles, bicepParamFiles, options) {
                 },
             ];
         }
-    });
+    }).finally(removeIsolatedHome);
     const units = [];
     for (const result of results) {
         if (Array.isArray(result))
@@ -66300,6 +67516,7 @@ async function scanTemplates(options) {
         logger: options.logger,
         locatable: needsLines,
         roots,
+        bicep: { registrySignIn: options.bicepRegistrySignIn === true },
     });
     const plans = loadTerraformPlans(files.filter((file) => file.kind === 'terraform-plan'), { cwd: options.cwd, logger: options.logger });
     options.logger.debug(`${files.length} files, ${resources.length} resources, ${errors.length} errors`);
@@ -66510,6 +67727,10 @@ Options:
   --fail-on LEVEL       regression | fail | warn | never             (default: fail, or regression with --baseline)
   --unknown-as STATUS   unknown | warn | fail: how "could not tell" counts (default: unknown)
   --config FILE         suppressions, rule overrides, deployment settings (default: .github/aml-ha-gate.yml when present)
+  --bicep-registry-sign-in
+                        let the Bicep CLI use this machine's Azure sign-in (az login) to restore modules
+                        from private registries; off by default, as a template could name a registry
+                        that would receive the token: use it only on templates you trust
   --debug               print debug details (and stacks of internal errors) to stderr
   -h, --help            show this help
 
@@ -66581,6 +67802,7 @@ async function runScanCommand(args, io) {
         baseline,
         deployment,
         azure,
+        bicepRegistrySignIn: values['bicep-registry-sign-in'] === true,
         logger,
         now: new Date(),
     });
@@ -66592,6 +67814,7 @@ function parseFlags(args) {
         parameters: { type: 'string' },
         ...DEPLOYMENT_FLAGS,
         'read-azure': { type: 'boolean' },
+        'bicep-registry-sign-in': { type: 'boolean' },
         ...SIGN_IN_FLAGS,
         ...REPORT_FLAGS,
     });

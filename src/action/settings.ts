@@ -40,6 +40,8 @@ export interface ActionSettings {
   templates: string[];
   /** Paths of Terraform plan JSON files or folders (templates mode), checked on every run. */
   terraformPlans: string[];
+  /** Templates mode: the Bicep CLI may use the job's Azure sign-in to restore private registry modules. */
+  bicepRegistrySignIn: boolean;
   scope: 'changed' | 'all';
   failOn: FailOn;
   unknownAs: UnknownAs;
@@ -132,6 +134,7 @@ export function parseSettings(input: InputReader, env: NodeJS.ProcessEnv, eventN
     mode,
     templates: globs.length > 0 ? globs : DEFAULT_TEMPLATE_GLOBS,
     terraformPlans: splitList(input('terraform-plan')),
+    bicepRegistrySignIn: bool('bicep-registry-sign-in', input('bicep-registry-sign-in'), false),
     scope: choice('scope', input('scope'), SCOPES, isPullRequest ? 'changed' : 'all'),
     failOn: choice('fail-on', input('fail-on'), FAIL_ON, 'regression'),
     unknownAs: choice('unknown-as', input('unknown-as'), UNKNOWN_AS, 'unknown'),

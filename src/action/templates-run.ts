@@ -98,7 +98,7 @@ export async function runTemplatesMode(
   // One reader for head and base: each dependency is read once, and both sides judge it alike.
   const azure =
     settings.azure && deps.live ? new AzureDependencyReader(settings.azure, deps.live) : undefined;
-  const scan = { deployment, azure };
+  const scan = { deployment, azure, bicepRegistrySignIn: settings.bicepRegistrySignIn };
   const gateOptions = {
     mode: 'templates' as const,
     failOn: settings.failOn,
@@ -146,6 +146,7 @@ export async function runTemplatesMode(
     logger,
     locatable: needsLines,
     deployment: deploymentContextFor(deployment),
+    bicep: { registrySignIn: settings.bicepRegistrySignIn },
   });
   const plans = loadTerraformPlans(planFiles, { cwd, logger });
   const evaluated = await evaluateTemplates([...head.resources, ...plans.resources], scan, logger);
@@ -239,7 +240,7 @@ async function baseFindings(
   baseSha: string,
   context: RunContext,
   deps: TemplatesRunDeps,
-  scan: { deployment: DeploymentSettings; azure?: AzureDependencyReader },
+  scan: { deployment: DeploymentSettings; azure?: AzureDependencyReader; bicepRegistrySignIn: boolean },
 ): Promise<Finding[]> {
   const { logger } = deps;
   const renamedFrom = new Map(
@@ -283,6 +284,7 @@ async function baseFindings(
     logger: quiet,
     locatable: needsLines,
     deployment: deploymentContextFor(scan.deployment),
+    bicep: { registrySignIn: scan.bicepRegistrySignIn },
   });
   return (await evaluateTemplates(base.resources, scan, quiet)).findings;
 }

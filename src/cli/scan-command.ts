@@ -48,6 +48,10 @@ Options:
   --fail-on LEVEL       regression | fail | warn | never             (default: fail, or regression with --baseline)
   --unknown-as STATUS   unknown | warn | fail: how "could not tell" counts (default: unknown)
   --config FILE         suppressions, rule overrides, deployment settings (default: .github/aml-ha-gate.yml when present)
+  --bicep-registry-sign-in
+                        let the Bicep CLI use this machine's Azure sign-in (az login) to restore modules
+                        from private registries; off by default, as a template could name a registry
+                        that would receive the token: use it only on templates you trust
   --debug               print debug details (and stacks of internal errors) to stderr
   -h, --help            show this help
 
@@ -127,6 +131,7 @@ export async function runScanCommand(args: string[], io: CliIo): Promise<number>
     baseline,
     deployment,
     azure,
+    bicepRegistrySignIn: values['bicep-registry-sign-in'] === true,
     logger,
     now: new Date(),
   });
@@ -139,6 +144,7 @@ function parseFlags(args: string[]) {
     parameters: { type: 'string' },
     ...DEPLOYMENT_FLAGS,
     'read-azure': { type: 'boolean' },
+    'bicep-registry-sign-in': { type: 'boolean' },
     ...SIGN_IN_FLAGS,
     ...REPORT_FLAGS,
   });

@@ -90,8 +90,8 @@ function restoreMessage(diagnostic: BicepDiagnostic): string {
         ?.trim() ?? '');
   const templateSpec = reference.startsWith('ts:');
   const fix = templateSpec
-    ? 'the Bicep CLI reads template specs from Azure when it compiles: run the scan where it is signed in to Azure (az login) with read access to the template spec, or scan the compiled ARM JSON (bicep build) instead'
-    : 'the Bicep CLI downloads registry modules when it compiles: run the scan where the registry is reachable (and signed in, az login, for a private registry), restore the modules beforehand (bicep restore), or scan the compiled ARM JSON (bicep build) instead';
+    ? 'the Bicep CLI reads template specs from Azure when it compiles, signed in: allow it the Azure sign-in of the job with bicep-registry-sign-in: true (CLI: --bicep-registry-sign-in, after az login) where the templates are trusted, or scan the compiled ARM JSON (bicep build) instead'
+    : 'the Bicep CLI downloads registry modules when it compiles: run the scan where the registry is reachable, restore the modules beforehand (bicep restore), or scan the compiled ARM JSON (bicep build) instead; for a private registry, allow the compiler the Azure sign-in of the job with bicep-registry-sign-in: true (CLI: --bicep-registry-sign-in) where the templates are trusted';
   return `module ${reference} cannot be restored${cause ? ` (${cause})` : ''}, so this file was not scanned: ${fix}`;
 }
 

@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigurationError } from '../errors.js';
@@ -8,7 +9,7 @@ import { readParametersDocument, type SuppliedParameter } from './arm/parameters
 import type { FileError, Logger } from '../model.js';
 import { checkBicepReferences, isExternalReference } from './bicep-references.js';
 import { displayPath, type DiscoveredFile } from './discover.js';
-import { compilerEnvironment, findBicepCli } from './bicep-cli.js';
+import { compilerEnvironment, findBicepCli, type RegistrySignIn } from './bicep-cli.js';
 import { bicepCompileErrors } from './bicep-diagnostics.js';
 import { runBounded, type BoundedRunResult } from './bounded-process.js';
 
@@ -30,6 +31,12 @@ export interface BicepOptions {
    * `compilerEnvironment`); defaults to process.env.
    */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Let the compiler use the Azure sign-in of the machine (`az login`, `azure/login`) to restore
+   * modules from private registries. Off by default: a pull request could name a registry of its
+   * own and receive the token (see `RegistrySignIn`).
+   */
+  registrySignIn?: boolean;
 }
 
 export interface BicepCompileOptions extends BicepOptions {
@@ -235,6 +242,21 @@ function buildParamsOutput(stdout: string): { parametersJson: string; templateJs
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * The modules `bicep restore` already downloaded (`~/.bicep`) stay visible from the compiler's
+ * empty home: the cache holds module sources, no credentials.
+ */
+function shareModuleCache(env: NodeJS.ProcessEnv, isolatedHome: string): void {
+  const home = env.HOME ?? env.USERPROFILE;
+  if (!home) return;
+  const cache = path.join(home, '.bicep');
+  try {
+    if (statSync(cache).isDirectory()) symlinkSync(cache, path.join(isolatedHome, '.bicep'), 'junction');
+  } catch {
+    // no cache yet, or links not allowed: modules are restored into the empty home
+  }
+}
 /**
  * Most bytes read from the compiler's stdout. ARM takes templates up to 4 MB; the compiler prints
  * them indented, so 32 MB leaves room for any template ARM would accept.
@@ -315,7 +337,16 @@ export async function compileBicepFiles(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const concurrency = options.concurrency ?? Math.min(4, Math.max(1, os.cpus().length));
-  const childEnv = compilerEnvironment(env);
+  // Without sign-in, the compiler's home is an empty folder of this run's, removed when it ends.
+  const isolatedHome = options.registrySignIn
+    ? undefined
+    : mkdtempSync(path.join(os.tmpdir(), 'aml-ha-gate-bicep-'));
+  if (isolatedHome) shareModuleCache(env, isolatedHome);
+  const signIn: RegistrySignIn = isolatedHome ? { allowed: false, home: isolatedHome } : { allowed: true };
+  const removeIsolatedHome = () => {
+    if (isolatedHome) rmSync(isolatedHome, { recursive: true, force: true });
+  };
+  const childEnv = compilerEnvironment(env, signIn);
 
   /** Runs one compile; its output, or the file errors saying why there is none. */
   const compile = async (
@@ -447,7 +478,7 @@ export async function compileBicepFiles(
         ];
       }
     },
-  );
+  ).finally(removeIsolatedHome);
   const units: CompiledBicep[] = [];
   for (const result of results) {
     if (Array.isArray(result)) errors.push(...result);

@@ -324,3 +324,13 @@ export function stringProperty(value: JsonValue | undefined, name: string): stri
   const found = property(value, name);
   return typeof found === 'string' ? found : undefined;
 }
+
+/** A child value and where it is in the document: `[value, path]`, or undefined when absent. */
+export function childAt(
+  parent: JsonValue | undefined,
+  parentPath: JsonPath,
+  name: string,
+): [JsonValue, JsonPath] | undefined {
+  const key = propertyKey(parent, name);
+  return key === undefined ? undefined : [(parent as JsonObject)[key], [...parentPath, key]];
+}

@@ -4,6 +4,16 @@
  * anyway; `if`, `and`, `or` and the lambda functions evaluate their arguments lazily.
  */
 import { UnknownValue, isUnknown, type Value } from '../../../model.js';
+import {
+  COSTS,
+  LIMITS,
+  TemplateLimitError,
+  active,
+  charge,
+  ensureSize,
+  overBudget,
+  sizeOf,
+} from '../limits.js';
 import type { ExpressionScope } from './api.js';
 import type { Call, Expr, ParseResult } from './ast.js';
 import { ExpressionError } from './errors.js';
@@ -58,6 +68,8 @@ function accessUnknown(ev: Evaluation, target: UnknownValue, expr: Expr): Unknow
 }
 
 export function evaluateNode(ev: Evaluation, expr: Expr): Value {
+  // One step per node: inlined, this is the evaluator's hottest line.
+  if (active !== undefined && ++active.used > active.limit) overBudget();
   switch (expr.kind) {
     case 'string':
     case 'number':
@@ -183,8 +195,28 @@ class EvaluationCallContext implements CallContext {
   }
 }
 
+/**
+ * A value a function built, checked against the size limit and charged as work: text by its
+ * length, arrays and objects by their own items (their parts were charged when they were built).
+ */
+function built(result: Value): Value {
+  if (typeof result === 'string') {
+    if (result.length > 256) {
+      ensureSize(result.length, 'a text');
+      charge(result.length >> 4);
+    }
+  } else if (Array.isArray(result)) {
+    charge(result.length);
+    ensureSize(sizeOf(result));
+  } else if (result !== null && typeof result === 'object' && !isUnknown(result)) {
+    charge(1);
+    ensureSize(sizeOf(result));
+  }
+  return result;
+}
+
 function evaluateCall(ev: Evaluation, call: Call): Value {
-  if (call.namespace !== undefined) return evaluateUserFunction(ev, call, sourceOf(ev, call));
+  if (call.namespace !== undefined) return built(evaluateUserFunction(ev, call, sourceOf(ev, call)));
   const def = lookupFunction(call.name);
   if (!def) {
     throw new ExpressionError(
@@ -206,7 +238,7 @@ function evaluateCall(ev: Evaluation, call: Call): Value {
     );
   }
   const context = new EvaluationCallContext(ev, call);
-  if (def.lazy) return def.lazy(call.args, context);
+  if (def.lazy) return def.existing ? def.lazy(call.args, context) : built(def.lazy(call.args, context));
   const args = new Array<Value>(count);
   for (let i = 0; i < count; i++) args[i] = evaluateNode(ev, call.args[i]);
   if (def.unknowns !== 'self') {
@@ -216,7 +248,8 @@ function evaluateCall(ev: Evaluation, call: Call): Value {
     }
   }
   const result = def.call!(args, context);
-  return result === undefined ? null : result;
+  if (result === undefined) return null;
+  return def.existing ? result : built(result);
 }
 
 function evaluateUserFunction(ev: Evaluation, call: Call, text: string): Value {
@@ -234,6 +267,7 @@ function evaluateUserFunction(ev: Evaluation, call: Call, text: string): Value {
       call.start,
     );
   }
+  charge(COSTS.userFunction);
   if (ev.depth >= MAX_CALL_DEPTH) {
     throw new ExpressionError(
       `The user function '${call.namespace}.${call.name}' recurses too deeply.`,
@@ -242,36 +276,62 @@ function evaluateUserFunction(ev: Evaluation, call: Call, text: string): Value {
   }
   const bound = new Map<string, Value>();
   fn.parameters.forEach((p, i) => bound.set(p.name.toLowerCase(), evaluateNode(ev, call.args[i])));
-  const inner: ExpressionScope = {
-    deployment: ev.scope.deployment,
-    userFunctions: ev.scope.userFunctions,
-    parameter(name: string): Value {
-      const value = bound.get(name.toLowerCase());
-      if (value === undefined) {
-        throw new ExpressionError(
-          `The user function '${call.namespace}.${call.name}' has no parameter '${name}'.`,
-          call.start,
-        );
-      }
-      return value;
-    },
-    variable(name: string): Value {
+  const inner = new UserFunctionScope(ev.scope, call, bound);
+  return evaluateJson(fn.output, { ...ev, scope: inner, depth: ev.depth + 1, lambdaVariables: NO_LAMBDAS });
+}
+
+const NO_LAMBDAS: ReadonlyMap<string, Value> = new Map();
+
+/** What a user-defined function's body sees: its own parameters, no variables, the caller's deployment. */
+class UserFunctionScope implements ExpressionScope {
+  readonly deployment: ExpressionScope['deployment'];
+  readonly userFunctions: ExpressionScope['userFunctions'];
+
+  constructor(
+    private readonly caller: ExpressionScope,
+    private readonly call: Call,
+    private readonly bound: ReadonlyMap<string, Value>,
+  ) {
+    this.deployment = caller.deployment;
+    this.userFunctions = caller.userFunctions;
+  }
+
+  parameter(name: string): Value {
+    const value = this.bound.get(name.toLowerCase());
+    if (value === undefined) {
       throw new ExpressionError(
-        `User function '${call.namespace}.${call.name}' cannot use variables('${name}'); pass it as a parameter.`,
-        call.start,
+        `The user function '${this.call.namespace}.${this.call.name}' has no parameter '${name}'.`,
+        this.call.start,
       );
-    },
-    copyIndex: ev.scope.copyIndex.bind(ev.scope),
-    reference: ev.scope.reference.bind(ev.scope),
-  };
-  return evaluateJson(fn.output, { ...ev, scope: inner, depth: ev.depth + 1, lambdaVariables: new Map() });
+    }
+    return value;
+  }
+
+  variable(name: string): Value {
+    throw new ExpressionError(
+      `User function '${this.call.namespace}.${this.call.name}' cannot use variables('${name}'); pass it as a parameter.`,
+      this.call.start,
+    );
+  }
+
+  copyIndex(loopName: string | undefined): number | undefined {
+    return this.caller.copyIndex(loopName);
+  }
+
+  reference(target: Value, apiVersion: Value | undefined, full: boolean): Value {
+    return this.caller.reference(target, apiVersion, full);
+  }
 }
 
 /** Evaluates a JSON value in which any string may be an expression (user function output). */
 function evaluateJson(value: unknown, ev: Evaluation): Value {
   if (typeof value === 'string') return evaluateString(value, ev);
-  if (Array.isArray(value)) return value.map((item) => evaluateJson(item, ev));
+  if (Array.isArray(value)) {
+    charge(value.length);
+    return value.map((item) => evaluateJson(item, ev));
+  }
   if (value !== null && typeof value === 'object') {
+    charge(1);
     const out: { [key: string]: Value } = {};
     for (const [key, item] of Object.entries(value)) setKey(out, key, evaluateJson(item, ev));
     return out;
@@ -298,6 +358,11 @@ function parseCached(text: string): ParseResult {
 export function evaluateString(text: string, ev: Evaluation): Value {
   if (text.startsWith('[[')) return text.slice(1);
   if (!(text.length >= 2 && text.startsWith('[') && text.endsWith(']'))) return text;
+  if (text.length > LIMITS.expressionLength) {
+    throw new TemplateLimitError(
+      `an expression of ${text.length.toLocaleString('en-US')} characters is over ARM's limit of ${LIMITS.expressionLength.toLocaleString('en-US')} characters in a template expression (https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits): split it into variables.`,
+    );
+  }
   const parsed = parseCached(text);
   if (!parsed.ok) {
     throw new ExpressionError(

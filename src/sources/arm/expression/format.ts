@@ -3,6 +3,7 @@
  * with the numeric format specifiers templates use (D, X, N, F, P, G and zero-padding patterns).
  */
 import type { Value } from '../../../model.js';
+import { ensureSize } from '../limits.js';
 import { toArmString } from './values.js';
 
 export class FormatFailure extends Error {}
@@ -108,8 +109,10 @@ export function formatString(template: string, args: Value[]): string {
       let text = formatValue(args[index], match[3]);
       if (match[2] !== undefined) {
         const width = Number(match[2]);
+        ensureSize(Math.abs(width), 'a text');
         text = width < 0 ? text.padEnd(-width) : text.padStart(width);
       }
+      ensureSize(out.length + text.length, 'a text');
       out += text;
       i = close + 1;
     } else if (c === '}') {

@@ -36,6 +36,11 @@ export interface FunctionDef {
    * that is itself unknown; `deep` also looks inside arrays and objects; `self` lets the function decide.
    */
   unknowns?: 'top' | 'deep' | 'self';
+  /**
+   * Returns a value that exists already (a parameter, a variable, one of its arguments), checked
+   * against the size limit when it was made: not measured again.
+   */
+  existing?: true;
 }
 
 export type FunctionTable = Record<string, FunctionDef>;

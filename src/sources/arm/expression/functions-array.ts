@@ -15,6 +15,7 @@ import {
   type FunctionTable,
 } from './function-types.js';
 import { deepEquals, findKey, findUnknown, isObject, setKey, toArmString } from './values.js';
+import { ensureSize, sizeOf } from '../limits.js';
 
 function sequence(ctx: CallContext, args: Value[], index: number): string | Value[] {
   const value = args[index];
@@ -65,6 +66,7 @@ export const ARRAY_FUNCTIONS: FunctionTable = {
   first: {
     min: 1,
     max: 1,
+    existing: true,
     call: (args, ctx) => {
       const value = sequence(ctx, args, 0);
       return typeof value === 'string' ? value.slice(0, 1) : value.length ? value[0] : null;
@@ -73,6 +75,7 @@ export const ARRAY_FUNCTIONS: FunctionTable = {
   last: {
     min: 1,
     max: 1,
+    existing: true,
     call: (args, ctx) => {
       const value = sequence(ctx, args, 0);
       return typeof value === 'string' ? value.slice(-1) : value.length ? value[value.length - 1] : null;
@@ -201,7 +204,7 @@ export const ARRAY_FUNCTIONS: FunctionTable = {
       const result: Value[] = [];
       arr(ctx, args, 0).forEach((item) => {
         if (isUnknown(item)) result.push(item);
-        else if (Array.isArray(item)) result.push(...item);
+        else if (Array.isArray(item)) for (const inner of item) result.push(inner);
         else wrongType(ctx, 0, 'an array of arrays', item);
       });
       return result;
@@ -213,6 +216,7 @@ export const ARRAY_FUNCTIONS: FunctionTable = {
     unknowns: 'deep',
     call: (args, ctx) => {
       const delimiter = str(ctx, args, 1);
+      ensureSize(sizeOf(args[0]) + arr(ctx, args, 0).length * delimiter.length, 'a text');
       return arr(ctx, args, 0)
         .map((item) => {
           if (Array.isArray(item) || isObject(item)) fail(ctx, 'joins strings, integers and booleans only');

@@ -69,11 +69,13 @@ export const CORE_FUNCTIONS: FunctionTable = {
   parameters: {
     min: 1,
     max: 1,
+    existing: true,
     call: (args, ctx) => ctx.scope.parameter(str(ctx, args, 0)),
   },
   variables: {
     min: 1,
     max: 1,
+    existing: true,
     call: (args, ctx) => ctx.scope.variable(str(ctx, args, 0)),
   },
   copyindex: {
@@ -99,6 +101,7 @@ export const CORE_FUNCTIONS: FunctionTable = {
   if: {
     min: 3,
     max: 3,
+    existing: true,
     lazy: (args, ctx) => {
       const condition = evaluateBoolean(ctx, args[0], 0);
       if (isUnknown(condition)) return condition;
@@ -212,6 +215,7 @@ export const CORE_FUNCTIONS: FunctionTable = {
   coalesce: {
     min: 1,
     max: Infinity,
+    existing: true,
     lazy: (args, ctx) => {
       for (const expr of args) {
         const value = ctx.evaluate(expr);

@@ -4,6 +4,7 @@
  * URI) and the deterministic names uniqueString and guid.
  */
 import type { Value } from '../../../model.js';
+import { ensureSize, sizeOf } from '../limits.js';
 import { fail, int, str, wrongType, type CallContext, type FunctionTable } from './function-types.js';
 import { FormatFailure, formatString } from './format.js';
 import { armGuid, uniqueString } from './hash.js';
@@ -33,12 +34,15 @@ export const STRING_FUNCTIONS: FunctionTable = {
     min: 1,
     max: Infinity,
     call: (args, ctx) => {
+      // The parts are within the size limit; their sum may not be (concat(a, a) doubles).
+      ensureSize(args.reduce<number>((total, arg) => total + sizeOf(arg), 0));
       if (args.some((arg) => Array.isArray(arg))) {
         const result: Value[] = [];
         args.forEach((arg, i) => {
           if (arg === null) return;
           if (!Array.isArray(arg)) wrongType(ctx, i, 'an array like the others', arg);
-          result.push(...arg);
+          // Not push(...arg): spreading a long array overflows the call stack.
+          for (const item of arg) result.push(item);
         });
         return result;
       }
@@ -94,7 +98,9 @@ export const STRING_FUNCTIONS: FunctionTable = {
     call: (args, ctx) => {
       const [text, oldText, newText] = strings(ctx, args);
       if (oldText === '') fail(ctx, 'cannot replace an empty string');
-      return text.split(oldText).join(newText);
+      const parts = text.split(oldText);
+      ensureSize(text.length + (parts.length - 1) * (newText.length - oldText.length), 'a text');
+      return parts.join(newText);
     },
   },
   padleft: {

@@ -3,6 +3,7 @@
  * deep equality, unknown detection and ARM's string rendering (`string()`, `concat`, `format`).
  */
 import { UnknownValue, isUnknown, type ObjectValue, type Value } from '../../../model.js';
+import { charge, ensureSize, measuredUnknown, sizeOf } from '../limits.js';
 
 /**
  * An unknown created by the evaluator for a deployment-time function. It remembers the expression
@@ -44,6 +45,10 @@ export function typeName(value: Value): string {
 /** The first unknown anywhere inside `value` (the value itself included), or undefined. */
 export function findUnknown(value: Value): UnknownValue | undefined {
   if (isUnknown(value)) return value;
+  // A value measured for the size limit knows whether it holds one: no walk (values built from
+  // shared parts would take exponential time to walk).
+  if (measuredUnknown(value) === false) return undefined;
+  charge(1);
   if (Array.isArray(value)) {
     for (const item of value) {
       const found = findUnknown(item);
@@ -68,6 +73,7 @@ export function findKey(object: ObjectValue, name: string): string | undefined {
 /** Deep equality as ARM's `equals`: strings case-sensitive, object keys case-insensitive, 1 == 1.0. */
 export function deepEquals(a: Value, b: Value): boolean {
   if (a === b) return true;
+  charge(1);
   if (Array.isArray(a)) {
     return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEquals(item, b[i]));
   }
@@ -90,6 +96,11 @@ function renderNumber(value: number): string {
 
 /** JSON text of a known value, compact as ARM writes it (`string({'a':1})` → `{"a":1}`). */
 export function toJsonText(value: Value): string {
+  if (value !== null && typeof value === 'object') {
+    const size = sizeOf(value);
+    ensureSize(size, 'the text of a value');
+    charge(size >> 4);
+  }
   return JSON.stringify(value, (_key, v: unknown) => (isUnknown(v) ? null : v));
 }
 
@@ -107,6 +118,7 @@ export function toArmString(value: Value): string {
 
 /** Deep copy of a JSON value so that results never alias the scope's parameters or variables. */
 export function cloneValue<T extends Value>(value: T): T {
+  charge(1);
   if (Array.isArray(value)) return value.map((item) => cloneValue(item)) as T;
   if (isObject(value)) {
     const copy: ObjectValue = {};
