@@ -1,6 +1,7 @@
 import { displayId, type DeploymentSettings } from './deployment-settings.js';
 import { isUnknown, type LinkedResource, type Resource, type Role, type Value } from './model.js';
 import { read, readFirst } from './rules/read.js';
+import { symbolKey } from './sources/arm/expression/symbols.js';
 import { hasRules } from './rules/index.js';
 import { WORKSPACE_POINTERS, type WorkspacePointer } from './rules/workspace-properties.js';
 
@@ -72,6 +73,8 @@ export interface Reference {
   workspace: string;
   /** Why the id is not known, when `id` is absent. */
   unknownReason?: string;
+  /** The id's symbol when it is built from values given only at deployment (`UnknownValue.symbol`). */
+  symbol?: string;
   /** False when a rule already reports the missing resource itself (the cluster behind an AKS compute). */
   standIn: boolean;
 }
@@ -130,7 +133,15 @@ export function linkResources(resources: Resource[], options: GraphOptions = {})
   for (const workspace of workspaces) {
     assign(workspace, 'workspace', workspace.name);
     for (const reference of workspaceReferences(workspace)) {
-      link(reference, reference.id ? index.find(reference.id, unitOf(workspace)) : undefined);
+      const unit = unitOf(workspace);
+      link(
+        reference,
+        reference.id
+          ? index.find(reference.id, unit)
+          : reference.symbol
+            ? index.findSymbol(reference.symbol, unit)
+            : undefined,
+      );
     }
   }
 
@@ -241,7 +252,7 @@ function workspaceReferences(workspace: Resource): Reference[] {
       }
       continue;
     }
-    const value = result.kind === 'value' ? result.value : new UnknownPointer(result.reason);
+    const value = result.kind === 'value' ? result.value : new UnknownPointer(result.reason, result.symbol);
     const reference = referenceTo(workspace, result.path, value, pointer, workspace.name);
     if (reference) references.push(reference);
   }
@@ -373,7 +384,10 @@ function firstString(
 
 /** A pointer property whose value is only known at deployment. */
 class UnknownPointer {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly reason: string,
+    readonly symbol?: string,
+  ) {}
 }
 
 function referenceTo(
@@ -385,8 +399,14 @@ function referenceTo(
 ): Reference | undefined {
   const base = { role: pointer.role, what: pointer.what, from, path, workspace, standIn: true };
   if (value instanceof UnknownPointer || isUnknown(value)) {
-    const reason = value instanceof UnknownPointer ? value.reason : value.reason;
-    return { ...base, type: pointer.type, name: `(${pointer.what} of ${workspace})`, unknownReason: reason };
+    const reference: Reference = {
+      ...base,
+      type: pointer.type,
+      name: `(${pointer.what} of ${workspace})`,
+      unknownReason: value.reason,
+    };
+    if (value.symbol !== undefined) reference.symbol = value.symbol;
+    return reference;
   }
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   const parsed = parseResourceId(value);
@@ -459,6 +479,8 @@ class ResourceIndex {
   private readonly byId = new Map<string, Resource[]>();
   private readonly byTypeName = new Map<string, Resource[]>();
   private readonly byName = new Map<string, Resource[]>();
+  /** By `symbolKey` of the symbolic id, and of provider type + symbolic name. */
+  private readonly bySymbol = new Map<string, Resource[]>();
 
   constructor(private readonly resources: Resource[]) {
     const add = (map: Map<string, Resource[]>, key: string, resource: Resource) => {
@@ -470,7 +492,29 @@ class ResourceIndex {
       add(this.byId, resource.id.toLowerCase(), resource);
       add(this.byTypeName, `${resource.type}|${resource.name}`.toLowerCase(), resource);
       add(this.byName, resource.name.split('/').pop()!.toLowerCase(), resource);
+      if (resource.symbolicId !== undefined) {
+        add(this.bySymbol, symbolKey(resource.symbolicId), resource);
+        const parsed = parseResourceId(resource.symbolicId);
+        if (parsed) add(this.bySymbol, symbolKey(`${parsed.type}|${parsed.name}`), resource);
+      }
     }
+  }
+
+  /**
+   * The resource whose name is given at deployment that an unknown pointer with a symbol names:
+   * by symbolic id, else provider type + name, in the pointer's own unit only (the same
+   * parameter of another template may be given another value), when exactly one matches.
+   */
+  findSymbol(symbol: string, unit: string): Resource | undefined {
+    const parsed = parseResourceId(symbol);
+    const keys = [symbolKey(symbol), parsed ? symbolKey(`${parsed.type}|${parsed.name}`) : undefined];
+    for (const key of keys) {
+      const local = (key === undefined ? [] : (this.bySymbol.get(key) ?? [])).filter(
+        (candidate) => unitOf(candidate) === unit,
+      );
+      if (local.length === 1) return local[0];
+    }
+    return undefined;
   }
 
   /**

@@ -45,6 +45,14 @@ export class UnknownValue {
   constructor(
     /** Why it is unknown, in the user's words: the expression text or the failed request. */
     readonly reason: string,
+    /**
+     * Templates: the text a string will be at deployment, its unknown parts written as symbols
+     * (sources/arm/expression/symbols.ts), when it is built only from values given at deployment
+     * (a parameter with no value, an azd placeholder) by functions that always give the same
+     * result for the same input. Two unknowns with the same symbol are the same string, so names
+     * and ids built alike still match; it is never shown and never decides a verdict.
+     */
+    readonly symbol?: string,
   ) {}
   toJSON(): string {
     return `<unknown: ${this.reason}>`;
@@ -78,6 +86,11 @@ export interface Resource {
   name: string;
   /** Resource id: the live id, or in templates the id built from the (placeholder) subscription and resource group. */
   id: string;
+  /**
+   * Templates, when its name is given only at deployment: the id with those parts as symbols
+   * (`UnknownValue.symbol`), which a pointer built from the same values has as its symbol.
+   */
+  symbolicId?: string;
   /** The resource body with evaluated values. */
   body: ObjectValue;
   /** `true` when deployed; an `UnknownValue` when its `condition` could not be evaluated (its findings become unknown). */

@@ -255,7 +255,7 @@ describe('outside issue 10 (reported to the lead, not fixed here)', () => {
   // Names built from a value known only at deployment (an azd variable, a required parameter with
   // no parameters file) are the same name wherever the template writes the same expression: the
   // workspace's default storage is the account the template declares, not an unlinked datastore.
-  test.failing('a storage account named from an azd placeholder is still the default storage', async () => {
+  test('a storage account named from an azd placeholder is still the default storage', async () => {
     const report = await scan('azd-parameters-file');
     const storage = report.findings.filter((f) => f.ruleId === 'HA.Storage.Redundancy');
     expect(storage).toHaveLength(1);

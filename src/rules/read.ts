@@ -11,7 +11,13 @@ import {
 export type Read =
   | { kind: 'value'; value: Value; path: string }
   | { kind: 'missing'; path: string }
-  | { kind: 'unknown'; reason: string; path: string };
+  | {
+      kind: 'unknown';
+      reason: string;
+      path: string;
+      /** The value's symbol (`UnknownValue.symbol`): which value given at deployment it is. */
+      symbol?: string;
+    };
 
 /**
  * Reads `sku.name` or `properties.locations[0].isZoneRedundant` from a resource, with ARM's
@@ -36,7 +42,11 @@ export function read(resource: LinkedResource | { body: ObjectValue }, path: str
     if (key === undefined) return { kind: 'missing', path };
     current = object[key]!;
   }
-  if (isUnknown(current)) return { kind: 'unknown', reason: current.reason, path };
+  if (isUnknown(current)) {
+    const read: Read = { kind: 'unknown', reason: current.reason, path };
+    if (current.symbol !== undefined) read.symbol = current.symbol;
+    return read;
+  }
   return { kind: 'value', value: current, path };
 }
 

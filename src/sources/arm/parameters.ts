@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../../errors.js';
 import { UnknownValue, type SourceLocation, type Value } from '../../model.js';
+import { azdSymbol } from './expression/symbols.js';
 import { setKey } from './expression/values.js';
 import { entries, isJsonObject, property, propertyKey, type JsonDocument } from './jsonc.js';
 
@@ -28,8 +29,16 @@ function withoutAzdPlaceholders(parameter: string, value: Value): Value {
         operator ? `${variable} (azd's default: ${JSON.stringify(fallback)})` : variable,
       )
       .join(', ');
+    // The variable has one value when azd deploys: names built from it match (symbols.ts).
+    let symbol = '';
+    let last = 0;
+    for (const match of variables) {
+      symbol += value.slice(last, match.index) + azdSymbol(match[1]!);
+      last = match.index + match[0].length;
+    }
     return new UnknownValue(
       `parameter ${parameter} is set by azd from the environment variable ${named} when it deploys`,
+      symbol + value.slice(last),
     );
   }
   if (Array.isArray(value)) {

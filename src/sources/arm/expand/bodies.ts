@@ -89,6 +89,7 @@ export function emit(frame: Frame, unit: string): void {
         origin: 'template',
         unit,
       };
+      if (entry.symbolicId !== undefined) resource.symbolicId = entry.symbolicId;
       if (!locatable || locatable(entry.type))
         resource.locate = (path) => frame.locator.locateValue(entry, path);
       expansion.resources.push(resource);

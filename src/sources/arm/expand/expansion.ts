@@ -71,7 +71,16 @@ export class Expansion {
   /** The work this template and everything it deploys may take (limits.ts). */
   readonly budget = new WorkBudget();
   private readonly errorKeys = new Set<string>();
+  private scopes = 0;
   constructor(readonly options: ExpandOptions) {}
+
+  /**
+   * A new template scope: what its parameters with no value are named by (symbols.ts), so that
+   * a nested template's own parameter is never taken for the outer one of the same name.
+   */
+  newScope(): string {
+    return `${this.options.unit}#${this.scopes++}`;
+  }
 
   addError(error: FileError): void {
     // The same mistake repeated in several resources of a file is reported once, at its first line.

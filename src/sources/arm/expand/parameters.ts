@@ -19,6 +19,7 @@ import { UnknownValue, type SourceLocation, type Value } from '../../../model.js
 import { childAt, entries, type JsonPath, type JsonValue } from '../jsonc.js';
 import type { SuppliedParameter } from '../parameters.js';
 import type { Frame } from './frame.js';
+import { parameterSymbol } from '../expression/symbols.js';
 import { TemplateTypes } from './types.js';
 
 export interface ParameterValue {
@@ -50,6 +51,8 @@ export class ParameterBinding {
   private readonly entries = new Map<string, ParameterEntry>();
   readonly types: TemplateTypes;
   private readonly unknownSupply: UnknownValue | undefined;
+  /** The template scope its parameters with no value are named in (symbols.ts). */
+  private readonly scope: string;
 
   constructor(
     private readonly frame: Frame,
@@ -57,6 +60,7 @@ export class ParameterBinding {
   ) {
     this.types = new TemplateTypes(frame.template, frame.templatePath);
     this.unknownSupply = supply?.unknown;
+    this.scope = frame.expansion.newScope();
     const parameters = childAt(frame.template, frame.templatePath, 'parameters');
     for (const [name, declaration] of entries(parameters?.[0])) {
       this.entries.set(name.toLowerCase(), {
@@ -129,8 +133,15 @@ export class ParameterBinding {
     if (this.types.resolve(entry.declaration, entry.path).nullable) {
       return { value: null, locate: supplied?.locate ?? (() => this.declarationLocation(entry)) };
     }
+    // A value given at deployment is one value wherever it is used: names built from it (or from
+    // a property or item of it) match. Secure values have none: nothing is built from a secret.
+    const type = this.types.resolve(entry.declaration, entry.path).type;
+    const symbol =
+      type === 'string' || type === 'object' || type === 'array'
+        ? parameterSymbol(entry.name, this.scope)
+        : undefined;
     return {
-      value: new UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`),
+      value: new UnknownValue(`parameter '${entry.name}' has no value: set it in a parameters file`, symbol),
       locate: () => this.declarationLocation(entry),
     };
   }

@@ -7,6 +7,7 @@ import { ConfigurationError } from '../../../errors.js';
 import { TemplateLimitError, charge } from '../limits.js';
 import { UnknownValue, isUnknown, type ObjectValue } from '../../../model.js';
 import { buildResourceId } from '../deployment-context.js';
+import { readableSymbol } from '../expression/symbols.js';
 import {
   childAt,
   entries,
@@ -43,6 +44,13 @@ export interface ResourceEntry {
    * so the id is the resource's own.
    */
   nameKnown: boolean;
+  /**
+   * The id with the parts of the name given only at deployment written as symbols (symbols.ts),
+   * when each part is known or has one: what `resourceId()` of the same values gives.
+   */
+  symbolicId?: string;
+  /** The full name the same way, for its child resources. */
+  nameSymbol?: string;
   loops: Loop[];
   deployed: true | UnknownValue;
   existing: boolean;
@@ -163,7 +171,10 @@ function registerInstance(
     const nameRaw = property(raw, 'name');
     const nameValue = nameRaw === undefined ? undefined : frame.evaluate(nameRaw);
     let name: string;
+    // A name given at deployment is its symbol, shown readably (`st[parameters('env')]`).
+    let nameSymbol = isUnknown(nameValue) ? nameValue.symbol : undefined;
     if (typeof nameValue === 'string') name = nameValue;
+    else if (nameSymbol !== undefined) name = readableSymbol(nameSymbol);
     else if (symbolicName) name = symbolicName;
     else if (typeof nameRaw === 'string') name = nameRaw;
     else
@@ -173,7 +184,16 @@ function registerInstance(
         declarationLine(frame, raw, rawPath, symbolicName),
       );
     const segments = type.split('/').length - 1;
-    if (parent && name.split('/').length < segments) name = `${parent.name}/${name}`;
+    if (parent && name.split('/').length < segments) {
+      // A child's full name has a symbol when each part is known or has one, and one has one.
+      const own = nameSymbol ?? (typeof nameValue === 'string' ? name : undefined);
+      const above = parent.nameSymbol ?? (parent.nameKnown ? parent.name : undefined);
+      nameSymbol =
+        own !== undefined && above !== undefined && (nameSymbol ?? parent.nameSymbol) !== undefined
+          ? `${above}/${own}`
+          : undefined;
+      name = `${parent.name}/${name}`;
+    }
     const existing = property(raw, 'existing') === true;
     const extensionScope = extensionScopeOf(frame, raw);
     const entry: ResourceEntry = {
@@ -190,6 +210,10 @@ function registerInstance(
       existing,
       index: frame.entries.length,
     };
+    if (nameSymbol !== undefined) {
+      entry.nameSymbol = nameSymbol;
+      entry.symbolicId = buildResourceId(frame.deployment, type, nameSymbol, extensionScope);
+    }
     frame.entries.push(entry);
     if (!existing) countResource(frame);
     registerResources(frame, childAt(raw, rawPath, 'resources'), entry);

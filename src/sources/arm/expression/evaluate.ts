@@ -17,9 +17,10 @@ import {
 import type { ExpressionScope } from './api.js';
 import type { Call, Expr, ParseResult } from './ast.js';
 import { ExpressionError } from './errors.js';
-import type { CallContext } from './function-types.js';
+import type { CallContext, FunctionDef } from './function-types.js';
 import { lookupFunction } from './library.js';
 import { parseExpression } from './parser.js';
+import { callSymbol, caseSymbol, hasAtom, memberSymbol, symbolText, withoutSymbol } from './symbols.js';
 import {
   DeploymentTimeUnknown,
   findKey,
@@ -62,9 +63,21 @@ function describeExpr(expr: Expr): string {
   }
 }
 
-/** Property or index access into an unknown stays unknown; deployment-time unknowns name the longer path. */
-function accessUnknown(ev: Evaluation, target: UnknownValue, expr: Expr): UnknownValue {
-  return target instanceof DeploymentTimeUnknown ? new DeploymentTimeUnknown(sourceOf(ev, expr)) : target;
+/**
+ * Property or index access into an unknown stays unknown; deployment-time unknowns name the longer
+ * path, and a symbol (symbols.ts) becomes the symbol of the member.
+ */
+function accessUnknown(
+  ev: Evaluation,
+  target: UnknownValue,
+  expr: Expr,
+  member: Value = expr.kind === 'property' ? expr.name : null,
+): UnknownValue {
+  if (target instanceof DeploymentTimeUnknown) return new DeploymentTimeUnknown(sourceOf(ev, expr));
+  if (target.symbol === undefined) return target;
+  return typeof member === 'string' || typeof member === 'number'
+    ? new UnknownValue(target.reason, memberSymbol(target.symbol, member))
+    : withoutSymbol(target);
 }
 
 export function evaluateNode(ev: Evaluation, expr: Expr): Value {
@@ -87,8 +100,8 @@ export function evaluateNode(ev: Evaluation, expr: Expr): Value {
     case 'index': {
       const target = evaluateNode(ev, expr.target);
       const index = evaluateNode(ev, expr.index);
-      if (isUnknown(target)) return accessUnknown(ev, target, expr);
-      if (isUnknown(index)) return index;
+      if (isUnknown(target)) return accessUnknown(ev, target, expr, index);
+      if (isUnknown(index)) return withoutSymbol(index);
       if (
         isPartial(target) &&
         isObject(target) &&
@@ -238,18 +251,61 @@ function evaluateCall(ev: Evaluation, call: Call): Value {
     );
   }
   const context = new EvaluationCallContext(ev, call);
-  if (def.lazy) return def.existing ? def.lazy(call.args, context) : built(def.lazy(call.args, context));
+  if (def.lazy) {
+    const result = def.lazy(call.args, context);
+    return def.existing ? result : built(plain(result));
+  }
   const args = new Array<Value>(count);
   for (let i = 0; i < count; i++) args[i] = evaluateNode(ev, call.args[i]);
   if (def.unknowns !== 'self') {
     for (const arg of args) {
       const unknown = def.unknowns === 'deep' ? findUnknown(arg) : isUnknown(arg) ? arg : undefined;
-      if (unknown) return unknown;
+      if (unknown) return def.symbols ? symbolicCall(def, args, context, unknown) : withoutSymbol(unknown);
     }
   }
   const result = def.call!(args, context);
   if (result === undefined) return null;
-  return def.existing ? result : built(result);
+  return def.existing ? result : built(plain(result));
+}
+
+/** A function's own result: an unknown it passes on from an argument is not that argument any more. */
+function plain(result: Value): Value {
+  return isUnknown(result) && result.symbol !== undefined ? withoutSymbol(result) : result;
+}
+
+/**
+ * A function that builds names called with unknowns that have symbols (symbols.ts): the unknown
+ * result carries the symbol of what it will be. Any unknown without one, or a call the function
+ * rejects with the symbols in place, gives a plain unknown.
+ */
+function symbolicCall(def: FunctionDef, args: Value[], context: CallContext, first: UnknownValue): Value {
+  const fallback = withoutSymbol(first);
+  const texts: string[] = [];
+  for (const arg of args) {
+    if (isUnknown(arg) ? arg.symbol === undefined : findUnknown(arg) !== undefined) return fallback;
+    if (def.symbols !== 'opaque') {
+      const text = symbolText(arg);
+      if (text === undefined && isUnknown(arg)) return fallback;
+      texts.push(text ?? '');
+    }
+  }
+  let symbol: string | undefined;
+  if (def.symbols === 'opaque') symbol = callSymbol(context.name, args);
+  else if (def.symbols === 'case') symbol = caseSymbol(texts[0]!, context.name.toLowerCase() === 'toupper');
+  else {
+    let result: Value;
+    try {
+      result = def.call!(
+        args.map((arg) => (isUnknown(arg) ? arg.symbol! : arg)),
+        context,
+      );
+    } catch (error) {
+      if (error instanceof ExpressionError) return fallback;
+      throw error;
+    }
+    if (typeof result === 'string' && hasAtom(result)) symbol = result;
+  }
+  return symbol === undefined ? fallback : new UnknownValue(first.reason, symbol);
 }
 
 function evaluateUserFunction(ev: Evaluation, call: Call, text: string): Value {

@@ -41,6 +41,14 @@ export interface FunctionDef {
    * against the size limit when it was made: not measured again.
    */
   existing?: true;
+  /**
+   * What it makes of unknowns with a symbol (symbols.ts) when its other arguments are known:
+   * `text` calls it with the symbols as text (concat, format, resourceId: the result holds them
+   * where the values will be), `case` maps the known text's case (toLower, toUpper), `opaque`
+   * gives one symbol for the call (uniqueString, take: the same inputs give the same result).
+   * Any other function's result is a plain unknown: a value computed from a name is not the name.
+   */
+  symbols?: 'text' | 'case' | 'opaque';
 }
 
 export type FunctionTable = Record<string, FunctionDef>;

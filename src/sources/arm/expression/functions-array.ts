@@ -82,6 +82,7 @@ export const ARRAY_FUNCTIONS: FunctionTable = {
     },
   },
   take: {
+    symbols: 'opaque',
     min: 2,
     max: 2,
     call: (args, ctx) => {
@@ -90,6 +91,7 @@ export const ARRAY_FUNCTIONS: FunctionTable = {
     },
   },
   skip: {
+    symbols: 'opaque',
     min: 2,
     max: 2,
     call: (args, ctx) => {

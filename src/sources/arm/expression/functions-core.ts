@@ -16,6 +16,7 @@ import {
   type FunctionTable,
 } from './function-types.js';
 import { JsonFailure, parseLenientJson } from './lenient-json.js';
+import { withoutSymbol } from './symbols.js';
 import { deepEquals, isObject, setKey, toArmString, typeName } from './values.js';
 
 function evaluateBoolean(ctx: CallContext, expr: Expr, index: number): boolean | Value {
@@ -104,7 +105,7 @@ export const CORE_FUNCTIONS: FunctionTable = {
     existing: true,
     lazy: (args, ctx) => {
       const condition = evaluateBoolean(ctx, args[0], 0);
-      if (isUnknown(condition)) return condition;
+      if (isUnknown(condition)) return withoutSymbol(condition);
       return ctx.evaluate(condition ? args[1] : args[2]);
     },
   },
@@ -181,6 +182,7 @@ export const CORE_FUNCTIONS: FunctionTable = {
     },
   },
   string: {
+    symbols: 'text',
     min: 1,
     max: 1,
     unknowns: 'deep',

@@ -91,6 +91,7 @@ function dateCall<T>(ctx: CallContext, body: () => T): T {
 
 export const DEPLOYMENT_FUNCTIONS: FunctionTable = {
   resourceid: {
+    symbols: 'text',
     min: 2,
     max: Infinity,
     call: (args, ctx) => {
@@ -112,6 +113,7 @@ export const DEPLOYMENT_FUNCTIONS: FunctionTable = {
     },
   },
   subscriptionresourceid: {
+    symbols: 'text',
     min: 2,
     max: Infinity,
     call: (args, ctx) => {
@@ -120,6 +122,7 @@ export const DEPLOYMENT_FUNCTIONS: FunctionTable = {
     },
   },
   tenantresourceid: {
+    symbols: 'text',
     min: 2,
     max: Infinity,
     call: (args, ctx) => {
@@ -128,6 +131,7 @@ export const DEPLOYMENT_FUNCTIONS: FunctionTable = {
     },
   },
   managementgroupresourceid: {
+    symbols: 'text',
     min: 2,
     max: Infinity,
     call: (args, ctx) => {
@@ -136,6 +140,7 @@ export const DEPLOYMENT_FUNCTIONS: FunctionTable = {
     },
   },
   extensionresourceid: {
+    symbols: 'text',
     min: 3,
     max: Infinity,
     call: (args, ctx) => {

@@ -31,6 +31,7 @@ function escapeDataString(text: string): string {
 
 export const STRING_FUNCTIONS: FunctionTable = {
   concat: {
+    symbols: 'text',
     min: 1,
     max: Infinity,
     call: (args, ctx) => {
@@ -55,6 +56,7 @@ export const STRING_FUNCTIONS: FunctionTable = {
     },
   },
   format: {
+    symbols: 'text',
     min: 1,
     max: Infinity,
     unknowns: 'deep',
@@ -67,10 +69,11 @@ export const STRING_FUNCTIONS: FunctionTable = {
       }
     },
   },
-  tolower: { min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).toLowerCase() },
-  toupper: { min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).toUpperCase() },
-  trim: { min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).trim() },
+  tolower: { symbols: 'case', min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).toLowerCase() },
+  toupper: { symbols: 'case', min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).toUpperCase() },
+  trim: { symbols: 'opaque', min: 1, max: 1, call: (args, ctx) => str(ctx, args, 0).trim() },
   substring: {
+    symbols: 'opaque',
     min: 2,
     max: 3,
     call: (args, ctx) => {
@@ -93,6 +96,7 @@ export const STRING_FUNCTIONS: FunctionTable = {
     },
   },
   replace: {
+    symbols: 'opaque',
     min: 3,
     max: 3,
     call: (args, ctx) => {
@@ -104,6 +108,7 @@ export const STRING_FUNCTIONS: FunctionTable = {
     },
   },
   padleft: {
+    symbols: 'opaque',
     min: 2,
     max: 3,
     call: (args, ctx) => {
@@ -162,7 +167,12 @@ export const STRING_FUNCTIONS: FunctionTable = {
       return parts;
     },
   },
-  base64: { min: 1, max: 1, call: (args, ctx) => Buffer.from(str(ctx, args, 0), 'utf8').toString('base64') },
+  base64: {
+    symbols: 'opaque',
+    min: 1,
+    max: 1,
+    call: (args, ctx) => Buffer.from(str(ctx, args, 0), 'utf8').toString('base64'),
+  },
   base64tostring: { min: 1, max: 1, call: (args, ctx) => decodeBase64(ctx, str(ctx, args, 0)) },
   base64tojson: {
     min: 1,
@@ -208,7 +218,12 @@ export const STRING_FUNCTIONS: FunctionTable = {
       }
     },
   },
-  uricomponent: { min: 1, max: 1, call: (args, ctx) => escapeDataString(str(ctx, args, 0)) },
+  uricomponent: {
+    symbols: 'opaque',
+    min: 1,
+    max: 1,
+    call: (args, ctx) => escapeDataString(str(ctx, args, 0)),
+  },
   uricomponenttostring: {
     min: 1,
     max: 1,
@@ -220,7 +235,12 @@ export const STRING_FUNCTIONS: FunctionTable = {
       }
     },
   },
-  uniquestring: { min: 1, max: Infinity, call: (args, ctx) => uniqueString(...strings(ctx, args)) },
-  guid: { min: 1, max: Infinity, call: (args, ctx) => armGuid(...strings(ctx, args)) },
+  uniquestring: {
+    symbols: 'opaque',
+    min: 1,
+    max: Infinity,
+    call: (args, ctx) => uniqueString(...strings(ctx, args)),
+  },
+  guid: { symbols: 'opaque', min: 1, max: Infinity, call: (args, ctx) => armGuid(...strings(ctx, args)) },
   newguid: { min: 0, max: 0, call: (_args, ctx) => new DeploymentTimeUnknown(ctx.text) },
 };
