@@ -11,6 +11,7 @@ import { type CliIo, terminalWidth, useColor } from '../../src/cli/io.js';
 import { ProgressLine } from '../../src/cli/progress.js';
 import { findBicepCli } from '../../src/sources/bicep-cli.js';
 import { runCli } from '../../src/cli/run-cli.js';
+import { displayName } from '../../src/report/names.js';
 import { wrap } from '../../src/report/table.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -208,9 +209,25 @@ describe('workspaces by readable names', () => {
     );
     const { stdout } = await run(['scan', dir, '--fail-on', 'never']);
     expect(stdout).toContain(
-      'workspace {workspaceName}  (name not evaluated: it uses parameters workspaceName, computeName)',
+      'workspace {workspaceName}  (name not evaluated: it uses parameter workspaceName)',
     );
     expect(stdout).toContain('{workspaceName}/{computeName} (compute)');
     expect(stdout).not.toContain("workspace [concat(parameters('workspaceName'), '");
+  });
+
+  test('a name is read whole or by segments, whichever way it did not evaluate', () => {
+    expect(displayName("[concat(parameters('ws'), '/', parameters('compute'))]")).toEqual({
+      text: '{ws}/{compute}',
+      evaluated: false,
+      note: 'name not evaluated: it uses parameters ws, compute',
+    });
+    expect(displayName("[parameters('ws')]/[format('{0}-aks', parameters('env'))]")).toEqual({
+      text: '{ws}/{env}-aks',
+      evaluated: false,
+      note: 'name not evaluated: it uses parameters ws, env',
+    });
+    expect(displayName("mlws/[parameters('compute')]").text).toBe('mlws/{compute}');
+    expect(displayName('mlws/aks01')).toEqual({ text: 'mlws/aks01', evaluated: true });
+    expect(displayName('[[literal]').evaluated).toBe(true);
   });
 });

@@ -18,13 +18,26 @@ export interface DisplayName {
   note?: string;
 }
 
-/** The readable form of a name: as it is when evaluated, `{parameter}` placeholders when not. */
+/**
+ * The readable form of a name: as it is when evaluated, `{parameter}` placeholders when not. The
+ * name may be one expression, or `/`-separated segments some of which are expressions
+ * (`[parameters('ws')]/[parameters('compute')]`, a child whose segments evaluated apart).
+ */
 export function displayName(name: string): DisplayName {
-  if (!isExpression(name)) return { text: name, evaluated: true };
-  const parsed = parseExpression(name);
-  if (!parsed.ok) return { text: name, evaluated: false, note: 'name not evaluated' };
+  const segments = nameSegments(name);
+  if (!segments.some(isExpression)) return { text: name, evaluated: true };
   const inputs = new Set<string>();
-  const text = readable(parsed.ast, inputs);
+  const parts: string[] = [];
+  for (const segment of segments) {
+    if (!isExpression(segment)) {
+      parts.push(segment);
+      continue;
+    }
+    const parsed = parseExpression(segment);
+    if (!parsed.ok) return { text: name, evaluated: false, note: 'name not evaluated' };
+    parts.push(readable(parsed.ast, inputs));
+  }
+  const text = parts.join('/');
   const names = [...inputs];
   const note =
     names.length === 0
@@ -48,6 +61,28 @@ export function workspaceName(finding: Finding): DisplayName | undefined {
     if (!whole.evaluated) return { ...whole, text: whole.text.split('/')[0] || whole.text };
   }
   return displayName(workspace);
+}
+
+/** `a/[f('x/y')]/b` → `a`, `[f('x/y')]`, `b`: splits at the `/` outside brackets and quotes. */
+function nameSegments(name: string): string[] {
+  const segments: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let index = 0; index < name.length; index++) {
+    const char = name[index];
+    if (quoted) {
+      if (char === "'") quoted = false;
+    } else if (char === "'" && depth > 0) quoted = true;
+    else if (char === '[') depth++;
+    else if (char === ']') depth = Math.max(0, depth - 1);
+    else if (char === '/' && depth === 0) {
+      segments.push(name.slice(start, index));
+      start = index + 1;
+    }
+  }
+  segments.push(name.slice(start));
+  return segments;
 }
 
 /** Readable text of an expression: literals as they are, inputs as `{name}`, other calls as `{f(…)}`. */
