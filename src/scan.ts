@@ -5,7 +5,7 @@ import { applyGate, type GateOptions } from './gate.js';
 import type { Finding, Logger, Report } from './model.js';
 import { RULES, needsLines } from './rules/index.js';
 import { deploymentContextFor } from './sources/arm/deployment-context.js';
-import { discoverTemplates } from './sources/discover.js';
+import { discoverTemplates, scanRoots } from './sources/discover.js';
 import { readOutsideDependencies, type AzureDependencyReader } from './sources/live/dependencies.js';
 import { loadTemplates } from './sources/templates.js';
 import { loadTerraformPlans, markReplacements } from './sources/terraform/index.js';
@@ -39,7 +39,9 @@ export interface TemplateScanOptions {
  */
 export async function scanTemplates(options: TemplateScanOptions): Promise<Report> {
   const paths = options.paths.length > 0 ? options.paths : ['.'];
-  const files = await discoverTemplates(paths, options.cwd);
+  // Linked files may come from the scanned paths' repository (or the working directory).
+  const roots = scanRoots(paths, options.cwd);
+  const files = await discoverTemplates(paths, options.cwd, { roots });
   if (!files.some((file) => file.kind !== 'parameters')) {
     throw new ConfigurationError(
       `nothing to scan in ${paths.join(', ')}: no ARM template (a .json file whose $schema is deploymentTemplate.json), .bicep file or Terraform plan JSON (terraform show -json tfplan) found. Pass the folder that holds your templates.`,
@@ -52,6 +54,7 @@ export async function scanTemplates(options: TemplateScanOptions): Promise<Repor
     deployment: deploymentContextFor(deployment),
     logger: options.logger,
     locatable: needsLines,
+    roots,
     bicep: { registrySignIn: options.bicepRegistrySignIn === true },
   });
   const plans = loadTerraformPlans(

@@ -214,7 +214,7 @@ withBicep('real Bicep', () => {
         },
       });
       const fix =
-        'so this file was not scanned: the Bicep CLI downloads registry modules when it compiles: run the scan where the registry is reachable (and signed in, az login, for a private registry), restore the modules beforehand (bicep restore), or scan the compiled ARM JSON (bicep build) instead';
+        'so this file was not scanned: the Bicep CLI downloads registry modules when it compiles: run the scan where the registry is reachable, restore the modules beforehand (bicep restore), or scan the compiled ARM JSON (bicep build) instead; for a private registry, allow the compiler the Azure sign-in of the job with bicep-registry-sign-in: true (CLI: --bicep-registry-sign-in) where the templates are trusted';
       expect(errors).toEqual([
         {
           file: 'main.bicep',

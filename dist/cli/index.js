@@ -7010,2510 +7010,6 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
-/***/ 4006:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const pico = __nccwpck_require__(8016);
-const utils = __nccwpck_require__(4059);
-
-function picomatch(glob, options, returnState = false) {
-  // default to os.platform()
-  if (options && (options.windows === null || options.windows === undefined)) {
-    // don't mutate the original options object
-    options = { ...options, windows: utils.isWindows() };
-  }
-
-  return pico(glob, options, returnState);
-}
-
-Object.assign(picomatch, pico);
-module.exports = picomatch;
-
-
-/***/ }),
-
-/***/ 5595:
-/***/ ((module) => {
-
-
-
-const WIN_SLASH = '\\\\/';
-const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-
-const DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-
-/**
- * Posix glob regex
- */
-
-const DOT_LITERAL = '\\.';
-const PLUS_LITERAL = '\\+';
-const QMARK_LITERAL = '\\?';
-const SLASH_LITERAL = '\\/';
-const ONE_CHAR = '(?=.)';
-const QMARK = '[^/]';
-const END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-const START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-const DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-const NO_DOT = `(?!${DOT_LITERAL})`;
-const NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-const NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-const NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-const QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-const STAR = `${QMARK}*?`;
-const SEP = '/';
-
-const POSIX_CHARS = {
-  DOT_LITERAL,
-  PLUS_LITERAL,
-  QMARK_LITERAL,
-  SLASH_LITERAL,
-  ONE_CHAR,
-  QMARK,
-  END_ANCHOR,
-  DOTS_SLASH,
-  NO_DOT,
-  NO_DOTS,
-  NO_DOT_SLASH,
-  NO_DOTS_SLASH,
-  QMARK_NO_DOT,
-  STAR,
-  START_ANCHOR,
-  SEP
-};
-
-/**
- * Windows glob regex
- */
-
-const WINDOWS_CHARS = {
-  ...POSIX_CHARS,
-
-  SLASH_LITERAL: `[${WIN_SLASH}]`,
-  QMARK: WIN_NO_SLASH,
-  STAR: `${WIN_NO_SLASH}*?`,
-  DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-  NO_DOT: `(?!${DOT_LITERAL})`,
-  NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-  NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-  NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-  QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-  START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-  END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-  SEP: '\\'
-};
-
-/**
- * POSIX Bracket Regex
- */
-
-const POSIX_REGEX_SOURCE = {
-  __proto__: null,
-  alnum: 'a-zA-Z0-9',
-  alpha: 'a-zA-Z',
-  ascii: '\\x00-\\x7F',
-  blank: ' \\t',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '\\x21-\\x7E',
-  lower: 'a-z',
-  print: '\\x20-\\x7E ',
-  punct: '\\-!"#$%&\'()\\*+,./:;<=>?@[\\]^_`{|}~',
-  space: ' \\t\\r\\n\\v\\f',
-  upper: 'A-Z',
-  word: 'A-Za-z0-9_',
-  xdigit: 'A-Fa-f0-9'
-};
-
-module.exports = {
-  DEFAULT_MAX_EXTGLOB_RECURSION,
-  MAX_LENGTH: 1024 * 64,
-  POSIX_REGEX_SOURCE,
-
-  // regular expressions
-  REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-  REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-  REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-  REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-  REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-  REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-
-  // Replace globs with equivalent patterns to reduce parsing time.
-  REPLACEMENTS: {
-    __proto__: null,
-    '***': '*',
-    '**/**': '**',
-    '**/**/**': '**'
-  },
-
-  // Digits
-  CHAR_0: 48, /* 0 */
-  CHAR_9: 57, /* 9 */
-
-  // Alphabet chars.
-  CHAR_UPPERCASE_A: 65, /* A */
-  CHAR_LOWERCASE_A: 97, /* a */
-  CHAR_UPPERCASE_Z: 90, /* Z */
-  CHAR_LOWERCASE_Z: 122, /* z */
-
-  CHAR_LEFT_PARENTHESES: 40, /* ( */
-  CHAR_RIGHT_PARENTHESES: 41, /* ) */
-
-  CHAR_ASTERISK: 42, /* * */
-
-  // Non-alphabetic chars.
-  CHAR_AMPERSAND: 38, /* & */
-  CHAR_AT: 64, /* @ */
-  CHAR_BACKWARD_SLASH: 92, /* \ */
-  CHAR_CARRIAGE_RETURN: 13, /* \r */
-  CHAR_CIRCUMFLEX_ACCENT: 94, /* ^ */
-  CHAR_COLON: 58, /* : */
-  CHAR_COMMA: 44, /* , */
-  CHAR_DOT: 46, /* . */
-  CHAR_DOUBLE_QUOTE: 34, /* " */
-  CHAR_EQUAL: 61, /* = */
-  CHAR_EXCLAMATION_MARK: 33, /* ! */
-  CHAR_FORM_FEED: 12, /* \f */
-  CHAR_FORWARD_SLASH: 47, /* / */
-  CHAR_GRAVE_ACCENT: 96, /* ` */
-  CHAR_HASH: 35, /* # */
-  CHAR_HYPHEN_MINUS: 45, /* - */
-  CHAR_LEFT_ANGLE_BRACKET: 60, /* < */
-  CHAR_LEFT_CURLY_BRACE: 123, /* { */
-  CHAR_LEFT_SQUARE_BRACKET: 91, /* [ */
-  CHAR_LINE_FEED: 10, /* \n */
-  CHAR_NO_BREAK_SPACE: 160, /* \u00A0 */
-  CHAR_PERCENT: 37, /* % */
-  CHAR_PLUS: 43, /* + */
-  CHAR_QUESTION_MARK: 63, /* ? */
-  CHAR_RIGHT_ANGLE_BRACKET: 62, /* > */
-  CHAR_RIGHT_CURLY_BRACE: 125, /* } */
-  CHAR_RIGHT_SQUARE_BRACKET: 93, /* ] */
-  CHAR_SEMICOLON: 59, /* ; */
-  CHAR_SINGLE_QUOTE: 39, /* ' */
-  CHAR_SPACE: 32, /*   */
-  CHAR_TAB: 9, /* \t */
-  CHAR_UNDERSCORE: 95, /* _ */
-  CHAR_VERTICAL_LINE: 124, /* | */
-  CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279, /* \uFEFF */
-
-  /**
-   * Create EXTGLOB_CHARS
-   */
-
-  extglobChars(chars) {
-    return {
-      '!': { type: 'negate', open: '(?:(?!(?:', close: `))${chars.STAR})` },
-      '?': { type: 'qmark', open: '(?:', close: ')?' },
-      '+': { type: 'plus', open: '(?:', close: ')+' },
-      '*': { type: 'star', open: '(?:', close: ')*' },
-      '@': { type: 'at', open: '(?:', close: ')' }
-    };
-  },
-
-  /**
-   * Create GLOB_CHARS
-   */
-
-  globChars(win32) {
-    return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-  }
-};
-
-
-/***/ }),
-
-/***/ 8265:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const constants = __nccwpck_require__(5595);
-const utils = __nccwpck_require__(4059);
-
-/**
- * Constants
- */
-
-const {
-  MAX_LENGTH,
-  POSIX_REGEX_SOURCE,
-  REGEX_NON_SPECIAL_CHARS,
-  REGEX_SPECIAL_CHARS_BACKREF,
-  REPLACEMENTS
-} = constants;
-
-/**
- * Helpers
- */
-
-const expandRange = (args, options) => {
-  if (typeof options.expandRange === 'function') {
-    return options.expandRange(...args, options);
-  }
-
-  args.sort();
-  const value = `[${args.join('-')}]`;
-
-  try {
-    /* eslint-disable-next-line no-new */
-    new RegExp(value);
-  } catch (ex) {
-    return args.map(v => utils.escapeRegex(v)).join('..');
-  }
-
-  return value;
-};
-
-/**
- * Create the message for a syntax error
- */
-
-const syntaxError = (type, char) => {
-  return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-};
-
-const splitTopLevel = input => {
-  const parts = [];
-  let bracket = 0;
-  let paren = 0;
-  let quote = 0;
-  let value = '';
-  let escaped = false;
-
-  for (const ch of input) {
-    if (escaped === true) {
-      value += ch;
-      escaped = false;
-      continue;
-    }
-
-    if (ch === '\\') {
-      value += ch;
-      escaped = true;
-      continue;
-    }
-
-    if (ch === '"') {
-      quote = quote === 1 ? 0 : 1;
-      value += ch;
-      continue;
-    }
-
-    if (quote === 0) {
-      if (ch === '[') {
-        bracket++;
-      } else if (ch === ']' && bracket > 0) {
-        bracket--;
-      } else if (bracket === 0) {
-        if (ch === '(') {
-          paren++;
-        } else if (ch === ')' && paren > 0) {
-          paren--;
-        } else if (ch === '|' && paren === 0) {
-          parts.push(value);
-          value = '';
-          continue;
-        }
-      }
-    }
-
-    value += ch;
-  }
-
-  parts.push(value);
-  return parts;
-};
-
-const isPlainBranch = branch => {
-  let escaped = false;
-
-  for (const ch of branch) {
-    if (escaped === true) {
-      escaped = false;
-      continue;
-    }
-
-    if (ch === '\\') {
-      escaped = true;
-      continue;
-    }
-
-    if (/[?*+@!()[\]{}]/.test(ch)) {
-      return false;
-    }
-  }
-
-  return true;
-};
-
-const normalizeSimpleBranch = branch => {
-  let value = branch.trim();
-  let changed = true;
-
-  while (changed === true) {
-    changed = false;
-
-    if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-      value = value.slice(2, -1);
-      changed = true;
-    }
-  }
-
-  if (!isPlainBranch(value)) {
-    return;
-  }
-
-  return value.replace(/\\(.)/g, '$1');
-};
-
-const hasRepeatedCharPrefixOverlap = branches => {
-  const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-
-  for (let i = 0; i < values.length; i++) {
-    for (let j = i + 1; j < values.length; j++) {
-      const a = values[i];
-      const b = values[j];
-      const char = a[0];
-
-      if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-        continue;
-      }
-
-      if (a === b || a.startsWith(b) || b.startsWith(a)) {
-        return true;
-      }
-    }
-  }
-
-  return false;
-};
-
-const parseRepeatedExtglob = (pattern, requireEnd = true) => {
-  if ((pattern[0] !== '+' && pattern[0] !== '*') || pattern[1] !== '(') {
-    return;
-  }
-
-  let bracket = 0;
-  let paren = 0;
-  let quote = 0;
-  let escaped = false;
-
-  for (let i = 1; i < pattern.length; i++) {
-    const ch = pattern[i];
-
-    if (escaped === true) {
-      escaped = false;
-      continue;
-    }
-
-    if (ch === '\\') {
-      escaped = true;
-      continue;
-    }
-
-    if (ch === '"') {
-      quote = quote === 1 ? 0 : 1;
-      continue;
-    }
-
-    if (quote === 1) {
-      continue;
-    }
-
-    if (ch === '[') {
-      bracket++;
-      continue;
-    }
-
-    if (ch === ']' && bracket > 0) {
-      bracket--;
-      continue;
-    }
-
-    if (bracket > 0) {
-      continue;
-    }
-
-    if (ch === '(') {
-      paren++;
-      continue;
-    }
-
-    if (ch === ')') {
-      paren--;
-
-      if (paren === 0) {
-        if (requireEnd === true && i !== pattern.length - 1) {
-          return;
-        }
-
-        return {
-          type: pattern[0],
-          body: pattern.slice(2, i),
-          end: i
-        };
-      }
-    }
-  }
-};
-
-const buildCharClassStar = chars => {
-  const source = chars.length === 1
-    ? utils.escapeRegex(chars[0])
-    : `[${chars.map(ch => utils.escapeRegex(ch)).join('')}]`;
-
-  return `${source}*`;
-};
-
-const getStarExtglobSequenceChars = pattern => {
-  let index = 0;
-  const chars = [];
-
-  while (index < pattern.length) {
-    const match = parseRepeatedExtglob(pattern.slice(index), false);
-
-    if (!match || match.type !== '*') {
-      return;
-    }
-
-    const branches = splitTopLevel(match.body).map(branch => branch.trim());
-    if (branches.length !== 1) {
-      return;
-    }
-
-    const branch = normalizeSimpleBranch(branches[0]);
-    if (!branch || branch.length !== 1) {
-      return;
-    }
-
-    chars.push(branch);
-    index += match.end + 1;
-  }
-
-  if (chars.length < 1) {
-    return;
-  }
-
-  return chars;
-};
-
-const repeatedExtglobRecursion = pattern => {
-  let depth = 0;
-  let value = pattern.trim();
-  let match = parseRepeatedExtglob(value);
-
-  while (match) {
-    depth++;
-    value = match.body.trim();
-    match = parseRepeatedExtglob(value);
-  }
-
-  return depth;
-};
-
-const analyzeRepeatedExtglob = (body, options) => {
-  if (options.maxExtglobRecursion === false) {
-    return { risky: false };
-  }
-
-  const max =
-    typeof options.maxExtglobRecursion === 'number'
-      ? options.maxExtglobRecursion
-      : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
-
-  const branches = splitTopLevel(body).map(branch => branch.trim());
-
-  if (branches.length > 1) {
-    if (
-      branches.some(branch => branch === '') ||
-      branches.some(branch => /^[*?]+$/.test(branch)) ||
-      hasRepeatedCharPrefixOverlap(branches)
-    ) {
-      return { risky: true };
-    }
-  }
-
-  // A repeated extglob is "risky" (prone to catastrophic backtracking) when a
-  // branch is itself a `*(...)` sequence, since that nests an unbounded quantifier
-  // inside the outer `+(...)`/`*(...)`. When *every* branch reduces to single
-  // characters we can emit one flat, ReDoS-safe character class that preserves the
-  // meaning of ALL branches (e.g. `+(*(a)|*(b))` -> `[ab]*`), rather than dropping
-  // every branch but the first.
-  const safeChars = [];
-  let sawStarSequence = false;
-  let combinable = true;
-
-  for (const branch of branches) {
-    const chars = getStarExtglobSequenceChars(branch);
-    if (chars) {
-      sawStarSequence = true;
-      safeChars.push(...chars);
-      continue;
-    }
-
-    const literal = normalizeSimpleBranch(branch);
-    if (literal && literal.length === 1) {
-      safeChars.push(literal);
-      continue;
-    }
-
-    combinable = false;
-
-    if (repeatedExtglobRecursion(branch) > max) {
-      return { risky: true };
-    }
-  }
-
-  if (sawStarSequence) {
-    return combinable
-      ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) }
-      : { risky: true };
-  }
-
-  return { risky: false };
-};
-
-/**
- * Parse the given input string.
- * @param {String} input
- * @param {Object} options
- * @return {Object}
- */
-
-const parse = (input, options) => {
-  if (typeof input !== 'string') {
-    throw new TypeError('Expected a string');
-  }
-
-  input = REPLACEMENTS[input] || input;
-
-  const opts = { ...options };
-  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-
-  let len = input.length;
-  if (len > max) {
-    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-  }
-
-  const bos = { type: 'bos', value: '', output: opts.prepend || '' };
-  const tokens = [bos];
-
-  const capture = opts.capture ? '' : '?:';
-
-  // create constants based on platform, for windows or posix
-  const PLATFORM_CHARS = constants.globChars(opts.windows);
-  const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
-
-  const {
-    DOT_LITERAL,
-    PLUS_LITERAL,
-    SLASH_LITERAL,
-    ONE_CHAR,
-    DOTS_SLASH,
-    NO_DOT,
-    NO_DOT_SLASH,
-    NO_DOTS_SLASH,
-    QMARK,
-    QMARK_NO_DOT,
-    STAR,
-    START_ANCHOR
-  } = PLATFORM_CHARS;
-
-  const globstar = opts => {
-    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-  };
-
-  const nodot = opts.dot ? '' : NO_DOT;
-  const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-  let star = opts.bash === true ? globstar(opts) : STAR;
-
-  if (opts.capture) {
-    star = `(${star})`;
-  }
-
-  // minimatch options support
-  if (typeof opts.noext === 'boolean') {
-    opts.noextglob = opts.noext;
-  }
-
-  const state = {
-    input,
-    index: -1,
-    start: 0,
-    dot: opts.dot === true,
-    consumed: '',
-    output: '',
-    prefix: '',
-    backtrack: false,
-    negated: false,
-    brackets: 0,
-    braces: 0,
-    parens: 0,
-    quotes: 0,
-    globstar: false,
-    tokens
-  };
-
-  input = utils.removePrefix(input, state);
-  len = input.length;
-
-  const extglobs = [];
-  const braces = [];
-  const stack = [];
-  let prev = bos;
-  let value;
-
-  /**
-   * Tokenizing helpers
-   */
-
-  const eos = () => state.index === len - 1;
-  const peek = state.peek = (n = 1) => input[state.index + n];
-  const advance = state.advance = () => input[++state.index] || '';
-  const remaining = () => input.slice(state.index + 1);
-  const consume = (value = '', num = 0) => {
-    state.consumed += value;
-    state.index += num;
-  };
-
-  const append = token => {
-    state.output += token.output != null ? token.output : token.value;
-    consume(token.value);
-  };
-
-  const negate = () => {
-    let count = 1;
-
-    while (peek() === '!' && (peek(2) !== '(' || peek(3) === '?')) {
-      advance();
-      state.start++;
-      count++;
-    }
-
-    if (count % 2 === 0) {
-      return false;
-    }
-
-    state.negated = true;
-    state.start++;
-    return true;
-  };
-
-  const increment = type => {
-    state[type]++;
-    stack.push(type);
-  };
-
-  const decrement = type => {
-    state[type]--;
-    stack.pop();
-  };
-
-  /**
-   * Push tokens onto the tokens array. This helper speeds up
-   * tokenizing by 1) helping us avoid backtracking as much as possible,
-   * and 2) helping us avoid creating extra tokens when consecutive
-   * characters are plain text. This improves performance and simplifies
-   * lookbehinds.
-   */
-
-  const push = tok => {
-    if (prev.type === 'globstar') {
-      const isBrace = state.braces > 0 && (tok.type === 'comma' || tok.type === 'brace');
-      const isExtglob = tok.extglob === true || (extglobs.length && (tok.type === 'pipe' || tok.type === 'paren'));
-
-      if (tok.type !== 'slash' && tok.type !== 'paren' && !isBrace && !isExtglob) {
-        state.output = state.output.slice(0, -prev.output.length);
-        prev.type = 'star';
-        prev.value = '*';
-        prev.output = star;
-        state.output += prev.output;
-      }
-    }
-
-    if (extglobs.length && tok.type !== 'paren') {
-      extglobs[extglobs.length - 1].inner += tok.value;
-    }
-
-    if (tok.value || tok.output) append(tok);
-    if (prev && prev.type === 'text' && tok.type === 'text') {
-      prev.output = (prev.output || prev.value) + tok.value;
-      prev.value += tok.value;
-      return;
-    }
-
-    tok.prev = prev;
-    tokens.push(tok);
-    prev = tok;
-  };
-
-  const extglobOpen = (type, value) => {
-    const token = { ...EXTGLOB_CHARS[value], conditions: 1, inner: '' };
-
-    token.prev = prev;
-    token.parens = state.parens;
-    token.output = state.output;
-    token.startIndex = state.index;
-    token.tokensIndex = tokens.length;
-    const output = (opts.capture ? '(' : '') + token.open;
-
-    increment('parens');
-    push({ type, value, output: state.output ? '' : ONE_CHAR });
-    push({ type: 'paren', extglob: true, value: advance(), output });
-    extglobs.push(token);
-  };
-
-  const extglobClose = token => {
-    const literal = input.slice(token.startIndex, state.index + 1);
-    const body = input.slice(token.startIndex + 2, state.index);
-    const analysis = analyzeRepeatedExtglob(body, opts);
-
-    if ((token.type === 'plus' || token.type === 'star') && analysis.risky) {
-      const safeOutput = analysis.safeOutput
-        ? (token.output ? '' : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput)
-        : undefined;
-      const open = tokens[token.tokensIndex];
-
-      open.type = 'text';
-      open.value = literal;
-      open.output = safeOutput || utils.escapeRegex(literal);
-
-      for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-        tokens[i].value = '';
-        tokens[i].output = '';
-        delete tokens[i].suffix;
-      }
-
-      state.output = token.output + open.output;
-      state.backtrack = true;
-
-      push({ type: 'paren', extglob: true, value, output: '' });
-      decrement('parens');
-      return;
-    }
-
-    let output = token.close + (opts.capture ? ')' : '');
-    let rest;
-
-    if (token.type === 'negate') {
-      let extglobStar = star;
-
-      if (token.inner && token.inner.length > 1 && token.inner.includes('/')) {
-        extglobStar = globstar(opts);
-      }
-
-      if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-        output = token.close = `)$))${extglobStar}`;
-      }
-
-      if (token.inner.includes('*') && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-        // Any non-magical string (`.ts`) or even nested expression (`.{ts,tsx}`) can follow after the closing parenthesis.
-        // In this case, we need to parse the string and use it in the output of the original pattern.
-        // Suitable patterns: `/!(*.d).ts`, `/!(*.d).{ts,tsx}`, `**/!(*-dbg).@(js)`.
-        //
-        // Disabling the `fastpaths` option due to a problem with parsing strings as `.ts` in the pattern like `**/!(*.d).ts`.
-        const expression = parse(rest, { ...options, fastpaths: false }).output;
-
-        output = token.close = `)${expression})${extglobStar})`;
-      }
-
-      if (token.prev.type === 'bos') {
-        state.negatedExtglob = true;
-      }
-    }
-
-    push({ type: 'paren', extglob: true, value, output });
-    decrement('parens');
-  };
-
-  /**
-   * Fast paths
-   */
-
-  if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-    let backslashes = false;
-
-    let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-      if (first === '\\') {
-        backslashes = true;
-        return m;
-      }
-
-      if (first === '?') {
-        if (esc) {
-          return esc + first + (rest ? QMARK.repeat(rest.length) : '');
-        }
-        if (index === 0) {
-          return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : '');
-        }
-        return QMARK.repeat(chars.length);
-      }
-
-      if (first === '.') {
-        return DOT_LITERAL.repeat(chars.length);
-      }
-
-      if (first === '*') {
-        if (esc) {
-          return esc + first + (rest ? star : '');
-        }
-        return star;
-      }
-      return esc ? m : `\\${m}`;
-    });
-
-    if (backslashes === true) {
-      if (opts.unescape === true) {
-        output = output.replace(/\\/g, '');
-      } else {
-        output = output.replace(/\\+/g, m => {
-          return m.length % 2 === 0 ? '\\\\' : (m ? '\\' : '');
-        });
-      }
-    }
-
-    if (output === input && opts.contains === true) {
-      state.output = input;
-      return state;
-    }
-
-    state.output = utils.wrapOutput(output, state, options);
-    return state;
-  }
-
-  /**
-   * Tokenize input until we reach end-of-string
-   */
-
-  while (!eos()) {
-    value = advance();
-
-    if (value === '\u0000') {
-      continue;
-    }
-
-    /**
-     * Escaped characters
-     */
-
-    if (value === '\\') {
-      const next = peek();
-
-      if (next === '/' && opts.bash !== true) {
-        continue;
-      }
-
-      if (next === '.' || next === ';') {
-        continue;
-      }
-
-      if (!next) {
-        value += '\\';
-        push({ type: 'text', value });
-        continue;
-      }
-
-      // collapse slashes to reduce potential for exploits
-      const match = /^\\+/.exec(remaining());
-      let slashes = 0;
-
-      if (match && match[0].length > 2) {
-        slashes = match[0].length;
-        state.index += slashes;
-        if (slashes % 2 !== 0) {
-          value += '\\';
-        }
-      }
-
-      if (opts.unescape === true) {
-        value = advance();
-      } else {
-        value += advance();
-      }
-
-      if (state.brackets === 0) {
-        push({ type: 'text', value });
-        continue;
-      }
-    }
-
-    /**
-     * If we're inside a regex character class, continue
-     * until we reach the closing bracket.
-     */
-
-    if (state.brackets > 0 && (value !== ']' || prev.value === '[' || prev.value === '[^')) {
-      if (opts.posix !== false && value === ':') {
-        const inner = prev.value.slice(1);
-        if (inner.includes('[')) {
-          prev.posix = true;
-
-          if (inner.includes(':')) {
-            const idx = prev.value.lastIndexOf('[');
-            const pre = prev.value.slice(0, idx);
-            const rest = prev.value.slice(idx + 2);
-            const posix = POSIX_REGEX_SOURCE[rest];
-            if (posix) {
-              prev.value = pre + posix;
-              state.backtrack = true;
-              advance();
-
-              if (!bos.output && tokens.indexOf(prev) === 1) {
-                bos.output = ONE_CHAR;
-              }
-              continue;
-            }
-          }
-        }
-      }
-
-      if ((value === '[' && peek() !== ':') || (value === '-' && peek() === ']')) {
-        value = `\\${value}`;
-      }
-
-      if (value === ']' && (prev.value === '[' || prev.value === '[^')) {
-        value = `\\${value}`;
-      }
-
-      if (opts.posix === true && value === '!' && prev.value === '[') {
-        value = '^';
-      }
-
-      prev.value += value;
-      append({ value });
-      continue;
-    }
-
-    /**
-     * If we're inside a quoted string, continue
-     * until we reach the closing double quote.
-     */
-
-    if (state.quotes === 1 && value !== '"') {
-      value = utils.escapeRegex(value);
-      prev.value += value;
-      append({ value });
-      continue;
-    }
-
-    /**
-     * Double quotes
-     */
-
-    if (value === '"') {
-      state.quotes = state.quotes === 1 ? 0 : 1;
-      if (opts.keepQuotes === true) {
-        push({ type: 'text', value });
-      }
-      continue;
-    }
-
-    /**
-     * Parentheses
-     */
-
-    if (value === '(') {
-      increment('parens');
-      push({ type: 'paren', value });
-      continue;
-    }
-
-    if (value === ')') {
-      if (state.parens === 0 && opts.strictBrackets === true) {
-        throw new SyntaxError(syntaxError('opening', '('));
-      }
-
-      const extglob = extglobs[extglobs.length - 1];
-      if (extglob && state.parens === extglob.parens + 1) {
-        extglobClose(extglobs.pop());
-        continue;
-      }
-
-      push({ type: 'paren', value, output: state.parens ? ')' : '\\)' });
-      decrement('parens');
-      continue;
-    }
-
-    /**
-     * Square brackets
-     */
-
-    if (value === '[') {
-      if (opts.nobracket === true || !remaining().includes(']')) {
-        if (opts.nobracket !== true && opts.strictBrackets === true) {
-          throw new SyntaxError(syntaxError('closing', ']'));
-        }
-
-        value = `\\${value}`;
-      } else {
-        increment('brackets');
-      }
-
-      push({ type: 'bracket', value });
-      continue;
-    }
-
-    if (value === ']') {
-      if (opts.nobracket === true || (prev && prev.type === 'bracket' && prev.value.length === 1)) {
-        push({ type: 'text', value, output: `\\${value}` });
-        continue;
-      }
-
-      if (state.brackets === 0) {
-        if (opts.strictBrackets === true) {
-          throw new SyntaxError(syntaxError('opening', '['));
-        }
-
-        push({ type: 'text', value, output: `\\${value}` });
-        continue;
-      }
-
-      decrement('brackets');
-
-      const prevValue = prev.value.slice(1);
-      if (prev.posix !== true && prevValue[0] === '^' && !prevValue.includes('/')) {
-        value = `/${value}`;
-      }
-
-      prev.value += value;
-      append({ value });
-
-      // when literal brackets are explicitly disabled
-      // assume we should match with a regex character class
-      if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-        continue;
-      }
-
-      const escaped = utils.escapeRegex(prev.value);
-      state.output = state.output.slice(0, -prev.value.length);
-
-      // when literal brackets are explicitly enabled
-      // assume we should escape the brackets to match literal characters
-      if (opts.literalBrackets === true) {
-        state.output += escaped;
-        prev.value = escaped;
-        continue;
-      }
-
-      // when the user specifies nothing, try to match both
-      prev.value = `(${capture}${escaped}|${prev.value})`;
-      state.output += prev.value;
-      continue;
-    }
-
-    /**
-     * Braces
-     */
-
-    if (value === '{' && opts.nobrace !== true) {
-      increment('braces');
-
-      const open = {
-        type: 'brace',
-        value,
-        output: '(',
-        outputIndex: state.output.length,
-        tokensIndex: state.tokens.length
-      };
-
-      braces.push(open);
-      push(open);
-      continue;
-    }
-
-    if (value === '}') {
-      const brace = braces[braces.length - 1];
-
-      if (opts.nobrace === true || !brace) {
-        push({ type: 'text', value, output: value });
-        continue;
-      }
-
-      let output = ')';
-
-      if (brace.dots === true) {
-        const arr = tokens.slice();
-        const range = [];
-
-        for (let i = arr.length - 1; i >= 0; i--) {
-          tokens.pop();
-          if (arr[i].type === 'brace') {
-            break;
-          }
-          if (arr[i].type !== 'dots') {
-            range.unshift(arr[i].value);
-          }
-        }
-
-        output = expandRange(range, opts);
-        state.backtrack = true;
-      }
-
-      if (brace.comma !== true && brace.dots !== true) {
-        const out = state.output.slice(0, brace.outputIndex);
-        const toks = state.tokens.slice(brace.tokensIndex);
-        brace.value = brace.output = '\\{';
-        value = output = '\\}';
-        state.output = out;
-        for (const t of toks) {
-          state.output += (t.output || t.value);
-        }
-      }
-
-      push({ type: 'brace', value, output });
-      decrement('braces');
-      braces.pop();
-      continue;
-    }
-
-    /**
-     * Pipes
-     */
-
-    if (value === '|') {
-      if (extglobs.length > 0) {
-        extglobs[extglobs.length - 1].conditions++;
-      }
-      push({ type: 'text', value });
-      continue;
-    }
-
-    /**
-     * Commas
-     */
-
-    if (value === ',') {
-      let output = value;
-
-      const brace = braces[braces.length - 1];
-      if (brace && stack[stack.length - 1] === 'braces') {
-        brace.comma = true;
-        output = '|';
-      }
-
-      push({ type: 'comma', value, output });
-      continue;
-    }
-
-    /**
-     * Slashes
-     */
-
-    if (value === '/') {
-      // if the beginning of the glob is "./", advance the start
-      // to the current index, and don't add the "./" characters
-      // to the state. This greatly simplifies lookbehinds when
-      // checking for BOS characters like "!" and "." (not "./")
-      if (prev.type === 'dot' && state.index === state.start + 1) {
-        state.start = state.index + 1;
-        state.consumed = '';
-        state.output = '';
-        tokens.pop();
-        prev = bos; // reset "prev" to the first token
-        continue;
-      }
-
-      push({ type: 'slash', value, output: SLASH_LITERAL });
-      continue;
-    }
-
-    /**
-     * Dots
-     */
-
-    if (value === '.') {
-      if (state.braces > 0 && prev.type === 'dot') {
-        if (prev.value === '.') prev.output = DOT_LITERAL;
-        const brace = braces[braces.length - 1];
-        prev.type = 'dots';
-        prev.output += value;
-        prev.value += value;
-        brace.dots = true;
-        continue;
-      }
-
-      if ((state.braces + state.parens) === 0 && prev.type !== 'bos' && prev.type !== 'slash') {
-        push({ type: 'text', value, output: DOT_LITERAL });
-        continue;
-      }
-
-      push({ type: 'dot', value, output: DOT_LITERAL });
-      continue;
-    }
-
-    /**
-     * Question marks
-     */
-
-    if (value === '?') {
-      const isGroup = prev && prev.value === '(';
-      if (!isGroup && opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-        extglobOpen('qmark', value);
-        continue;
-      }
-
-      if (prev && prev.type === 'paren') {
-        const next = peek();
-        let output = value;
-
-        if ((prev.value === '(' && !/[!=<:]/.test(next)) || (next === '<' && !/<([!=]|\w+>)/.test(remaining()))) {
-          output = `\\${value}`;
-        }
-
-        push({ type: 'text', value, output });
-        continue;
-      }
-
-      if (opts.dot !== true && (prev.type === 'slash' || prev.type === 'bos')) {
-        push({ type: 'qmark', value, output: QMARK_NO_DOT });
-        continue;
-      }
-
-      push({ type: 'qmark', value, output: QMARK });
-      continue;
-    }
-
-    /**
-     * Exclamation
-     */
-
-    if (value === '!') {
-      if (opts.noextglob !== true && peek() === '(') {
-        if (peek(2) !== '?' || !/[!=<:]/.test(peek(3))) {
-          extglobOpen('negate', value);
-          continue;
-        }
-      }
-
-      if (opts.nonegate !== true && state.index === 0) {
-        negate();
-        continue;
-      }
-    }
-
-    /**
-     * Plus
-     */
-
-    if (value === '+') {
-      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-        extglobOpen('plus', value);
-        continue;
-      }
-
-      if ((prev && prev.value === '(') || opts.regex === false) {
-        push({ type: 'plus', value, output: PLUS_LITERAL });
-        continue;
-      }
-
-      if ((prev && (prev.type === 'bracket' || prev.type === 'paren' || prev.type === 'brace')) || state.parens > 0) {
-        push({ type: 'plus', value });
-        continue;
-      }
-
-      push({ type: 'plus', value: PLUS_LITERAL });
-      continue;
-    }
-
-    /**
-     * Plain text
-     */
-
-    if (value === '@') {
-      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-        push({ type: 'at', extglob: true, value, output: '' });
-        continue;
-      }
-
-      push({ type: 'text', value });
-      continue;
-    }
-
-    /**
-     * Plain text
-     */
-
-    if (value !== '*') {
-      if (value === '$' || value === '^') {
-        value = `\\${value}`;
-      }
-
-      const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-      if (match) {
-        value += match[0];
-        state.index += match[0].length;
-      }
-
-      push({ type: 'text', value });
-      continue;
-    }
-
-    /**
-     * Stars
-     */
-
-    if (prev && (prev.type === 'globstar' || prev.star === true)) {
-      prev.type = 'star';
-      prev.star = true;
-      prev.value += value;
-      prev.output = star;
-      state.backtrack = true;
-      state.globstar = true;
-      consume(value);
-      continue;
-    }
-
-    let rest = remaining();
-    if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-      extglobOpen('star', value);
-      continue;
-    }
-
-    if (prev.type === 'star') {
-      if (opts.noglobstar === true) {
-        consume(value);
-        continue;
-      }
-
-      const prior = prev.prev;
-      const before = prior.prev;
-      const isStart = prior.type === 'slash' || prior.type === 'bos';
-      const afterStar = before && (before.type === 'star' || before.type === 'globstar');
-
-      if (opts.bash === true && (!isStart || (rest[0] && rest[0] !== '/'))) {
-        push({ type: 'star', value, output: '' });
-        continue;
-      }
-
-      const isBrace = state.braces > 0 && (prior.type === 'comma' || prior.type === 'brace');
-      const isExtglob = extglobs.length && (prior.type === 'pipe' || prior.type === 'paren');
-      if (!isStart && prior.type !== 'paren' && !isBrace && !isExtglob) {
-        push({ type: 'star', value, output: '' });
-        continue;
-      }
-
-      // strip consecutive `/**/`
-      while (rest.slice(0, 3) === '/**') {
-        const after = input[state.index + 4];
-        if (after && after !== '/') {
-          break;
-        }
-        rest = rest.slice(3);
-        consume('/**', 3);
-      }
-
-      // A globstar followed only by balanced closing parens is at the logical end of patterns like
-      // `test(/utils/**)` and `test?(/utils/**)`. Treat it as EOS so the trailing `/**` can match its
-      // parent path, except in negated extglobs where that would change the exclusion semantics.
-      const isEnd = eos() || (
-        state.parens > 0
-        && rest === ')'.repeat(state.parens)
-        && !extglobs.some(extglob => extglob.type === 'negate')
-      );
-
-      if (prior.type === 'bos' && eos()) {
-        prev.type = 'globstar';
-        prev.value += value;
-        prev.output = globstar(opts);
-        state.output = prev.output;
-        state.globstar = true;
-        consume(value);
-        continue;
-      }
-
-      if (prior.type === 'slash' && prior.prev.type !== 'bos' && !afterStar && isEnd) {
-        state.output = state.output.slice(0, -(prior.output + prev.output).length);
-        prior.output = `(?:${prior.output}`;
-
-        prev.type = 'globstar';
-        prev.output = globstar(opts) + (opts.strictSlashes ? ')' : '|$)');
-        prev.value += value;
-        state.globstar = true;
-        state.output += prior.output + prev.output;
-        consume(value);
-        continue;
-      }
-
-      if (prior.type === 'slash' && prior.prev.type !== 'bos' && rest[0] === '/') {
-        const end = rest[1] !== void 0 ? '|$' : '';
-
-        state.output = state.output.slice(0, -(prior.output + prev.output).length);
-        prior.output = `(?:${prior.output}`;
-
-        prev.type = 'globstar';
-        prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-        prev.value += value;
-
-        state.output += prior.output + prev.output;
-        state.globstar = true;
-
-        consume(value + advance());
-
-        push({ type: 'slash', value: '/', output: '' });
-        continue;
-      }
-
-      if (prior.type === 'bos' && rest[0] === '/') {
-        prev.type = 'globstar';
-        prev.value += value;
-        prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-        state.output = prev.output;
-        state.globstar = true;
-        consume(value + advance());
-        push({ type: 'slash', value: '/', output: '' });
-        continue;
-      }
-
-      // remove single star from output
-      state.output = state.output.slice(0, -prev.output.length);
-
-      // reset previous token to globstar
-      prev.type = 'globstar';
-      prev.output = globstar(opts);
-      prev.value += value;
-
-      // reset output with globstar
-      state.output += prev.output;
-      state.globstar = true;
-      consume(value);
-      continue;
-    }
-
-    const token = { type: 'star', value, output: star };
-
-    if (opts.bash === true) {
-      token.output = '.*?';
-      if (prev.type === 'bos' || prev.type === 'slash') {
-        token.output = nodot + token.output;
-      }
-      push(token);
-      continue;
-    }
-
-    if (prev && (prev.type === 'bracket' || prev.type === 'paren') && opts.regex === true) {
-      token.output = value;
-      push(token);
-      continue;
-    }
-
-    if (state.index === state.start || prev.type === 'slash' || prev.type === 'dot') {
-      if (prev.type === 'dot') {
-        state.output += NO_DOT_SLASH;
-        prev.output += NO_DOT_SLASH;
-
-      } else if (opts.dot === true) {
-        state.output += NO_DOTS_SLASH;
-        prev.output += NO_DOTS_SLASH;
-
-      } else {
-        state.output += nodot;
-        prev.output += nodot;
-      }
-
-      if (peek() !== '*') {
-        state.output += ONE_CHAR;
-        prev.output += ONE_CHAR;
-      }
-    }
-
-    push(token);
-  }
-
-  while (state.brackets > 0) {
-    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ']'));
-    state.output = utils.escapeLast(state.output, '[');
-    decrement('brackets');
-  }
-
-  while (state.parens > 0) {
-    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ')'));
-    state.output = utils.escapeLast(state.output, '(');
-    decrement('parens');
-  }
-
-  while (state.braces > 0) {
-    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', '}'));
-    state.output = utils.escapeLast(state.output, '{');
-    decrement('braces');
-  }
-
-  if (opts.strictSlashes !== true && (prev.type === 'star' || prev.type === 'bracket')) {
-    push({ type: 'maybe_slash', value: '', output: `${SLASH_LITERAL}?` });
-  }
-
-  // rebuild the output if we had to backtrack at any point
-  if (state.backtrack === true) {
-    state.output = '';
-
-    for (const token of state.tokens) {
-      state.output += token.output != null ? token.output : token.value;
-
-      if (token.suffix) {
-        state.output += token.suffix;
-      }
-    }
-  }
-
-  return state;
-};
-
-/**
- * Fast paths for creating regular expressions for common glob patterns.
- * This can significantly speed up processing and has very little downside
- * impact when none of the fast paths match.
- */
-
-parse.fastpaths = (input, options) => {
-  const opts = { ...options };
-  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-  const len = input.length;
-  if (len > max) {
-    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-  }
-
-  input = REPLACEMENTS[input] || input;
-
-  // create constants based on platform, for windows or posix
-  const {
-    DOT_LITERAL,
-    SLASH_LITERAL,
-    ONE_CHAR,
-    DOTS_SLASH,
-    NO_DOT,
-    NO_DOTS,
-    NO_DOTS_SLASH,
-    STAR,
-    START_ANCHOR
-  } = constants.globChars(opts.windows);
-
-  const nodot = opts.dot ? NO_DOTS : NO_DOT;
-  const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-  const capture = opts.capture ? '' : '?:';
-  const state = { negated: false, prefix: '' };
-  let star = opts.bash === true ? '.*?' : STAR;
-
-  if (opts.capture) {
-    star = `(${star})`;
-  }
-
-  const globstar = opts => {
-    if (opts.noglobstar === true) return star;
-    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-  };
-
-  const create = str => {
-    switch (str) {
-      case '*':
-        return `${nodot}${ONE_CHAR}${star}`;
-
-      case '.*':
-        return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-      case '*.*':
-        return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-      case '*/*':
-        return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-
-      case '**':
-        return nodot + globstar(opts);
-
-      case '**/*':
-        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-
-      case '**/*.*':
-        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-      case '**/.*':
-        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-      default: {
-        const match = /^(.*?)\.(\w+)$/.exec(str);
-        if (!match) return;
-
-        const source = create(match[1]);
-        if (!source) return;
-
-        return source + DOT_LITERAL + match[2];
-      }
-    }
-  };
-
-  const output = utils.removePrefix(input, state);
-  let source = create(output);
-
-  if (source && opts.strictSlashes !== true) {
-    source += `${SLASH_LITERAL}?`;
-  }
-
-  return source;
-};
-
-module.exports = parse;
-
-
-/***/ }),
-
-/***/ 8016:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const scan = __nccwpck_require__(1781);
-const parse = __nccwpck_require__(8265);
-const utils = __nccwpck_require__(4059);
-const constants = __nccwpck_require__(5595);
-const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
-
-/**
- * Creates a matcher function from one or more glob patterns. The
- * returned function takes a string to match as its first argument,
- * and returns true if the string is a match. The returned matcher
- * function also takes a boolean as the second argument that, when true,
- * returns an object with additional information.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch(glob[, options]);
- *
- * const isMatch = picomatch('*.!(*a)');
- * console.log(isMatch('a.a')); //=> false
- * console.log(isMatch('a.b')); //=> true
- *
- * // For environments without `node.js`, `picomatch/posix` provides you a dependency-free matcher, without automatic OS detection.
- * const picomatch = require('picomatch/posix');
- * // the same API, defaulting to posix paths
- * const isMatch = picomatch('a/*');
- * console.log(isMatch('a\\b')); //=> false
- * console.log(isMatch('a/b')); //=> true
- *
- * // you can still configure the matcher function to accept windows paths
- * const isMatch = picomatch('a/*', { options: windows });
- * console.log(isMatch('a\\b')); //=> true
- * console.log(isMatch('a/b')); //=> true
- * ```
- * @name picomatch
- * @param {String|Array} `globs` One or more glob patterns.
- * @param {Object=} `options`
- * @return {Function=} Returns a matcher function.
- * @api public
- */
-
-const picomatch = (glob, options, returnState = false) => {
-  if (Array.isArray(glob)) {
-    const fns = glob.map(input => picomatch(input, options, returnState));
-    const arrayMatcher = str => {
-      for (const isMatch of fns) {
-        const state = isMatch(str);
-        if (state) return state;
-      }
-      return false;
-    };
-    return arrayMatcher;
-  }
-
-  const isState = isObject(glob) && glob.tokens && glob.input;
-
-  if (glob === '' || (typeof glob !== 'string' && !isState)) {
-    throw new TypeError('Expected pattern to be a non-empty string');
-  }
-
-  const opts = options || {};
-  const posix = opts.windows;
-  const regex = isState
-    ? picomatch.compileRe(glob, options)
-    : picomatch.makeRe(glob, options, false, true);
-
-  const state = regex.state;
-  delete regex.state;
-
-  let isIgnored = () => false;
-  if (opts.ignore) {
-    const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-    isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
-  }
-
-  const matcher = (input, returnObject = false) => {
-    const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
-    const result = { glob, state, regex, posix, input, output, match, isMatch };
-
-    if (typeof opts.onResult === 'function') {
-      opts.onResult(result);
-    }
-
-    if (isMatch === false) {
-      result.isMatch = false;
-      return returnObject ? result : false;
-    }
-
-    if (isIgnored(input)) {
-      if (typeof opts.onIgnore === 'function') {
-        opts.onIgnore(result);
-      }
-      result.isMatch = false;
-      return returnObject ? result : false;
-    }
-
-    if (typeof opts.onMatch === 'function') {
-      opts.onMatch(result);
-    }
-    return returnObject ? result : true;
-  };
-
-  if (returnState) {
-    matcher.state = state;
-  }
-
-  return matcher;
-};
-
-/**
- * Test `input` with the given `regex`. This is used by the main
- * `picomatch()` function to test the input string.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch.test(input, regex[, options]);
- *
- * console.log(picomatch.test('foo/bar', /^(?:([^/]*?)\/([^/]*?))$/));
- * // { isMatch: true, match: [ 'foo/', 'foo', 'bar' ], output: 'foo/bar' }
- * ```
- * @param {String} `input` String to test.
- * @param {RegExp} `regex`
- * @return {Object} Returns an object with matching info.
- * @api public
- */
-
-picomatch.test = (input, regex, options, { glob, posix } = {}) => {
-  if (typeof input !== 'string') {
-    throw new TypeError('Expected input to be a string');
-  }
-
-  if (input === '') {
-    return { isMatch: false, output: '' };
-  }
-
-  const opts = options || {};
-  const format = opts.format || (posix ? utils.toPosixSlashes : null);
-  let match = input === glob;
-  let output = (match && format) ? format(input) : input;
-
-  if (match === false) {
-    output = format ? format(input) : input;
-    match = output === glob;
-  }
-
-  if (match === false || opts.capture === true) {
-    if (opts.matchBase === true || opts.basename === true) {
-      match = picomatch.matchBase(input, regex, options, posix);
-    } else {
-      match = regex.exec(output);
-    }
-  }
-
-  return { isMatch: Boolean(match), match, output };
-};
-
-/**
- * Match the basename of a filepath.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch.matchBase(input, glob[, options]);
- * console.log(picomatch.matchBase('foo/bar.js', '*.js'); // true
- * ```
- * @param {String} `input` String to test.
- * @param {RegExp|String} `glob` Glob pattern or regex created by [.makeRe](#makeRe).
- * @return {Boolean}
- * @api public
- */
-
-picomatch.matchBase = (input, glob, options, posix = options && options.windows) => {
-  const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-  return regex.test(utils.basename(input, { windows: posix }));
-};
-
-/**
- * Returns true if **any** of the given glob `patterns` match the specified `string`.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch.isMatch(string, patterns[, options]);
- *
- * console.log(picomatch.isMatch('a.a', ['b.*', '*.a'])); //=> true
- * console.log(picomatch.isMatch('a.a', 'b.*')); //=> false
- * ```
- * @param {String|Array} str The string to test.
- * @param {String|Array} patterns One or more glob patterns to use for matching.
- * @param {Object} [options] See available [options](#options).
- * @return {Boolean} Returns true if any patterns match `str`
- * @api public
- */
-
-picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-
-/**
- * Parse a glob pattern to create the source string for a regular
- * expression.
- *
- * ```js
- * const picomatch = require('picomatch');
- * const result = picomatch.parse(pattern[, options]);
- * ```
- * @param {String} `pattern`
- * @param {Object} `options`
- * @return {Object} Returns an object with useful properties and output to be used as a regex source string.
- * @api public
- */
-
-picomatch.parse = (pattern, options) => {
-  if (Array.isArray(pattern)) return pattern.map(p => picomatch.parse(p, options));
-  return parse(pattern, { ...options, fastpaths: false });
-};
-
-/**
- * Scan a glob pattern to separate the pattern into segments.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch.scan(input[, options]);
- *
- * const result = picomatch.scan('!./foo/*.js');
- * console.log(result);
- * { prefix: '!./',
- *   input: '!./foo/*.js',
- *   start: 3,
- *   base: 'foo',
- *   glob: '*.js',
- *   isBrace: false,
- *   isBracket: false,
- *   isGlob: true,
- *   isExtglob: false,
- *   isGlobstar: false,
- *   negated: true }
- * ```
- * @param {String} `input` Glob pattern to scan.
- * @param {Object} `options`
- * @return {Object} Returns an object with
- * @api public
- */
-
-picomatch.scan = (input, options) => scan(input, options);
-
-/**
- * Compile a regular expression from the `state` object returned by the
- * [parse()](#parse) method.
- *
- * ```js
- * const picomatch = require('picomatch');
- * const state = picomatch.parse('*.js');
- * // picomatch.compileRe(state[, options]);
- *
- * console.log(picomatch.compileRe(state));
- * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
- * ```
- * @param {Object} `state`
- * @param {Object} `options`
- * @param {Boolean} `returnOutput` Intended for implementors, this argument allows you to return the raw output from the parser.
- * @param {Boolean} `returnState` Adds the state to a `state` property on the returned regex. Useful for implementors and debugging.
- * @return {RegExp}
- * @api public
- */
-
-picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
-  if (returnOutput === true) {
-    return state.output;
-  }
-
-  const opts = options || {};
-  const prepend = opts.contains ? '' : '^';
-  const append = opts.contains ? '' : '$';
-
-  let source = `${prepend}(?:${state.output})${append}`;
-  if (state && state.negated === true) {
-    source = `^(?!${source}).*$`;
-  }
-
-  const regex = picomatch.toRegex(source, options);
-  if (returnState === true) {
-    regex.state = state;
-  }
-
-  return regex;
-};
-
-/**
- * Create a regular expression from a parsed glob pattern.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch.makeRe(state[, options]);
- *
- * const result = picomatch.makeRe('*.js');
- * console.log(result);
- * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
- * ```
- * @param {String} `state` The object returned from the `.parse` method.
- * @param {Object} `options`
- * @param {Boolean} `returnOutput` Implementors may use this argument to return the compiled output, instead of a regular expression. This is not exposed on the options to prevent end-users from mutating the result.
- * @param {Boolean} `returnState` Implementors may use this argument to return the state from the parsed glob with the returned regular expression.
- * @return {RegExp} Returns a regex created from the given pattern.
- * @api public
- */
-
-picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-  if (!input || typeof input !== 'string') {
-    throw new TypeError('Expected a non-empty string');
-  }
-
-  let parsed = { negated: false, fastpaths: true };
-
-  if (options.fastpaths !== false && (input[0] === '.' || input[0] === '*')) {
-    parsed.output = parse.fastpaths(input, options);
-  }
-
-  if (!parsed.output) {
-    parsed = parse(input, options);
-  }
-
-  return picomatch.compileRe(parsed, options, returnOutput, returnState);
-};
-
-/**
- * Create a regular expression from the given regex source string.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch.toRegex(source[, options]);
- *
- * const { output } = picomatch.parse('*.js');
- * console.log(picomatch.toRegex(output));
- * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
- * ```
- * @param {String} `source` Regular expression source string.
- * @param {Object} `options`
- * @return {RegExp}
- * @api public
- */
-
-picomatch.toRegex = (source, options) => {
-  try {
-    const opts = options || {};
-    return new RegExp(source, opts.flags || (opts.nocase ? 'i' : ''));
-  } catch (err) {
-    if (options && options.debug === true) throw err;
-    return /$^/;
-  }
-};
-
-/**
- * Picomatch constants.
- * @return {Object}
- */
-
-picomatch.constants = constants;
-
-/**
- * Expose "picomatch"
- */
-
-module.exports = picomatch;
-
-
-/***/ }),
-
-/***/ 1781:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const utils = __nccwpck_require__(4059);
-const {
-  CHAR_ASTERISK,             /* * */
-  CHAR_AT,                   /* @ */
-  CHAR_BACKWARD_SLASH,       /* \ */
-  CHAR_COMMA,                /* , */
-  CHAR_DOT,                  /* . */
-  CHAR_EXCLAMATION_MARK,     /* ! */
-  CHAR_FORWARD_SLASH,        /* / */
-  CHAR_LEFT_CURLY_BRACE,     /* { */
-  CHAR_LEFT_PARENTHESES,     /* ( */
-  CHAR_LEFT_SQUARE_BRACKET,  /* [ */
-  CHAR_PLUS,                 /* + */
-  CHAR_QUESTION_MARK,        /* ? */
-  CHAR_RIGHT_CURLY_BRACE,    /* } */
-  CHAR_RIGHT_PARENTHESES,    /* ) */
-  CHAR_RIGHT_SQUARE_BRACKET  /* ] */
-} = __nccwpck_require__(5595);
-
-const isPathSeparator = code => {
-  return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-};
-
-const depth = token => {
-  if (token.isPrefix !== true) {
-    token.depth = token.isGlobstar ? Infinity : 1;
-  }
-};
-
-/**
- * Quickly scans a glob pattern and returns an object with a handful of
- * useful properties, like `isGlob`, `path` (the leading non-glob, if it exists),
- * `glob` (the actual pattern), `negated` (true if the path starts with `!` but not
- * with `!(`) and `negatedExtglob` (true if the path starts with `!(`).
- *
- * ```js
- * const pm = require('picomatch');
- * console.log(pm.scan('foo/bar/*.js'));
- * { isGlob: true, input: 'foo/bar/*.js', base: 'foo/bar', glob: '*.js' }
- * ```
- * @param {String} `str`
- * @param {Object} `options`
- * @return {Object} Returns an object with tokens and regex source string.
- * @api public
- */
-
-const scan = (input, options) => {
-  const opts = options || {};
-
-  const length = input.length - 1;
-  const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-  const slashes = [];
-  const tokens = [];
-  const parts = [];
-
-  let str = input;
-  let index = -1;
-  let start = 0;
-  let lastIndex = 0;
-  let isBrace = false;
-  let isBracket = false;
-  let isGlob = false;
-  let isExtglob = false;
-  let isGlobstar = false;
-  let braceEscaped = false;
-  let backslashes = false;
-  let negated = false;
-  let negatedExtglob = false;
-  let finished = false;
-  let braces = 0;
-  let prev;
-  let code;
-  let token = { value: '', depth: 0, isGlob: false };
-
-  const eos = () => index >= length;
-  const peek = () => str.charCodeAt(index + 1);
-  const advance = () => {
-    prev = code;
-    return str.charCodeAt(++index);
-  };
-
-  while (index < length) {
-    code = advance();
-    let next;
-
-    if (code === CHAR_BACKWARD_SLASH) {
-      backslashes = token.backslashes = true;
-      code = advance();
-
-      if (code === CHAR_LEFT_CURLY_BRACE) {
-        braceEscaped = true;
-      }
-      continue;
-    }
-
-    if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-      braces++;
-
-      while (eos() !== true && (code = advance())) {
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          advance();
-          continue;
-        }
-
-        if (code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          continue;
-        }
-
-        if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-          isBrace = token.isBrace = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-
-          if (scanToEnd === true) {
-            continue;
-          }
-
-          break;
-        }
-
-        if (braceEscaped !== true && code === CHAR_COMMA) {
-          isBrace = token.isBrace = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-
-          if (scanToEnd === true) {
-            continue;
-          }
-
-          break;
-        }
-
-        if (code === CHAR_RIGHT_CURLY_BRACE) {
-          braces--;
-
-          if (braces === 0) {
-            braceEscaped = false;
-            isBrace = token.isBrace = true;
-            finished = true;
-            break;
-          }
-        }
-      }
-
-      if (scanToEnd === true) {
-        continue;
-      }
-
-      break;
-    }
-
-    if (code === CHAR_FORWARD_SLASH) {
-      slashes.push(index);
-      tokens.push(token);
-      token = { value: '', depth: 0, isGlob: false };
-
-      if (finished === true) continue;
-      if (prev === CHAR_DOT && index === (start + 1)) {
-        start += 2;
-        continue;
-      }
-
-      lastIndex = index + 1;
-      continue;
-    }
-
-    if (opts.noext !== true) {
-      const isExtglobChar = code === CHAR_PLUS
-        || code === CHAR_AT
-        || code === CHAR_ASTERISK
-        || code === CHAR_QUESTION_MARK
-        || code === CHAR_EXCLAMATION_MARK;
-
-      if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-        isGlob = token.isGlob = true;
-        isExtglob = token.isExtglob = true;
-        finished = true;
-        if (code === CHAR_EXCLAMATION_MARK && index === start) {
-          negatedExtglob = true;
-        }
-
-        if (scanToEnd === true) {
-          let parens = 0;
-
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-
-            if (code === CHAR_LEFT_PARENTHESES) {
-              parens++;
-              continue;
-            }
-
-            if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-              finished = true;
-              break;
-            }
-          }
-          continue;
-        }
-        break;
-      }
-    }
-
-    if (code === CHAR_ASTERISK) {
-      if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-      isGlob = token.isGlob = true;
-      finished = true;
-
-      if (scanToEnd === true) {
-        continue;
-      }
-      break;
-    }
-
-    if (code === CHAR_QUESTION_MARK) {
-      isGlob = token.isGlob = true;
-      finished = true;
-
-      if (scanToEnd === true) {
-        continue;
-      }
-      break;
-    }
-
-    if (code === CHAR_LEFT_SQUARE_BRACKET) {
-      while (eos() !== true && (next = advance())) {
-        if (next === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          advance();
-          continue;
-        }
-
-        if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-          isBracket = token.isBracket = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          break;
-        }
-      }
-
-      if (scanToEnd === true) {
-        continue;
-      }
-
-      break;
-    }
-
-    if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-      negated = token.negated = true;
-      start++;
-      continue;
-    }
-
-    if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-      isGlob = token.isGlob = true;
-
-      if (scanToEnd === true) {
-        let parens = 1;
-
-        while (eos() !== true && (code = advance())) {
-          if (code === CHAR_BACKWARD_SLASH) {
-            backslashes = token.backslashes = true;
-            advance();
-            continue;
-          }
-
-          if (code === CHAR_LEFT_PARENTHESES) {
-            parens++;
-            continue;
-          }
-
-          if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-            finished = true;
-            break;
-          }
-        }
-        continue;
-      }
-      break;
-    }
-
-    if (isGlob === true) {
-      finished = true;
-
-      if (scanToEnd === true) {
-        continue;
-      }
-
-      break;
-    }
-  }
-
-  if (opts.noext === true) {
-    isExtglob = false;
-    isGlob = false;
-  }
-
-  let base = str;
-  let prefix = '';
-  let glob = '';
-
-  if (start > 0) {
-    prefix = str.slice(0, start);
-    str = str.slice(start);
-    lastIndex -= start;
-  }
-
-  if (base && isGlob === true && lastIndex > 0) {
-    base = str.slice(0, lastIndex);
-    glob = str.slice(lastIndex);
-  } else if (isGlob === true) {
-    base = '';
-    glob = str;
-  } else {
-    base = str;
-  }
-
-  if (base && base !== '' && base !== '/' && base !== str) {
-    if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-      base = base.slice(0, -1);
-    }
-  }
-
-  if (opts.unescape === true) {
-    if (glob) glob = utils.removeBackslashes(glob);
-
-    if (base && backslashes === true) {
-      base = utils.removeBackslashes(base);
-    }
-  }
-
-  const state = {
-    prefix,
-    input,
-    start,
-    base,
-    glob,
-    isBrace,
-    isBracket,
-    isGlob,
-    isExtglob,
-    isGlobstar,
-    negated,
-    negatedExtglob
-  };
-
-  if (opts.tokens === true) {
-    state.maxDepth = 0;
-    if (!isPathSeparator(code)) {
-      tokens.push(token);
-    }
-    state.tokens = tokens;
-  }
-
-  if (opts.parts === true || opts.tokens === true) {
-    let prevIndex;
-
-    for (let idx = 0; idx < slashes.length; idx++) {
-      const n = prevIndex !== undefined ? prevIndex + 1 : start;
-      const i = slashes[idx];
-      const value = input.slice(n, i);
-      if (opts.tokens) {
-        if (idx === 0 && start !== 0) {
-          tokens[idx].isPrefix = true;
-          tokens[idx].value = prefix;
-        } else {
-          tokens[idx].value = value;
-        }
-        depth(tokens[idx]);
-        state.maxDepth += tokens[idx].depth;
-      }
-      if (i >= start) {
-        parts.push(value);
-        prevIndex = i;
-      }
-    }
-
-    const n = prevIndex !== undefined ? prevIndex + 1 : start;
-    const value = input.slice(n);
-    parts.push(value);
-
-    if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-      tokens[tokens.length - 1].value = value;
-      depth(tokens[tokens.length - 1]);
-      state.maxDepth += tokens[tokens.length - 1].depth;
-    }
-
-    state.slashes = slashes;
-    state.parts = parts;
-  }
-
-  return state;
-};
-
-module.exports = scan;
-
-
-/***/ }),
-
-/***/ 4059:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-/*global navigator*/
-
-
-const {
-  REGEX_BACKSLASH,
-  REGEX_REMOVE_BACKSLASH,
-  REGEX_SPECIAL_CHARS,
-  REGEX_SPECIAL_CHARS_GLOBAL
-} = __nccwpck_require__(5595);
-
-exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
-exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
-exports.isRegexChar = str => str.length === 1 && exports.hasRegexChars(str);
-exports.escapeRegex = str => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, '\\$1');
-exports.toPosixSlashes = str => str.replace(REGEX_BACKSLASH, '/');
-
-exports.isWindows = () => {
-  if (typeof navigator !== 'undefined' && navigator.platform) {
-    const platform = navigator.platform.toLowerCase();
-    return platform === 'win32' || platform === 'windows';
-  }
-
-  if (typeof process !== 'undefined' && process.platform) {
-    return process.platform === 'win32';
-  }
-
-  return false;
-};
-
-exports.removeBackslashes = str => {
-  return str.replace(REGEX_REMOVE_BACKSLASH, match => {
-    return match === '\\' ? '' : match;
-  });
-};
-
-exports.escapeLast = (input, char, lastIdx) => {
-  const idx = input.lastIndexOf(char, lastIdx);
-  if (idx === -1) return input;
-  if (input[idx - 1] === '\\') return exports.escapeLast(input, char, idx - 1);
-  return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-};
-
-exports.removePrefix = (input, state = {}) => {
-  let output = input;
-  if (output.startsWith('./')) {
-    output = output.slice(2);
-    state.prefix = './';
-  }
-  return output;
-};
-
-exports.wrapOutput = (input, state = {}, options = {}) => {
-  const prepend = options.contains ? '' : '^';
-  const append = options.contains ? '' : '$';
-
-  let output = `${prepend}(?:${input})${append}`;
-  if (state.negated === true) {
-    output = `(?:^(?!${output}).*$)`;
-  }
-  return output;
-};
-
-exports.basename = (path, { windows } = {}) => {
-  const segs = path.split(windows ? /[\\/]/ : '/');
-  const last = segs[segs.length - 1];
-
-  if (last === '') {
-    return segs[segs.length - 2];
-  }
-
-  return last;
-};
-
-
-/***/ }),
-
 /***/ 3058:
 /***/ ((module, exports, __nccwpck_require__) => {
 
@@ -15679,7 +13175,7 @@ __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 
@@ -21597,7 +19093,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7207);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(283);
 
 process.exitCode = await (0,_cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
@@ -21612,7 +19108,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7207:
+/***/ 283:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -23206,12 +20702,8 @@ const TOOL_NAME = 'aml-ha-gate';
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./.build/deployment-settings.js
@@ -23344,7 +20836,643 @@ function mergeDeploymentSettings(...layers) {
     return merged;
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./.build/file-access.js
+
+
+
+
+/**
+ * Largest template, parameters file or Bicep source read. ARM limits a template and a parameters
+ * file to 4 MB ("Template limits" in
+ * https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits),
+ * measured after compression ("Resolve errors for job size exceeded",
+ * https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-job-size-exceeded):
+ * a file on disk with indentation and comments can be several times larger and still deploy, so
+ * the cap on what is read is 4 × 4 MB. Anything larger is a file error, never read.
+ */
+const MAX_TEMPLATE_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * Largest Terraform plan JSON read. A plan is written by `terraform show -json`, not bounded by
+ * ARM's template limits: plans of thousands of resources are tens of MiB; 256 MiB keeps the parse
+ * (several times the text in memory) within a runner's memory.
+ */
+const MAX_PLAN_BYTES = 256 * 1024 * 1024;
+/** Largest baseline report read (a JSON report of thousands of findings is a few MiB). */
+const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
+/** Where the template size limit is documented, for messages. */
+const TEMPLATE_LIMITS_URL = 'https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits';
+const MiB = 1024 * 1024;
+/** A size for messages: `17.0 MiB`, `812 KiB`, `40 bytes`. */
+function formatBytes(bytes) {
+    if (bytes >= MiB)
+        return `${(bytes / MiB).toFixed(1)} MiB`;
+    if (bytes >= 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${bytes} bytes`;
+}
+/** A limit for messages: `16 MiB`. */
+function formatLimit(bytes) {
+    if (bytes % MiB === 0)
+        return `${bytes / MiB} MiB`;
+    return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : formatBytes(bytes);
+}
+// ---- names shown to people -------------------------------------------------------------------
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The bytes as UTF-8 text, or undefined when they are not valid UTF-8. */
+function decodeUtf8(bytes) {
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * A name for bytes that are not all UTF-8: valid sequences as their characters, every other byte
+ * as `\xNN` (such a name cannot be shown, matched or annotated otherwise). Names that are UTF-8
+ * stay as they are in reports' data; what prints them (table, log, Markdown) escapes control
+ * characters there (`report/escape.ts`).
+ */
+function nameFromBytes(bytes) {
+    const whole = decodeUtf8(bytes);
+    if (whole !== undefined)
+        return whole;
+    let out = '';
+    let i = 0;
+    while (i < bytes.length) {
+        const length = utf8SequenceLength(bytes, i);
+        if (length > 0) {
+            out += Buffer.from(bytes.subarray(i, i + length)).toString('utf8');
+            i += length;
+        }
+        else {
+            out += `\\x${bytes[i].toString(16).toUpperCase().padStart(2, '0')}`;
+            i++;
+        }
+    }
+    return out;
+}
+/** Length of the valid UTF-8 sequence starting at `i`, or 0 when the byte there does not start one. */
+function utf8SequenceLength(bytes, i) {
+    const first = bytes[i];
+    const length = first < 0x80
+        ? 1
+        : first >= 0xc2 && first <= 0xdf
+            ? 2
+            : first >= 0xe0 && first <= 0xef
+                ? 3
+                : first >= 0xf0 && first <= 0xf4
+                    ? 4
+                    : 0;
+    if (length <= 1 || i + length > bytes.length)
+        return length === 1 ? 1 : 0;
+    return decodeUtf8(bytes.subarray(i, i + length)) === undefined ? 0 : length;
+}
+/**
+ * Path shown to users: relative to `cwd` with forward slashes (absolute when outside it). Kept as
+ * it is (a report's data names the real file); every output escapes control characters.
+ */
+function displayPath(absolutePath, cwd) {
+    const relative = external_node_path_.relative(cwd, absolutePath);
+    const shown = relative === ''
+        ? external_node_path_.basename(absolutePath)
+        : relative.startsWith('..') || external_node_path_.isAbsolute(relative)
+            ? absolutePath
+            : relative;
+    return shown.split(external_node_path_.sep).join('/');
+}
+// ---- why a file cannot be read ----------------------------------------------------------------
+/** A short reason for a file system error, without the stack or the raw path (the caller names the file). */
+function describeFileError(error) {
+    const code = error?.code;
+    switch (code) {
+        case 'ENOENT':
+            return 'no such file or folder';
+        case 'EACCES':
+        case 'EPERM':
+            return 'permission denied';
+        case 'EISDIR':
+            return 'is a folder';
+        case 'ENOTDIR':
+            return 'a part of the path is a file, not a folder';
+        case 'ELOOP':
+            return 'symbolic link loop (or too many links in a row)';
+        case 'ENAMETOOLONG':
+            return 'the name is too long';
+        case 'EMFILE':
+        case 'ENFILE':
+            return 'too many open files';
+        case 'EIO':
+            return 'input/output error';
+        case 'ENXIO':
+        case 'ENODEV':
+            return 'no such device';
+        default: {
+            const message = error instanceof Error ? error.message : String(error);
+            // fs messages read `CODE: text, syscall 'path'`: keep the text, drop the raw path.
+            const text = message.replace(/,\s*\w+\s+'.*$/s, '').replace(/^[A-Z0-9_]+:\s*/, '');
+            return printable(code ? `${text} (${code})` : text);
+        }
+    }
+}
+/** What kind of file a stat describes, for "not a regular file (a …)". */
+function fileKind(stats) {
+    if (stats.isDirectory())
+        return 'a folder';
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isCharacterDevice())
+        return 'a character device';
+    if (stats.isBlockDevice())
+        return 'a block device';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isSymbolicLink())
+        return 'a symbolic link';
+    return 'not a plain file';
+}
+// ---- reading inside the repository --------------------------------------------------------------
+/** Open flags: never block on a FIFO or device, never follow a link swapped in after the check. */
+const OPEN_FLAGS = external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0) | (external_node_fs_.constants.O_NOFOLLOW ?? 0);
+function isInside(root, target) {
+    const relative = external_node_path_.relative(root, target);
+    return (relative === '' ||
+        (!relative.startsWith(`..${external_node_path_.sep}`) && relative !== '..' && !external_node_path_.isAbsolute(relative)));
+}
+function realOrResolved(directory) {
+    try {
+        return external_node_fs_.realpathSync.native(directory);
+    }
+    catch {
+        return external_node_path_.resolve(directory);
+    }
+}
+/**
+ * The one way the scan reads a file it was pointed at by content: a linked template, a parameters
+ * file, a Bicep module. Only regular files inside the roots (the repository: the workspace in the
+ * action, the scanned folder's repository in the CLI), after resolving symbolic links, and at most
+ * `maxBytes`; anything else is a `ConfigurationError` saying why and what to do. Opening never
+ * blocks (a FIFO is refused, not waited on).
+ */
+class FileAccess {
+    roots;
+    /** The roots as given (before links are resolved), to tell "outside" from "a link leads outside". */
+    lexicalRoots;
+    allowed;
+    checks = new Map();
+    cwd;
+    rootName;
+    constructor(roots, options) {
+        this.roots = [...new Set(roots.map(realOrResolved))];
+        this.lexicalRoots = [...new Set([...roots.map((root) => external_node_path_.resolve(root)), ...this.roots])];
+        this.cwd = options.cwd;
+        this.rootName = options.rootName ?? 'the repository';
+        this.allowed = new Set((options.allow ?? []).map((file) => realOrResolved(file)));
+    }
+    /** The roots, resolved. */
+    get rootPaths() {
+        return this.roots;
+    }
+    /** Whether a real path is inside one of the roots. */
+    contains(realPath) {
+        return this.roots.some((root) => isInside(root, realPath));
+    }
+    /** A path as messages show it (relative to the working directory, escaped). */
+    shown(absolutePath) {
+        return displayPath(absolutePath, this.cwd);
+    }
+    rootsShown() {
+        return this.roots.map((root) => displayPath(root, this.cwd)).join(', ');
+    }
+    /**
+     * Where `absolutePath` really is, if it may be read; else a `ConfigurationError` without a file
+     * (the caller knows who pointed here). `what` names the file in the message ("linked file x").
+     */
+    check(absolutePath, what = displayPath(absolutePath, this.cwd)) {
+        const key = `${absolutePath}\n${what}`;
+        let result = this.checks.get(key);
+        if (!result) {
+            result = this.checkUncached(absolutePath, what);
+            this.checks.set(key, result);
+        }
+        return result;
+    }
+    checkUncached(absolutePath, what) {
+        let realPath;
+        try {
+            realPath = external_node_fs_.realpathSync.native(absolutePath);
+        }
+        catch (error) {
+            return fileError(error, { what });
+        }
+        if (this.contains(realPath) || this.allowed.has(realPath))
+            return { realPath };
+        const target = realPath;
+        const where = `${this.rootName} (${this.rootsShown()})`;
+        // Inside the roots as written, outside once links are resolved: a link leads out.
+        const resolved = external_node_path_.resolve(absolutePath);
+        if (this.lexicalRoots.some((root) => isInside(root, resolved))) {
+            const how = isSymbolicLink(resolved) ? 'is a symbolic link' : 'leads through a symbolic link';
+            return new ConfigurationError(`${what} ${how} to ${target}, outside ${where}: only files inside it are read. Point the link at a file in ${this.rootName}, or copy the file in.`);
+        }
+        return new ConfigurationError(`${what} is outside ${where}: only files inside it are read. Keep linked templates, modules and parameters files in ${this.rootName}.`);
+    }
+    /** Throws the check's error, or returns the real path. */
+    require(absolutePath, what) {
+        const result = this.check(absolutePath, what);
+        if (result instanceof ConfigurationError)
+            throw result;
+        return result.realPath;
+    }
+    /** Whether the file may be read (inside the roots, a regular file within the size limit). */
+    isReadableFile(absolutePath, maxBytes = MAX_TEMPLATE_FILE_BYTES) {
+        const result = this.check(absolutePath);
+        if (result instanceof ConfigurationError)
+            return false;
+        try {
+            const fd = (0,external_node_fs_.openSync)(result.realPath, OPEN_FLAGS);
+            try {
+                const stats = (0,external_node_fs_.fstatSync)(fd);
+                return stats.isFile() && stats.size <= maxBytes;
+            }
+            finally {
+                (0,external_node_fs_.closeSync)(fd);
+            }
+        }
+        catch {
+            return false;
+        }
+    }
+    /**
+     * The text of a regular file inside the roots, at most `maxBytes`; a `ConfigurationError` (no
+     * file set) saying why otherwise.
+     */
+    readText(absolutePath, options = {}) {
+        const what = options.what ?? displayPath(absolutePath, this.cwd);
+        const realPath = this.require(absolutePath, what);
+        return readRegularFile(realPath, {
+            what,
+            maxBytes: options.maxBytes ?? MAX_TEMPLATE_FILE_BYTES,
+            limitName: options.limitName,
+        });
+    }
+}
+function isSymbolicLink(file) {
+    try {
+        return (0,external_node_fs_.lstatSync)(file).isSymbolicLink();
+    }
+    catch {
+        return false;
+    }
+}
+function problem(naming, withWhat, plain) {
+    return naming.what !== undefined
+        ? new ConfigurationError(withWhat(naming.what))
+        : new ConfigurationError(plain, naming.file);
+}
+/** The `ConfigurationError` for a file system error on the named file. */
+function fileError(error, naming) {
+    const code = error?.code;
+    if (code === 'ENOENT')
+        return problem(naming, (what) => `${what} does not exist`, 'no such file.');
+    const reason = describeFileError(error);
+    return problem(naming, (what) => `cannot read ${what}: ${reason}`, `cannot read the file: ${reason}`);
+}
+/**
+ * Reads a regular file (opened without blocking or following a final link swapped in after the
+ * check) of at most `maxBytes`. Throws a `ConfigurationError` saying why not: not a regular file
+ * (a FIFO, a device, a folder), over the size limit, or the file system's reason.
+ */
+function readRegularFile(file, options) {
+    return readRegularBytes(file, options).toString('utf8');
+}
+/** `readRegularFile`, as bytes (for files whose encoding is decided by their content). */
+function readRegularBytes(file, options) {
+    const { maxBytes } = options;
+    let fd;
+    try {
+        fd = (0,external_node_fs_.openSync)(file, OPEN_FLAGS);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ELOOP' && (external_node_fs_.constants.O_NOFOLLOW ?? 0) !== 0) {
+            // O_NOFOLLOW refuses a final symbolic link: resolve it (a loop fails here) and open the target.
+            let real;
+            try {
+                real = (0,external_node_fs_.realpathSync)(file);
+            }
+            catch (inner) {
+                throw fileError(inner, options);
+            }
+            if (real !== file)
+                return readRegularBytes(real, options);
+        }
+        throw fileError(error, options);
+    }
+    try {
+        const stats = (0,external_node_fs_.fstatSync)(fd);
+        if (!stats.isFile()) {
+            throw problem(options, (what) => `${what} is not a regular file (${fileKind(stats)}): only regular files are read.`, `not a regular file (${fileKind(stats)}): only regular files are read.`);
+        }
+        if (stats.size > maxBytes)
+            throw tooLarge(options, stats.size, maxBytes, options.limitName);
+        // Read at most one byte more than allowed: a file that grows while it is read is still caught.
+        const buffer = Buffer.allocUnsafe(Math.min(stats.size, maxBytes) + 1);
+        let length = 0;
+        for (;;) {
+            const n = (0,external_node_fs_.readSync)(fd, buffer, length, buffer.length - length, null);
+            if (n === 0)
+                break;
+            length += n;
+            if (length === buffer.length) {
+                if (length > maxBytes)
+                    throw tooLarge(options, length, maxBytes, options.limitName);
+                break;
+            }
+        }
+        return buffer.subarray(0, length);
+    }
+    catch (error) {
+        if (error instanceof ConfigurationError)
+            throw error;
+        throw fileError(error, options);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/**
+ * Checks that a file the user named is a regular file (without reading it, and without blocking
+ * on a FIFO); throws the same errors as `readRegularFile`.
+ */
+function statRegularFile(file, naming) {
+    let stats;
+    try {
+        const fd = (0,external_node_fs_.openSync)(realOrThrow(file, naming), OPEN_FLAGS);
+        try {
+            stats = (0,external_node_fs_.fstatSync)(fd);
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+    }
+    catch (error) {
+        if (error instanceof ConfigurationError)
+            throw error;
+        throw fileError(error, naming);
+    }
+    if (!stats.isFile()) {
+        throw problem(naming, (what) => `${what} is not a regular file (${fileKind(stats)}): only regular files are read.`, `not a regular file (${fileKind(stats)}): only regular files are read.`);
+    }
+    return stats;
+}
+function realOrThrow(file, naming) {
+    try {
+        return (0,external_node_fs_.realpathSync)(file);
+    }
+    catch (error) {
+        throw fileError(error, naming);
+    }
+}
+/** "x is 17.0 MiB, over the 16 MiB limit for a template or parameters file (…)". */
+function tooLarge(naming, size, maxBytes, limitName) {
+    const limit = `over the ${formatLimit(maxBytes)} limit ${limitName ?? `for a template or parameters file (ARM's own limit is 4 MB: ${TEMPLATE_LIMITS_URL})`}.`;
+    return problem(naming, (what) => `${what} is ${formatBytes(size)}, ${limit}`, `the file is ${formatBytes(size)}, ${limit}`);
+}
+
+;// CONCATENATED MODULE: ./.build/glob.js
+/**
+ * Globs on rule ids, resource and workspace names (config file suppressions), matched in time
+ * linear in the name.
+ *
+ * Why not picomatch: it compiles `*` to the lazy regex `.*?`, and a JavaScript regex with several
+ * of them backtracks: `*a*a*a*a*a*a*a*a*a*a*a*a*b` against forty `a`s took 366 s (measured with
+ * picomatch 4.0, `makeRe(..., { bash: true })`). Here a pattern is split at its `*`s into
+ * fixed-length pieces; the first piece must match at the start, the last at the end, and each piece
+ * between is placed at its leftmost match after the previous one. Leftmost placement is optimal
+ * (it leaves the most room for the pieces after it), so there is no backtracking: a match costs at
+ * most (name length × pattern length), and the pattern length is capped by the config file.
+ *
+ * Syntax: `*` any run of characters (also across `/`), `?` one character but `/`, `[abc]`, `[a-z]`,
+ * `[!a-z]` (or `[^a-z]`) one character of (or not of) the set, `{a,b}` either alternative.
+ * Matching ignores case. Anything else, `\` included, is literal.
+ */
+/** Most alternatives one pattern's `{a,b}` groups may expand to. */
+const MAX_GLOB_ALTERNATIVES = 64;
+class GlobError extends Error {
+}
+/**
+ * Compiles a glob once (throws `GlobError` when its `{…}` groups expand to too many alternatives).
+ * An empty name matches nothing, as with picomatch (a finding tied to no workspace is not matched
+ * by `workspace: "*"`).
+ */
+function compileGlob(pattern) {
+    const alternatives = expandBraces(pattern).map(compileAlternative);
+    if (alternatives.length === 1) {
+        const only = alternatives[0];
+        return (value) => value !== '' && matchAlternative(only, value.toLowerCase());
+    }
+    return (value) => {
+        if (value === '')
+            return false;
+        const lower = value.toLowerCase();
+        return alternatives.some((alternative) => matchAlternative(alternative, lower));
+    };
+}
+const cache = new Map();
+const CACHE_LIMIT = 50_000;
+/** Matches with a compiled glob, compiling each distinct pattern once. */
+function globMatch(pattern, value) {
+    let matcher = cache.get(pattern);
+    if (!matcher) {
+        if (cache.size >= CACHE_LIMIT)
+            cache.clear();
+        matcher = compileGlob(pattern);
+        cache.set(pattern, matcher);
+    }
+    return matcher(value);
+}
+// ---- braces ----------------------------------------------------------------------------------
+/** `{a,b}` groups expanded (nested ones too); a `{` without a matching `}` or a `,` is literal. */
+function expandBraces(pattern) {
+    const results = [];
+    const pending = [pattern];
+    while (pending.length > 0) {
+        const current = pending.pop();
+        const group = firstGroup(current);
+        if (!group) {
+            results.push(current);
+            if (results.length > MAX_GLOB_ALTERNATIVES)
+                throw tooManyAlternatives();
+            continue;
+        }
+        const head = current.slice(0, group.open);
+        const tail = current.slice(group.close + 1);
+        for (let i = group.options.length - 1; i >= 0; i--)
+            pending.push(head + group.options[i] + tail);
+        if (pending.length + results.length > MAX_GLOB_ALTERNATIVES * 4)
+            throw tooManyAlternatives();
+    }
+    return results;
+}
+function tooManyAlternatives() {
+    return new GlobError(`its {…} groups expand to more than ${MAX_GLOB_ALTERNATIVES} alternatives: split it into several suppressions`);
+}
+/** The first `{…}` group holding a top-level comma: its bounds and options. */
+function firstGroup(pattern) {
+    for (let open = pattern.indexOf('{'); open !== -1; open = pattern.indexOf('{', open + 1)) {
+        let depth = 0;
+        const commas = [];
+        for (let i = open; i < pattern.length; i++) {
+            const ch = pattern[i];
+            if (ch === '{')
+                depth++;
+            else if (ch === '}') {
+                depth--;
+                if (depth === 0) {
+                    if (commas.length === 0)
+                        break; // `{a}`: literal
+                    const bounds = [open, ...commas, i];
+                    const options = bounds.slice(1).map((end, k) => pattern.slice(bounds[k] + 1, end));
+                    return { open, close: i, options };
+                }
+            }
+            else if (ch === ',' && depth === 1)
+                commas.push(i);
+        }
+    }
+    return undefined;
+}
+// ---- pieces ----------------------------------------------------------------------------------
+function compileAlternative(pattern) {
+    const pieces = [];
+    let tokens = [];
+    let star = false;
+    const close = () => {
+        const literal = tokens.every((t) => t.kind === 'char')
+            ? tokens.map((t) => t.ch).join('')
+            : undefined;
+        pieces.push(literal !== undefined ? { tokens, literal } : { tokens });
+        tokens = [];
+    };
+    for (let i = 0; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (ch === '*') {
+            star = true;
+            close();
+            while (pattern[i + 1] === '*')
+                i++;
+        }
+        else if (ch === '?')
+            tokens.push({ kind: 'any' });
+        else if (ch === '[') {
+            const parsed = parseClass(pattern, i);
+            if (parsed) {
+                tokens.push(parsed.token);
+                i = parsed.end;
+            }
+            else
+                tokens.push({ kind: 'char', ch: '[' });
+        }
+        else
+            tokens.push({ kind: 'char', ch: ch.toLowerCase() });
+    }
+    close();
+    return { pieces, star, minLength: pieces.reduce((sum, piece) => sum + piece.tokens.length, 0) };
+}
+/** `[…]` starting at `start`: the token and the index of its `]`, or undefined when unterminated. */
+function parseClass(pattern, start) {
+    let i = start + 1;
+    let negate = false;
+    if (pattern[i] === '!' || pattern[i] === '^') {
+        negate = true;
+        i++;
+    }
+    let singles = '';
+    const ranges = [];
+    let first = true;
+    for (; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (ch === ']' && !first)
+            return { token: { kind: 'class', negate, singles, ranges }, end: i };
+        first = false;
+        if (pattern[i + 1] === '-' && i + 2 < pattern.length && pattern[i + 2] !== ']') {
+            ranges.push([ch, pattern[i + 2]]);
+            i += 2;
+        }
+        else
+            singles += ch;
+    }
+    return undefined;
+}
+function classHas(token, ch) {
+    // `ch` is lower-case; the set was written in any case.
+    const upper = ch.toUpperCase();
+    const inSet = (c) => token.singles.includes(c) || token.ranges.some(([from, to]) => c >= from && c <= to);
+    const found = inSet(ch) || (upper !== ch && inSet(upper)) || inSet(ch.toLowerCase());
+    return found !== token.negate;
+}
+function tokenMatches(token, ch) {
+    if (token.kind === 'char')
+        return token.ch === ch;
+    if (token.kind === 'any')
+        return ch !== '/';
+    return classHas(token, ch);
+}
+/** Whether the piece matches `value` at `at` (the caller checked that it fits). */
+function pieceAt(piece, value, at) {
+    if (piece.literal !== undefined)
+        return value.startsWith(piece.literal, at);
+    const { tokens } = piece;
+    for (let k = 0; k < tokens.length; k++)
+        if (!tokenMatches(tokens[k], value[at + k]))
+            return false;
+    return true;
+}
+/** Leftmost position in [from, to − length] where the piece matches, or −1. */
+function findPiece(piece, value, from, to) {
+    const length = piece.tokens.length;
+    if (piece.literal !== undefined) {
+        const at = value.indexOf(piece.literal, from);
+        return at !== -1 && at + length <= to ? at : -1;
+    }
+    for (let at = from; at + length <= to; at++)
+        if (pieceAt(piece, value, at))
+            return at;
+    return -1;
+}
+function matchAlternative(alternative, value) {
+    const { pieces } = alternative;
+    if (!alternative.star) {
+        const only = pieces[0];
+        return value.length === only.tokens.length && pieceAt(only, value, 0);
+    }
+    if (value.length < alternative.minLength)
+        return false;
+    const first = pieces[0];
+    const last = pieces[pieces.length - 1];
+    if (!pieceAt(first, value, 0))
+        return false;
+    const end = value.length - last.tokens.length;
+    if (!pieceAt(last, value, end))
+        return false;
+    let position = first.tokens.length;
+    for (let k = 1; k < pieces.length - 1; k++) {
+        const piece = pieces[k];
+        const at = findPiece(piece, value, position, end);
+        if (at === -1)
+            return false;
+        position = at + piece.tokens.length;
+    }
+    return position <= end;
+}
+
 ;// CONCATENATED MODULE: ./.build/config-file.js
+
+
+
 
 
 
@@ -23353,23 +21481,142 @@ function mergeDeploymentSettings(...layers) {
 const EMPTY_CONFIG = { rules: {}, suppressions: [] };
 const OVERRIDES = ['off', 'fail', 'warn', 'info'];
 const SUPPRESSION_KEYS = ['rule', 'resource', 'workspace', 'reason', 'expires'];
-/** Reads the config file; a missing optional file is an empty config, a missing required one an error. */
-async function loadConfigFile(path, options) {
+/**
+ * Bounds of the config file (our own format: no Azure limit applies). The YAML parser reads about
+ * 100–250 KiB a second on a small runner (measured: 1.1 MB of block YAML in 3.5 s, 160 KB of
+ * nested `[` in 7 s), so the file is capped at 256 KiB (about two thousand suppressions with a
+ * sentence of reason each) and its flow nesting at 64 levels, checked before parsing.
+ */
+const MAX_CONFIG_BYTES = 256 * 1024;
+/** Suppressions read: each is checked against every finding, so their number bounds the gate's work. */
+const MAX_SUPPRESSIONS = 2_000;
+/** Rule overrides read (there are a few dozen rules). */
+const MAX_RULE_OVERRIDES = 500;
+/** Deepest `[`/`{` nesting read (a config file needs three). */
+const MAX_YAML_NESTING = 64;
+/** Longest glob: an Azure resource name is at most a few hundred characters, a rule id about forty. */
+const MAX_GLOB_LENGTH = 512;
+/**
+ * Reads the config file; a missing optional file is an empty config, a missing required one an
+ * error. Only a regular file of at most `MAX_CONFIG_BYTES` is read (a FIFO or device is refused,
+ * never waited on). The default file (`required: false`, at `<root>/.github/aml-ha-gate.yml`) must
+ * stay inside that root once symbolic links are resolved: the repository decides what it holds,
+ * not what it points at. `shown` names the file in messages (default: the path).
+ */
+async function loadConfigFile(file, options) {
+    const shown = options.shown ?? file;
     let text;
     try {
-        text = await (0,promises_.readFile)(path, 'utf8');
+        if (!options.required) {
+            const root = external_node_path_.dirname(external_node_path_.dirname(file));
+            const access = new FileAccess([root], { cwd: root });
+            const checked = access.check(file, 'the file');
+            if (checked instanceof ConfigurationError) {
+                if (/ does not exist$/.test(checked.message))
+                    return { ...EMPTY_CONFIG, rules: {}, suppressions: [] };
+                throw new ConfigurationError(checked.message, shown);
+            }
+        }
+        text = readRegularFile(file, {
+            file: shown,
+            maxBytes: MAX_CONFIG_BYTES,
+            limitName: 'for the config file: keep it to rules, suppressions and deployment settings',
+        });
     }
-    catch {
-        if (!options.required)
+    catch (error) {
+        const missing = error instanceof ConfigurationError && /^no such file/.test(error.message);
+        if (missing && !options.required)
             return { ...EMPTY_CONFIG, rules: {}, suppressions: [] };
-        throw new ConfigurationError('config file not found. Check the path, or leave the option out to use none.', path);
+        if (missing)
+            throw new ConfigurationError('config file not found. Check the path, or leave the option out to use none.', shown);
+        throw error;
     }
-    return parseConfigFile(text, path);
+    return parseConfigFile(text, shown);
+}
+/**
+ * The deepest nesting of flow collections (`[`, `{`) outside quotes and comments, and its line: a
+ * linear pre-check, because the parser's time grows fast with nesting.
+ */
+function flowNesting(text) {
+    let depth = 0;
+    let deepest = 0;
+    let deepestLine = 1;
+    let line = 1;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (ch === '\n') {
+            line++;
+            if (quote === undefined)
+                continue;
+        }
+        if (quote !== undefined) {
+            if (ch === '\\' && quote === '"')
+                i++;
+            else if (ch === quote)
+                quote = undefined;
+            continue;
+        }
+        if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+            while (i + 1 < text.length && text[i + 1] !== '\n')
+                i++;
+        }
+        else if (ch === '[' || ch === '{') {
+            depth++;
+            if (depth > deepest) {
+                deepest = depth;
+                deepestLine = line;
+                if (deepest > MAX_YAML_NESTING)
+                    break;
+            }
+        }
+        else if ((ch === ']' || ch === '}') && depth > 0)
+            depth--;
+    }
+    return { depth: deepest, line: deepestLine };
+}
+/** A value from the file, for a message: escaped, and cut to a readable length. */
+function quote(value) {
+    const text = printable(String(value));
+    return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+/** A check that each key of a mapping appears once (YAML forbids duplicates; the last would win). */
+function uniqueKeys(fail) {
+    return (seen, key, pair) => {
+        if (seen.has(key))
+            fail(`duplicate key '${quote(key)}': write each key once.`, pair);
+        seen.add(key);
+    };
+}
+/** A key as text, or undefined when it is not a plain scalar (a collection or alias as key). */
+function keyText(key) {
+    if ((0,dist/* isScalar */.jn)(key))
+        return String(key.value);
+    return undefined;
 }
 /** Parses and validates the YAML text; every mistake names the file and line and what to write. */
 function parseConfigFile(text, fileName) {
+    if (text.length > MAX_CONFIG_BYTES) {
+        throw new ConfigurationError(`the config file is over the ${MAX_CONFIG_BYTES / 1024} KiB limit.`, fileName);
+    }
+    const nesting = flowNesting(text);
+    if (nesting.depth > MAX_YAML_NESTING) {
+        throw new ConfigurationError(`brackets nested more than ${MAX_YAML_NESTING} deep: a config file needs rules: and a list of suppressions.`, fileName, nesting.line);
+    }
     const lineCounter = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false });
+    let document;
+    try {
+        // Duplicate keys are found below in linear time: the parser's own check (uniqueKeys) compares
+        // every key with every other one (12,000 rule keys took 9 s).
+        document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+    }
+    catch (error) {
+        if (error instanceof RangeError)
+            throw new ConfigurationError('nested too deeply to read: keep to rules and suppressions.', fileName);
+        throw error;
+    }
     const lineOf = (node) => {
         const range = node && 'range' in node ? node.range : undefined;
         if (range)
@@ -23384,26 +21631,55 @@ function parseConfigFile(text, fileName) {
         const error = document.errors[0];
         throw new ConfigurationError(`not valid YAML: ${error.message.split('\n')[0]}`, fileName, lineCounter.linePos(error.pos[0]).line);
     }
+    // Anchors and aliases are refused, not expanded: an entry is short enough to write out, and an
+    // alias bomb (aliases of aliases) would otherwise grow with every use.
+    let reuse;
+    (0,dist/* visit */.YR)(document, {
+        Alias(_, node) {
+            reuse ??= node;
+            return dist/* visit */.YR.BREAK;
+        },
+        Node(_, node) {
+            if (node.anchor) {
+                reuse ??= node;
+                return dist/* visit */.YR.BREAK;
+            }
+            return undefined;
+        },
+    });
+    if (reuse) {
+        fail('anchors and aliases (&name, *name) are not supported in the config file: write each entry out.', reuse);
+    }
     const config = { file: fileName, rules: {}, suppressions: [] };
     const root = document.contents;
     if (root === null || ((0,dist/* isScalar */.jn)(root) && (root.value === null || root.value === '')))
         return config;
     if (!(0,dist/* isMap */.jh)(root))
         return fail('expected a mapping with `rules:`, `suppressions:` and/or `deployment:`.', root);
+    const once = uniqueKeys(fail);
+    const topKeys = new Set();
     for (const pair of root.items) {
-        const key = String((0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : pair.key);
+        const key = keyText(pair.key) ?? fail('keys must be plain names (rules:, suppressions:, deployment:).', pair);
+        once(topKeys, key, pair);
         if (key === 'rules') {
             if (pair.value === null || ((0,dist/* isScalar */.jn)(pair.value) && pair.value.value === null))
                 continue;
             if (!(0,dist/* isMap */.jh)(pair.value))
                 fail('`rules:` must map rule ids to off, fail, warn or info.', pair);
-            for (const rule of pair.value.items) {
-                const id = String((0,dist/* isScalar */.jn)(rule.key) ? rule.key.value : rule.key);
+            const rules = pair.value.items;
+            if (rules.length > MAX_RULE_OVERRIDES) {
+                fail(`${rules.length} rule overrides: at most ${MAX_RULE_OVERRIDES} are read (one per rule).`, pair);
+            }
+            const ids = new Set();
+            for (const rule of rules) {
+                const id = keyText(rule.key) ??
+                    fail('keys must be plain names (rule ids such as HA.Storage.Redundancy).', rule);
+                once(ids, id, rule);
                 const value = (0,dist/* isScalar */.jn)(rule.value) ? String(rule.value.value).toLowerCase() : '';
                 if (!/^HA\./.test(id))
-                    fail(`unknown rule '${id}' under rules: rule ids start with HA. (see 'aml-ha-gate rules').`, rule);
+                    fail(`unknown rule '${quote(id)}' under rules: rule ids start with HA. (see 'aml-ha-gate rules').`, rule);
                 if (!OVERRIDES.includes(value)) {
-                    fail(`invalid override '${value}' for ${id}: write one of ${OVERRIDES.join(', ')}.`, rule);
+                    fail(`invalid override '${quote(value)}' for ${quote(id)}: write one of ${OVERRIDES.join(', ')}.`, rule);
                 }
                 config.rules[id] = value;
             }
@@ -23413,7 +21689,11 @@ function parseConfigFile(text, fileName) {
                 continue;
             if (!(0,dist/* isSeq */.oP)(pair.value))
                 fail('`suppressions:` must be a list of entries with rule, resource and reason.', pair);
-            for (const item of pair.value.items) {
+            const items = pair.value.items;
+            if (items.length > MAX_SUPPRESSIONS) {
+                fail(`${items.length} suppressions: at most ${MAX_SUPPRESSIONS} are read. Use globs (rule: HA.Storage.*, resource: "st*") to cover many findings with one entry.`, pair);
+            }
+            for (const item of items) {
                 config.suppressions.push(parseSuppression(item, fail, lineOf));
             }
         }
@@ -23423,7 +21703,7 @@ function parseConfigFile(text, fileName) {
             config.deployment = parseDeployment(pair, fail);
         }
         else {
-            fail(`unknown key '${key}': the config file takes rules:, suppressions: and deployment:.`, pair);
+            fail(`unknown key '${quote(key)}': the config file takes rules:, suppressions: and deployment:.`, pair);
         }
     }
     return config;
@@ -23435,11 +21715,14 @@ function parseDeployment(pair, fail) {
     if (!(0,dist/* isMap */.jh)(pair.value))
         fail(`\`deployment:\` must map ${keys.join(', ')} to values.`, pair);
     const settings = {};
+    const once = uniqueKeys(fail);
+    const seen = new Set();
     for (const item of pair.value.items) {
-        const key = String((0,dist/* isScalar */.jn)(item.key) ? item.key.value : item.key);
+        const key = keyText(item.key) ?? fail(`keys must be plain names (${keys.join(', ')}).`, item);
+        once(seen, key, item);
         const name = names.find((candidate) => DEPLOYMENT_SETTINGS[candidate].config === key);
         if (!name)
-            return fail(`unknown key '${key}' under deployment: use ${keys.join(', ')}.`, item);
+            return fail(`unknown key '${quote(key)}' under deployment: use ${keys.join(', ')}.`, item);
         const value = (0,dist/* isScalar */.jn)(item.value) ? item.value.value : undefined;
         if (value === undefined || value === null || typeof value === 'object')
             fail(`'deployment.${key}' must be a single value.`, item);
@@ -23456,10 +21739,13 @@ function parseSuppression(item, fail, lineOf) {
     if (!(0,dist/* isMap */.jh)(item))
         return fail('each suppression is a mapping with rule, resource, reason (and optional workspace, expires).', item);
     const fields = {};
+    const once = uniqueKeys(fail);
+    const seen = new Set();
     for (const pair of item.items) {
-        const key = String((0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : pair.key);
+        const key = keyText(pair.key) ?? fail(`keys must be plain names (${SUPPRESSION_KEYS.join(', ')}).`, pair);
+        once(seen, key, pair);
         if (!SUPPRESSION_KEYS.includes(key)) {
-            fail(`unknown key '${key}' in a suppression: use ${SUPPRESSION_KEYS.join(', ')}.`, pair);
+            fail(`unknown key '${quote(key)}' in a suppression: use ${SUPPRESSION_KEYS.join(', ')}.`, pair);
         }
         const value = (0,dist/* isScalar */.jn)(pair.value) ? pair.value.value : undefined;
         if (value === undefined || value === null || typeof value === 'object') {
@@ -23470,17 +21756,19 @@ function parseSuppression(item, fail, lineOf) {
             fail(`'${key}' of a suppression must be a single value.`, pair);
         }
         fields[key] = String(value);
+        if (key === 'rule' || key === 'resource' || key === 'workspace')
+            checkGlob(key, fields[key], pair, fail);
     }
     if (!fields.rule)
         fail("a suppression needs 'rule:' (a rule id such as HA.Storage.Redundancy, or a glob).", item);
     if (!fields.reason || fields.reason.trim() === '') {
-        fail(`the suppression of ${fields.rule} needs 'reason:': say why the gap is accepted (it is shown in the report).`, item);
+        fail(`the suppression of ${quote(fields.rule)} needs 'reason:': say why the gap is accepted (it is shown in the report).`, item);
     }
     if (fields.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(fields.expires)) {
-        fail(`invalid expires '${fields.expires}': write a date as YYYY-MM-DD.`, item);
+        fail(`invalid expires '${quote(fields.expires)}': write a date as YYYY-MM-DD.`, item);
     }
     if (fields.expires !== undefined && Number.isNaN(Date.parse(`${fields.expires}T00:00:00Z`))) {
-        fail(`invalid expires '${fields.expires}': not a calendar date.`, item);
+        fail(`invalid expires '${quote(fields.expires)}': not a calendar date.`, item);
     }
     return {
         rule: fields.rule,
@@ -23491,9 +21779,19 @@ function parseSuppression(item, fail, lineOf) {
         line: lineOf(item),
     };
 }
-/** Case-insensitive glob match, as suppressions use them. */
-function globMatch(glob, value) {
-    return picomatch.isMatch(value, glob, { nocase: true, dot: true, bash: true });
+/** A glob of a suppression: bounded in length, and compiled once here so that its mistakes name the line. */
+function checkGlob(key, glob, pair, fail) {
+    if (glob.length > MAX_GLOB_LENGTH) {
+        fail(`the ${key} glob is ${glob.length} characters long: at most ${MAX_GLOB_LENGTH} are read.`, pair);
+    }
+    try {
+        compileGlob(glob);
+    }
+    catch (error) {
+        if (error instanceof GlobError)
+            fail(`the ${key} glob '${quote(glob)}': ${error.message}.`, pair);
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./.build/gate.js
@@ -24873,23 +23171,130 @@ function buildResourceId(context, type, name, extensionScope) {
     return `${prefix}/providers/${tail}`;
 }
 
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(9547);
 ;// CONCATENATED MODULE: ./.build/sources/discover.js
 
 
 
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist']);
+
+
+
+/**
+ * Folders never walked: dependencies, git's own data, build output, and tool caches whose links
+ * lead out of the repository (`.terraform` holds provider plugins linked from a shared cache).
+ */
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', '.terraform']);
+/** Names of files that may be templates, parameters files or Bicep files. */
+const TEMPLATE_NAME = /\.(json|jsonc|bicep|bicepparam)$/i;
+const JSON_NAME = /\.jsonc?$/i;
+/** Read in chunks to look for signs of a template in a file over the size limit. */
+const CHUNK_BYTES = 1024 * 1024;
+/** The head looked at first (where a template's `$schema` and a plan's `format_version` are). */
 const SNIFF_BYTES = 4096;
-/** JSON files up to this size are read whole while sniffing; larger ones only their head. */
-const KEEP_TEXT_BYTES = 8 * 1024 * 1024;
-/** Path shown to users: relative to `cwd` with forward slashes (absolute when outside it). */
-function displayPath(absolutePath, cwd) {
-    const relative = external_node_path_.relative(cwd, absolutePath);
-    const shown = relative === '' ? external_node_path_.basename(absolutePath) : relative.startsWith('..') ? absolutePath : relative;
-    return shown.split(external_node_path_.sep).join('/');
+// ---- what looks like a template ---------------------------------------------------------------
+/**
+ * Signs that a JSON text may be an ARM template or parameters file. Text without any of them is
+ * not one (package.json, tsconfig.json, data), whatever its size; `\u` is there because a key can
+ * be written with escapes (`"\u0024schema"`), which ARM reads like any other.
+ */
+const SIGNS = /contentversion|deploymenttemplate\.json|deploymentparameters\.json|\\u/i;
+/** A deployment template's `$schema` in the first bytes: the common case, decided without parsing. */
+const TEMPLATE_HEAD = /"\$schema"\s*:\s*"[^"]*deploymenttemplate\.json/i;
+/**
+ * What kind of JSON document this is, from its top-level keys: a deployment template, a parameters
+ * file, or neither. ARM reads keys case-insensitively and the `$schema` can be anywhere among
+ * them (not only in the first bytes), so every top-level key is looked at, with escapes decoded:
+ *
+ * - a top-level `$schema` naming `deploymentParameters.json` or `deploymentTemplate.json` (any of
+ *   the scope variants) decides, except that a document with `resources` is a template;
+ * - else a top-level `contentVersion` (which only ARM documents have) makes a template — or a
+ *   parameters file when there is `parameters` and no `resources`;
+ * - a text that is not a JSON object but names the schemas is taken for what it names, so that
+ *   the loader reports why it cannot be read;
+ * - anything else (package.json, tsconfig.json with its own `$schema`, data with a `resources`
+ *   key) is not a template.
+ */
+function classifyJsonText(text) {
+    if (!SIGNS.test(text))
+        return undefined;
+    const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    // Strict JSON (almost every file) through the built-in parser, which decodes escapes; the few
+    // lenient files (comments, trailing commas) through jsonc-parser's tokenizer.
+    let top;
+    try {
+        const root = JSON.parse(source);
+        top =
+            root !== null && typeof root === 'object' && !Array.isArray(root)
+                ? topLevelOf(root)
+                : { rootIsObject: false, keys: new Set(), schemas: [] };
+    }
+    catch {
+        top = scanTopLevel(source);
+    }
+    if (top.rootIsObject) {
+        // A parameters file never has resources: with them it is deployed as a template, whatever it says.
+        if (top.schemas.some((schema) => /deploymentparameters\.json/i.test(schema)))
+            return top.keys.has('resources') ? 'template' : 'parameters';
+        if (top.schemas.some((schema) => /deploymenttemplate\.json/i.test(schema)))
+            return 'template';
+        if (top.keys.has('contentversion')) {
+            return top.keys.has('parameters') && !top.keys.has('resources') ? 'parameters' : 'template';
+        }
+        return undefined;
+    }
+    if (/deploymentparameters\.json/i.test(source))
+        return 'parameters';
+    if (/deploymenttemplate\.json/i.test(source))
+        return 'template';
+    return undefined;
+}
+function topLevelOf(root) {
+    const keys = new Set();
+    const schemas = [];
+    for (const [key, value] of Object.entries(root)) {
+        const lower = key.toLowerCase();
+        keys.add(lower);
+        if (lower === '$schema' && typeof value === 'string')
+            schemas.push(value);
+    }
+    return { rootIsObject: true, keys, schemas };
+}
+/** The same from jsonc-parser's tokenizer, for text that is not strict JSON (or not JSON at all). */
+function scanTopLevel(source) {
+    let depth = 0;
+    let rootIsObject;
+    let key;
+    const keys = new Set();
+    const schemas = [];
+    const open = (isObject) => {
+        if (depth === 0 && rootIsObject === undefined)
+            rootIsObject = isObject;
+        depth++;
+    };
+    (0,main.visit)(source, {
+        onObjectBegin: () => open(true),
+        onArrayBegin: () => open(false),
+        onObjectEnd: () => void depth--,
+        onArrayEnd: () => void depth--,
+        onObjectProperty: (property) => {
+            if (depth !== 1 || !rootIsObject)
+                return;
+            key = property.toLowerCase();
+            keys.add(key);
+        },
+        onLiteralValue: (value) => {
+            if (depth === 0 && rootIsObject === undefined)
+                rootIsObject = false;
+            if (depth === 1 && rootIsObject && key === '$schema' && typeof value === 'string')
+                schemas.push(value);
+        },
+    }, { allowTrailingComma: true, disallowComments: false });
+    return { rootIsObject: rootIsObject === true, keys, schemas };
 }
 /**
- * What kind of JSON file this is, from its `$schema` near the top: a deployment template, a
- * deployment parameters file, or neither (package.json, tsconfig.json, … are skipped).
+ * The first 4 KB's verdict, kept for callers that only have a file's head: what kind of JSON
+ * file this is from its `$schema` near the top.
  */
 function classifyJsonHead(head) {
     const match = /"\$schema"\s*:\s*"([^"]*)"/i.exec(head);
@@ -24912,14 +23317,56 @@ function isTerraformJson(head) {
         return false;
     return /"format_version"\s*:/.test(head) || /"lineage"\s*:/.test(head);
 }
-function sniffJson(absolutePath) {
-    // Synchronous on purpose: thousands of small reads are much faster without the thread pool
-    // round trip. One open per file: a template is read whole here and never again.
-    const fd = (0,external_node_fs_.openSync)(absolutePath, 'r');
+/** A file over the size limit: does any chunk carry a sign of a template? (Bounded memory, linear time.) */
+function hasSigns(fd, size) {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES + 64);
+    let carry = '';
+    for (let position = 0; position < size;) {
+        const n = (0,external_node_fs_.readSync)(fd, buffer, 0, CHUNK_BYTES, position);
+        if (n === 0)
+            break;
+        position += n;
+        const text = carry + buffer.toString('latin1', 0, n);
+        if (SIGNS.test(text))
+            return true;
+        carry = text.slice(-32);
+    }
+    return false;
+}
+/**
+ * Reads and classifies a JSON file. Synchronous on purpose: thousands of small reads are much
+ * faster without the thread pool round trip; one open per file, and a template is read whole here
+ * and never again.
+ */
+function sniffJson(file, shown) {
+    let fd;
     try {
-        const size = (0,external_node_fs_.fstatSync)(fd).size;
-        const whole = size <= KEEP_TEXT_BYTES;
-        const buffer = Buffer.allocUnsafe(whole ? size : SNIFF_BYTES);
+        fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0));
+    }
+    catch (error) {
+        return { kind: 'template', problem: `cannot read the file: ${describeFileError(error)}` };
+    }
+    try {
+        const stats = (0,external_node_fs_.fstatSync)(fd);
+        if (!stats.isFile())
+            return notRegular(stats);
+        // A Terraform plan's JSON is read (and decoded) by the plan reader itself, whatever its size.
+        const headBuffer = Buffer.allocUnsafe(Math.min(stats.size, SNIFF_BYTES * 2));
+        const headLength = (0,external_node_fs_.readSync)(fd, headBuffer, 0, headBuffer.length, 0);
+        const head = headBuffer[0] === 0xff && headBuffer[1] === 0xfe
+            ? headBuffer.toString('utf16le', 2, headLength)
+            : headBuffer.toString('utf8', 0, Math.min(headLength, SNIFF_BYTES));
+        if (classifyJsonHead(head) === 'terraform-plan')
+            return { kind: 'terraform-plan' };
+        if (stats.size > MAX_TEMPLATE_FILE_BYTES) {
+            if (!hasSigns(fd, stats.size))
+                return undefined;
+            return {
+                kind: 'template',
+                problem: tooLarge({ file: shown }, stats.size, MAX_TEMPLATE_FILE_BYTES).message,
+            };
+        }
+        const buffer = Buffer.allocUnsafe(stats.size);
         let bytesRead = 0;
         while (bytesRead < buffer.length) {
             const n = (0,external_node_fs_.readSync)(fd, buffer, bytesRead, buffer.length - bytesRead, bytesRead);
@@ -24927,65 +23374,232 @@ function sniffJson(absolutePath) {
                 break;
             bytesRead += n;
         }
+        // PowerShell's `>` writes UTF-16 with a byte order mark.
         const utf16 = buffer[0] === 0xff && buffer[1] === 0xfe;
-        const head = utf16
-            ? buffer.toString('utf16le', 2, Math.min(bytesRead, SNIFF_BYTES * 2))
-            : buffer.toString('utf8', 0, Math.min(bytesRead, SNIFF_BYTES));
-        const kind = classifyJsonHead(head);
-        if (!kind)
-            return undefined;
-        // Plans are read (and decoded) by the plan reader itself.
-        if (kind === 'terraform-plan' || utf16)
-            return { kind };
-        return whole ? { kind, text: buffer.toString('utf8', 0, bytesRead) } : { kind };
+        const text = utf16 ? buffer.toString('utf16le', 2, bytesRead) : buffer.toString('utf8', 0, bytesRead);
+        // Fast path: nearly every template starts with its $schema. Anything else is looked at whole.
+        const kind = TEMPLATE_HEAD.test(text.slice(0, SNIFF_BYTES)) ? 'template' : classifyJsonText(text);
+        return kind ? { kind, text } : undefined;
+    }
+    catch (error) {
+        return { kind: 'template', problem: `cannot read the file: ${describeFileError(error)}` };
     }
     finally {
         (0,external_node_fs_.closeSync)(fd);
     }
 }
-function classify(absolutePath, explicit) {
-    const lower = absolutePath.toLowerCase();
+function notRegular(stats) {
+    return {
+        kind: 'template',
+        problem: `not a regular file (${fileKind(stats)}): only regular files are read.`,
+    };
+}
+function kindOfName(name) {
+    const lower = name.toLowerCase();
     if (lower.endsWith('.bicep'))
-        return { kind: 'bicep' };
+        return 'bicep';
     if (lower.endsWith('.bicepparam'))
-        return { kind: 'bicepparam' };
-    if (lower.endsWith('.json') || lower.endsWith('.jsonc') || explicit) {
+        return 'bicepparam';
+    return 'template';
+}
+// ---- roots ----------------------------------------------------------------------------------------
+/**
+ * The folders linked files may come from when scanning `paths` from `cwd` (the CLI): for each
+ * path, the git repository holding it (the nearest folder above with `.git`), else the working
+ * directory when the path is inside it, else the path's own folder. The action passes the
+ * workspace instead.
+ */
+function scanRoots(paths, cwd) {
+    const roots = new Set();
+    for (const given of paths.length > 0 ? paths : ['.']) {
+        const absolutePath = external_node_path_.resolve(cwd, given);
+        let start = absolutePath;
         try {
-            return sniffJson(absolutePath);
+            if (!(0,external_node_fs_.statSync)(absolutePath).isDirectory())
+                start = external_node_path_.dirname(absolutePath);
         }
         catch {
-            return undefined;
+            start = external_node_path_.dirname(absolutePath);
         }
+        let repository;
+        for (let dir = start;; dir = external_node_path_.dirname(dir)) {
+            if ((0,external_node_fs_.existsSync)(external_node_path_.join(dir, '.git'))) {
+                repository = dir;
+                break;
+            }
+            if (external_node_path_.dirname(dir) === dir)
+                break;
+        }
+        const relative = external_node_path_.relative(cwd, start);
+        const insideCwd = relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
+        roots.add(repository ?? (insideCwd ? cwd : start));
     }
-    return undefined;
+    return [...roots];
 }
 /**
  * Finds the ARM templates, parameters files, `.bicep` and `.bicepparam` files under the given
  * files or directories, in a stable order. A path that does not exist is a `ConfigurationError`.
+ *
+ * Nothing that looks like a template is skipped silently. A file that cannot be read, a file name
+ * that is not UTF-8, a template over the size limit, a symbolic link that is dangling, loops or
+ * leads out of the repository (`roots`: the workspace in the action, `scanRoots` in the CLI;
+ * default: `cwd`) comes back with a `problem`, which the loader reports as a file error.
+ *
+ * Symbolic links inside the repository are followed once: resolved to their final target (which
+ * must be inside the repository too), a linked file is evaluated through it and a linked folder is
+ * walked, each real file and folder at most once. Why follow rather than refuse: a pull request
+ * that replaces a template by a link still deploys the target's content, so the gate must see it;
+ * and a link into a skipped folder (`dist/`) must not hide it. A file reached through several paths
+ * is evaluated under its own path when it has one outside links (the others are its `aliases`).
  */
-async function discoverTemplates(paths, cwd) {
-    const found = new Map();
-    const add = (absolutePath, sniffed) => {
-        if (found.has(absolutePath))
-            return;
-        const file = { path: displayPath(absolutePath, cwd), absolutePath, kind: sniffed.kind };
-        if (sniffed.text !== undefined)
-            file.text = sniffed.text;
-        found.set(absolutePath, file);
+async function discoverTemplates(paths, cwd, options = {}) {
+    const access = new FileAccess(options.roots ?? [cwd], { cwd });
+    const byReal = new Map();
+    const problems = [];
+    const walkedDirectories = new Set();
+    const deferredLinks = [];
+    const shownOf = (absolute, text) => text !== undefined ? displayPath(text, cwd) : nameFromBytes(relativeBytes(bytes(absolute), cwd));
+    const addProblem = (absolute, text, name, problem) => {
+        problems.push({
+            path: shownOf(absolute, text),
+            absolutePath: text ?? bytes(absolute).toString('utf8'),
+            kind: kindOfName(name),
+            problem,
+            ...(text === undefined ? { unnamable: true } : {}),
+        });
     };
-    const walk = (directory) => {
-        const children = (0,external_node_fs_.readdirSync)(directory, { withFileTypes: true });
-        children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        for (const child of children) {
-            const absolutePath = external_node_path_.join(directory, child.name);
-            if (child.isDirectory()) {
-                if (!SKIPPED_DIRECTORIES.has(child.name))
-                    walk(absolutePath);
+    const add = (file, realPath, viaLink) => {
+        file.realPath = realPath;
+        const existing = byReal.get(realPath);
+        if (!existing) {
+            byReal.set(realPath, { file, viaLink });
+            return;
+        }
+        if (existing.viaLink && !viaLink) {
+            // The file's own path wins over a link to it; the link becomes an alias.
+            file.aliases = [...(existing.file.aliases ?? []), existing.file.absolutePath];
+            byReal.set(realPath, { file, viaLink });
+        }
+        else {
+            existing.file.aliases = [...(existing.file.aliases ?? []), file.absolutePath];
+        }
+    };
+    /** A regular file (or the target of a link to one) that may be a template. */
+    const consider = (absolute, text, realPath, viaLink, explicit) => {
+        const name = (text ?? bytes(absolute).toString('latin1')).toLowerCase();
+        const isBicep = /\.bicep(param)?$/.test(name);
+        if (!isBicep && !JSON_NAME.test(name) && !explicit)
+            return;
+        const shown = shownOf(absolute, text);
+        if (isBicep) {
+            if (text === undefined)
+                return addProblem(absolute, text, name, NOT_UTF8);
+            let size;
+            try {
+                size = (0,external_node_fs_.statSync)(realPath).size;
             }
-            else if (child.isFile()) {
-                const sniffed = classify(absolutePath, false);
-                if (sniffed)
-                    add(absolutePath, sniffed);
+            catch (error) {
+                return addProblem(absolute, text, name, `cannot read the file: ${describeFileError(error)}`);
+            }
+            if (size > MAX_TEMPLATE_FILE_BYTES)
+                return addProblem(absolute, text, name, tooLarge({ file: shown }, size, MAX_TEMPLATE_FILE_BYTES).message);
+            add({ path: shown, absolutePath: text, kind: kindOfName(name) }, realPath, viaLink);
+            return;
+        }
+        const sniffed = sniffJson(text ?? absolute, shown);
+        if (!sniffed)
+            return;
+        if ('problem' in sniffed)
+            return addProblem(absolute, text, name, sniffed.problem);
+        if (text === undefined)
+            return addProblem(absolute, text, name, NOT_UTF8);
+        const file = { path: shown, absolutePath: text, kind: sniffed.kind };
+        if ('text' in sniffed)
+            file.text = sniffed.text;
+        add(file, realPath, viaLink);
+    };
+    /** A symbolic link met in a walk: followed once when it stays in the repository. */
+    const followLink = (link, text) => {
+        const name = (text ?? bytes(link).toString('latin1')).toLowerCase();
+        const templateName = TEMPLATE_NAME.test(name);
+        let realPath;
+        try {
+            realPath =
+                typeof link === 'string'
+                    ? external_node_fs_.realpathSync.native(link)
+                    : external_node_fs_.realpathSync.native(link, { encoding: 'buffer' }).toString('utf8');
+        }
+        catch (error) {
+            if (!templateName)
+                return;
+            const code = error.code;
+            const why = code === 'ENOENT'
+                ? 'a symbolic link to a missing file'
+                : code === 'ELOOP'
+                    ? 'a symbolic link loop'
+                    : `a symbolic link that cannot be followed: ${describeFileError(error)}`;
+            return addProblem(link, text, name, `${why}: it cannot be evaluated. Remove it or point it at a template.`);
+        }
+        let target;
+        try {
+            target = (0,external_node_fs_.statSync)(realPath);
+        }
+        catch (error) {
+            if (templateName)
+                addProblem(link, text, name, `cannot read the file: ${describeFileError(error)}`);
+            return;
+        }
+        if (!access.contains(realPath)) {
+            if (!templateName && !target.isDirectory())
+                return;
+            const what = target.isDirectory() ? 'folder' : 'file';
+            return addProblem(link, text, name, `a symbolic link to ${nameFromBytes(Buffer.from(realPath))}, outside ${access.rootName} (${access.rootPaths
+                .map((root) => displayPath(root, cwd))
+                .join(', ')}): the ${what} it points at is not read. Point the link inside ${access.rootName}, or remove it.`);
+        }
+        if (target.isDirectory()) {
+            deferredLinks.push({ link, shown: text, real: realPath });
+            return;
+        }
+        if (target.isFile())
+            consider(link, text, realPath, true, false);
+        else if (templateName)
+            addProblem(link, text, name, notRegularMessage(target));
+    };
+    /** Walks a folder; `real` is where it really is (links are only met through `followLink`). */
+    const walk = (directory, directoryText, viaLink, real) => {
+        if (walkedDirectories.has(real))
+            return;
+        walkedDirectories.add(real);
+        let children;
+        try {
+            children = listFolder(directory, directoryText);
+        }
+        catch (error) {
+            return addProblem(directory, directoryText, '', `cannot list the folder: ${describeFileError(error)}`);
+        }
+        for (const { dirent, name, raw, fsPath } of children) {
+            const text = typeof fsPath === 'string' ? fsPath : undefined;
+            if (dirent.isDirectory()) {
+                if (!SKIPPED_DIRECTORIES.has(raw))
+                    walk(fsPath, text, viaLink, external_node_path_.join(real, name ?? raw));
+            }
+            else if (dirent.isSymbolicLink()) {
+                followLink(fsPath, text);
+            }
+            else if (dirent.isFile()) {
+                const childReal = text !== undefined ? external_node_path_.join(real, name) : bytes(fsPath).toString('utf8');
+                consider(fsPath, text, childReal, viaLink, false);
+            }
+            else if (TEMPLATE_NAME.test(raw)) {
+                let stats;
+                try {
+                    stats = (0,external_node_fs_.lstatSync)(fsPath);
+                }
+                catch {
+                    stats = undefined;
+                }
+                addProblem(fsPath, text, raw, stats ? notRegularMessage(stats) : 'not a regular file.');
             }
         }
     };
@@ -24995,18 +23609,99 @@ async function discoverTemplates(paths, cwd) {
         try {
             info = (0,external_node_fs_.statSync)(absolutePath);
         }
-        catch {
-            throw new ConfigurationError(`path not found: ${given}. Pass a template file or a folder that holds templates.`);
+        catch (error) {
+            const code = error.code;
+            if (code === 'ENOENT')
+                throw new ConfigurationError(`path not found: ${displayPath(absolutePath, cwd)}. Pass a template file or a folder that holds templates.`);
+            throw new ConfigurationError(`cannot read the file: ${describeFileError(error)}`, displayPath(absolutePath, cwd));
         }
-        if (info.isDirectory())
-            walk(absolutePath);
+        if (info.isDirectory()) {
+            let real = absolutePath;
+            try {
+                real = external_node_fs_.realpathSync.native(absolutePath);
+            }
+            catch {
+                // listing it below reports why
+            }
+            walk(absolutePath, absolutePath, false, real);
+        }
         else {
-            const sniffed = classify(absolutePath, true);
-            if (sniffed)
-                add(absolutePath, sniffed);
+            let realPath = absolutePath;
+            try {
+                realPath = external_node_fs_.realpathSync.native(absolutePath);
+            }
+            catch {
+                // read below reports it
+            }
+            // A file named on the command line may be anywhere, but a link in the repository may not
+            // lead out of it.
+            const checked = access.check(absolutePath, 'the file');
+            if (checked instanceof ConfigurationError && / symbolic link /.test(checked.message)) {
+                addProblem(absolutePath, absolutePath, external_node_path_.basename(absolutePath), checked.message);
+                continue;
+            }
+            consider(absolutePath, absolutePath, realPath, false, true);
         }
     }
-    return [...found.values()];
+    // Linked folders last, so that a folder's own path wins over a link to it.
+    while (deferredLinks.length > 0) {
+        const { link, shown, real } = deferredLinks.shift();
+        walk(link, shown, true, real);
+    }
+    const files = [...byReal.values()].map((candidate) => candidate.file);
+    return [...files, ...problems];
+}
+function bytes(fsPath) {
+    return typeof fsPath === 'string' ? Buffer.from(fsPath) : fsPath;
+}
+/**
+ * A folder's entries in a stable order. Names are read as text (the fast, common case); a folder
+ * holding a name that is not UTF-8 is listed again as bytes, so that such a name can be opened
+ * and shown with escapes instead of being lost.
+ */
+function listFolder(directory, directoryText) {
+    if (directoryText !== undefined) {
+        const entries = (0,external_node_fs_.readdirSync)(directoryText, { withFileTypes: true });
+        if (!entries.some((entry) => entry.name.includes('\ufffd'))) {
+            entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+            return entries.map((dirent) => ({
+                dirent,
+                name: dirent.name,
+                raw: dirent.name,
+                fsPath: `${directoryText}${external_node_path_.sep}${dirent.name}`,
+            }));
+        }
+    }
+    const folder = bytes(directory);
+    const entries = (0,external_node_fs_.readdirSync)(folder, { withFileTypes: true, encoding: 'buffer' });
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    return entries.map((dirent) => {
+        const name = nameText(dirent.name);
+        const fsPath = directoryText !== undefined && name !== undefined
+            ? `${directoryText}${external_node_path_.sep}${name}`
+            : Buffer.concat([folder, SEPARATOR, dirent.name]);
+        return { dirent, name, raw: dirent.name.toString('latin1'), fsPath };
+    });
+}
+/** A file name as text, or undefined when it is not UTF-8 (the common case decided without a strict decoder). */
+function nameText(bytes) {
+    const text = bytes.toString('utf8');
+    return text.includes('\ufffd') ? decodeUtf8(bytes) : text;
+}
+const NOT_UTF8 = 'the file name is not valid UTF-8 (shown with \\x escapes): it cannot be named in a report or a pull request. Rename it.';
+const SEPARATOR = Buffer.from(external_node_path_.sep);
+function notRegularMessage(stats) {
+    return `not a regular file (${fileKind(stats)}): only regular files are read.`;
+}
+/** The bytes of `absolute` relative to `cwd` (or all of them when outside it), forward slashes. */
+function relativeBytes(absolute, cwd) {
+    const prefix = Buffer.from(cwd.endsWith(external_node_path_.sep) ? cwd : `${cwd}${external_node_path_.sep}`);
+    const relative = absolute.subarray(0, prefix.length).equals(prefix)
+        ? absolute.subarray(prefix.length)
+        : absolute;
+    return external_node_path_.sep === '/'
+        ? relative
+        : Buffer.from(relative.toString('latin1').split(external_node_path_.sep).join('/'), 'latin1');
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@azure/arm-resources/dist/esm/pagingHelper.js
@@ -60187,8 +58882,6 @@ async function readOutsideDependencies(resources, reader, deployment, logger) {
     return { resources: await reader.read(outsideReferences(resources), deployment) };
 }
 
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
 ;// CONCATENATED MODULE: ./.build/sources/arm/lines.js
 /**
  * Offsets → 1-based line numbers. Built once per file (a table of line starts) and queried by
@@ -65635,6 +64328,288 @@ function readParametersDocument(document) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./.build/sources/arm/shape.js
+
+/** The value of a top-level key, read case-insensitively as ARM does, with its exact key. */
+function topLevel(root, name) {
+    if (name in root)
+        return [name, root[name]];
+    const lower = name.toLowerCase();
+    for (const [key, value] of Object.entries(root))
+        if (key.toLowerCase() === lower)
+            return [key, value];
+    return undefined;
+}
+function kindOf(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+/** Whether a document is a deployment template by its `$schema`, or has `resources` at the top. */
+function looksLikeTemplate(document) {
+    const root = document.root;
+    if (root === null || typeof root !== 'object' || Array.isArray(root))
+        return false;
+    const schema = topLevel(root, '$schema')?.[1];
+    return ((typeof schema === 'string' && /deploymenttemplate\.json/i.test(schema)) || !!topLevel(root, 'resources'));
+}
+/**
+ * Checks what ARM checks before it deploys anything, so that a template that could never deploy as
+ * it stands is a file error rather than "no resources": the document is a JSON object whose
+ * `resources` is an array of objects (or, with languageVersion 2.0, an object of symbolic names to
+ * objects). Throws a `ConfigurationError` with the file and the line of the offending value.
+ */
+function checkTemplateShape(document) {
+    const root = document.root;
+    if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+        throw new ConfigurationError(`a template must be a JSON object with $schema, contentVersion and resources; this one is ${kindOf(root)}.`, document.file, 1);
+    }
+    const found = topLevel(root, 'resources');
+    if (!found) {
+        throw new ConfigurationError('a template needs `resources` (an array of resources, empty when it deploys none): ARM rejects one without it.', document.file, 1);
+    }
+    const [key, resources] = found;
+    if (Array.isArray(resources)) {
+        resources.forEach((resource, index) => {
+            if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
+                throw new ConfigurationError(`${key}[${index}] must be a resource (an object); it is ${kindOf(resource)}.`, document.file, document.lineOf([key, index]));
+            }
+        });
+        return;
+    }
+    if (resources !== null && typeof resources === 'object') {
+        for (const [name, resource] of Object.entries(resources)) {
+            if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
+                throw new ConfigurationError(`${key}.${name} must be a resource (an object); it is ${kindOf(resource)}.`, document.file, document.lineOf([key, name]));
+            }
+        }
+        return;
+    }
+    throw new ConfigurationError(`\`${key}\` must be an array of resources (or, with languageVersion 2.0, an object); it is ${kindOf(resources)}, so nothing in this template would be checked.`, document.file, document.lineOf([key]));
+}
+
+;// CONCATENATED MODULE: ./.build/sources/bicep-references.js
+
+
+
+
+/**
+ * A module or `using` reference that is not a local file: a registry (`br:host/repo:tag`, or an
+ * alias `br/public:…`), a template spec (`ts:…`, `ts/alias:…`), or another scheme. The Bicep CLI
+ * restores those itself.
+ */
+function isExternalReference(reference) {
+    return (/^(br|ts)(\/[^:/]*)?:/i.test(reference) ||
+        (/^[a-z][a-z0-9+.-]+:/i.test(reference) && !/^file:/i.test(reference)));
+}
+/** A `file:` reference as a path (the rest are paths already); undefined when it is not a valid file URL. */
+function localPath(reference) {
+    if (!/^file:/i.test(reference))
+        return reference;
+    try {
+        return (0,external_node_url_.fileURLToPath)(reference);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** `\n`, `\r`, `\t`, `\\`, `\'`, `\$` and `\u{…}`: Bicep's string escapes. */
+function unescapeAt(text, i) {
+    const ch = text[i + 1] ?? '';
+    if (ch === 'n')
+        return { value: '\n', next: i + 2 };
+    if (ch === 'r')
+        return { value: '\r', next: i + 2 };
+    if (ch === 't')
+        return { value: '\t', next: i + 2 };
+    if (ch === 'u' && text[i + 2] === '{') {
+        const close = text.indexOf('}', i + 3);
+        const code = close > 0 ? Number.parseInt(text.slice(i + 3, close), 16) : Number.NaN;
+        if (Number.isInteger(code) && code >= 0 && code <= 0x10ffff)
+            return { value: String.fromCodePoint(code), next: close + 1 };
+    }
+    return { value: ch, next: i + 2 };
+}
+/** Counts the newlines of `text` between `from` and `to`. */
+function newlines(text, from, to) {
+    let count = 0;
+    for (let i = from; i < to; i++)
+        if (text.charCodeAt(i) === 10)
+            count++;
+    return count;
+}
+/**
+ * Bicep source as tokens, skipping whitespace and comments. Linear; strings keep the line they
+ * start on; a `${` that is not escaped marks a string as interpolated (the compiler refuses those
+ * as paths). Not a parser: enough to see `module name 'path'` or `loadTextContent('path')` however
+ * the source is split over lines or commented.
+ */
+function tokenize(text) {
+    const tokens = [];
+    let line = 1;
+    let i = 0;
+    while (i < text.length) {
+        const ch = text[i];
+        if (ch === '\n') {
+            line++;
+            i++;
+        }
+        else if (/\s/.test(ch))
+            i++;
+        else if (text.startsWith('//', i)) {
+            while (i < text.length && text[i] !== '\n')
+                i++;
+        }
+        else if (text.startsWith('/*', i)) {
+            const close = text.indexOf('*/', i + 2);
+            const stop = close < 0 ? text.length : close + 2;
+            line += newlines(text, i, stop);
+            i = stop;
+        }
+        else if (text.startsWith("'''", i)) {
+            // A multi-line string: verbatim (no escapes, no interpolation); a first newline is dropped.
+            const close = text.indexOf("'''", i + 3);
+            const stop = close < 0 ? text.length : close;
+            const value = text.slice(i + 3, stop).replace(/^\r?\n/, '');
+            tokens.push({ kind: 'string', value, line, interpolated: false });
+            line += newlines(text, i, stop);
+            i = close < 0 ? text.length : close + 3;
+        }
+        else if (ch === "'") {
+            let value = '';
+            let interpolated = false;
+            let j = i + 1;
+            while (j < text.length && text[j] !== "'" && text[j] !== '\n') {
+                if (text[j] === '\\') {
+                    const escaped = unescapeAt(text, j);
+                    value += escaped.value;
+                    j = escaped.next;
+                }
+                else {
+                    if (text[j] === '$' && text[j + 1] === '{')
+                        interpolated = true;
+                    value += text[j];
+                    j++;
+                }
+            }
+            tokens.push({ kind: 'string', value, line, interpolated });
+            i = text[j] === "'" ? j + 1 : j;
+        }
+        else if (/[A-Za-z_]/.test(ch)) {
+            let j = i + 1;
+            while (j < text.length && /\w/.test(text[j]))
+                j++;
+            tokens.push({ kind: 'name', text: text.slice(i, j), line });
+            i = j;
+        }
+        else {
+            tokens.push({ kind: 'punct', text: ch, line });
+            i++;
+        }
+    }
+    return tokens;
+}
+const LOAD_FILE = new Set(['loadTextContent', 'loadJsonContent', 'loadYamlContent', 'loadFileAsBase64']);
+/**
+ * The local files a Bicep or .bicepparam source refers to, with their lines: `module name 'path'`,
+ * `using 'path'`, `extends 'path'`, `import … from 'path'` and the `load…('path')` functions,
+ * however split over lines or commented, in single- or multi-line strings. A string that only
+ * contains such words is not a reference.
+ */
+function bicepReferences(text) {
+    const references = [];
+    const tokens = tokenize(text);
+    const add = (token, what, folder = false) => {
+        if (token?.kind !== 'string' || token.interpolated || token.value === '')
+            return;
+        if (isExternalReference(token.value))
+            return;
+        const local = localPath(token.value);
+        if (local === undefined)
+            return;
+        references.push({ what, path: local, line: token.line, ...(folder ? { folder } : {}) });
+    };
+    tokens.forEach((token, index) => {
+        if (token.kind !== 'name')
+            return;
+        const next = tokens[index + 1];
+        if (token.text === 'module' && next?.kind === 'name')
+            add(tokens[index + 2], 'module path');
+        else if (token.text === 'using')
+            add(next, 'using path');
+        else if (token.text === 'extends')
+            add(next, 'extends path');
+        else if (token.text === 'from')
+            add(next, 'import path');
+        else if (next?.kind === 'punct' && next.text === '(') {
+            if (LOAD_FILE.has(token.text))
+                add(tokens[index + 2], 'loaded file');
+            else if (token.text === 'loadDirectoryFileInfo')
+                add(tokens[index + 2], 'loaded folder', true);
+        }
+    });
+    return references;
+}
+/** Most Bicep files followed through modules from one scanned file. */
+const MAX_FOLLOWED = 1000;
+/**
+ * Checks, before the Bicep compiler runs (it reads these files itself, with no limits of ours), that
+ * every module, `using`, `extends`, `import … from` and `load…()` path of the file and of the local
+ * Bicep modules it uses is a regular file (a folder for `loadDirectoryFileInfo`) inside the
+ * repository, within the size limit. One `FileError` per offending reference, on its line; a
+ * missing file is left to the compiler, which names it.
+ */
+function checkBicepReferences(absolutePath, access, readText) {
+    const errors = [];
+    const seen = new Set([absolutePath]);
+    const queue = [absolutePath];
+    while (queue.length > 0 && seen.size <= MAX_FOLLOWED) {
+        const current = queue.shift();
+        const text = readText(current);
+        if (text === undefined)
+            continue;
+        const shown = access.shown(current);
+        for (const reference of bicepReferences(text)) {
+            const target = external_node_path_.resolve(external_node_path_.dirname(current), reference.path);
+            const what = `${reference.what} ${reference.path}`;
+            const problem = checkTarget(target, what, access, reference.folder === true);
+            if (problem === 'missing')
+                continue;
+            if (problem) {
+                errors.push({ file: shown, line: reference.line, message: problem });
+                continue;
+            }
+            if (/\.bicep$/i.test(target) && !seen.has(target)) {
+                seen.add(target);
+                queue.push(target);
+            }
+        }
+    }
+    return errors;
+}
+function checkTarget(target, what, access, folder) {
+    const checked = access.check(target, what);
+    if (checked instanceof ConfigurationError)
+        return / does not exist$/.test(checked.message) ? 'missing' : checked.message;
+    if (folder)
+        return undefined;
+    try {
+        const stats = statRegularFile(checked.realPath, { what });
+        if (stats.size > MAX_TEMPLATE_FILE_BYTES)
+            return tooLarge({ what }, stats.size, MAX_TEMPLATE_FILE_BYTES).message;
+    }
+    catch (error) {
+        if (error instanceof ConfigurationError)
+            return error.message;
+        throw error;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./.build/sources/bicep-cli.js
 
 
@@ -66097,6 +65072,10 @@ function runBounded(command, args, options) {
 
 
 
+
+
+
+
 async function mapConcurrent(items, limit, task) {
     const results = new Array(items.length);
     let next = 0;
@@ -66113,15 +65092,6 @@ const RESOURCE_RE = /^\s*resource\s+([A-Za-z_]\w*)\s+'([^'@]+)@[^']*'/;
 const MODULE_RE = /^\s*module\s+([A-Za-z_]\w*)\s+'([^']+)'/;
 const PARAM_RE = /^\s*param\s+([A-Za-z_]\w*)\b/;
 const USING_RE = /^\s*using\s+'([^']+)'/;
-/**
- * A module or `using` reference that is not a local file: a registry (`br:host/repo:tag`, or an
- * alias `br/public:…`), a template spec (`ts:…`, `ts/alias:…`), or another scheme. The Bicep CLI
- * restores those itself.
- */
-function isExternalReference(reference) {
-    return (/^(br|ts)(\/[^:/]*)?:/i.test(reference) ||
-        (/^[a-z][a-z0-9+.-]+:/i.test(reference) && !/^file:/i.test(reference)));
-}
 /** Reads the declarations of a Bicep or bicepparam source: resources, modules, params, `using`. */
 function scanBicepSource(text) {
     const lines = text.split(/\r?\n/);
@@ -66221,16 +65191,21 @@ function createBicepSourceMap(absolutePath, cwd, readText, seen = new Set()) {
         },
     };
 }
-function readTextOrUndefined(absolutePath) {
-    try {
-        return (0,external_node_fs_.readFileSync)(absolutePath, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
+/** A reader of Bicep sources through the access rules (a file that may not be read reads as nothing). */
+function textReader(access) {
+    return (absolutePath) => {
+        try {
+            return access.readText(absolutePath);
+        }
+        catch (error) {
+            if (error instanceof ConfigurationError)
+                return undefined;
+            throw error;
+        }
+    };
 }
 /** Local `.bicep` files used as modules by other scanned Bicep files (not compiled on their own). */
-function moduleTargets(files) {
+function moduleTargets(files, readTextOrUndefined) {
     const targets = new Set();
     for (const file of files) {
         const text = readTextOrUndefined(file.absolutePath);
@@ -66294,16 +65269,34 @@ function megabytes(bytes) {
  */
 async function compileBicepFiles(bicepFiles, bicepParamFiles, options) {
     const errors = [];
-    const modules = moduleTargets(bicepFiles);
-    const roots = bicepFiles.filter((f) => !modules.has(f.absolutePath));
+    const access = options.access ?? new FileAccess([options.cwd], { cwd: options.cwd });
+    const readTextOrUndefined = textReader(access);
+    const modules = moduleTargets(bicepFiles, readTextOrUndefined);
+    // The compiler reads module, using, import and load*() paths itself: check them first.
+    const refused = new Set();
+    const explicitParam = options.explicitParameters?.toLowerCase().endsWith('.bicepparam')
+        ? [options.explicitParameters]
+        : [];
+    for (const file of [
+        ...bicepFiles.filter((f) => !modules.has(f.absolutePath)).map((f) => f.absolutePath),
+        ...bicepParamFiles.map((f) => f.absolutePath),
+        ...explicitParam,
+    ]) {
+        const problems = checkBicepReferences(file, access, readTextOrUndefined);
+        if (problems.length === 0)
+            continue;
+        errors.push(...problems);
+        refused.add(file);
+    }
+    const roots = bicepFiles.filter((f) => !modules.has(f.absolutePath) && !refused.has(f.absolutePath));
     // Which .bicepparam goes with which .bicep (`using './main.bicep'`); those that use a registry
     // or template-spec template (`using 'br/public:…'`) are compiled on their own.
     const paramsByTemplate = new Map();
     const externalParams = [];
     const explicit = options.explicitParameters;
-    const paramCandidates = explicit?.toLowerCase().endsWith('.bicepparam')
+    const paramCandidates = (explicit?.toLowerCase().endsWith('.bicepparam')
         ? [{ path: displayPath(explicit, options.cwd), absolutePath: explicit, kind: 'bicepparam' }]
-        : bicepParamFiles;
+        : bicepParamFiles).filter((f) => !refused.has(f.absolutePath));
     for (const file of paramCandidates) {
         const source = scanBicepSource(readTextOrUndefined(file.absolutePath) ?? '');
         const using = source.using;
@@ -66475,14 +65468,23 @@ async function compileBicepFiles(bicepFiles, bicepParamFiles, options) {
 
 
 
-/** Reads and parses JSON documents once per run, keeping the parse error of a bad file. */
+
+
+/**
+ * Reads and parses JSON documents once per run, keeping the parse error of a bad file. Every read
+ * goes through the run's `FileAccess`: a regular file inside the repository, within the size limit.
+ */
 class DocumentCache {
     cwd;
+    access;
     documents = new Map();
+    /** Read errors, by path and by how the file was named (a link, a parameters file). */
+    readErrors = new Map();
     /** Texts discovery already read, taken (and dropped) on first parse. */
     texts = new Map();
-    constructor(cwd, files) {
+    constructor(cwd, access, files) {
         this.cwd = cwd;
+        this.access = access;
         for (const file of files) {
             if (file.text === undefined)
                 continue;
@@ -66490,26 +65492,44 @@ class DocumentCache {
             delete file.text; // held here until parsed, then free
         }
     }
-    /** The file's text: from discovery when it read it, else from disk. */
-    text(absolutePath) {
+    /** The file's text: from discovery when it read it, else from disk through the access rules. */
+    text(absolutePath, what) {
         const text = this.texts.get(absolutePath);
         if (text === undefined)
-            return (0,external_node_fs_.readFileSync)(absolutePath, 'utf8');
+            return this.access.readText(absolutePath, { what });
         this.texts.delete(absolutePath);
         return text;
     }
-    read(absolutePath) {
+    /**
+     * The parsed document. A file that may not or cannot be read throws a `ConfigurationError`
+     * without a file, its message starting with `what` (default: the path), so that the caller
+     * names who pointed at it; a parse error names the file and line.
+     */
+    read(absolutePath, what = displayPath(absolutePath, this.cwd)) {
         let entry = this.documents.get(absolutePath);
         if (!entry) {
+            const readKey = `${absolutePath}\n${what}`;
+            const readError = this.readErrors.get(readKey);
+            if (readError)
+                throw readError;
+            let text;
+            try {
+                text = this.text(absolutePath, what);
+            }
+            catch (error) {
+                const failure = error instanceof ConfigurationError
+                    ? error
+                    : new ConfigurationError(`cannot read ${what}: ${describeError(error)}`);
+                this.readErrors.set(readKey, failure);
+                throw failure;
+            }
             const file = displayPath(absolutePath, this.cwd);
             try {
-                entry = parseJsonDocument(this.text(absolutePath), file, absolutePath);
+                entry = parseJsonDocument(text, file, absolutePath);
             }
             catch (error) {
                 entry =
-                    error instanceof ConfigurationError
-                        ? error
-                        : new ConfigurationError(`cannot read the file: ${readErrorReason(error)}`, file);
+                    error instanceof ConfigurationError ? error : new ConfigurationError(describeError(error), file);
             }
             this.documents.set(absolutePath, entry);
         }
@@ -66522,23 +65542,15 @@ class DocumentCache {
         return parseJsonDocument(text, file, absolutePath);
     }
 }
-function fileExists(absolutePath) {
+/** Whether something is at the path (a dangling link counts: reading it says why it fails). */
+function pathExists(absolutePath) {
     try {
-        return (0,external_node_fs_.statSync)(absolutePath).isFile();
+        (0,external_node_fs_.lstatSync)(absolutePath);
+        return true;
     }
     catch {
         return false;
     }
-}
-function readErrorReason(error) {
-    const code = error.code;
-    if (code === 'ENOENT')
-        return 'file not found';
-    if (code === 'EACCES')
-        return 'permission denied';
-    if (code === 'EISDIR')
-        return 'is a directory';
-    return describeError(error);
 }
 function toFileError(error, file) {
     if (error instanceof ConfigurationError)
@@ -66573,19 +65585,32 @@ function conventionalParametersPath(templatePath) {
  * the other files are still evaluated. A template reached as the linked template of another one
  * is evaluated only there, so its findings are not reported twice.
  */
-async function loadTemplates(files, options) {
+async function loadTemplates(allFiles, options) {
     const logger = onceOnly(options.logger);
-    const cache = new DocumentCache(options.cwd, files);
+    const explicitParameters = options.parametersFile
+        ? external_node_path_.resolve(options.cwd, options.parametersFile)
+        : undefined;
+    const access = new FileAccess(options.roots ?? [options.cwd], {
+        cwd: options.cwd,
+        allow: explicitParameters ? [explicitParameters] : [],
+    });
+    // Files discovery could not read or may not follow: one error each, never a silent skip.
+    const errors = allFiles
+        .filter((file) => file.problem !== undefined)
+        .map((file) => ({ file: file.path, message: file.problem }));
+    const files = allFiles.filter((file) => file.problem === undefined);
+    const cache = new DocumentCache(options.cwd, access, files);
     const deployment = { ...DEFAULT_DEPLOYMENT, ...options.deployment };
-    const errors = [];
     const resources = [];
+    /** Where a path really is, to match linked templates with the scanned files whatever the path. */
+    const realPathOf = (absolutePath) => {
+        const checked = access.check(absolutePath);
+        return checked instanceof ConfigurationError ? absolutePath : checked.realPath;
+    };
     const jsonTemplates = files.filter((f) => f.kind === 'template');
     const bicepFiles = files.filter((f) => f.kind === 'bicep');
     const bicepParamFiles = files.filter((f) => f.kind === 'bicepparam');
     const topLevelCount = jsonTemplates.length + bicepFiles.length;
-    const explicitParameters = options.parametersFile
-        ? external_node_path_.resolve(options.cwd, options.parametersFile)
-        : undefined;
     if (explicitParameters && topLevelCount !== 1) {
         logger.warning(`the parameters file ${options.parametersFile} applies when one template is scanned; ${topLevelCount} were found, so it is not used`);
     }
@@ -66596,24 +65621,36 @@ async function loadTemplates(files, options) {
             candidate = explicitParameters;
         else {
             const conventional = conventionalParametersPath(templatePath);
-            candidate = (0,external_node_fs_.existsSync)(conventional) ? conventional : undefined;
+            candidate = pathExists(conventional) ? conventional : undefined;
         }
         if (!candidate)
             return undefined;
+        const shown = displayPath(candidate, options.cwd);
         try {
-            return readParametersDocument(cache.read(candidate));
+            return readParametersDocument(cache.read(candidate, shown));
         }
         catch (error) {
-            return toFileError(error, displayPath(candidate, options.cwd));
+            return toFileError(error, shown);
         }
+    };
+    /**
+     * A linked template or parameters file, for the expander: refused (with the linking template's
+     * file and line, which the expander adds) unless it is a regular file inside the repository
+     * within the size limit; a linked template must have the shape ARM requires.
+     */
+    const readLinked = (absolutePath) => {
+        const document = cache.read(absolutePath, `linked file ${displayPath(absolutePath, options.cwd)}`);
+        if (looksLikeTemplate(document))
+            checkTemplateShape(document);
+        return document;
     };
     const expand = (document, unit, parameters) => expandTemplate(document, {
         deployment,
         unit,
         parameters,
-        readDocument: (absolutePath) => cache.read(absolutePath),
+        readDocument: readLinked,
         readParameters: readParametersDocument,
-        fileExists,
+        fileExists: (absolutePath) => access.isReadableFile(absolutePath),
         logger,
         locatable: options.locatable,
     });
@@ -66631,11 +65668,12 @@ async function loadTemplates(files, options) {
         }
     })
         .sort((a, b) => (a.links === b.links ? a.index - b.index : a.links ? -1 : 1));
+    /** Real paths of the templates reached as linked templates of another one. */
     const linked = new Set();
     const unitErrors = new Map();
     let evaluated = 0;
     for (const { file } of ordered) {
-        if (linked.has(file.absolutePath))
+        if (linked.has(file.realPath ?? file.absolutePath))
             continue;
         evaluated++;
         const fileErrors = [];
@@ -66646,6 +65684,7 @@ async function loadTemplates(files, options) {
             texts.delete(file.absolutePath);
             document =
                 text !== undefined ? cache.parse(text, file.path, file.absolutePath) : cache.read(file.absolutePath);
+            checkTemplateShape(document);
         }
         catch (error) {
             fileErrors.push(toFileError(error, file.path));
@@ -66660,9 +65699,12 @@ async function loadTemplates(files, options) {
             const result = expand(document, file.path, parameters);
             resources.push(...result.resources);
             fileErrors.push(...result.errors);
-            for (const reached of result.linkedFiles)
-                if (reached !== file.absolutePath)
-                    linked.add(reached);
+            const self = file.realPath ?? file.absolutePath;
+            for (const reached of result.linkedFiles) {
+                const real = realPathOf(reached);
+                if (real !== self)
+                    linked.add(real);
+            }
         }
         catch (error) {
             logger.debug(`expanding ${file.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -66673,6 +65715,7 @@ async function loadTemplates(files, options) {
         const compiled = await compileBicepFiles(bicepFiles, bicepParamFiles, {
             ...options.bicep,
             cwd: options.cwd,
+            access,
             logger,
             explicitParameters: useExplicit ? explicitParameters : undefined,
         });
@@ -66701,7 +65744,7 @@ async function loadTemplates(files, options) {
         }
     }
     // A template evaluated before another one linked it: drop its own run.
-    const linkedUnits = new Set([...linked].map((absolutePath) => displayPath(absolutePath, options.cwd)));
+    const linkedUnits = new Set(files.filter((file) => linked.has(file.realPath ?? file.absolutePath)).map((file) => file.path));
     for (const [unit, fileErrors] of unitErrors) {
         if (linkedUnits.has(unit)) {
             evaluated--;
@@ -67641,7 +66684,7 @@ function setPath(body, path, value) {
  * expressions, `dynamic` blocks) is simply absent: a lookup falls back to the nearest enclosing path.
  */
 function scanHclBlocks(text) {
-    const tokens = tokenize(text);
+    const tokens = hcl_blocks_tokenize(text);
     const blocks = [];
     let position = 0;
     const peek = () => tokens[position];
@@ -67795,7 +66838,7 @@ function unquote(token) {
 }
 const IDENT_START = /[A-Za-z_]/;
 const IDENT_PART = /[A-Za-z0-9_-]/;
-function tokenize(text) {
+function hcl_blocks_tokenize(text) {
     const tokens = [];
     let line = 1;
     let i = 0;
@@ -67931,6 +66974,7 @@ function tokenize(text) {
 
 
 
+
 /**
  * Finds each resource's block in the `.tf` files of the module that declared it: the root module
  * is the folder of the plan file (write the plan JSON there), a child module's folder comes from
@@ -68013,7 +67057,9 @@ class TerraformLocator {
         if (!this.modulesJson) {
             this.modulesJson = new Map();
             try {
-                const manifest = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_.join(this.rootDir, '.terraform', 'modules', 'modules.json'), 'utf8'));
+                const manifest = JSON.parse(readRegularFile(external_node_path_.join(this.rootDir, '.terraform', 'modules', 'modules.json'), {
+                    maxBytes: MAX_TEMPLATE_FILE_BYTES,
+                }));
                 for (const entry of manifest.Modules ?? []) {
                     if (typeof entry.Key === 'string' && typeof entry.Dir === 'string')
                         this.modulesJson.set(entry.Key, entry.Dir);
@@ -68044,7 +67090,9 @@ class TerraformLocator {
             const absolute = external_node_path_.join(dir, name);
             let text;
             try {
-                text = (0,external_node_fs_.readFileSync)(absolute, 'utf8');
+                // Only to find lines: a .tf that is not a regular file within the template limit (a FIFO,
+                // a link to /dev/zero) is passed over, never waited on or read whole.
+                text = readRegularFile(absolute, { file: absolute, maxBytes: MAX_TEMPLATE_FILE_BYTES });
             }
             catch {
                 continue;
@@ -68398,13 +67446,12 @@ function loadTerraformPlans(files, options) {
     for (const file of files) {
         let plan;
         try {
-            let bytes;
-            try {
-                bytes = (0,external_node_fs_.readFileSync)(file.absolutePath);
-            }
-            catch (error) {
-                throw new ConfigurationError(`cannot read the plan: ${describeError(error)}`, file.path);
-            }
+            // A regular file within the plan limit: a FIFO or a device is refused, never waited on.
+            const bytes = readRegularBytes(file.absolutePath, {
+                file: file.path,
+                maxBytes: MAX_PLAN_BYTES,
+                limitName: 'for a Terraform plan',
+            });
             plan = readPlan(decodePlanBytes(bytes), file.path);
         }
         catch (error) {
@@ -68640,7 +67687,9 @@ function markReplacements(findings, scan) {
  */
 async function scanTemplates(options) {
     const paths = options.paths.length > 0 ? options.paths : ['.'];
-    const files = await discoverTemplates(paths, options.cwd);
+    // Linked files may come from the scanned paths' repository (or the working directory).
+    const roots = scanRoots(paths, options.cwd);
+    const files = await discoverTemplates(paths, options.cwd, { roots });
     if (!files.some((file) => file.kind !== 'parameters')) {
         throw new ConfigurationError(`nothing to scan in ${paths.join(', ')}: no ARM template (a .json file whose $schema is deploymentTemplate.json), .bicep file or Terraform plan JSON (terraform show -json tfplan) found. Pass the folder that holds your templates.`);
     }
@@ -68651,6 +67700,7 @@ async function scanTemplates(options) {
         deployment: deploymentContextFor(deployment),
         logger: options.logger,
         locatable: needsLines,
+        roots,
         bicep: { registrySignIn: options.bicepRegistrySignIn === true },
     });
     const plans = loadTerraformPlans(files.filter((file) => file.kind === 'terraform-plan'), { cwd: options.cwd, logger: options.logger });
@@ -68916,8 +67966,16 @@ async function runScanCommand(args, io) {
         ? await readBaseline((0,external_node_path_.resolve)(io.cwd, values.baseline), values.baseline)
         : undefined;
     const parametersFile = values.parameters ? (0,external_node_path_.resolve)(io.cwd, values.parameters) : undefined;
-    if (parametersFile && !(0,external_node_fs_.existsSync)(parametersFile)) {
-        throw new ConfigurationError(`parameters file not found. Check the path given to --parameters, or leave it out to use x.parameters.json beside x.json.`, values.parameters);
+    if (parametersFile) {
+        try {
+            statRegularFile(parametersFile, { file: values.parameters });
+        }
+        catch (error) {
+            if (error instanceof ConfigurationError && /^no such file/.test(error.message)) {
+                throw new ConfigurationError(`parameters file not found. Check the path given to --parameters, or leave it out to use x.parameters.json beside x.json.`, values.parameters);
+            }
+            throw error;
+        }
     }
     const report = await scanTemplates({
         paths: positionals,
@@ -68962,7 +68020,14 @@ async function emitReport(report, format, output, io) {
         }
     };
     if (output) {
-        await (0,promises_.writeFile)((0,external_node_path_.resolve)(io.cwd, output), ensureNewline(render(format)));
+        try {
+            await (0,promises_.writeFile)((0,external_node_path_.resolve)(io.cwd, output), ensureNewline(render(format)));
+        }
+        catch (error) {
+            const code = error.code;
+            const reason = code === 'ENOENT' ? 'no such folder' : describeFileError(error);
+            throw new ConfigurationError(`cannot write the report: ${reason}. Give --output a file path in an existing folder.`, output);
+        }
         io.stdout(ensureNewline(renderTable(report, { color })));
         io.stderr(`report written to ${logLine(output)}\n`);
     }
@@ -68976,16 +68041,24 @@ function ensureNewline(text) {
 /** The config file: an explicit --config must exist; the default one is optional. */
 async function loadGateConfig(cwd, explicit) {
     if (explicit)
-        return loadConfigFile((0,external_node_path_.resolve)(cwd, explicit), { required: true });
-    return loadConfigFile((0,external_node_path_.resolve)(cwd, '.github/aml-ha-gate.yml'), { required: false });
+        return loadConfigFile((0,external_node_path_.resolve)(cwd, explicit), { required: true, shown: explicit });
+    const shown = '.github/aml-ha-gate.yml';
+    return loadConfigFile((0,external_node_path_.resolve)(cwd, shown), { required: false, shown });
 }
 async function readBaseline(path, shown) {
     let text;
     try {
-        text = await (0,promises_.readFile)(path, 'utf8');
+        text = readRegularFile(path, {
+            file: shown,
+            maxBytes: MAX_BASELINE_BYTES,
+            limitName: 'for a baseline report',
+        });
     }
-    catch {
-        throw new ConfigurationError('baseline report not found or unreadable. Pass the JSON report of an earlier run (aml-ha-gate scan --format json --output FILE).', shown);
+    catch (error) {
+        if (error instanceof ConfigurationError && /^no such file/.test(error.message)) {
+            throw new ConfigurationError('baseline report not found. Pass the JSON report of an earlier run (aml-ha-gate scan --format json --output FILE).', shown);
+        }
+        throw error;
     }
     return parseBaselineReport(text, shown);
 }

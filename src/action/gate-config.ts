@@ -8,6 +8,7 @@ import {
   type GateConfigFile,
   type Suppression,
 } from '../config-file.js';
+import { DEPLOYMENT_SETTINGS, type DeploymentSettingName } from '../deployment-settings.js';
 import { describeGitHubError, type GitHubClient } from '../github.js';
 import type { Logger } from '../model.js';
 import { readFileAtCommit, type ChangedFile } from '../sources/changed.js';
@@ -45,7 +46,10 @@ export async function loadGateConfigForRun(
 ): Promise<ActionConfig> {
   const cwd = context.workspace;
   const shown = settings.config ?? DEFAULT_CONFIG_FILE;
-  const head = await loadConfigFile(path.resolve(cwd, shown), { required: settings.config !== undefined });
+  const head = await loadConfigFile(path.resolve(cwd, shown), {
+    required: settings.config !== undefined,
+    shown,
+  });
   const pr = context.pullRequest;
   if (!pr) return { config: head };
 
@@ -125,7 +129,7 @@ function describeSuppression(s: Suppression): string {
   return `${where} ("${s.reason}"${s.expires ? `, until ${s.expires}` : ''})`;
 }
 
-/** What differs between two config files, one phrase per change, in file order. */
+/** What differs between two config files, one phrase per change: suppressions, overrides, deployment settings. */
 export function describeConfigChanges(before: GateConfigFile, after: GateConfigFile): string[] {
   const changes: string[] = [];
   const beforeKeys = new Map(before.suppressions.map((s) => [suppressionKey(s), s]));
@@ -146,6 +150,21 @@ export function describeConfigChanges(before: GateConfigFile, after: GateConfigF
     if (to === undefined) changes.push(`removes the override of ${rule} (was ${from})`);
     else if (from === undefined) changes.push(`sets ${rule} to ${to}`);
     else changes.push(`sets ${rule} to ${to} (was ${from})`);
+  }
+  // Deployment settings decide what the templates resolve to (location, resource group), so a
+  // change to them is named like a suppression's.
+  const settings = new Set([
+    ...Object.keys(before.deployment ?? {}),
+    ...Object.keys(after.deployment ?? {}),
+  ] as DeploymentSettingName[]);
+  for (const name of settings) {
+    const key = `deployment.${DEPLOYMENT_SETTINGS[name].config}`;
+    const from = before.deployment?.[name];
+    const to = after.deployment?.[name];
+    if (from === to) continue;
+    if (to === undefined) changes.push(`removes ${key} (was ${from})`);
+    else if (from === undefined) changes.push(`sets ${key} to ${to}`);
+    else changes.push(`sets ${key} to ${to} (was ${from})`);
   }
   return changes;
 }

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { evaluateResources } from '../engine.js';
 import { ConfigurationError, describeError } from '../errors.js';
 import { applyGate, parseBaselineReport } from '../gate.js';
+import { MAX_BASELINE_BYTES, readRegularFile } from '../file-access.js';
 import { mergeDeploymentSettings, type DeploymentSettings } from '../deployment-settings.js';
 import { describeGitHubError, GitHubUnavailableError, type GitHubClient } from '../github.js';
 import type { Finding, Logger, Report, Resource } from '../model.js';
@@ -52,8 +52,14 @@ export async function readBaselineInput(
   if (!settings.baseline) return undefined;
   let text: string;
   try {
-    text = await readFile(path.resolve(cwd, settings.baseline), 'utf8');
-  } catch {
+    // A regular file of bounded size: a link to a device or a FIFO is refused, not read or waited on.
+    text = readRegularFile(path.resolve(cwd, settings.baseline), {
+      file: settings.baseline,
+      maxBytes: MAX_BASELINE_BYTES,
+      limitName: 'for a baseline report',
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigurationError) || !/^no such file/.test(error.message)) throw error;
     throw new ConfigurationError(
       "baseline report not found. Give 'baseline' the path of the JSON report of an earlier run (e.g. downloaded with actions/download-artifact), or leave it empty.",
       settings.baseline,

@@ -1,9 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfigFile } from '../config-file.js';
 import { mergeDeploymentSettings } from '../deployment-settings.js';
 import { ConfigurationError } from '../errors.js';
+import { describeFileError, MAX_BASELINE_BYTES, readRegularFile, statRegularFile } from '../file-access.js';
 import { parseBaselineReport } from '../gate.js';
 import type { Finding, Logger, Report } from '../model.js';
 import { logLine } from '../report/escape.js';
@@ -107,11 +107,18 @@ export async function runScanCommand(args: string[], io: CliIo): Promise<number>
     ? await readBaseline(resolve(io.cwd, values.baseline), values.baseline)
     : undefined;
   const parametersFile = values.parameters ? resolve(io.cwd, values.parameters) : undefined;
-  if (parametersFile && !existsSync(parametersFile)) {
-    throw new ConfigurationError(
-      `parameters file not found. Check the path given to --parameters, or leave it out to use x.parameters.json beside x.json.`,
-      values.parameters,
-    );
+  if (parametersFile) {
+    try {
+      statRegularFile(parametersFile, { file: values.parameters });
+    } catch (error) {
+      if (error instanceof ConfigurationError && /^no such file/.test(error.message)) {
+        throw new ConfigurationError(
+          `parameters file not found. Check the path given to --parameters, or leave it out to use x.parameters.json beside x.json.`,
+          values.parameters,
+        );
+      }
+      throw error;
+    }
   }
 
   const report = await scanTemplates({
@@ -164,7 +171,16 @@ export async function emitReport(
     }
   };
   if (output) {
-    await writeFile(resolve(io.cwd, output), ensureNewline(render(format)));
+    try {
+      await writeFile(resolve(io.cwd, output), ensureNewline(render(format)));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'ENOENT' ? 'no such folder' : describeFileError(error);
+      throw new ConfigurationError(
+        `cannot write the report: ${reason}. Give --output a file path in an existing folder.`,
+        output,
+      );
+    }
     io.stdout(ensureNewline(renderTable(report, { color })));
     io.stderr(`report written to ${logLine(output)}\n`);
   } else {
@@ -178,19 +194,27 @@ function ensureNewline(text: string): string {
 
 /** The config file: an explicit --config must exist; the default one is optional. */
 export async function loadGateConfig(cwd: string, explicit: string | undefined) {
-  if (explicit) return loadConfigFile(resolve(cwd, explicit), { required: true });
-  return loadConfigFile(resolve(cwd, '.github/aml-ha-gate.yml'), { required: false });
+  if (explicit) return loadConfigFile(resolve(cwd, explicit), { required: true, shown: explicit });
+  const shown = '.github/aml-ha-gate.yml';
+  return loadConfigFile(resolve(cwd, shown), { required: false, shown });
 }
 
 export async function readBaseline(path: string, shown: string): Promise<Finding[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new ConfigurationError(
-      'baseline report not found or unreadable. Pass the JSON report of an earlier run (aml-ha-gate scan --format json --output FILE).',
-      shown,
-    );
+    text = readRegularFile(path, {
+      file: shown,
+      maxBytes: MAX_BASELINE_BYTES,
+      limitName: 'for a baseline report',
+    });
+  } catch (error) {
+    if (error instanceof ConfigurationError && /^no such file/.test(error.message)) {
+      throw new ConfigurationError(
+        'baseline report not found. Pass the JSON report of an earlier run (aml-ha-gate scan --format json --output FILE).',
+        shown,
+      );
+    }
+    throw error;
   }
   return parseBaselineReport(text, shown);
 }

@@ -1,16 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ConfigurationError } from '../errors.js';
+import { FileAccess } from '../file-access.js';
 import { parseJsonDocument } from './arm/jsonc.js';
 import type { SourceMap } from './arm/expand.js';
 import { readParametersDocument, type SuppliedParameter } from './arm/parameters.js';
 import type { FileError, Logger } from '../model.js';
+import { checkBicepReferences, isExternalReference } from './bicep-references.js';
 import { displayPath, type DiscoveredFile } from './discover.js';
 import { compilerEnvironment, findBicepCli, type RegistrySignIn } from './bicep-cli.js';
 import { bicepCompileErrors } from './bicep-diagnostics.js';
 import { runBounded, type BoundedRunResult } from './bounded-process.js';
 
 export { findBicepCli } from './bicep-cli.js';
+export { isExternalReference } from './bicep-references.js';
 export { parseBicepDiagnostic } from './bicep-diagnostics.js';
 
 export interface BicepOptions {
@@ -40,6 +44,8 @@ export interface BicepCompileOptions extends BicepOptions {
   logger: Logger;
   /** An explicit `.bicepparam` (or parameters JSON) file for a single scanned Bicep file. */
   explicitParameters?: string;
+  /** What may be read (the repository); default: regular files under `cwd`. */
+  access?: FileAccess;
 }
 
 /** One `.bicep` file compiled to an ARM template, ready to expand. */
@@ -87,18 +93,6 @@ const RESOURCE_RE = /^\s*resource\s+([A-Za-z_]\w*)\s+'([^'@]+)@[^']*'/;
 const MODULE_RE = /^\s*module\s+([A-Za-z_]\w*)\s+'([^']+)'/;
 const PARAM_RE = /^\s*param\s+([A-Za-z_]\w*)\b/;
 const USING_RE = /^\s*using\s+'([^']+)'/;
-
-/**
- * A module or `using` reference that is not a local file: a registry (`br:host/repo:tag`, or an
- * alias `br/public:…`), a template spec (`ts:…`, `ts/alias:…`), or another scheme. The Bicep CLI
- * restores those itself.
- */
-export function isExternalReference(reference: string): boolean {
-  return (
-    /^(br|ts)(\/[^:/]*)?:/i.test(reference) ||
-    (/^[a-z][a-z0-9+.-]+:/i.test(reference) && !/^file:/i.test(reference))
-  );
-}
 
 /** Reads the declarations of a Bicep or bicepparam source: resources, modules, params, `using`. */
 export function scanBicepSource(text: string): BicepSource {
@@ -202,16 +196,23 @@ export function createBicepSourceMap(
   };
 }
 
-function readTextOrUndefined(absolutePath: string): string | undefined {
-  try {
-    return readFileSync(absolutePath, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** A reader of Bicep sources through the access rules (a file that may not be read reads as nothing). */
+function textReader(access: FileAccess): (absolutePath: string) => string | undefined {
+  return (absolutePath) => {
+    try {
+      return access.readText(absolutePath);
+    } catch (error) {
+      if (error instanceof ConfigurationError) return undefined;
+      throw error;
+    }
+  };
 }
 
 /** Local `.bicep` files used as modules by other scanned Bicep files (not compiled on their own). */
-function moduleTargets(files: DiscoveredFile[]): Set<string> {
+function moduleTargets(
+  files: DiscoveredFile[],
+  readTextOrUndefined: (absolutePath: string) => string | undefined,
+): Set<string> {
   const targets = new Set<string>();
   for (const file of files) {
     const text = readTextOrUndefined(file.absolutePath);
@@ -278,17 +279,36 @@ export async function compileBicepFiles(
   options: BicepCompileOptions,
 ): Promise<{ units: CompiledBicep[]; errors: FileError[] }> {
   const errors: FileError[] = [];
-  const modules = moduleTargets(bicepFiles);
-  const roots = bicepFiles.filter((f) => !modules.has(f.absolutePath));
+  const access = options.access ?? new FileAccess([options.cwd], { cwd: options.cwd });
+  const readTextOrUndefined = textReader(access);
+  const modules = moduleTargets(bicepFiles, readTextOrUndefined);
+  // The compiler reads module, using, import and load*() paths itself: check them first.
+  const refused = new Set<string>();
+  const explicitParam = options.explicitParameters?.toLowerCase().endsWith('.bicepparam')
+    ? [options.explicitParameters]
+    : [];
+  for (const file of [
+    ...bicepFiles.filter((f) => !modules.has(f.absolutePath)).map((f) => f.absolutePath),
+    ...bicepParamFiles.map((f) => f.absolutePath),
+    ...explicitParam,
+  ]) {
+    const problems = checkBicepReferences(file, access, readTextOrUndefined);
+    if (problems.length === 0) continue;
+    errors.push(...problems);
+    refused.add(file);
+  }
+  const roots = bicepFiles.filter((f) => !modules.has(f.absolutePath) && !refused.has(f.absolutePath));
 
   // Which .bicepparam goes with which .bicep (`using './main.bicep'`); those that use a registry
   // or template-spec template (`using 'br/public:…'`) are compiled on their own.
   const paramsByTemplate = new Map<string, DiscoveredFile[]>();
   const externalParams: { file: DiscoveredFile; using: string; line: number }[] = [];
   const explicit = options.explicitParameters;
-  const paramCandidates = explicit?.toLowerCase().endsWith('.bicepparam')
-    ? [{ path: displayPath(explicit, options.cwd), absolutePath: explicit, kind: 'bicepparam' as const }]
-    : bicepParamFiles;
+  const paramCandidates = (
+    explicit?.toLowerCase().endsWith('.bicepparam')
+      ? [{ path: displayPath(explicit, options.cwd), absolutePath: explicit, kind: 'bicepparam' as const }]
+      : bicepParamFiles
+  ).filter((f) => !refused.has(f.absolutePath));
   for (const file of paramCandidates) {
     const source = scanBicepSource(readTextOrUndefined(file.absolutePath) ?? '');
     const using = source.using;

@@ -174,6 +174,9 @@ export async function selectChangedTemplates(
   }
   const all = (await discoverTemplates(['.'], cwd)).filter((file) => matches(file.path));
   const byAbsolute = new Map(all.map((file) => [file.absolutePath, file]));
+  // A changed path that is a symbolic link to a scanned file selects that file.
+  for (const file of all)
+    for (const alias of file.aliases ?? []) if (!byAbsolute.has(alias)) byAbsolute.set(alias, file);
   const reasons = new Map<string, string>();
   const selected = new Set<string>();
   const pick = (file: DiscoveredFile, reason: string) => {
@@ -187,6 +190,10 @@ export async function selectChangedTemplates(
     touched.add(path.resolve(cwd, change.path));
     if (change.previousPath) touched.add(path.resolve(cwd, change.previousPath));
   }
+
+  // A template whose name is not UTF-8 cannot be matched with the pull request's file list: it is
+  // always selected (and reported as a file error), so that such a name cannot hide a template.
+  for (const file of all) if (file.unnamable) pick(file, 'its name is not valid UTF-8');
 
   // Direct changes.
   for (const change of changed) {
@@ -208,7 +215,8 @@ export async function selectChangedTemplates(
   const usedBy = new Map<string, string[]>();
   const references = new Map<string, string[]>();
   for (const file of all) {
-    if (file.kind === 'parameters') continue;
+    // A file discovery could not read (or may not follow) is not read here either.
+    if (file.kind === 'parameters' || file.problem !== undefined) continue;
     let text: string;
     try {
       text = await readFile(file.absolutePath, 'utf8');

@@ -1,12 +1,14 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigurationError, describeError } from '../errors.js';
+import { FileAccess } from '../file-access.js';
 import type { FileError, Logger, Resource } from '../model.js';
 import { DEFAULT_DEPLOYMENT } from './arm/deployment-context.js';
 import { expandTemplate, type TemplateDocument } from './arm/expand.js';
 import type { DeploymentContext } from './arm/expression/api.js';
 import { parseJsonDocument, type JsonDocument } from './arm/jsonc.js';
 import { readParametersDocument, type SuppliedParameter } from './arm/parameters.js';
+import { checkTemplateShape, looksLikeTemplate } from './arm/shape.js';
 import { compileBicepFiles, type BicepOptions } from './bicep.js';
 import { displayPath, type DiscoveredFile } from './discover.js';
 
@@ -20,6 +22,11 @@ export interface LoadOptions {
   logger: Logger;
   /** Resource types whose findings need lines (see `ExpandOptions.locatable`); default: all. */
   locatable?: (type: string) => boolean;
+  /**
+   * The folders linked templates, parameters files and Bicep modules may be read from (the
+   * repository: the workspace in the action, `scanRoots` in the CLI); default: `cwd`.
+   */
+  roots?: string[];
 }
 
 export interface LoadResult {
@@ -29,13 +36,19 @@ export interface LoadResult {
   templates: number;
 }
 
-/** Reads and parses JSON documents once per run, keeping the parse error of a bad file. */
+/**
+ * Reads and parses JSON documents once per run, keeping the parse error of a bad file. Every read
+ * goes through the run's `FileAccess`: a regular file inside the repository, within the size limit.
+ */
 class DocumentCache {
   private readonly documents = new Map<string, JsonDocument | ConfigurationError>();
+  /** Read errors, by path and by how the file was named (a link, a parameters file). */
+  private readonly readErrors = new Map<string, ConfigurationError>();
   /** Texts discovery already read, taken (and dropped) on first parse. */
   private readonly texts = new Map<string, string>();
   constructor(
     private readonly cwd: string,
+    private readonly access: FileAccess,
     files: DiscoveredFile[],
   ) {
     for (const file of files) {
@@ -45,25 +58,42 @@ class DocumentCache {
     }
   }
 
-  /** The file's text: from discovery when it read it, else from disk. */
-  text(absolutePath: string): string {
+  /** The file's text: from discovery when it read it, else from disk through the access rules. */
+  text(absolutePath: string, what?: string): string {
     const text = this.texts.get(absolutePath);
-    if (text === undefined) return readFileSync(absolutePath, 'utf8');
+    if (text === undefined) return this.access.readText(absolutePath, { what });
     this.texts.delete(absolutePath);
     return text;
   }
 
-  read(absolutePath: string): JsonDocument {
+  /**
+   * The parsed document. A file that may not or cannot be read throws a `ConfigurationError`
+   * without a file, its message starting with `what` (default: the path), so that the caller
+   * names who pointed at it; a parse error names the file and line.
+   */
+  read(absolutePath: string, what = displayPath(absolutePath, this.cwd)): JsonDocument {
     let entry = this.documents.get(absolutePath);
     if (!entry) {
-      const file = displayPath(absolutePath, this.cwd);
+      const readKey = `${absolutePath}\n${what}`;
+      const readError = this.readErrors.get(readKey);
+      if (readError) throw readError;
+      let text: string;
       try {
-        entry = parseJsonDocument(this.text(absolutePath), file, absolutePath);
+        text = this.text(absolutePath, what);
       } catch (error) {
-        entry =
+        const failure =
           error instanceof ConfigurationError
             ? error
-            : new ConfigurationError(`cannot read the file: ${readErrorReason(error)}`, file);
+            : new ConfigurationError(`cannot read ${what}: ${describeError(error)}`);
+        this.readErrors.set(readKey, failure);
+        throw failure;
+      }
+      const file = displayPath(absolutePath, this.cwd);
+      try {
+        entry = parseJsonDocument(text, file, absolutePath);
+      } catch (error) {
+        entry =
+          error instanceof ConfigurationError ? error : new ConfigurationError(describeError(error), file);
       }
       this.documents.set(absolutePath, entry);
     }
@@ -77,20 +107,14 @@ class DocumentCache {
   }
 }
 
-function fileExists(absolutePath: string): boolean {
+/** Whether something is at the path (a dangling link counts: reading it says why it fails). */
+function pathExists(absolutePath: string): boolean {
   try {
-    return statSync(absolutePath).isFile();
+    lstatSync(absolutePath);
+    return true;
   } catch {
     return false;
   }
-}
-
-function readErrorReason(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  if (code === 'ENOENT') return 'file not found';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  return describeError(error);
 }
 
 function toFileError(error: unknown, file: string): FileError {
@@ -128,21 +152,34 @@ export function conventionalParametersPath(templatePath: string): string {
  * the other files are still evaluated. A template reached as the linked template of another one
  * is evaluated only there, so its findings are not reported twice.
  */
-export async function loadTemplates(files: DiscoveredFile[], options: LoadOptions): Promise<LoadResult> {
+export async function loadTemplates(allFiles: DiscoveredFile[], options: LoadOptions): Promise<LoadResult> {
   const logger = onceOnly(options.logger);
-  const cache = new DocumentCache(options.cwd, files);
+  const explicitParameters = options.parametersFile
+    ? path.resolve(options.cwd, options.parametersFile)
+    : undefined;
+  const access = new FileAccess(options.roots ?? [options.cwd], {
+    cwd: options.cwd,
+    allow: explicitParameters ? [explicitParameters] : [],
+  });
+  // Files discovery could not read or may not follow: one error each, never a silent skip.
+  const errors: FileError[] = allFiles
+    .filter((file) => file.problem !== undefined)
+    .map((file) => ({ file: file.path, message: file.problem! }));
+  const files = allFiles.filter((file) => file.problem === undefined);
+  const cache = new DocumentCache(options.cwd, access, files);
   const deployment: DeploymentContext = { ...DEFAULT_DEPLOYMENT, ...options.deployment };
-  const errors: FileError[] = [];
   const resources: Resource[] = [];
+  /** Where a path really is, to match linked templates with the scanned files whatever the path. */
+  const realPathOf = (absolutePath: string): string => {
+    const checked = access.check(absolutePath);
+    return checked instanceof ConfigurationError ? absolutePath : checked.realPath;
+  };
 
   const jsonTemplates = files.filter((f) => f.kind === 'template');
   const bicepFiles = files.filter((f) => f.kind === 'bicep');
   const bicepParamFiles = files.filter((f) => f.kind === 'bicepparam');
   const topLevelCount = jsonTemplates.length + bicepFiles.length;
 
-  const explicitParameters = options.parametersFile
-    ? path.resolve(options.cwd, options.parametersFile)
-    : undefined;
   if (explicitParameters && topLevelCount !== 1) {
     logger.warning(
       `the parameters file ${options.parametersFile} applies when one template is scanned; ${topLevelCount} were found, so it is not used`,
@@ -156,14 +193,26 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
       candidate = explicitParameters;
     else {
       const conventional = conventionalParametersPath(templatePath);
-      candidate = existsSync(conventional) ? conventional : undefined;
+      candidate = pathExists(conventional) ? conventional : undefined;
     }
     if (!candidate) return undefined;
+    const shown = displayPath(candidate, options.cwd);
     try {
-      return readParametersDocument(cache.read(candidate));
+      return readParametersDocument(cache.read(candidate, shown));
     } catch (error) {
-      return toFileError(error, displayPath(candidate, options.cwd));
+      return toFileError(error, shown);
     }
+  };
+
+  /**
+   * A linked template or parameters file, for the expander: refused (with the linking template's
+   * file and line, which the expander adds) unless it is a regular file inside the repository
+   * within the size limit; a linked template must have the shape ARM requires.
+   */
+  const readLinked = (absolutePath: string): JsonDocument => {
+    const document = cache.read(absolutePath, `linked file ${displayPath(absolutePath, options.cwd)}`);
+    if (looksLikeTemplate(document)) checkTemplateShape(document);
+    return document;
   };
 
   const expand = (
@@ -175,9 +224,9 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
       deployment,
       unit,
       parameters,
-      readDocument: (absolutePath) => cache.read(absolutePath),
+      readDocument: readLinked,
       readParameters: readParametersDocument,
-      fileExists,
+      fileExists: (absolutePath) => access.isReadableFile(absolutePath),
       logger,
       locatable: options.locatable,
     });
@@ -196,12 +245,13 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
     })
     .sort((a, b) => (a.links === b.links ? a.index - b.index : a.links ? -1 : 1));
 
+  /** Real paths of the templates reached as linked templates of another one. */
   const linked = new Set<string>();
   const unitErrors = new Map<string, FileError[]>();
   let evaluated = 0;
 
   for (const { file } of ordered) {
-    if (linked.has(file.absolutePath)) continue;
+    if (linked.has(file.realPath ?? file.absolutePath)) continue;
     evaluated++;
     const fileErrors: FileError[] = [];
     unitErrors.set(file.path, fileErrors);
@@ -211,6 +261,7 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
       texts.delete(file.absolutePath);
       document =
         text !== undefined ? cache.parse(text, file.path, file.absolutePath) : cache.read(file.absolutePath);
+      checkTemplateShape(document);
     } catch (error) {
       fileErrors.push(toFileError(error, file.path));
       continue;
@@ -224,7 +275,11 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
       const result = expand(document, file.path, parameters);
       resources.push(...result.resources);
       fileErrors.push(...result.errors);
-      for (const reached of result.linkedFiles) if (reached !== file.absolutePath) linked.add(reached);
+      const self = file.realPath ?? file.absolutePath;
+      for (const reached of result.linkedFiles) {
+        const real = realPathOf(reached);
+        if (real !== self) linked.add(real);
+      }
     } catch (error) {
       logger.debug(
         `expanding ${file.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
@@ -237,6 +292,7 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
     const compiled = await compileBicepFiles(bicepFiles, bicepParamFiles, {
       ...options.bicep,
       cwd: options.cwd,
+      access,
       logger,
       explicitParameters: useExplicit ? explicitParameters : undefined,
     });
@@ -266,7 +322,9 @@ export async function loadTemplates(files: DiscoveredFile[], options: LoadOption
   }
 
   // A template evaluated before another one linked it: drop its own run.
-  const linkedUnits = new Set([...linked].map((absolutePath) => displayPath(absolutePath, options.cwd)));
+  const linkedUnits = new Set(
+    files.filter((file) => linked.has(file.realPath ?? file.absolutePath)).map((file) => file.path),
+  );
   for (const [unit, fileErrors] of unitErrors) {
     if (linkedUnits.has(unit)) {
       evaluated--;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { MAX_PLAN_BYTES, readRegularBytes } from '../../file-access.js';
 import path from 'node:path';
 import { ConfigurationError, describeError } from '../../errors.js';
 import {
@@ -59,12 +59,12 @@ export function loadTerraformPlans(files: DiscoveredFile[], options: TerraformLo
   for (const file of files) {
     let plan: TerraformPlan;
     try {
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(file.absolutePath);
-      } catch (error) {
-        throw new ConfigurationError(`cannot read the plan: ${describeError(error)}`, file.path);
-      }
+      // A regular file within the plan limit: a FIFO or a device is refused, never waited on.
+      const bytes = readRegularBytes(file.absolutePath, {
+        file: file.path,
+        maxBytes: MAX_PLAN_BYTES,
+        limitName: 'for a Terraform plan',
+      });
       plan = readPlan(decodePlanBytes(bytes), file.path);
     } catch (error) {
       scan.errors.push(

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceLocation } from '../../model.js';
+import { MAX_TEMPLATE_FILE_BYTES, readRegularFile } from '../../file-access.js';
 import { displayPath } from '../discover.js';
 import { scanHclBlocks, type HclBlock } from './hcl-blocks.js';
 import type { ConfigIndex, ParsedAddress } from './references.js';
@@ -91,7 +92,9 @@ export class TerraformLocator {
       this.modulesJson = new Map();
       try {
         const manifest = JSON.parse(
-          readFileSync(path.join(this.rootDir, '.terraform', 'modules', 'modules.json'), 'utf8'),
+          readRegularFile(path.join(this.rootDir, '.terraform', 'modules', 'modules.json'), {
+            maxBytes: MAX_TEMPLATE_FILE_BYTES,
+          }),
         ) as { Modules?: { Key?: string; Dir?: string }[] };
         for (const entry of manifest.Modules ?? []) {
           if (typeof entry.Key === 'string' && typeof entry.Dir === 'string')
@@ -121,7 +124,9 @@ export class TerraformLocator {
       const absolute = path.join(dir, name);
       let text: string;
       try {
-        text = readFileSync(absolute, 'utf8');
+        // Only to find lines: a .tf that is not a regular file within the template limit (a FIFO,
+        // a link to /dev/zero) is passed over, never waited on or read whole.
+        text = readRegularFile(absolute, { file: absolute, maxBytes: MAX_TEMPLATE_FILE_BYTES });
       } catch {
         continue;
       }
