@@ -90,6 +90,13 @@ export function renderMarkdown(
     `<sub>aml-ha-gate ${escapeMarkdownCell(report.tool.version)} · rules from [Increase Azure Machine Learning resiliency](https://learn.microsoft.com/azure/machine-learning/how-to-high-availability-machine-learning)${links.length > 0 ? ` · ${links.join(' · ')}` : ''}</sub>`,
   );
 
+  // Each row is rendered once: cutting to `maxLength` renders the report several times.
+  const rowTexts = new Map<Finding, string>();
+  const row = (finding: Finding): string => {
+    let text = rowTexts.get(finding);
+    if (text === undefined) rowTexts.set(finding, (text = renderRow(finding, helpUri)));
+    return text;
+  };
   const render = (budgetRows: number | undefined): string => {
     let left = budgetRows ?? Number.POSITIVE_INFINITY;
     let hidden = 0;
@@ -99,7 +106,7 @@ export function renderMarkdown(
       left -= rows.length;
       hidden += section.rows.length - rows.length;
       if (rows.length === 0) continue;
-      body.push(...renderSection(section, rows, helpUri));
+      body.push(...renderSection(section, rows, row));
     }
     if (hidden > 0) {
       body.push(
@@ -132,26 +139,26 @@ interface Section {
   folded: boolean;
 }
 
-function renderSection(section: Section, rows: Finding[], helpUri: Map<string, string>): string[] {
+function renderSection(section: Section, rows: Finding[], row: (finding: Finding) => string): string[] {
   const table = [
     '| status | rule | resource | finding | where |',
     '| --- | --- | --- | --- | --- |',
-    ...rows.map((finding) => {
-      const uri = helpUri.get(finding.ruleId);
-      const rule = uri
-        ? `[${escapeMarkdownCell(finding.ruleId)}](${uri})`
-        : escapeMarkdownCell(finding.ruleId);
-      const status = `${ICONS[finding.status]}${finding.regression ? ' 🆕' : ''}`;
-      const resource = `${escapeMarkdownCell(finding.resource.name)} (${escapeMarkdownCell(finding.resource.role)})`;
-      const message = finding.suppression
-        ? `${escapeMarkdownCell(finding.message)} — suppressed: ${escapeMarkdownCell(finding.suppression.reason)}`
-        : escapeMarkdownCell(finding.message);
-      return `| ${status} | ${rule} | ${resource} | ${message} | ${escapeMarkdownCell(locationText(finding))} |`;
-    }),
+    ...rows.map(row),
   ];
   if (section.folded)
     return [`<details><summary>${section.heading}</summary>`, '', ...table, '', '</details>', ''];
   return [section.heading, '', ...table, ''];
+}
+
+function renderRow(finding: Finding, helpUri: Map<string, string>): string {
+  const uri = helpUri.get(finding.ruleId);
+  const rule = uri ? `[${escapeMarkdownCell(finding.ruleId)}](${uri})` : escapeMarkdownCell(finding.ruleId);
+  const status = `${ICONS[finding.status]}${finding.regression ? ' 🆕' : ''}`;
+  const resource = `${escapeMarkdownCell(finding.resource.name)} (${escapeMarkdownCell(finding.resource.role)})`;
+  const message = finding.suppression
+    ? `${escapeMarkdownCell(finding.message)} — suppressed: ${escapeMarkdownCell(finding.suppression.reason)}`
+    : escapeMarkdownCell(finding.message);
+  return `| ${status} | ${rule} | ${resource} | ${message} | ${escapeMarkdownCell(locationText(finding))} |`;
 }
 
 function verdictLine(report: Report): string {
