@@ -9,6 +9,7 @@ const WORKSPACE_TYPE = 'microsoft.machinelearningservices/workspaces';
 const COMPUTE_TYPE = 'microsoft.machinelearningservices/workspaces/computes';
 const DATASTORE_TYPE = 'microsoft.machinelearningservices/workspaces/datastores';
 const CLUSTER_TYPE = 'Microsoft.ContainerService/managedClusters';
+const SQL_DATABASE_TYPE = 'microsoft.sql/servers/databases';
 
 /** Which role wins when one resource is reached in several ways. */
 const ROLE_PRIORITY: Role[] = [
@@ -481,6 +482,8 @@ class ResourceIndex {
   private readonly byName = new Map<string, Resource[]>();
   /** By `symbolKey` of the symbolic id, and of provider type + symbolic name. */
   private readonly bySymbol = new Map<string, Resource[]>();
+  private readonly sqlDatabases = new Map<string, Resource>();
+  private sqlDatabasesIndexed = 0;
 
   constructor(private readonly resources: Resource[]) {
     const add = (map: Map<string, Resource[]>, key: string, resource: Resource) => {
@@ -557,6 +560,21 @@ class ResourceIndex {
   }
 
   /**
+   * The first SQL database of that full name (`server/database`, any case) among the resources,
+   * stand-ins added since the index was built included (the list only grows): indexed as far as
+   * the list goes at each call, so that every datastore does not walk all the resources.
+   */
+  private sqlDatabase(name: string): Resource | undefined {
+    for (; this.sqlDatabasesIndexed < this.resources.length; this.sqlDatabasesIndexed++) {
+      const resource = this.resources[this.sqlDatabasesIndexed]!;
+      if (resource.type.toLowerCase() !== SQL_DATABASE_TYPE) continue;
+      const key = resource.name.toLowerCase();
+      if (!this.sqlDatabases.has(key)) this.sqlDatabases.set(key, resource);
+    }
+    return this.sqlDatabases.get(name.toLowerCase());
+  }
+
+  /**
    * Storage, Data Lake, SQL, PostgreSQL or MySQL resources of the datastore's own unit that it names
    * by account, store or server name without saying where they live (no resource group).
    */
@@ -581,11 +599,7 @@ class ResourceIndex {
     byName(server, ['microsoft.sql/servers', 'microsoft.dbforpostgresql/', 'microsoft.dbformysql/']);
     const database = readValue(datastore, 'properties.databaseName');
     if (typeof server === 'string' && typeof database === 'string') {
-      const db = this.resources.find(
-        (r) =>
-          r.type.toLowerCase() === 'microsoft.sql/servers/databases' &&
-          r.name.toLowerCase() === `${server}/${database}`.toLowerCase(),
-      );
+      const db = this.sqlDatabase(`${server}/${database}`);
       if (db) targets.push(db);
     }
     return targets.filter((target) => target.type.toLowerCase() !== DATASTORE_TYPE);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
+import { createScanner } from 'jsonc-parser';
 import { ConfigurationError } from '../../src/errors.js';
 import { parseJsonDocument } from '../../src/sources/arm/jsonc.js';
 import { LineIndex } from '../../src/sources/arm/lines.js';
@@ -99,6 +100,40 @@ describe('parseJsonDocument', () => {
     expect(paths.map((path) => a.lineOf(path))).toEqual([1, 2, 2, 2, 4, 5, 6, 3, 8, 1]);
   });
 
+  test('looking up every resource of a large template in order reads the text about once, not once per resource', () => {
+    const resources = Array.from({ length: 800 }, (_, i) => ({
+      type: 'Microsoft.Storage/storageAccounts',
+      name: `st${i}`,
+      sku: { name: 'Standard_LRS' },
+      properties: { minimumTlsVersion: 'TLS1_2', networkAcls: { bypass: 'AzureServices', ipRules: [] } },
+    }));
+    const text = JSON.stringify({ parameters: {}, resources }, null, 2);
+    let tokens = 0;
+    const scanner = createScanner(text, true);
+    while (scanner.scan() !== 17 /* EOF */) tokens++;
+    const doc = parseJsonDocument(text, 't.json', '/t.json');
+    for (let i = 0; i < resources.length; i++) {
+      // As the findings of a resource ask: a value written, one left out, another spelling.
+      expect(doc.lineOf(['resources', i, 'sku', 'name'])).toBe(8 + 14 * i);
+      expect(doc.lineOf(['resources', i, 'properties', 'zoneRedundant'])).toBe(10 + 14 * i);
+      expect(doc.lineOf(['resources', i, 'Properties', 'NetworkAcls', 'bypass'])).toBe(13 + 14 * i);
+    }
+    // Each token read about once (a path in another spelling reads its part of the resource again).
+    expect(doc.scannedTokens).toBeLessThan(4 * tokens);
+  });
+
+  test('scans resume within objects too: many keys looked up one after the other, in any case', () => {
+    const variables = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`Var${i}`, { v: i }]));
+    const text = JSON.stringify({ variables }, null, 2);
+    const doc = parseJsonDocument(text, 't.json', '/t.json');
+    for (let i = 0; i < 500; i++) {
+      expect(doc.lineOf(['variables', `var${i}`, 'v'])).toBe(4 + 3 * i);
+      expect(doc.lineOf(['variables', `Var${i}`])).toBe(3 + 3 * i);
+    }
+    expect(doc.lineOf(['variables', 'notThere'])).toBe(2);
+    expect(doc.scannedTokens).toBeLessThan(3 * 500 * 8);
+  });
+
   test('rejects text that is not JSON with the file and the line of the error', () => {
     let error: unknown;
     try {
@@ -136,6 +171,15 @@ describe('parseJsonDocument', () => {
           const beyond = [...path, 'notWritten'];
           expect(resumed.lineOf(beyond)).toBe(lenient.lineOf(beyond));
           expect(resumed.lineOf(path)).toBe(lenient.lineOf(path));
+        }
+        // In the order written, each path also asked in upper case (found case-insensitively).
+        const forward = parseJsonDocument(text, 'f.json', '/f.json');
+        for (const path of paths) {
+          const upper = path.map((segment) =>
+            typeof segment === 'string' ? segment.toUpperCase() : segment,
+          );
+          expect(forward.lineOf(upper)).toBe(lenient.lineOf(upper));
+          expect(forward.lineOf(path)).toBe(lenient.lineOf(path));
         }
       }),
       { numRuns: 200 },

@@ -61,4 +61,33 @@ describe('ARM template limits and the evaluation budget', () => {
     expect(errors).toEqual([]);
     expect(resources).toHaveLength(800);
   });
+
+  test('a fan-out of linked templates (30 deployments a level, 4 levels) is stopped by the budget, the error saying that the deployments count', async () => {
+    const level = (n: number) =>
+      JSON.stringify({
+        $schema: DEPLOYMENT_SCHEMA,
+        resources:
+          n === 4
+            ? [{ type: 'Microsoft.Storage/storageAccounts', name: '[uniqueString(deployment().name)]' }]
+            : [
+                {
+                  type: 'Microsoft.Resources/deployments',
+                  apiVersion: '2022-09-01',
+                  name: `[concat(deployment().name, '-', copyIndex())]`,
+                  copy: { name: 'links', count: 30 },
+                  properties: { mode: 'Incremental', templateLink: { relativePath: `level${n + 1}.json` } },
+                },
+              ],
+      });
+    const files = Object.fromEntries([0, 1, 2, 3, 4].map((n) => [`level${n}.json`, level(n)]));
+    const { resources, errors } = await scanTree(files, {}, ['level0.json']);
+    expect(resources).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(
+      /^evaluating the scanned template with the [\d,]+ nested or linked deployments it had run by then takes more than 4,000,000 steps, the limit per scanned template: .*deployments in copy loops whose templates deploy others/,
+    );
+    // Where the budget ran out: a deployment loop of a linked template.
+    expect(errors[0]!.file).toMatch(/^level[1-3]\.json$/);
+    expect(errors[0]!.line).toBeGreaterThan(0);
+  });
 });

@@ -19654,6 +19654,25 @@ const aksAvailabilityZonesRule = {
         ];
     },
 };
+const clusterIndexes = new WeakMap();
+/** The scanned clusters by the last segment of their name (lower case), in scan order, once per scan. */
+function clustersByLastName(context) {
+    let index = clusterIndexes.get(context);
+    if (!index) {
+        index = new Map();
+        for (const cluster of context.ofType(CLUSTER)) {
+            const name = cluster.name.toLowerCase();
+            const key = name.slice(name.lastIndexOf('/') + 1);
+            const list = index.get(key);
+            if (list)
+                list.push(cluster);
+            else
+                index.set(key, [cluster]);
+        }
+        clusterIndexes.set(context, index);
+    }
+    return index;
+}
 /** An AML compute that attaches a cluster: the cluster's own finding covers it when it was scanned. */
 function evaluateCompute(resource, context) {
     const computeType = asString(read(resource, 'properties.computeType'));
@@ -19670,7 +19689,10 @@ function evaluateCompute(resource, context) {
         ];
     }
     const id = target.value.toLowerCase();
-    const cluster = context.byId(id) ?? context.ofType(CLUSTER).find((r) => id.endsWith(`/${r.name.toLowerCase()}`));
+    const cluster = context.byId(id) ??
+        clustersByLastName(context)
+            .get(id.slice(id.lastIndexOf('/') + 1))
+            ?.find((r) => id.endsWith(`/${r.name.toLowerCase()}`));
     if (cluster)
         return [];
     return [
@@ -20307,9 +20329,8 @@ const sqlZoneRedundancyRule = {
 };
 function hasGeoCopy(database, context) {
     const serverName = database.name.slice(0, database.name.lastIndexOf('/') + 1).toLowerCase();
-    const server = context
-        .ofType('Microsoft.Sql/servers')
-        .find((r) => `${r.name.toLowerCase()}/` === serverName);
+    const { servers, secondaries } = sqlIndex(context);
+    const server = serverName === '' ? undefined : servers.get(serverName.slice(0, -1));
     const dbName = database.name.split('/').pop().toLowerCase();
     if (server) {
         for (const group of context.childrenOf(server, FAILOVER_GROUP)) {
@@ -20324,15 +20345,36 @@ function hasGeoCopy(database, context) {
             }
         }
     }
-    return context.ofType(DATABASE).some((other) => {
-        if (other === database)
-            return false;
+    return (secondaries.get(dbName) ?? []).some((other) => other !== database);
+}
+const sqlIndexes = new WeakMap();
+/** SQL servers by name and geo-secondaries by source database, once per scan (not per database). */
+function sqlIndex(context) {
+    let index = sqlIndexes.get(context);
+    if (index)
+        return index;
+    index = { servers: new Map(), secondaries: new Map() };
+    for (const server of context.ofType('Microsoft.Sql/servers')) {
+        const key = server.name.toLowerCase();
+        if (!index.servers.has(key))
+            index.servers.set(key, server);
+    }
+    for (const other of context.ofType(DATABASE)) {
         const mode = asString(read(other, 'properties.createMode'))?.toLowerCase();
+        if (mode !== 'secondary' && mode !== 'onlinesecondary')
+            continue;
         const source = asString(read(other, 'properties.sourceDatabaseId'))?.toLowerCase();
-        return ((mode === 'secondary' || mode === 'onlinesecondary') &&
-            source !== undefined &&
-            source.endsWith(`/databases/${dbName}`));
-    });
+        const name = source === undefined ? undefined : /\/databases\/([^/]*)$/.exec(source)?.[1];
+        if (name === undefined)
+            continue;
+        const list = index.secondaries.get(name);
+        if (list)
+            list.push(other);
+        else
+            index.secondaries.set(name, [other]);
+    }
+    sqlIndexes.set(context, index);
+    return index;
 }
 const sqlGeoReplicationRule = {
     id: 'HA.Sql.GeoReplication',
@@ -20469,6 +20511,24 @@ const disasterRecoveryRule = {
         ];
     },
 };
+const workspaceIndexes = new WeakMap();
+/** The scanned workspaces by name (lower case), once per scan. */
+function workspacesByName(context) {
+    let index = workspaceIndexes.get(context);
+    if (!index) {
+        index = new Map();
+        for (const workspace of context.ofType(WORKSPACE)) {
+            const key = workspace.name.toLowerCase();
+            const list = index.get(key);
+            if (list)
+                list.push(workspace);
+            else
+                index.set(key, [workspace]);
+        }
+        workspaceIndexes.set(context, index);
+    }
+    return index;
+}
 /**
  * A project workspace (AI Foundry hub/project) uses its hub's associated resources: the outcome
  * for its registry, judged through the hub, or undefined when it is not a project.
@@ -20483,7 +20543,7 @@ function registryThroughHub(resource, context) {
     if (!id)
         return undefined;
     // By id, else by name (a hub declared in another scanned template has a placeholder-scoped id).
-    const named = context.ofType(WORKSPACE).filter((r) => equalsIgnoreCase(r.name, id.split('/').pop() ?? ''));
+    const named = workspacesByName(context).get((id.split('/').pop() ?? '').toLowerCase()) ?? [];
     const hub = context.byId(id) ?? (named.length === 1 ? named[0] : undefined);
     if (!hub) {
         return outcome('unknown', `Project workspace: it uses the container registry of its hub ${id.split('/').pop()} (${context.showId(id)}), which is not in the scanned templates: scan the template that creates it, or run workspace mode.`, hubId.path, id);
@@ -20522,6 +20582,23 @@ const registryLinkedRule = {
         ];
     },
 };
+const defaultStorages = new WeakMap();
+/** Workspace name → the first resource that is the default storage of a workspace of that name, once per scan. */
+function defaultStorageOf(context) {
+    let byWorkspace = defaultStorages.get(context);
+    if (!byWorkspace) {
+        byWorkspace = new Map();
+        for (const resource of context.resources) {
+            if (resource.role !== 'defaultStorage')
+                continue;
+            for (const name of resource.workspaces)
+                if (!byWorkspace.has(name))
+                    byWorkspace.set(name, resource);
+        }
+        defaultStorages.set(context, byWorkspace);
+    }
+    return byWorkspace;
+}
 const sharedDefaultStorageRule = {
     id: 'HA.Workspace.SharedDefaultStorage',
     title: 'Each workspace has its own default storage',
@@ -20535,8 +20612,7 @@ const sharedDefaultStorageRule = {
             return [unknownOutcome(storage, 'whether the default storage is shared')];
         if (storage.kind !== 'value' || typeof storage.value !== 'string')
             return [];
-        const target = context.byId(storage.value) ??
-            context.resources.find((r) => r.role === 'defaultStorage' && r.workspaces.includes(resource.name));
+        const target = context.byId(storage.value) ?? defaultStorageOf(context).get(resource.name);
         const sharers = target
             ? target.workspaces.filter((name) => name.toLowerCase() !== resource.name.toLowerCase())
             : [];
@@ -22235,15 +22311,28 @@ function parseExpression(text) {
 
 ;// CONCATENATED MODULE: ./.build/report/names.js
 
-/** The readable form of a name: as it is when evaluated, `{parameter}` placeholders when not. */
+/**
+ * The readable form of a name: as it is when evaluated, `{parameter}` placeholders when not. The
+ * name may be one expression, or `/`-separated segments some of which are expressions
+ * (`[parameters('ws')]/[parameters('compute')]`, a child whose segments evaluated apart).
+ */
 function displayName(name) {
-    if (!isExpression(name))
+    const segments = nameSegments(name);
+    if (!segments.some(isExpression))
         return { text: name, evaluated: true };
-    const parsed = parseExpression(name);
-    if (!parsed.ok)
-        return { text: name, evaluated: false, note: 'name not evaluated' };
     const inputs = new Set();
-    const text = readable(parsed.ast, inputs);
+    const parts = [];
+    for (const segment of segments) {
+        if (!isExpression(segment)) {
+            parts.push(segment);
+            continue;
+        }
+        const parsed = parseExpression(segment);
+        if (!parsed.ok)
+            return { text: name, evaluated: false, note: 'name not evaluated' };
+        parts.push(readable(parsed.ast, inputs));
+    }
+    const text = parts.join('/');
     const names = [...inputs];
     const note = names.length === 0
         ? 'name not evaluated'
@@ -22267,6 +22356,32 @@ function workspaceName(finding) {
             return { ...whole, text: whole.text.split('/')[0] || whole.text };
     }
     return displayName(workspace);
+}
+/** `a/[f('x/y')]/b` → `a`, `[f('x/y')]`, `b`: splits at the `/` outside brackets and quotes. */
+function nameSegments(name) {
+    const segments = [];
+    let depth = 0;
+    let quoted = false;
+    let start = 0;
+    for (let index = 0; index < name.length; index++) {
+        const char = name[index];
+        if (quoted) {
+            if (char === "'")
+                quoted = false;
+        }
+        else if (char === "'" && depth > 0)
+            quoted = true;
+        else if (char === '[')
+            depth++;
+        else if (char === ']')
+            depth = Math.max(0, depth - 1);
+        else if (char === '/' && depth === 0) {
+            segments.push(name.slice(start, index));
+            start = index + 1;
+        }
+    }
+    segments.push(name.slice(start));
+    return segments;
 }
 /** Readable text of an expression: literals as they are, inputs as `{name}`, other calls as `{f(…)}`. */
 function readable(node, inputs) {
@@ -22512,6 +22627,17 @@ function renderMarkdown(report, rules, options = {}) {
         links.push(`[workflow run](${options.links.runUrl})`);
     tail.push(`<sub>aml-ha-gate ${escapeMarkdownCell(report.tool.version)} · rules from [Increase Azure Machine Learning resiliency](https://learn.microsoft.com/azure/machine-learning/how-to-high-availability-machine-learning)${links.length > 0 ? ` · ${links.join(' · ')}` : ''}</sub>`);
     const cells = { helpUri, blob: options.links?.blob };
+    // Each row is rendered once: cutting to `maxLength` renders the report several times.
+    const rowTexts = new Map();
+    const row = (table, finding) => {
+        let texts = rowTexts.get(table);
+        if (!texts)
+            rowTexts.set(table, (texts = new Map()));
+        let text = texts.get(finding);
+        if (text === undefined)
+            texts.set(finding, (text = renderRow(table, finding, cells)));
+        return text;
+    };
     const render = (budgetRows) => {
         let left = budgetRows ?? Number.POSITIVE_INFINITY;
         let hidden = 0;
@@ -22523,11 +22649,11 @@ function renderMarkdown(report, rules, options = {}) {
                 left -= rows.length;
                 hidden += table.rows.length - rows.length;
                 if (rows.length > 0)
-                    shown.push({ ...table, rows });
+                    shown.push({ table, rows });
             }
             if (shown.length === 0)
                 continue;
-            body.push(...renderSection(section, shown, cells));
+            body.push(...renderSection(section, shown, row));
         }
         if (hidden > 0) {
             body.push(`> **${plural(hidden, 'more finding')} not shown** to stay within GitHub's size limit: see the job summary or the report file for all of them.`, '');
@@ -22569,33 +22695,29 @@ function countByStatus(findings) {
     }
     return parts.join(', ');
 }
-function renderSection(section, tables, cells) {
+function renderSection(section, shown, row) {
     const body = [];
-    for (const table of tables) {
+    for (const { table, rows } of shown) {
         if (table.title)
             body.push(table.title, '');
-        body.push(...renderTable(table, cells), '');
+        body.push('| status | finding | where |', '| --- | --- | --- |', ...rows.map((finding) => row(table, finding)), '');
     }
     if (section.folded)
         return [`<details><summary>${section.heading}</summary>`, '', ...body, '</details>', ''];
     return [section.heading, '', ...body];
 }
-function renderTable(table, cells) {
-    const shortNames = shortFileNames(table.rows);
-    return [
-        '| status | finding | where |',
-        '| --- | --- | --- |',
-        ...table.rows.map((finding) => {
-            const uri = cells.helpUri.get(finding.ruleId);
-            const rule = uri
-                ? `[${escapeMarkdownCell(finding.ruleId)}](${uri})`
-                : escapeMarkdownCell(finding.ruleId);
-            const message = finding.suppression
-                ? `${escapeMarkdownCell(finding.message)} — suppressed: ${escapeMarkdownCell(finding.suppression.reason)}`
-                : escapeMarkdownCell(finding.message);
-            return `| ${ICONS[finding.status]} | ${resourceText(finding, table.showWorkspace)}: ${message}<br><sub>${rule}</sub> | ${whereCell(finding, shortNames, cells.blob)} |`;
-        }),
-    ];
+/** One table row; the file names are shortened against the whole table, shown or cut. */
+function renderRow(table, finding, cells) {
+    cells.shortNames ??= new Map();
+    let shortNames = cells.shortNames.get(table);
+    if (!shortNames)
+        cells.shortNames.set(table, (shortNames = shortFileNames(table.rows)));
+    const uri = cells.helpUri.get(finding.ruleId);
+    const rule = uri ? `[${escapeMarkdownCell(finding.ruleId)}](${uri})` : escapeMarkdownCell(finding.ruleId);
+    const message = finding.suppression
+        ? `${escapeMarkdownCell(finding.message)} — suppressed: ${escapeMarkdownCell(finding.suppression.reason)}`
+        : escapeMarkdownCell(finding.message);
+    return `| ${ICONS[finding.status]} | ${resourceText(finding, table.showWorkspace)}: ${message}<br><sub>${rule}</sub> | ${whereCell(finding, shortNames, cells.blob)} |`;
 }
 /**
  * The resource a finding is about, leading its cell: the name in bold, then what it is
@@ -22781,7 +22903,7 @@ const MAX_RESOURCE_WIDTH = 40;
  * shown, not obeyed, so a name can neither recolour a row nor rewrite the line, and in a workflow
  * log it cannot read as a workflow command.
  */
-function table_renderTable(report, options) {
+function renderTable(report, options) {
     const paint = (style, text) => options.color && text !== '' ? `${COLORS[style]}${text}${RESET}` : text;
     const width = options.width !== undefined && options.width >= 40 ? options.width : undefined;
     const shown = (finding) => !options.show || options.show.has(finding.status);
@@ -23068,6 +23190,7 @@ const WORKSPACE_TYPE = 'microsoft.machinelearningservices/workspaces';
 const COMPUTE_TYPE = 'microsoft.machinelearningservices/workspaces/computes';
 const DATASTORE_TYPE = 'microsoft.machinelearningservices/workspaces/datastores';
 const CLUSTER_TYPE = 'Microsoft.ContainerService/managedClusters';
+const SQL_DATABASE_TYPE = 'microsoft.sql/servers/databases';
 /** Which role wins when one resource is reached in several ways. */
 const ROLE_PRIORITY = [
     'workspace',
@@ -23503,6 +23626,8 @@ class ResourceIndex {
     byName = new Map();
     /** By `symbolKey` of the symbolic id, and of provider type + symbolic name. */
     bySymbol = new Map();
+    sqlDatabases = new Map();
+    sqlDatabasesIndexed = 0;
     constructor(resources) {
         this.resources = resources;
         const add = (map, key, resource) => {
@@ -23578,6 +23703,22 @@ class ResourceIndex {
         return candidates.find((candidate) => unitOf(candidate) === unitOf(resource)) ?? candidates[0];
     }
     /**
+     * The first SQL database of that full name (`server/database`, any case) among the resources,
+     * stand-ins added since the index was built included (the list only grows): indexed as far as
+     * the list goes at each call, so that every datastore does not walk all the resources.
+     */
+    sqlDatabase(name) {
+        for (; this.sqlDatabasesIndexed < this.resources.length; this.sqlDatabasesIndexed++) {
+            const resource = this.resources[this.sqlDatabasesIndexed];
+            if (resource.type.toLowerCase() !== SQL_DATABASE_TYPE)
+                continue;
+            const key = resource.name.toLowerCase();
+            if (!this.sqlDatabases.has(key))
+                this.sqlDatabases.set(key, resource);
+        }
+        return this.sqlDatabases.get(name.toLowerCase());
+    }
+    /**
      * Storage, Data Lake, SQL, PostgreSQL or MySQL resources of the datastore's own unit that it names
      * by account, store or server name without saying where they live (no resource group).
      */
@@ -23601,8 +23742,7 @@ class ResourceIndex {
         byName(server, ['microsoft.sql/servers', 'microsoft.dbforpostgresql/', 'microsoft.dbformysql/']);
         const database = readValue(datastore, 'properties.databaseName');
         if (typeof server === 'string' && typeof database === 'string') {
-            const db = this.resources.find((r) => r.type.toLowerCase() === 'microsoft.sql/servers/databases' &&
-                r.name.toLowerCase() === `${server}/${database}`.toLowerCase());
+            const db = this.sqlDatabase(`${server}/${database}`);
             if (db)
                 targets.push(db);
         }
@@ -59644,7 +59784,7 @@ class JsonDocument {
     source;
     tree;
     lineIndex;
-    /** Strict files: where the values passed by earlier scans start, so later scans resume there. */
+    /** Strict files: what earlier scans passed, so later scans resume there. */
     marks;
     constructor(
     /** Path shown to the user (relative to the working directory, forward slashes). */
@@ -59674,13 +59814,31 @@ class JsonDocument {
             }
             return (this.lineIndex ??= new LineIndex(this.source)).lineAt(node.offset);
         }
-        const marks = (this.marks ??= new Map());
+        const marks = (this.marks ??= new ScanMarks());
         const exact = scanToPath(this.source, path, false, marks);
         if (exact.depth === path.length)
             return exact.line + 1;
         const folded = scanToPath(this.source, path, true, marks);
         return (folded.depth > exact.depth ? folded.line : exact.line) + 1;
     }
+    /** Tokens the line scans have read so far (strict files): each is read about once, whatever the order of the paths asked. */
+    get scannedTokens() {
+        return this.marks?.tokens ?? 0;
+    }
+}
+/**
+ * What the scans of one document passed, keyed by path prefix (`childMarkKey`): where each value
+ * starts; per container (object or array), where its first child not yet passed starts (`next`,
+ * with that child's index), so a later scan for a child further on resumes there instead of at the
+ * container's start; and, per object, the first key passed for each lower-cased key (the
+ * case-insensitive match, in the order written). Looking up every child of a container, in any
+ * order, reads the container once.
+ */
+class ScanMarks {
+    starts = new Map();
+    next = new Map();
+    foldedKeys = new Map();
+    tokens = 0;
 }
 // jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot import).
 const OPEN_BRACE = 1;
@@ -59691,67 +59849,118 @@ const COMMA = 5;
 const COLON = 6;
 const STRING = 10;
 const EOF = 17;
-/** The key of a path prefix in `JsonDocument.marks` (keys and indexes cannot be confused). */
+/** The key of a path prefix in `ScanMarks` (keys and indexes cannot be confused). */
 function childMarkKey(parent, segment) {
     return typeof segment === 'number' ? `${parent}\u0001${segment}` : `${parent}\u0000${segment}`;
 }
 /**
  * Scans `text` to the value at `path`: the 0-based line where it starts, and how many segments of
  * the path were found (fewer when the path leaves what is written). It starts from the deepest
- * prefix of the path an earlier scan passed (`marks`), and records where each value it passes on
- * the way starts, keyed by its written spelling: findings of one resource share the long prefix.
+ * prefix of the path an earlier scan passed, and within a container from the first child no
+ * earlier scan passed (`ScanMarks`), recording on the way where each value it passes starts,
+ * keyed by its written spelling: findings of one resource share the long prefix, and the
+ * resources of a template are looked up one after the other.
  */
 function scanToPath(text, path, foldCase, marks) {
+    const { starts, next } = marks;
     const prefixes = [''];
     for (let i = 0; i < path.length; i++)
         prefixes.push(childMarkKey(prefixes[i], path[i]));
     let depth = path.length;
     let start;
-    while (depth > 0 && !(start = marks.get(prefixes[depth])))
+    while (depth > 0 && !(start = starts.get(prefixes[depth])))
         depth--;
-    const base = start ?? { offset: 0, line: 0 };
-    const scanner = (0,main.createScanner)(text, true);
+    let base = start ?? { offset: 0, line: 0 };
+    let scanner = (0,main.createScanner)(text, true);
+    const scan = () => {
+        marks.tokens++;
+        return scanner.scan();
+    };
+    const here = () => ({
+        offset: scanner.getTokenOffset(),
+        line: base.line + scanner.getTokenStartLine(),
+    });
+    /** Continues at `mark` (a token start): the token there. */
+    const jump = (mark) => {
+        scanner = (0,main.createScanner)(text, true);
+        scanner.setPosition(mark.offset);
+        base = mark;
+        return scan();
+    };
     scanner.setPosition(base.offset);
-    let token = scanner.scan();
+    let token = scan();
     let line = base.line + scanner.getTokenStartLine();
     const mark = (key) => {
-        if (!marks.has(key))
-            marks.set(key, { offset: scanner.getTokenOffset(), line: base.line + scanner.getTokenStartLine() });
+        if (!starts.has(key))
+            starts.set(key, here());
+    };
+    const passed = (parent, index) => {
+        const known = next.get(parent);
+        if (!known || known.index < index)
+            next.set(parent, { ...here(), index });
     };
     while (depth < path.length) {
         const segment = path[depth];
         const parent = prefixes[depth];
         if (token === OPEN_BRACE && typeof segment === 'string') {
             const wanted = foldCase ? segment.toLowerCase() : segment;
-            token = scanner.scan();
+            let folded = marks.foldedKeys.get(parent);
+            if (!folded)
+                marks.foldedKeys.set(parent, (folded = new Map()));
+            const passedKey = foldCase ? folded.get(wanted) : undefined;
+            const resume = next.get(parent);
             let found = false;
-            while (token === STRING) {
+            let index = 0;
+            if (passedKey !== undefined) {
+                // An earlier scan passed the first key that matches: continue at its value.
+                token = jump(starts.get(childMarkKey(parent, passedKey)));
+                found = true;
+            }
+            else if (resume) {
+                index = resume.index;
+                token = jump(resume);
+            }
+            else
+                token = scan();
+            while (!found && token === STRING) {
                 const key = scanner.getTokenValue();
-                if (scanner.scan() !== COLON)
+                if (scan() !== COLON)
                     return { line, depth };
-                token = scanner.scan();
+                token = scan();
                 mark(childMarkKey(parent, key));
-                if ((foldCase ? key.toLowerCase() : key) === wanted) {
+                const lower = key.toLowerCase();
+                if (!folded.has(lower))
+                    folded.set(lower, key);
+                if ((foldCase ? lower : key) === wanted) {
                     found = true;
                     break;
                 }
-                token = skipValue(scanner, token);
+                token = skipValue(scan, token);
                 if (token === COMMA)
-                    token = scanner.scan();
+                    token = scan();
+                passed(parent, ++index);
             }
             if (!found)
                 return { line, depth };
         }
         else if (token === OPEN_BRACKET && typeof segment === 'number') {
-            token = scanner.scan();
-            for (let index = 0; index < segment; index++) {
+            const resume = next.get(parent);
+            let index = 0;
+            if (resume && resume.index <= segment) {
+                index = resume.index;
+                token = jump(resume);
+            }
+            else
+                token = scan();
+            for (; index < segment; index++) {
                 if (token === CLOSE_BRACKET || token === EOF)
                     return { line, depth };
                 mark(childMarkKey(parent, index));
-                token = skipValue(scanner, token);
+                token = skipValue(scan, token);
                 if (token !== COMMA)
                     return { line, depth };
-                token = scanner.scan();
+                token = scan();
+                passed(parent, index + 1);
             }
             if (token === CLOSE_BRACKET || token === EOF)
                 return { line, depth };
@@ -59765,10 +59974,10 @@ function scanToPath(text, path, foldCase, marks) {
     return { line, depth };
 }
 /** Skips the value that starts with `token`; returns the token after it. */
-function skipValue(scanner, first) {
+function skipValue(scan, first) {
     let token = first;
     if (token !== OPEN_BRACE && token !== OPEN_BRACKET)
-        return scanner.scan();
+        return scan();
     let nesting = 0;
     do {
         if (token === OPEN_BRACE || token === OPEN_BRACKET)
@@ -59777,7 +59986,7 @@ function skipValue(scanner, first) {
             nesting--;
         else if (token === EOF)
             return token;
-        token = scanner.scan();
+        token = scan();
     } while (nesting > 0);
     return token;
 }
@@ -60029,6 +60238,8 @@ class WorkBudget {
     used = 0;
     /** The largest value checked against the size limit (for bench/limits.ts). */
     largestValue = 0;
+    /** Nested and linked deployments run so far (for the error message). */
+    deployments = 0;
     constructor(limit = LIMITS.work) {
         this.limit = limit;
     }
@@ -60051,10 +60262,23 @@ function charge(units) {
     if (active !== undefined && (active.used += units) > active.limit)
         overBudget();
 }
-/** The error for a spent budget. */
+/** Charges a nested or linked deployment about to run. */
+function chargeDeployment() {
+    if (active !== undefined)
+        active.deployments++;
+    charge(COSTS.template);
+}
+/**
+ * The error for a spent budget. Located where the budget ran out (the innermost template); when
+ * that is in a nested or linked template, it says that the scanned template's deployments count
+ * (a fan-out of linked templates multiplies the templates to run at each level).
+ */
 function overBudget() {
-    const limit = active.limit;
-    throw new TemplateLimitError(`evaluating this template takes more than ${limit.toLocaleString('en-US')} steps, the limit per scanned template: values that reuse each other, or copy loops inside copy loops, multiply the work. ARM limits a template to 4 MB after expansion (${TEMPLATE_LIMITS}); simplify the template.`);
+    const { limit, deployments } = active;
+    const steps = `${limit.toLocaleString('en-US')} steps, the limit per scanned template`;
+    throw new TemplateLimitError(deployments === 0
+        ? `evaluating this template takes more than ${steps}: values that reuse each other, or copy loops inside copy loops, multiply the work. ARM limits a template to 4 MB after expansion (${TEMPLATE_LIMITS}); simplify the template.`
+        : `evaluating the scanned template with the ${deployments.toLocaleString('en-US')} nested or linked deployments it had run by then takes more than ${steps}: values that reuse each other, copy loops inside copy loops, or deployments in copy loops whose templates deploy others (each level multiplies the templates to run) multiply the work. ARM limits a template to 4 MB after expansion (${TEMPLATE_LIMITS}); simplify the template.`);
 }
 /** Throws when a value of `size` characters would be over `LIMITS.valueSize`. */
 function ensureSize(size, what = 'a value') {
@@ -64165,7 +64389,7 @@ function expandDeployment(frame, entry, unit) {
     if (frame.depth >= MAX_DEPLOYMENT_DEPTH) {
         throw new ConfigurationError(`nested deployments deeper than ${MAX_DEPLOYMENT_DEPTH} levels are not followed`, frame.doc.file, entryLine(entry));
     }
-    charge(COSTS.template);
+    chargeDeployment();
     frame.within(entry.loops, entry.path, () => {
         const { context, standIn } = nestedContext(frame, entry);
         const inner = innerFrame(frame, entry, properties, context);
@@ -68640,7 +68864,7 @@ function parseFlags(args) {
 async function emitReport(report, format, output, io, view = {}) {
     const color = useColor(io);
     const width = terminalWidth(io);
-    const table = (toTerminal) => table_renderTable(report, {
+    const table = (toTerminal) => renderTable(report, {
         color: toTerminal && color,
         width: toTerminal ? width : undefined,
         show: view.show,

@@ -133,20 +133,29 @@ export function renderMarkdown(
   );
 
   const cells: CellContext = { helpUri, blob: options.links?.blob };
+  // Each row is rendered once: cutting to `maxLength` renders the report several times.
+  const rowTexts = new Map<Table, Map<Finding, string>>();
+  const row = (table: Table, finding: Finding): string => {
+    let texts = rowTexts.get(table);
+    if (!texts) rowTexts.set(table, (texts = new Map()));
+    let text = texts.get(finding);
+    if (text === undefined) texts.set(finding, (text = renderRow(table, finding, cells)));
+    return text;
+  };
   const render = (budgetRows: number | undefined): string => {
     let left = budgetRows ?? Number.POSITIVE_INFINITY;
     let hidden = 0;
     const body: string[] = [];
     for (const section of sections) {
-      const shown: Table[] = [];
+      const shown: { table: Table; rows: Finding[] }[] = [];
       for (const table of section.tables) {
         const rows = table.rows.slice(0, Math.max(0, left));
         left -= rows.length;
         hidden += table.rows.length - rows.length;
-        if (rows.length > 0) shown.push({ ...table, rows });
+        if (rows.length > 0) shown.push({ table, rows });
       }
       if (shown.length === 0) continue;
-      body.push(...renderSection(section, shown, cells));
+      body.push(...renderSection(section, shown, row));
     }
     if (hidden > 0) {
       body.push(
@@ -193,6 +202,8 @@ interface Section {
 interface CellContext {
   helpUri: Map<string, string>;
   blob?: string;
+  /** Per table, the shortest tails of its files' paths (see `shortFileNames`). */
+  shortNames?: Map<Table, Map<string, string>>;
 }
 
 function workspaceTitle(workspace: DisplayName | undefined): string {
@@ -212,33 +223,37 @@ function countByStatus(findings: Finding[]): string {
   return parts.join(', ');
 }
 
-function renderSection(section: Section, tables: Table[], cells: CellContext): string[] {
+function renderSection(
+  section: Section,
+  shown: { table: Table; rows: Finding[] }[],
+  row: (table: Table, finding: Finding) => string,
+): string[] {
   const body: string[] = [];
-  for (const table of tables) {
+  for (const { table, rows } of shown) {
     if (table.title) body.push(table.title, '');
-    body.push(...renderTable(table, cells), '');
+    body.push(
+      '| status | finding | where |',
+      '| --- | --- | --- |',
+      ...rows.map((finding) => row(table, finding)),
+      '',
+    );
   }
   if (section.folded)
     return [`<details><summary>${section.heading}</summary>`, '', ...body, '</details>', ''];
   return [section.heading, '', ...body];
 }
 
-function renderTable(table: Table, cells: CellContext): string[] {
-  const shortNames = shortFileNames(table.rows);
-  return [
-    '| status | finding | where |',
-    '| --- | --- | --- |',
-    ...table.rows.map((finding) => {
-      const uri = cells.helpUri.get(finding.ruleId);
-      const rule = uri
-        ? `[${escapeMarkdownCell(finding.ruleId)}](${uri})`
-        : escapeMarkdownCell(finding.ruleId);
-      const message = finding.suppression
-        ? `${escapeMarkdownCell(finding.message)} — suppressed: ${escapeMarkdownCell(finding.suppression.reason)}`
-        : escapeMarkdownCell(finding.message);
-      return `| ${ICONS[finding.status]} | ${resourceText(finding, table.showWorkspace)}: ${message}<br><sub>${rule}</sub> | ${whereCell(finding, shortNames, cells.blob)} |`;
-    }),
-  ];
+/** One table row; the file names are shortened against the whole table, shown or cut. */
+function renderRow(table: Table, finding: Finding, cells: CellContext): string {
+  cells.shortNames ??= new Map();
+  let shortNames = cells.shortNames.get(table);
+  if (!shortNames) cells.shortNames.set(table, (shortNames = shortFileNames(table.rows)));
+  const uri = cells.helpUri.get(finding.ruleId);
+  const rule = uri ? `[${escapeMarkdownCell(finding.ruleId)}](${uri})` : escapeMarkdownCell(finding.ruleId);
+  const message = finding.suppression
+    ? `${escapeMarkdownCell(finding.message)} — suppressed: ${escapeMarkdownCell(finding.suppression.reason)}`
+    : escapeMarkdownCell(finding.message);
+  return `| ${ICONS[finding.status]} | ${resourceText(finding, table.showWorkspace)}: ${message}<br><sub>${rule}</sub> | ${whereCell(finding, shortNames, cells.blob)} |`;
 }
 
 /**

@@ -140,6 +140,25 @@ export const aksAvailabilityZonesRule: RuleDefinition = {
   },
 };
 
+const clusterIndexes = new WeakMap<RuleContext, Map<string, LinkedResource[]>>();
+
+/** The scanned clusters by the last segment of their name (lower case), in scan order, once per scan. */
+function clustersByLastName(context: RuleContext): Map<string, LinkedResource[]> {
+  let index = clusterIndexes.get(context);
+  if (!index) {
+    index = new Map();
+    for (const cluster of context.ofType(CLUSTER)) {
+      const name = cluster.name.toLowerCase();
+      const key = name.slice(name.lastIndexOf('/') + 1);
+      const list = index.get(key);
+      if (list) list.push(cluster);
+      else index.set(key, [cluster]);
+    }
+    clusterIndexes.set(context, index);
+  }
+  return index;
+}
+
 /** An AML compute that attaches a cluster: the cluster's own finding covers it when it was scanned. */
 function evaluateCompute(resource: LinkedResource, context: RuleContext): RuleOutcome[] {
   const computeType = asString(read(resource, 'properties.computeType'));
@@ -159,7 +178,10 @@ function evaluateCompute(resource: LinkedResource, context: RuleContext): RuleOu
   }
   const id = target.value.toLowerCase();
   const cluster =
-    context.byId(id) ?? context.ofType(CLUSTER).find((r) => id.endsWith(`/${r.name.toLowerCase()}`));
+    context.byId(id) ??
+    clustersByLastName(context)
+      .get(id.slice(id.lastIndexOf('/') + 1))
+      ?.find((r) => id.endsWith(`/${r.name.toLowerCase()}`));
   if (cluster) return [];
   return [
     outcome(

@@ -54,9 +54,8 @@ export const sqlZoneRedundancyRule: RuleDefinition = {
 
 function hasGeoCopy(database: LinkedResource, context: RuleContext): boolean | 'unknown' {
   const serverName = database.name.slice(0, database.name.lastIndexOf('/') + 1).toLowerCase();
-  const server = context
-    .ofType('Microsoft.Sql/servers')
-    .find((r) => `${r.name.toLowerCase()}/` === serverName);
+  const { servers, secondaries } = sqlIndex(context);
+  const server = serverName === '' ? undefined : servers.get(serverName.slice(0, -1));
   const dbName = database.name.split('/').pop()!.toLowerCase();
   if (server) {
     for (const group of context.childrenOf(server, FAILOVER_GROUP)) {
@@ -69,16 +68,39 @@ function hasGeoCopy(database: LinkedResource, context: RuleContext): boolean | '
       }
     }
   }
-  return context.ofType(DATABASE).some((other) => {
-    if (other === database) return false;
+  return (secondaries.get(dbName) ?? []).some((other) => other !== database);
+}
+
+interface SqlIndex {
+  /** Server name (lower case) → the first server of that name. */
+  servers: Map<string, LinkedResource>;
+  /** Database name (lower case) → the geo-secondaries whose `sourceDatabaseId` ends `/databases/<name>`. */
+  secondaries: Map<string, LinkedResource[]>;
+}
+
+const sqlIndexes = new WeakMap<RuleContext, SqlIndex>();
+
+/** SQL servers by name and geo-secondaries by source database, once per scan (not per database). */
+function sqlIndex(context: RuleContext): SqlIndex {
+  let index = sqlIndexes.get(context);
+  if (index) return index;
+  index = { servers: new Map(), secondaries: new Map() };
+  for (const server of context.ofType('Microsoft.Sql/servers')) {
+    const key = server.name.toLowerCase();
+    if (!index.servers.has(key)) index.servers.set(key, server);
+  }
+  for (const other of context.ofType(DATABASE)) {
     const mode = asString(read(other, 'properties.createMode'))?.toLowerCase();
+    if (mode !== 'secondary' && mode !== 'onlinesecondary') continue;
     const source = asString(read(other, 'properties.sourceDatabaseId'))?.toLowerCase();
-    return (
-      (mode === 'secondary' || mode === 'onlinesecondary') &&
-      source !== undefined &&
-      source.endsWith(`/databases/${dbName}`)
-    );
-  });
+    const name = source === undefined ? undefined : /\/databases\/([^/]*)$/.exec(source)?.[1];
+    if (name === undefined) continue;
+    const list = index.secondaries.get(name);
+    if (list) list.push(other);
+    else index.secondaries.set(name, [other]);
+  }
+  sqlIndexes.set(context, index);
+  return index;
 }
 
 export const sqlGeoReplicationRule: RuleDefinition = {

@@ -36,6 +36,24 @@ export const disasterRecoveryRule: RuleDefinition = {
   },
 };
 
+const workspaceIndexes = new WeakMap<RuleContext, Map<string, LinkedResource[]>>();
+
+/** The scanned workspaces by name (lower case), once per scan. */
+function workspacesByName(context: RuleContext): Map<string, LinkedResource[]> {
+  let index = workspaceIndexes.get(context);
+  if (!index) {
+    index = new Map();
+    for (const workspace of context.ofType(WORKSPACE)) {
+      const key = workspace.name.toLowerCase();
+      const list = index.get(key);
+      if (list) list.push(workspace);
+      else index.set(key, [workspace]);
+    }
+    workspaceIndexes.set(context, index);
+  }
+  return index;
+}
+
 /**
  * A project workspace (AI Foundry hub/project) uses its hub's associated resources: the outcome
  * for its registry, judged through the hub, or undefined when it is not a project.
@@ -47,7 +65,7 @@ function registryThroughHub(resource: LinkedResource, context: RuleContext): Rul
   const id = asString(hubId);
   if (!id) return undefined;
   // By id, else by name (a hub declared in another scanned template has a placeholder-scoped id).
-  const named = context.ofType(WORKSPACE).filter((r) => equalsIgnoreCase(r.name, id.split('/').pop() ?? ''));
+  const named = workspacesByName(context).get((id.split('/').pop() ?? '').toLowerCase()) ?? [];
   const hub = context.byId(id) ?? (named.length === 1 ? named[0] : undefined);
   if (!hub) {
     return outcome(
@@ -116,6 +134,22 @@ export const registryLinkedRule: RuleDefinition = {
   },
 };
 
+const defaultStorages = new WeakMap<RuleContext, Map<string, LinkedResource>>();
+
+/** Workspace name → the first resource that is the default storage of a workspace of that name, once per scan. */
+function defaultStorageOf(context: RuleContext): Map<string, LinkedResource> {
+  let byWorkspace = defaultStorages.get(context);
+  if (!byWorkspace) {
+    byWorkspace = new Map();
+    for (const resource of context.resources) {
+      if (resource.role !== 'defaultStorage') continue;
+      for (const name of resource.workspaces) if (!byWorkspace.has(name)) byWorkspace.set(name, resource);
+    }
+    defaultStorages.set(context, byWorkspace);
+  }
+  return byWorkspace;
+}
+
 export const sharedDefaultStorageRule: RuleDefinition = {
   id: 'HA.Workspace.SharedDefaultStorage',
   title: 'Each workspace has its own default storage',
@@ -127,9 +161,7 @@ export const sharedDefaultStorageRule: RuleDefinition = {
     const storage = readFirst(resource, WORKSPACE_POINTERS.storageAccount.paths);
     if (storage.kind === 'unknown') return [unknownOutcome(storage, 'whether the default storage is shared')];
     if (storage.kind !== 'value' || typeof storage.value !== 'string') return [];
-    const target =
-      context.byId(storage.value) ??
-      context.resources.find((r) => r.role === 'defaultStorage' && r.workspaces.includes(resource.name));
+    const target = context.byId(storage.value) ?? defaultStorageOf(context).get(resource.name);
     const sharers = target
       ? target.workspaces.filter((name) => name.toLowerCase() !== resource.name.toLowerCase())
       : [];

@@ -1,11 +1,4 @@
-import {
-  createScanner,
-  parseTree,
-  printParseErrorCode,
-  type JSONScanner,
-  type Node,
-  type ParseError,
-} from 'jsonc-parser';
+import { createScanner, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { ConfigurationError } from '../../errors.js';
 import { LineIndex } from './lines.js';
 
@@ -29,8 +22,8 @@ const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false };
  */
 export class JsonDocument {
   private lineIndex: LineIndex | undefined;
-  /** Strict files: where the values passed by earlier scans start, so later scans resume there. */
-  private marks: Map<string, Mark> | undefined;
+  /** Strict files: what earlier scans passed, so later scans resume there. */
+  private marks: ScanMarks | undefined;
 
   constructor(
     /** Path shown to the user (relative to the working directory, forward slashes). */
@@ -57,11 +50,16 @@ export class JsonDocument {
       }
       return (this.lineIndex ??= new LineIndex(this.source)).lineAt(node.offset);
     }
-    const marks = (this.marks ??= new Map());
+    const marks = (this.marks ??= new ScanMarks());
     const exact = scanToPath(this.source, path, false, marks);
     if (exact.depth === path.length) return exact.line + 1;
     const folded = scanToPath(this.source, path, true, marks);
     return (folded.depth > exact.depth ? folded.line : exact.line) + 1;
+  }
+
+  /** Tokens the line scans have read so far (strict files): each is read about once, whatever the order of the paths asked. */
+  get scannedTokens(): number {
+    return this.marks?.tokens ?? 0;
   }
 }
 
@@ -69,6 +67,21 @@ export class JsonDocument {
 interface Mark {
   offset: number;
   line: number;
+}
+
+/**
+ * What the scans of one document passed, keyed by path prefix (`childMarkKey`): where each value
+ * starts; per container (object or array), where its first child not yet passed starts (`next`,
+ * with that child's index), so a later scan for a child further on resumes there instead of at the
+ * container's start; and, per object, the first key passed for each lower-cased key (the
+ * case-insensitive match, in the order written). Looking up every child of a container, in any
+ * order, reads the container once.
+ */
+class ScanMarks {
+  readonly starts = new Map<string, Mark>();
+  readonly next = new Map<string, Mark & { index: number }>();
+  readonly foldedKeys = new Map<string, Map<string, string>>();
+  tokens = 0;
 }
 
 // jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot import).
@@ -81,7 +94,7 @@ const COLON = 6;
 const STRING = 10;
 const EOF = 17;
 
-/** The key of a path prefix in `JsonDocument.marks` (keys and indexes cannot be confused). */
+/** The key of a path prefix in `ScanMarks` (keys and indexes cannot be confused). */
 function childMarkKey(parent: string, segment: string | number): string {
   return typeof segment === 'number' ? `${parent}\u0001${segment}` : `${parent}\u0000${segment}`;
 }
@@ -89,57 +102,99 @@ function childMarkKey(parent: string, segment: string | number): string {
 /**
  * Scans `text` to the value at `path`: the 0-based line where it starts, and how many segments of
  * the path were found (fewer when the path leaves what is written). It starts from the deepest
- * prefix of the path an earlier scan passed (`marks`), and records where each value it passes on
- * the way starts, keyed by its written spelling: findings of one resource share the long prefix.
+ * prefix of the path an earlier scan passed, and within a container from the first child no
+ * earlier scan passed (`ScanMarks`), recording on the way where each value it passes starts,
+ * keyed by its written spelling: findings of one resource share the long prefix, and the
+ * resources of a template are looked up one after the other.
  */
 function scanToPath(
   text: string,
   path: JsonPath,
   foldCase: boolean,
-  marks: Map<string, Mark>,
+  marks: ScanMarks,
 ): { line: number; depth: number } {
+  const { starts, next } = marks;
   const prefixes = [''];
   for (let i = 0; i < path.length; i++) prefixes.push(childMarkKey(prefixes[i], path[i]));
   let depth = path.length;
   let start: Mark | undefined;
-  while (depth > 0 && !(start = marks.get(prefixes[depth]))) depth--;
-  const base = start ?? { offset: 0, line: 0 };
-  const scanner = createScanner(text, true);
+  while (depth > 0 && !(start = starts.get(prefixes[depth]))) depth--;
+  let base = start ?? { offset: 0, line: 0 };
+  let scanner = createScanner(text, true);
+  const scan = (): number => {
+    marks.tokens++;
+    return scanner.scan();
+  };
+  const here = (): Mark => ({
+    offset: scanner.getTokenOffset(),
+    line: base.line + scanner.getTokenStartLine(),
+  });
+  /** Continues at `mark` (a token start): the token there. */
+  const jump = (mark: Mark): number => {
+    scanner = createScanner(text, true);
+    scanner.setPosition(mark.offset);
+    base = mark;
+    return scan();
+  };
   scanner.setPosition(base.offset);
-  let token: number = scanner.scan();
+  let token: number = scan();
   let line = base.line + scanner.getTokenStartLine();
   const mark = (key: string): void => {
-    if (!marks.has(key))
-      marks.set(key, { offset: scanner.getTokenOffset(), line: base.line + scanner.getTokenStartLine() });
+    if (!starts.has(key)) starts.set(key, here());
+  };
+  const passed = (parent: string, index: number): void => {
+    const known = next.get(parent);
+    if (!known || known.index < index) next.set(parent, { ...here(), index });
   };
   while (depth < path.length) {
     const segment = path[depth];
     const parent = prefixes[depth];
     if (token === OPEN_BRACE && typeof segment === 'string') {
       const wanted = foldCase ? segment.toLowerCase() : segment;
-      token = scanner.scan();
+      let folded = marks.foldedKeys.get(parent);
+      if (!folded) marks.foldedKeys.set(parent, (folded = new Map()));
+      const passedKey = foldCase ? folded.get(wanted) : undefined;
+      const resume = next.get(parent);
       let found = false;
-      while (token === STRING) {
+      let index = 0;
+      if (passedKey !== undefined) {
+        // An earlier scan passed the first key that matches: continue at its value.
+        token = jump(starts.get(childMarkKey(parent, passedKey))!);
+        found = true;
+      } else if (resume) {
+        index = resume.index;
+        token = jump(resume);
+      } else token = scan();
+      while (!found && token === STRING) {
         const key = scanner.getTokenValue();
-        if (scanner.scan() !== COLON) return { line, depth };
-        token = scanner.scan();
+        if (scan() !== COLON) return { line, depth };
+        token = scan();
         mark(childMarkKey(parent, key));
-        if ((foldCase ? key.toLowerCase() : key) === wanted) {
+        const lower = key.toLowerCase();
+        if (!folded.has(lower)) folded.set(lower, key);
+        if ((foldCase ? lower : key) === wanted) {
           found = true;
           break;
         }
-        token = skipValue(scanner, token);
-        if (token === COMMA) token = scanner.scan();
+        token = skipValue(scan, token);
+        if (token === COMMA) token = scan();
+        passed(parent, ++index);
       }
       if (!found) return { line, depth };
     } else if (token === OPEN_BRACKET && typeof segment === 'number') {
-      token = scanner.scan();
-      for (let index = 0; index < segment; index++) {
+      const resume = next.get(parent);
+      let index = 0;
+      if (resume && resume.index <= segment) {
+        index = resume.index;
+        token = jump(resume);
+      } else token = scan();
+      for (; index < segment; index++) {
         if (token === CLOSE_BRACKET || token === EOF) return { line, depth };
         mark(childMarkKey(parent, index));
-        token = skipValue(scanner, token);
+        token = skipValue(scan, token);
         if (token !== COMMA) return { line, depth };
-        token = scanner.scan();
+        token = scan();
+        passed(parent, index + 1);
       }
       if (token === CLOSE_BRACKET || token === EOF) return { line, depth };
       mark(childMarkKey(parent, segment));
@@ -151,15 +206,15 @@ function scanToPath(
 }
 
 /** Skips the value that starts with `token`; returns the token after it. */
-function skipValue(scanner: JSONScanner, first: number): number {
+function skipValue(scan: () => number, first: number): number {
   let token = first;
-  if (token !== OPEN_BRACE && token !== OPEN_BRACKET) return scanner.scan();
+  if (token !== OPEN_BRACE && token !== OPEN_BRACKET) return scan();
   let nesting = 0;
   do {
     if (token === OPEN_BRACE || token === OPEN_BRACKET) nesting++;
     else if (token === CLOSE_BRACE || token === CLOSE_BRACKET) nesting--;
     else if (token === EOF) return token;
-    token = scanner.scan();
+    token = scan();
   } while (nesting > 0);
   return token;
 }

@@ -78,6 +78,8 @@ export class WorkBudget {
   used = 0;
   /** The largest value checked against the size limit (for bench/limits.ts). */
   largestValue = 0;
+  /** Nested and linked deployments run so far (for the error message). */
+  deployments = 0;
   constructor(readonly limit: number = LIMITS.work) {}
 }
 
@@ -100,11 +102,24 @@ export function charge(units: number): void {
   if (active !== undefined && (active.used += units) > active.limit) overBudget();
 }
 
-/** The error for a spent budget. */
+/** Charges a nested or linked deployment about to run. */
+export function chargeDeployment(): void {
+  if (active !== undefined) active.deployments++;
+  charge(COSTS.template);
+}
+
+/**
+ * The error for a spent budget. Located where the budget ran out (the innermost template); when
+ * that is in a nested or linked template, it says that the scanned template's deployments count
+ * (a fan-out of linked templates multiplies the templates to run at each level).
+ */
 export function overBudget(): never {
-  const limit = active!.limit;
+  const { limit, deployments } = active!;
+  const steps = `${limit.toLocaleString('en-US')} steps, the limit per scanned template`;
   throw new TemplateLimitError(
-    `evaluating this template takes more than ${limit.toLocaleString('en-US')} steps, the limit per scanned template: values that reuse each other, or copy loops inside copy loops, multiply the work. ARM limits a template to 4 MB after expansion (${TEMPLATE_LIMITS}); simplify the template.`,
+    deployments === 0
+      ? `evaluating this template takes more than ${steps}: values that reuse each other, or copy loops inside copy loops, multiply the work. ARM limits a template to 4 MB after expansion (${TEMPLATE_LIMITS}); simplify the template.`
+      : `evaluating the scanned template with the ${deployments.toLocaleString('en-US')} nested or linked deployments it had run by then takes more than ${steps}: values that reuse each other, copy loops inside copy loops, or deployments in copy loops whose templates deploy others (each level multiplies the templates to run) multiply the work. ARM limits a template to 4 MB after expansion (${TEMPLATE_LIMITS}); simplify the template.`,
   );
 }
 

@@ -22,7 +22,7 @@ import {
   type JsonValue,
 } from '../jsonc.js';
 import type { SuppliedParameter } from '../parameters.js';
-import { COSTS, charge } from '../limits.js';
+import { chargeDeployment } from '../limits.js';
 import { Frame } from './frame.js';
 import type { Supply } from './parameters.js';
 import { sourceLine } from './locations.js';
@@ -46,7 +46,7 @@ export function expandDeployment(frame: Frame, entry: ResourceEntry, unit: strin
       entryLine(entry),
     );
   }
-  charge(COSTS.template);
+  chargeDeployment();
   frame.within(entry.loops, entry.path, () => {
     const { context, standIn } = nestedContext(frame, entry);
     const inner = innerFrame(frame, entry, properties, context);
