@@ -4,39 +4,18 @@
  * files, GITHUB_API_URL pointing at a fake GitHub REST server on 127.0.0.1 — in a real git
  * repository with a base and a head commit of small ARM templates. Run `npm run bundle` first.
  */
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
-import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../helpers/fake-github.js';
-import { actionEntry, PR, pullFiles, runStep, TOKEN } from './action-step.js';
-import {
-  createGitFixture,
-  manyStorageTemplate,
-  parametersFile,
-  workspaceTemplate,
-  type FileSet,
-  type GitFixture,
-} from './git-fixture.js';
+import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
+import { actionEntry, PR, runStep, TOKEN } from './action-step.js';
+import { manyStorageTemplate, parametersFile, workspaceTemplate } from './git-fixture.js';
+import { pullRequestWorlds } from './pr-worlds.js';
 
 const bundled = existsSync(actionEntry) && readFileSync(actionEntry, 'utf8').includes('aml-ha-gate:');
 if (!bundled) console.warn('action e2e skipped: dist/index.js is missing or stale: run npm run bundle');
 const d = bundled ? describe : describe.skip;
 
-let servers: FakeGitHub[] = [];
-let repos: GitFixture[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  for (const repo of repos) repo.cleanup();
-  servers = [];
-  repos = [];
-});
-
-async function world(base: FileSet, head: FileSet, serverOptions: FakeGitHubOptions = {}) {
-  const repo = createGitFixture(base, head);
-  repos.push(repo);
-  const server = await startFakeGitHub({ pullFiles: { [PR]: pullFiles(repo) }, ...serverOptions });
-  servers.push(server);
-  return { repo, server };
-}
+const { servers, world } = pullRequestWorlds();
 
 const checkRunPosts = (server: FakeGitHub) => server.find('POST', /\/repos\/contoso\/ml-infra\/check-runs$/);
 

@@ -5,34 +5,20 @@
  * edited in place when the finding changes, resolved when fixed; a fork's read-only run still
  * annotates the lines through workflow commands; the log is in sections.
  */
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../helpers/fake-github.js';
+import { type FakeGitHub } from '../helpers/fake-github.js';
 import { actionEntry, PR, pullFiles, runStep, warningLines } from './action-step.js';
 import { findBicepCli } from '../../src/sources/bicep-cli.js';
-import { createGitFixture, workspaceTemplate, type FileSet, type GitFixture } from './git-fixture.js';
+import { workspaceTemplate, type FileSet, type GitFixture } from './git-fixture.js';
+import { pullRequestWorlds } from './pr-worlds.js';
 
 const bundled = existsSync(actionEntry) && readFileSync(actionEntry, 'utf8').includes('aml-ha-gate-fix:');
 if (!bundled) console.warn('comment e2e skipped: dist/index.js is missing or stale: run npm run bundle');
 const d = bundled ? describe : describe.skip;
 
-let servers: FakeGitHub[] = [];
-let repos: GitFixture[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  for (const repo of repos) repo.cleanup();
-  servers = [];
-  repos = [];
-});
-
-async function world(base: FileSet, head: FileSet, serverOptions: FakeGitHubOptions = {}) {
-  const repo = createGitFixture(base, head);
-  repos.push(repo);
-  const server = await startFakeGitHub({ pullFiles: { [PR]: pullFiles(repo) }, ...serverOptions });
-  servers.push(server);
-  return { repo, server };
-}
+const { world } = pullRequestWorlds();
 
 /** A new commit on the pull request's branch; the fake GitHub lists the PR's files anew. */
 function push(repo: GitFixture, server: FakeGitHub, files: FileSet): void {

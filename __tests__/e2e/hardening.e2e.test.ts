@@ -5,34 +5,20 @@
  * HTML or garbage or asks for an hour's wait, a pull request of more than 3,000 files, a forged
  * report in publish mode, a pull request that suppresses its own regression in the config file.
  */
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../../src/model.js';
-import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../helpers/fake-github.js';
+import { startFakeGitHub } from '../helpers/fake-github.js';
 import { actionEntry, PR, pullFiles, runStep, warningLines, type StepRun } from './action-step.js';
-import { createGitFixture, workspaceTemplate, type FileSet, type GitFixture } from './git-fixture.js';
+import { workspaceTemplate, type FileSet } from './git-fixture.js';
+import { pullRequestWorlds } from './pr-worlds.js';
 
 const bundled = existsSync(actionEntry) && readFileSync(actionEntry, 'utf8').includes('aml-ha-gate:');
 if (!bundled) console.warn('hardening e2e skipped: dist/index.js is missing or stale: run npm run bundle');
 const d = bundled ? describe : describe.skip;
 
-let servers: FakeGitHub[] = [];
-let repos: GitFixture[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  for (const repo of repos) repo.cleanup();
-  servers = [];
-  repos = [];
-});
-
-async function world(base: FileSet, head: FileSet, serverOptions: FakeGitHubOptions = {}) {
-  const repo = createGitFixture(base, head);
-  repos.push(repo);
-  const server = await startFakeGitHub({ pullFiles: { [PR]: pullFiles(repo) }, ...serverOptions });
-  servers.push(server);
-  return { repo, server };
-}
+const { servers, world } = pullRequestWorlds();
 
 /** A PR that turns the default storage of mlws01 from ZRS to LRS: one regression. */
 const REGRESSION: [FileSet, FileSet] = [
