@@ -39,8 +39,8 @@ import { scanTemplates } from '../src/scan.js';
 import { deploymentContextFor } from '../src/sources/arm/deployment-context.js';
 import { discoverTemplates } from '../src/sources/discover.js';
 import { loadTemplates } from '../src/sources/templates.js';
-import { buildPlan, type PlanResource, type PlanSpec } from '../__tests__/terraform/plan-builder.js';
-import { workspaceWithGaps } from '../__tests__/terraform/scenarios.js';
+import { buildPlan } from '../__tests__/terraform/plan-builder.js';
+import { workspacesWithGaps, workspaceWithGaps } from '../__tests__/terraform/scenarios.js';
 
 const SCENARIOS = ['template', 'templates', 'fanout', 'terraform', 'baseline'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -298,27 +298,6 @@ function writeFanOut(dir: string, fanout: number, depth: number): void {
   }
 }
 
-/** `instances` module instances of a workspace with every gap (5,000 resources at size 1, 20,000 at size 4). */
-function terraformPlan(instances: number): PlanSpec {
-  const one = workspaceWithGaps();
-  const resources: PlanResource[] = [];
-  for (let i = 0; i < instances; i++) {
-    for (const resource of one.resources) {
-      const rename = (value: unknown): unknown =>
-        typeof value === 'string' && /gaps/.test(value) ? value.replace('gaps', `g${i}`) : value;
-      const after = resource.after
-        ? Object.fromEntries(Object.entries(resource.after).map(([key, value]) => [key, rename(value)]))
-        : resource.after;
-      resources.push({
-        ...resource,
-        address: `module.ws["${i}"].${resource.address}`,
-        after,
-      } as PlanResource);
-    }
-  }
-  return { resources, modules: { ws: { source: './modules/ws' } } };
-}
-
 /** `count` findings over distinct resources, statuses spread; `shift` changes some of them. */
 function findings(count: number, shift: number): Finding[] {
   const statuses = ['pass', 'fail', 'warn', 'unknown', 'info'] as const;
@@ -432,7 +411,7 @@ async function measureFanOut(depth: number, dir: string): Promise<Sample> {
 }
 
 async function measureTerraform(size: number, dir: string): Promise<Sample> {
-  const spec = terraformPlan(Math.round((5000 * size) / workspaceWithGaps().resources.length));
+  const spec = workspacesWithGaps(Math.round((5000 * size) / workspaceWithGaps().resources.length));
   writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(buildPlan(spec)));
   const steps: Record<string, number> = {};
   const report = await timedAsync(steps, 'scan', () =>

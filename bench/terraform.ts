@@ -11,36 +11,16 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { silentLogger } from '../src/model.js';
 import { scanTemplates } from '../src/scan.js';
-import { buildPlan, type PlanResource, type PlanSpec } from '../__tests__/terraform/plan-builder.js';
-import { workspaceWithGaps } from '../__tests__/terraform/scenarios.js';
+import { buildPlan } from '../__tests__/terraform/plan-builder.js';
+import { workspacesWithGaps } from '../__tests__/terraform/scenarios.js';
 
 const INSTANCES = Number(process.argv[2] ?? 200);
-
-function bigPlan(): PlanSpec {
-  const one = workspaceWithGaps();
-  const resources: PlanResource[] = [];
-  for (let i = 0; i < INSTANCES; i++) {
-    for (const resource of one.resources) {
-      const rename = (value: unknown): unknown =>
-        typeof value === 'string' && /gaps/.test(value) ? value.replace('gaps', `g${i}`) : value;
-      const after = resource.after
-        ? Object.fromEntries(Object.entries(resource.after).map(([key, value]) => [key, rename(value)]))
-        : resource.after;
-      resources.push({
-        ...resource,
-        address: `module.ws["${i}"].${resource.address}`,
-        after,
-      } as PlanResource);
-    }
-  }
-  return { resources, modules: { ws: { source: './modules/ws' } } };
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'aml-ha-gate-bench-tf-'));
   try {
     const file = path.join(dir, 'plan.json');
-    const spec = bigPlan();
+    const spec = workspacesWithGaps(INSTANCES);
     // Each instance's resources reference their siblings in the same module instance.
     writeFileSync(file, JSON.stringify(buildPlan(spec)));
     const size = statSync(file).size;

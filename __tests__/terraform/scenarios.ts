@@ -281,6 +281,30 @@ export function workspaceWithGaps(): PlanSpec {
 }
 
 /** An AI Foundry hub with a project, both new. */
+/**
+ * `instances` module instances (`module.ws["i"]`) of `workspaceWithGaps`, each with its own names:
+ * the large plans of the benchmarks (bench/terraform.ts, bench/scale.ts).
+ */
+export function workspacesWithGaps(instances: number): PlanSpec {
+  const one = workspaceWithGaps();
+  const resources: PlanResource[] = [];
+  for (let i = 0; i < instances; i++) {
+    const rename = (value: unknown): unknown =>
+      typeof value === 'string' && /gaps/.test(value) ? value.replace('gaps', `g${i}`) : value;
+    for (const resource of one.resources) {
+      const after = resource.after
+        ? Object.fromEntries(Object.entries(resource.after).map(([key, value]) => [key, rename(value)]))
+        : resource.after;
+      resources.push({
+        ...resource,
+        address: `module.ws["${i}"].${resource.address}`,
+        after,
+      } as PlanResource);
+    }
+  }
+  return { resources, modules: { ws: { source: './modules/ws' } } };
+}
+
 export function foundryHubAndProject(): PlanSpec {
   return {
     resources: [

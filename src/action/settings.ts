@@ -6,7 +6,7 @@ import {
 } from '../deployment-settings.js';
 import { ConfigurationError } from '../errors.js';
 import type { SignInSettings } from '../sources/live/dependencies.js';
-import type { AuthMethod, CloudName, LiveSettings } from '../sources/live/settings.js';
+import { AUTH_METHODS, CLOUDS, type LiveSettings } from '../sources/live/settings.js';
 
 export const MODES = ['auto', 'templates', 'workspace', 'publish'] as const;
 export const SCOPES = ['changed', 'all'] as const;
@@ -14,17 +14,6 @@ export const FAIL_ON = ['regression', 'fail', 'warn', 'never'] as const;
 export const UNKNOWN_AS = ['unknown', 'warn', 'fail'] as const;
 export const COMMENT_MODES = ['update', 'recreate', 'off'] as const;
 export const CONFIG_FROM = ['base', 'pull-request'] as const;
-export const AUTH_METHODS = [
-  'auto',
-  'oidc',
-  'azure-cli',
-  'environment',
-] as const satisfies readonly AuthMethod[];
-export const CLOUDS = [
-  'AzureCloud',
-  'AzureUSGovernment',
-  'AzureChinaCloud',
-] as const satisfies readonly CloudName[];
 
 export type FailOn = (typeof FAIL_ON)[number];
 export type UnknownAs = (typeof UNKNOWN_AS)[number];

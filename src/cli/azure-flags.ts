@@ -7,21 +7,9 @@ import {
 } from '../deployment-settings.js';
 import { ConfigurationError } from '../errors.js';
 import type { SignInSettings } from '../sources/live/dependencies.js';
-import type { AuthMethod, CloudName, LiveDeps } from '../sources/live/settings.js';
+import { AUTH_METHODS, CLOUDS, type LiveDeps } from '../sources/live/settings.js';
 import type { CliIo } from './io.js';
 import { oneOf } from './options.js';
-
-export const AUTH_METHODS = [
-  'auto',
-  'oidc',
-  'azure-cli',
-  'environment',
-] as const satisfies readonly AuthMethod[];
-export const CLOUDS = [
-  'AzureCloud',
-  'AzureUSGovernment',
-  'AzureChinaCloud',
-] as const satisfies readonly CloudName[];
 
 /** How to sign in to Azure: the workspace command's flags, and `scan --read-azure`'s. */
 export const SIGN_IN_FLAGS = {

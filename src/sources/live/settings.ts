@@ -1,11 +1,13 @@
 import type { Agent } from 'node:https';
 import type { Logger } from '../../model.js';
 
-/** How live mode signs in to Azure. */
-export type AuthMethod = 'auto' | 'oidc' | 'azure-cli' | 'environment';
+/** How live mode signs in to Azure (the action's `auth` input, the CLI's `--auth`). */
+export const AUTH_METHODS = ['auto', 'oidc', 'azure-cli', 'environment'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** Sovereign clouds with built-in endpoints; others (Azure Stack) use `armEndpoint` and `authorityHost`. */
-export type CloudName = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud';
+export const CLOUDS = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'] as const;
+export type CloudName = (typeof CLOUDS)[number];
 
 /** Validated live-mode settings, from the action's inputs or the CLI's flags. */
 export interface LiveSettings {
