@@ -19093,7 +19093,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8889);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9126);
 
 process.exitCode = await (0,_cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
@@ -19110,7 +19110,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8889:
+/***/ 9126:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68468,6 +68468,12 @@ async function scanTemplates(options) {
     return report;
 }
 
+;// CONCATENATED MODULE: ./.build/sources/live/settings.js
+/** How live mode signs in to Azure (the action's `auth` input, the CLI's `--auth`). */
+const AUTH_METHODS = ['auto', 'oidc', 'azure-cli', 'environment'];
+/** Sovereign clouds with built-in endpoints; others (Azure Stack) use `armEndpoint` and `authorityHost`. */
+const settings_CLOUDS = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'];
+
 ;// CONCATENATED MODULE: ./.build/cli/options.js
 
 
@@ -68531,17 +68537,7 @@ function parseCommandFlags(command, args, options) {
 
 
 
-const AUTH_METHODS = [
-    'auto',
-    'oidc',
-    'azure-cli',
-    'environment',
-];
-const azure_flags_CLOUDS = [
-    'AzureCloud',
-    'AzureUSGovernment',
-    'AzureChinaCloud',
-];
+
 /** How to sign in to Azure: the workspace command's flags, and `scan --read-azure`'s. */
 const SIGN_IN_FLAGS = {
     auth: { type: 'string' },
@@ -68572,7 +68568,7 @@ function signInSettingsFrom(values, env) {
         tenantId: stringFlag(values, 'tenant-id') ?? env.AZURE_TENANT_ID,
         auth: oneOf('--auth', stringFlag(values, 'auth'), AUTH_METHODS) ?? 'auto',
         audience: stringFlag(values, 'audience') ?? 'api://AzureADTokenExchange',
-        cloud: oneOfExact('--cloud', stringFlag(values, 'cloud'), azure_flags_CLOUDS) ?? 'AzureCloud',
+        cloud: oneOfExact('--cloud', stringFlag(values, 'cloud'), settings_CLOUDS) ?? 'AzureCloud',
         armEndpoint: stringFlag(values, 'arm-endpoint'),
         authorityHost: stringFlag(values, 'authority-host'),
     };
