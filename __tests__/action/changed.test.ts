@@ -67,6 +67,57 @@ describe('changed files', () => {
     expect(referencedFiles('{"uri": "https://x/t.json"}', '/r/a.json')).toEqual([]);
   });
 
+  test('references: every way Bicep names a file (multi-line module, import, extends, load…()) selects its user', () => {
+    const bicep = [
+      'module st /* the storage */',
+      "  './modules/storage.bicep' = {}",
+      "import { skus } from './shared/types.bicep'",
+      'var settings = loadJsonContent(',
+      "  'config/settings.json')",
+      "module reg 'br:contoso.azurecr.io/x:1' = {}",
+    ].join('\n');
+    expect(referencedFiles(bicep, '/r/main.bicep').sort()).toEqual([
+      '/r/config/settings.json',
+      '/r/modules/storage.bicep',
+      '/r/shared/types.bicep',
+    ]);
+    expect(
+      referencedFiles("using './main.bicep'\nextends './base.bicepparam'\n", '/r/dev.bicepparam').sort(),
+    ).toEqual(['/r/base.bicepparam', '/r/main.bicep']);
+  });
+
+  test('selection: a file a Bicep template loads (any type) or imports over several lines brings the template', async () => {
+    repo = createGitFixture(
+      {
+        'infra/main.bicep': [
+          'var settings = loadYamlContent(',
+          "  'settings.yaml')",
+          'import { skus }',
+          "  from './types.bicep'",
+          'output sku string = settings.sku',
+        ].join('\n'),
+        'infra/settings.yaml': 'sku: Standard_ZRS\n',
+        'infra/types.bicep': "@export()\nvar skus = ['Standard_ZRS']\n",
+        'README.md': '# infra\n',
+      },
+      {},
+    );
+    const select = (changedPath: string) =>
+      selectChangedTemplates([{ path: changedPath, status: 'modified' }], {
+        cwd: repo!.dir,
+        globs: GLOBS,
+        logger: silentLogger,
+      });
+    const yaml = await select('infra/settings.yaml');
+    expect(yaml.files.map((f) => f.path)).toEqual(['infra/main.bicep']);
+    expect(yaml.reasons.get('infra/main.bicep')).toBe('uses infra/settings.yaml');
+    expect((await select('infra/types.bicep')).files.map((f) => f.path).sort()).toEqual([
+      'infra/main.bicep',
+      'infra/types.bicep',
+    ]);
+    expect((await select('README.md')).files).toEqual([]);
+  });
+
   test('selection: parameters file brings its template; a changed linked template brings its users, transitively', async () => {
     repo = createGitFixture(
       {

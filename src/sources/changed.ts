@@ -7,6 +7,7 @@ import picomatch from 'picomatch';
 import type { GitHubClient } from '../github.js';
 import { httpStatus, UnexpectedResponseError } from '../github.js';
 import type { Logger } from '../model.js';
+import { bicepReferences } from './bicep-references.js';
 import { discoverTemplates, type DiscoveredFile } from './discover.js';
 import { conventionalParametersPath } from './templates.js';
 
@@ -143,8 +144,10 @@ export function referencedFiles(text: string, absolutePath: string): string[] {
   for (const match of text.matchAll(/"relativePath"\s*:\s*"([^"]+)"/gi)) add(match[1]);
   for (const match of text.matchAll(/"uri"\s*:\s*"([^"[][^"]*)"/gi)) add(match[1]);
   if (/\.bicep(param)?$/i.test(absolutePath)) {
-    for (const match of text.matchAll(/^\s*module\s+\w+\s+'([^']+)'/gm)) add(match[1]);
-    for (const match of text.matchAll(/^\s*using\s+'([^']+)'/gm)) add(match[1]);
+    // The same reading of the source as the repository check before compiling: modules, using,
+    // extends, import … from and load…() files, however the lines are broken. A folder
+    // (loadDirectoryFileInfo) is not a file a pull request changes.
+    for (const reference of bicepReferences(text)) if (!reference.folder) add(reference.path);
   }
   return [...found];
 }
@@ -168,18 +171,8 @@ export async function selectChangedTemplates(
 ): Promise<ChangedSelection> {
   const { cwd, logger } = options;
   const matches = globMatcher(options.globs);
-  const relevant = changed.some(
-    (change) =>
-      TEMPLATE_EXTENSION.test(change.path) ||
-      (change.previousPath && TEMPLATE_EXTENSION.test(change.previousPath)),
-  );
-  if (!relevant) {
-    // Fast path: no JSON or Bicep file changed, so no template can be affected.
-    logger.info(
-      `${changed.length} changed file(s) in the pull request; none is a template, parameters or Bicep file`,
-    );
-    return { files: [], reasons: new Map() };
-  }
+  // No fast path on file types: a Bicep file can load any file (loadTextContent, loadYamlContent,
+  // …), so a change to any file may affect a template; finding its users is what tells.
   const all = (await discoverTemplates(['.'], cwd)).filter((file) => matches(file.path));
   const byAbsolute = new Map(all.map((file) => [file.absolutePath, file]));
   // A changed path that is a symbolic link to a scanned file selects that file.
