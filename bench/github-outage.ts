@@ -8,7 +8,7 @@
  * "When GitHub is down" bound comes from here. Runs longer than KILL_MS are killed and shown so.
  */
 import { startFakeGitHub, type FakeFailure } from '../__tests__/helpers/fake-github.js';
-import { pullFiles, runStep, warningLines, PR } from '../__tests__/e2e/action-step.js';
+import { publishOptions, pullFiles, runStep, warningLines, PR } from '../__tests__/e2e/action-step.js';
 import {
   createGitFixture,
   manyStorageTemplate,
@@ -87,21 +87,11 @@ async function main(): Promise<void> {
       const run = await runStep(repo, server, {
         killAfterMs: KILL_MS,
         ...(scenario.mode === 'publish'
-          ? {
-              inputs: { mode: 'publish' },
-              event: 'workflow_run',
-              eventPayload: {
-                workflow_run: {
-                  id: 99,
-                  event: 'pull_request',
-                  head_sha: repo.headSha,
-                  head_branch: 'feature',
-                  head_repository: { full_name: 'contoso/ml-infra', owner: { login: 'contoso' } },
-                  html_url: 'https://github.example/contoso/ml-infra/actions/runs/99',
-                  pull_requests: [{ number: PR, head: { sha: repo.headSha } }],
-                },
-              },
-            }
+          ? publishOptions(repo, {
+              head_branch: 'feature',
+              head_repository: { full_name: 'contoso/ml-infra', owner: { login: 'contoso' } },
+              html_url: 'https://github.example/contoso/ml-infra/actions/runs/99',
+            })
           : {}),
       });
       const killed = run.code === null || run.ms >= KILL_MS;

@@ -6,7 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { evaluateResources } from '../../src/engine.js';
 import { isUnknown } from '../../src/model.js';
-import { DEPLOYMENT_SCHEMA, only, scanTree } from './scan-helper.js';
+import { DEPLOYMENT_SCHEMA, innerDeployment, only, scanTree } from './scan-helper.js';
 
 /** The line of the first line of `text` that contains `needle` (1-based). */
 function lineOf(text: string, needle: string): number {
@@ -16,27 +16,6 @@ function lineOf(text: string, needle: string): number {
 }
 
 const json = (value: unknown): string => JSON.stringify(value, null, 2);
-
-/** An inner-scope nested deployment (what Bicep compiles a `module` to). */
-function module(
-  name: string,
-  parameters: unknown,
-  template: Record<string, unknown>,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    type: 'Microsoft.Resources/deployments',
-    apiVersion: '2022-09-01',
-    name,
-    ...extra,
-    properties: {
-      mode: 'Incremental',
-      expressionEvaluationOptions: { scope: 'inner' },
-      parameters,
-      template: { $schema: DEPLOYMENT_SCHEMA, contentVersion: '1.0.0.0', ...template },
-    },
-  };
-}
 
 const storageModule = {
   languageVersion: '2.0',
@@ -166,8 +145,12 @@ describe('what a deployment passes to the template it runs', () => {
         deployCompute: { type: 'bool', nullable: true },
       },
       resources: {
-        storage: module('storage', { skuName: { value: "[parameters('storageSku')]" } }, storageModule),
-        workspace: module(
+        storage: innerDeployment(
+          'storage',
+          { skuName: { value: "[parameters('storageSku')]" } },
+          storageModule,
+        ),
+        workspace: innerDeployment(
           'workspace',
           { deployCompute: { value: "[parameters('deployCompute')]" } },
           {
@@ -211,7 +194,7 @@ describe('what a deployment passes to the template it runs', () => {
     const template = json({
       $schema: DEPLOYMENT_SCHEMA,
       resources: [
-        module(
+        innerDeployment(
           'inner',
           { zone: { value: null }, sku: { value: null } },
           {
@@ -270,7 +253,7 @@ describe('what a deployment passes to the template it runs', () => {
       $schema: DEPLOYMENT_SCHEMA,
       parameters: { withRegistry: { type: 'bool', defaultValue: true } },
       resources: [
-        module(
+        innerDeployment(
           'hub',
           {
             registryId:
@@ -279,7 +262,7 @@ describe('what a deployment passes to the template it runs', () => {
           },
           inner,
         ),
-        module('hub2', "[createObject('sku', createObject('value', 'Premium'))]", {
+        innerDeployment('hub2', "[createObject('sku', createObject('value', 'Premium'))]", {
           ...inner,
           resources: [{ ...inner.resources[0], name: 'hub2' }],
         }),
@@ -307,7 +290,7 @@ describe('what a deployment passes to the template it runs', () => {
     const template = json({
       $schema: DEPLOYMENT_SCHEMA,
       parameters: { settings: { type: 'object' } },
-      resources: [module('inner', "[parameters('settings')]", storageModule)],
+      resources: [innerDeployment('inner', "[parameters('settings')]", storageModule)],
     });
     const { resources, errors } = await scanTree({ 'main.json': template });
     expect(errors).toEqual([]);

@@ -9,7 +9,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { evaluateResources } from '../../src/engine.js';
-import { DEPLOYMENT_SCHEMA, only, scanTree } from './scan-helper.js';
+import { DEPLOYMENT_SCHEMA, innerDeployment, only, scanTree } from './scan-helper.js';
 
 const json = (value: unknown): string => JSON.stringify(value, null, 2);
 
@@ -26,28 +26,8 @@ function workspaceModule(
   properties: Record<string, unknown>,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return {
-    type: 'Microsoft.Resources/deployments',
-    apiVersion: '2022-09-01',
-    name,
-    ...extra,
-    properties: {
-      mode: 'Incremental',
-      expressionEvaluationOptions: { scope: 'inner' },
-      template: {
-        $schema: DEPLOYMENT_SCHEMA,
-        resources: [
-          {
-            type: WS,
-            apiVersion: '2024-04-01',
-            name: 'ws1',
-            location: 'westeurope',
-            properties,
-          },
-        ],
-      },
-    },
-  };
+  const workspace = { type: WS, apiVersion: '2024-04-01', name: 'ws1', location: 'westeurope', properties };
+  return innerDeployment(name, undefined, { resources: [workspace] }, extra);
 }
 
 const created = {

@@ -61,3 +61,24 @@ export function only(resources: Resource[], type: string): Resource {
 export function lines(...text: string[]): string {
   return text.join('\n');
 }
+
+/** An inner-scope nested deployment (what Bicep compiles a `module` to), with `parameters` passed and `template`'s sections. */
+export function innerDeployment(
+  name: string,
+  parameters: unknown,
+  template: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    type: 'Microsoft.Resources/deployments',
+    apiVersion: '2022-09-01',
+    name,
+    ...extra,
+    properties: {
+      mode: 'Incremental',
+      expressionEvaluationOptions: { scope: 'inner' },
+      parameters,
+      template: { $schema: DEPLOYMENT_SCHEMA, contentVersion: '1.0.0.0', ...template },
+    },
+  };
+}

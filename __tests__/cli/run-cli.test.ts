@@ -2,23 +2,12 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runCli } from '../../src/cli/run-cli.js';
+import { runInProcess } from '../hardening/harness.js';
 import type { Report } from '../../src/model.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 
-async function run(args: string[], cwd = repoRoot) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    env: { NO_COLOR: '1' },
-    cwd,
-    isTty: false,
-  });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], cwd = repoRoot) => runInProcess(args, cwd);
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'aml-ha-gate-cli-'));

@@ -93,6 +93,26 @@ export interface StepOptions {
   killAfterMs?: number;
 }
 
+/**
+ * The step's options for `mode: publish` run by a `workflow_run` event of the pull request's
+ * workflow (the fork-safe second workflow); `run` adds fields to the event's `workflow_run`.
+ */
+export function publishOptions(repo: GitFixture, run: Record<string, unknown> = {}): StepOptions {
+  return {
+    inputs: { mode: 'publish' },
+    event: 'workflow_run',
+    eventPayload: {
+      workflow_run: {
+        id: 99,
+        head_sha: repo.headSha,
+        event: 'pull_request',
+        pull_requests: [{ number: PR, head: { sha: repo.headSha } }],
+        ...run,
+      },
+    },
+  };
+}
+
 /** The pull_request event payload of PR #7 of contoso/ml-infra at the fixture's head. */
 export function pullRequestEvent(repo: GitFixture, baseSha = repo.baseSha): unknown {
   return {

@@ -7,7 +7,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
-import { actionEntry, PR, runStep, TOKEN } from './action-step.js';
+import { actionEntry, PR, publishOptions, runStep, TOKEN } from './action-step.js';
 import { manyStorageTemplate, parametersFile, workspaceTemplate } from './git-fixture.js';
 import { pullRequestWorlds } from './pr-worlds.js';
 
@@ -208,18 +208,7 @@ d('the action on a pull request (dist/index.js)', () => {
       pulls: { [PR]: { headSha: repo.headSha, baseSha: repo.baseSha } },
     });
     servers.push(publisher);
-    const run = await runStep(repo, publisher, {
-      inputs: { mode: 'publish' },
-      event: 'workflow_run',
-      eventPayload: {
-        workflow_run: {
-          id: 99,
-          head_sha: repo.headSha,
-          event: 'pull_request',
-          pull_requests: [{ number: PR, head: { sha: repo.headSha } }],
-        },
-      },
-    });
+    const run = await runStep(repo, publisher, publishOptions(repo));
     expect(run.code).toBe(0);
     expect(run.outputs.verdict).toBe('fail');
     expect(run.outputs.regressions).toBe(gate.outputs.regressions);
@@ -243,18 +232,7 @@ d('the action on a pull request (dist/index.js)', () => {
       pulls: { [PR]: { headSha: 'c'.repeat(40), baseSha: repo.baseSha } },
     });
     servers.push(publisher);
-    const run = await runStep(repo, publisher, {
-      inputs: { mode: 'publish' },
-      event: 'workflow_run',
-      eventPayload: {
-        workflow_run: {
-          id: 99,
-          head_sha: repo.headSha,
-          event: 'pull_request',
-          pull_requests: [{ number: PR, head: { sha: repo.headSha } }],
-        },
-      },
-    });
+    const run = await runStep(repo, publisher, publishOptions(repo));
     expect(run.code).toBe(0);
     expect(publisher.comments.size).toBe(0);
     expect(run.stdout).toMatch(/::warning::pull request #7 is now at cccccc/);

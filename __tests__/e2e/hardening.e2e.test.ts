@@ -10,7 +10,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../../src/model.js';
 import { startFakeGitHub } from '../helpers/fake-github.js';
-import { actionEntry, PR, pullFiles, runStep, warningLines, type StepRun } from './action-step.js';
+import {
+  actionEntry,
+  PR,
+  publishOptions,
+  pullFiles,
+  runStep,
+  warningLines,
+  type StepRun,
+} from './action-step.js';
 import { workspaceTemplate, type FileSet } from './git-fixture.js';
 import { pullRequestWorlds } from './pr-worlds.js';
 
@@ -172,18 +180,7 @@ d('publish mode with a forged report (dist/index.js)', () => {
       },
     });
     servers.push(publisher);
-    const run = await runStep(repo, publisher, {
-      inputs: { mode: 'publish' },
-      event: 'workflow_run',
-      eventPayload: {
-        workflow_run: {
-          id: 99,
-          head_sha: repo.headSha,
-          event: 'pull_request',
-          pull_requests: [{ number: PR, head: { sha: repo.headSha } }],
-        },
-      },
-    });
+    const run = await runStep(repo, publisher, publishOptions(repo));
     expect(run.code).toBe(0);
     expect(run.outputs.verdict).toBe('fail');
     expect(publisher.checkRuns).toHaveLength(1);
